@@ -1,0 +1,10 @@
+//! Reference scenarios compiled into the binary, so that the main job runs
+//! from any directory with no files at hand.
+
+/// The US–Russia arrangement on Syria of September 2016
+/// (`scenarios/geneva-2016.toml`): the scenario `ceasefire run` uses when no
+/// file is given.
+pub const GENEVA_2016: &str = include_str!("../scenarios/geneva-2016.toml");
+
+/// The file stem of [`GENEVA_2016`], used for its default output directory.
+pub const GENEVA_2016_STEM: &str = "geneva-2016";

@@ -1,0 +1,43 @@
+//! `ceasefire check`: validate scenario files and describe them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::load;
+
+/// Validate scenario files and describe each (parties, phases, transitions,
+/// warnings). Exits non-zero if any file has an error.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+}
+
+pub fn check(args: CheckArgs) -> Result<ExitCode> {
+    let mut failed = 0;
+    for path in &args.scenarios {
+        match load(Some(path)) {
+            Ok(loaded) => {
+                println!("{}: ok", path.display());
+                print!("{}", loaded.scenario.describe());
+                println!();
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e:#}");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} scenario files have errors",
+            args.scenarios.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}

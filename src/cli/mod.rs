@@ -1,0 +1,99 @@
+//! Command-line interface: argument definitions and one module per
+//! subcommand. Every subcommand is a client of the library.
+
+mod check;
+mod run;
+mod trace;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use ceasefire::Scenario;
+use ceasefire::builtin;
+use ceasefire::output::ScenarioSource;
+
+/// The seed used when none is given; printed with every result.
+pub const DEFAULT_SEED: u64 = 20_160_912;
+
+/// Simulate ceasefire agreements written as scenario files.
+///
+/// With no subcommand, runs the built-in Geneva 2016 scenario
+/// (`ceasefire run`). Scenario files are described in README.md and
+/// docs/model.md; outputs in docs/outputs.md.
+#[derive(Debug, Parser)]
+#[command(name = "ceasefire", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Run(run::RunArgs),
+    Check(check::CheckArgs),
+    Trace(trace::TraceArgs),
+}
+
+/// Runs the chosen subcommand.
+pub fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        None => run::run(run::RunArgs::default()),
+        Some(Command::Run(args)) => run::run(args),
+        Some(Command::Check(args)) => check::check(args),
+        Some(Command::Trace(args)) => trace::trace(args),
+    }
+}
+
+/// A scenario as loaded for a command, with what provenance needs.
+pub struct Loaded {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// Path, name and hash, for the manifest.
+    pub source: ScenarioSource,
+    /// File stem, for the default output directory.
+    pub stem: String,
+}
+
+/// Loads the scenario at `path`, or the built-in Geneva 2016 scenario.
+pub fn load(path: Option<&Path>) -> Result<Loaded> {
+    let (text, origin, stem) = match path {
+        None => (
+            builtin::GENEVA_2016.to_string(),
+            format!("built-in:{}.toml", builtin::GENEVA_2016_STEM),
+            builtin::GENEVA_2016_STEM.to_string(),
+        ),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read scenario", p.display()))?;
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".into());
+            (text, p.display().to_string(), stem)
+        }
+    };
+    let scenario = Scenario::from_toml(&text, &origin)?;
+    let source = ScenarioSource::new(&scenario.name, &origin, &text);
+    Ok(Loaded {
+        scenario,
+        source,
+        stem,
+    })
+}
+
+/// Builds the rayon pool for `--threads` (all cores when `None`).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        b = b.num_threads(t);
+    }
+    b.build().context("cannot start worker threads")
+}
+
+/// Default output directory of a scenario: `results/<stem>/`.
+pub fn default_out(stem: &str) -> PathBuf {
+    Path::new("results").join(stem)
+}

@@ -1,0 +1,149 @@
+//! `ceasefire run`: a batch of runs of one scenario, written as CSV.
+
+use std::io::Write;
+use std::num::NonZeroU64;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use ceasefire::Batch;
+use ceasefire::output::{self, Manifest, RunsCsv, StagedDir};
+use ceasefire::stats::summary::phase_table;
+
+use super::{DEFAULT_SEED, default_out, load, thread_pool};
+
+/// Run a batch of simulations and write runs.csv, daily.csv, summary.csv and
+/// manifest.json.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
+    pub scenario: Option<PathBuf>,
+    /// Number of runs.
+    #[arg(long, short = 'n', default_value = "100000")]
+    pub runs: NonZeroU64,
+    /// Master seed: run i draws only from streams derived from (seed, i).
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Output directory [default: results/<scenario file stem>/].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no notes on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl Default for RunArgs {
+    fn default() -> Self {
+        RunArgs {
+            scenario: None,
+            runs: NonZeroU64::new(100_000).expect("non-zero"),
+            seed: DEFAULT_SEED,
+            threads: None,
+            out: None,
+            quiet: false,
+        }
+    }
+}
+
+/// The files `run` writes, in the order they are listed in the manifest.
+pub const FILES: [&str; 4] = ["runs.csv", "daily.csv", "summary.csv", "manifest.json"];
+
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    let loaded = load(args.scenario.as_deref())?;
+    let sc = &loaded.scenario;
+    let runs = args.runs.get();
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&loaded.stem));
+    if !args.quiet {
+        for w in &sc.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+
+    let mut staged = StagedDir::create(&out_dir)?;
+    let runs_file = staged.file(FILES[0])?;
+    let mut runs_csv = RunsCsv::new(sc, runs_file)?;
+
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} runs ({per_sec}, eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+
+    let pool = thread_pool(args.threads.map(usize::from))?;
+    let batch = Batch::new(sc, args.seed);
+    let tally = pool.install(|| batch.run(0..runs, &mut runs_csv, &|n| bar.inc(n)))?;
+    bar.finish_and_clear();
+
+    runs_csv
+        .into_inner()
+        .context("cannot write runs.csv")?
+        .finish()?;
+    let mut daily = staged.file(FILES[1])?;
+    output::write_daily(sc, &tally, &mut daily)?;
+    daily.finish()?;
+    let mut summary = staged.file(FILES[2])?;
+    output::write_summary(sc, &tally, &mut summary)?;
+    summary.finish()?;
+    let manifest = Manifest::new(
+        loaded.source.clone(),
+        args.seed,
+        runs,
+        FILES.iter().map(|f| f.to_string()).collect(),
+    );
+    let mut mf = staged.file(FILES[3])?;
+    mf.write_all(manifest.to_json().as_bytes())
+        .context("cannot write manifest.json")?;
+    mf.finish()?;
+    staged.commit()?;
+
+    print_table(&loaded.source.name, sc, &tally, runs, args.seed);
+    println!("wrote {} ({})", out_dir.display(), FILES.join(", "));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(
+    name: &str,
+    sc: &ceasefire::Scenario,
+    tally: &ceasefire::Tally,
+    runs: u64,
+    seed: u64,
+) {
+    println!(
+        "{name}: {runs} runs of {} days from {}, seed {seed}",
+        sc.horizon_days, sc.start_date
+    );
+    println!(
+        "{:<20} {:>8}  {:<18}  median entry day",
+        "phase", "entered", "95% interval"
+    );
+    for line in phase_table(sc, &tally.runs) {
+        let e = line.entered;
+        let median = match line.median_entry_day {
+            Some(d) => format!("{d} ({})", sc.date(d)),
+            None => "never entered".into(),
+        };
+        println!(
+            "{:<20} {:>7.2}%  [{:>6.2}%, {:>6.2}%]  {median}",
+            line.phase,
+            100.0 * e.estimate,
+            100.0 * e.low,
+            100.0 * e.high
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! The engine: one run, batches of runs in parallel, and the per-run random
+//! streams that make every result independent of how the work is split.
+//!
+//! The engine knows nothing of files: it hands run summaries to a
+//! [`RunSink`] and returns integer [`Tally`] aggregates.
+
+mod batch;
+mod run;
+mod streams;
+mod tally;
+
+pub use batch::{BLOCK_RUNS, Batch, BatchError, RunSink};
+pub use run::{DayObserver, RunError, RunSummary, Workspace};
+pub use streams::{RunStreams, StreamKeys};
+pub use tally::{DailyTally, RunTally, Sums, Tally};

@@ -1,0 +1,270 @@
+//! The model of `shared/MODEL.md`: the state of one run and the one-day step.
+//!
+//! This is the file to read to learn what one simulated day does. It knows
+//! nothing of threads, batches or files: randomness comes in through the
+//! [`Streams`] trait (one independent stream per purpose), and what happened
+//! goes out in a [`DayRecord`].
+
+mod condition;
+mod sample;
+
+use rand::Rng;
+
+use crate::scenario::{Scenario, Severity};
+pub use condition::WindowHistory;
+
+/// Largest daily attack intensity λ the engine accepts. Beyond it the run is
+/// stopped with an error: such values only arise from explosive retaliation,
+/// and counts would soon overflow.
+pub const MAX_INTENSITY: f64 = 1e7;
+
+/// What a random stream is used for. Each purpose of each run has its own
+/// stream, so that changing one party's parameters leaves the draws of every
+/// other purpose untouched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// Major and minor attacks of a party.
+    Attacks(usize),
+    /// False reports against a bound party.
+    FalseReports(usize),
+    /// Detection of a bound party's actual attacks.
+    Detection(usize),
+    /// Number of convoys scheduled.
+    ConvoySchedule,
+    /// Which convoys are blocked.
+    ConvoyBlocking,
+    /// The draws of one `probability` condition (its index in file order).
+    Condition(usize),
+}
+
+/// Where a run's random numbers come from: one stream per purpose.
+pub trait Streams {
+    /// The generator type.
+    type Rng: Rng;
+    /// The stream for a purpose.
+    fn stream(&mut self, purpose: Purpose) -> &mut Self::Rng;
+}
+
+/// The state a run carries from one day to the next.
+#[derive(Debug, Clone)]
+pub struct RunState {
+    /// Index of today's phase.
+    pub phase: usize,
+    /// Days completed in the current phase.
+    pub days_in_phase: u32,
+    /// Consecutive compliant days in the current phase.
+    pub streak: u32,
+    /// `E_p`: remembered attacks driving each party's retaliation.
+    pub memory: Vec<f64>,
+    /// Reported violations of recent days, for window conditions.
+    pub window: WindowHistory,
+}
+
+impl RunState {
+    /// The state at the start of day 0.
+    pub fn new(scenario: &Scenario) -> Self {
+        RunState {
+            phase: scenario.initial_phase,
+            days_in_phase: 0,
+            streak: 0,
+            memory: vec![0.0; scenario.parties.len()],
+            window: WindowHistory::new(scenario),
+        }
+    }
+
+    /// Returns to the state at the start of day 0, keeping allocations.
+    pub fn reset(&mut self, scenario: &Scenario) {
+        self.phase = scenario.initial_phase;
+        self.days_in_phase = 0;
+        self.streak = 0;
+        self.memory.fill(0.0);
+        self.window.clear();
+    }
+}
+
+/// Everything that happened on one simulated day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayRecord {
+    /// Day index `t`.
+    pub day: u32,
+    /// Phase of the day.
+    pub phase: usize,
+    /// Actual major attacks per party.
+    pub attacks_major: Vec<u64>,
+    /// Actual minor attacks per party.
+    pub attacks_minor: Vec<u64>,
+    /// Reported major violations per party (0 for excluded parties).
+    pub reported_major: Vec<u64>,
+    /// Reported minor violations per party (0 for excluded parties).
+    pub reported_minor: Vec<u64>,
+    /// Convoys scheduled.
+    pub convoys: u64,
+    /// Convoys blocked.
+    pub blocked: u64,
+    /// Whether the day was compliant.
+    pub compliant: bool,
+    /// Streak after the day's update (before any transition).
+    pub streak: u32,
+    /// Days in phase after the day's update (before any transition).
+    pub days_in_phase: u32,
+    /// Index (within the phase) of the transition that fired, if any.
+    pub transition: Option<usize>,
+}
+
+impl DayRecord {
+    /// An empty record sized for a scenario.
+    pub fn new(scenario: &Scenario) -> Self {
+        let n = scenario.parties.len();
+        DayRecord {
+            attacks_major: vec![0; n],
+            attacks_minor: vec![0; n],
+            reported_major: vec![0; n],
+            reported_minor: vec![0; n],
+            ..DayRecord::default()
+        }
+    }
+
+    /// Actual attacks of party `p`, of any severity.
+    pub fn attacks(&self, p: usize) -> u64 {
+        self.attacks_major[p] + self.attacks_minor[p]
+    }
+
+    /// Reported violations of party `p`, of any severity.
+    pub fn reported(&self, p: usize) -> u64 {
+        self.reported_major[p] + self.reported_minor[p]
+    }
+}
+
+/// A day could not be simulated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "the attack intensity of party '{party}' reached {intensity:.4e} per day on day {day} (the engine stops above {MAX_INTENSITY:e}); retaliation is explosive in this scenario (see the warnings of `ceasefire check`)"
+)]
+pub struct IntensityError {
+    /// The party's id.
+    pub party: String,
+    /// The day index.
+    pub day: u32,
+    /// The offending λ.
+    pub intensity: f64,
+}
+
+/// Simulates day `day` from `state`, writing what happened into `rec`, and
+/// applies the transition (if `last_day` is false and one fires) so that
+/// `state` is the state at the start of the next day.
+///
+/// Steps 1 to 8 of "One day, in this order" in MODEL.md, in that order.
+pub fn step<S: Streams>(
+    scenario: &Scenario,
+    state: &mut RunState,
+    rec: &mut DayRecord,
+    streams: &mut S,
+    day: u32,
+    last_day: bool,
+) -> Result<(), IntensityError> {
+    let phase = &scenario.phases[state.phase];
+    rec.day = day;
+    rec.phase = state.phase;
+    rec.transition = None;
+
+    // 1–3. Intensity, attacks, monitoring.
+    let mut any_major_attack = false;
+    let mut counted = 0u64;
+    for (p, party) in scenario.parties.iter().enumerate() {
+        let lambda = phase.rate_multiplier[p] * (party.rate + state.memory[p]);
+        if lambda.is_nan() || lambda > MAX_INTENSITY {
+            return Err(IntensityError {
+                party: party.id.clone(),
+                day,
+                intensity: lambda,
+            });
+        }
+        let (major, minor) = if lambda > 0.0 {
+            let rng = streams.stream(Purpose::Attacks(p));
+            (
+                sample::poisson(rng, lambda * party.major_share),
+                sample::poisson(rng, lambda * (1.0 - party.major_share)),
+            )
+        } else {
+            (0, 0)
+        };
+        rec.attacks_major[p] = major;
+        rec.attacks_minor[p] = minor;
+        any_major_attack |= major > 0;
+
+        let (mut rep_major, mut rep_minor) = (0, 0);
+        if party.bound {
+            if major + minor > 0 {
+                let d = scenario.detection;
+                let rng = streams.stream(Purpose::Detection(p));
+                rep_major = sample::binomial(rng, major, d);
+                rep_minor = sample::binomial(rng, minor, d);
+            }
+            let f = party.false_reports_per_day;
+            if f > 0.0 {
+                let rng = streams.stream(Purpose::FalseReports(p));
+                rep_major += sample::poisson(rng, f * party.major_share);
+                rep_minor += sample::poisson(rng, f * (1.0 - party.major_share));
+            }
+            counted += match scenario.compliance.counts {
+                Severity::Major => rep_major,
+                Severity::Any => rep_major + rep_minor,
+            };
+        }
+        rec.reported_major[p] = rep_major;
+        rec.reported_minor[p] = rep_minor;
+    }
+
+    // 4. Humanitarian access.
+    let h = &scenario.humanitarian;
+    rec.convoys = if h.convoys_per_day > 0.0 {
+        sample::poisson(streams.stream(Purpose::ConvoySchedule), h.convoys_per_day)
+    } else {
+        0
+    };
+    let block = if any_major_attack {
+        h.block_probability_violent
+    } else {
+        h.block_probability
+    };
+    rec.blocked = if rec.convoys > 0 {
+        sample::binomial(streams.stream(Purpose::ConvoyBlocking), rec.convoys, block)
+    } else {
+        0
+    };
+
+    // 5. Compliance.
+    let c = &scenario.compliance;
+    rec.compliant = counted <= c.tolerance && !(c.requires_aid && rec.blocked > 0);
+
+    // 6. Counters and window history.
+    state.days_in_phase += 1;
+    state.streak = if rec.compliant { state.streak + 1 } else { 0 };
+    rec.days_in_phase = state.days_in_phase;
+    rec.streak = state.streak;
+    state.window.record(day, rec, scenario);
+
+    // 7. Memory: actual attacks, decayed by each victim's half-life.
+    for (p, party) in scenario.parties.iter().enumerate() {
+        let provoked: f64 = party
+            .retaliation
+            .iter()
+            .map(|&(q, alpha)| alpha * rec.attacks(q) as f64)
+            .sum();
+        state.memory[p] = party.decay * state.memory[p] + provoked;
+    }
+
+    // 8. Transitions, in file order; the first that holds fires.
+    if !last_day {
+        for (k, t) in phase.transitions.iter().enumerate() {
+            if condition::holds(&t.when, state, rec.compliant, day, streams) {
+                rec.transition = Some(k);
+                state.phase = t.to;
+                state.days_in_phase = 0;
+                state.streak = 0;
+                break;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,256 @@
+//! Writers of the CSV and JSON outputs. They observe the engine (as a
+//! [`RunSink`] or [`DayObserver`]) or format its tallies; the engine knows
+//! nothing of them. Every column is documented in docs/outputs.md.
+
+mod manifest;
+mod staged;
+
+use std::io::Write;
+
+pub use manifest::{Manifest, ScenarioSource, VERSIONS};
+pub use staged::{OutputError, StagedDir, StagedFile};
+
+use crate::engine::{DayObserver, RunSink, RunSummary, Tally};
+use crate::model::DayRecord;
+use crate::scenario::Scenario;
+use crate::stats::summary::summary_rows;
+use crate::stats::{Estimate, wilson_with_z, z};
+
+/// Formats a float for CSV: shortest round-trip digits, empty for `NaN`.
+pub fn number(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        x.to_string()
+    }
+}
+
+fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().has_headers(false).from_writer(w)
+}
+
+/// Writes runs.csv: one row per run, in run order, as runs complete.
+pub struct RunsCsv<'a, W: Write> {
+    scenario: &'a Scenario,
+    out: csv::Writer<W>,
+    record: csv::ByteRecord,
+}
+
+impl<'a, W: Write> RunsCsv<'a, W> {
+    /// Writes the header to `w`.
+    pub fn new(scenario: &'a Scenario, w: W) -> csv::Result<Self> {
+        let mut out = csv_writer(w);
+        let mut header = vec!["run".to_string(), "final_phase".to_string()];
+        header.extend(scenario.phases.iter().map(|p| format!("entered_{}", p.id)));
+        header.extend(scenario.parties.iter().map(|p| format!("attacks_{}", p.id)));
+        header.extend(
+            scenario
+                .parties
+                .iter()
+                .filter(|p| p.bound)
+                .map(|p| format!("reported_{}", p.id)),
+        );
+        header.extend(["convoys_delivered".into(), "convoys_blocked".into()]);
+        out.write_record(&header)?;
+        Ok(RunsCsv {
+            scenario,
+            out,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// Flushes and returns the underlying writer.
+    pub fn into_inner(self) -> Result<W, std::io::Error> {
+        self.out.into_inner().map_err(|e| e.into_error())
+    }
+
+    fn write(&mut self, s: &RunSummary) -> csv::Result<()> {
+        let sc = self.scenario;
+        let r = &mut self.record;
+        r.clear();
+        r.push_field(s.run.to_string().as_bytes());
+        r.push_field(sc.phases[s.final_phase].id.as_bytes());
+        for e in &s.entered {
+            r.push_field(e.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+        }
+        for a in &s.attacks {
+            r.push_field(a.to_string().as_bytes());
+        }
+        for (p, rep) in s.reported.iter().enumerate() {
+            if sc.parties[p].bound {
+                r.push_field(rep.to_string().as_bytes());
+            }
+        }
+        r.push_field(s.convoys_delivered.to_string().as_bytes());
+        r.push_field(s.convoys_blocked.to_string().as_bytes());
+        self.out.write_byte_record(r)
+    }
+}
+
+impl<W: Write> RunSink for RunsCsv<'_, W> {
+    fn run(&mut self, s: &RunSummary) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        Ok(self.write(s)?)
+    }
+}
+
+/// Writes daily.csv: for every day and phase, the share of runs in it.
+pub fn write_daily<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    out.write_record(["day", "date", "phase", "share", "ci_low", "ci_high"])?;
+    let runs = tally.runs.runs;
+    let z = z();
+    for (day, counts) in tally.daily.occupancy().iter().enumerate() {
+        let date = scenario.date(day as u32).to_string();
+        for (phase, &count) in scenario.phases.iter().zip(counts) {
+            let e = wilson_with_z(count, runs, z);
+            out.write_record([
+                &day.to_string(),
+                &date,
+                &phase.id,
+                &number(e.estimate),
+                &number(e.low),
+                &number(e.high),
+            ])?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes summary.csv (see [`summary_rows`]).
+pub fn write_summary<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    out.write_record(["metric", "subject", "estimate", "ci_low", "ci_high", "runs"])?;
+    for row in summary_rows(scenario, &tally.runs) {
+        let Estimate {
+            estimate,
+            low,
+            high,
+        } = row.value;
+        out.write_record([
+            row.metric,
+            &row.subject,
+            &number(estimate),
+            &number(low),
+            &number(high),
+            &row.runs.to_string(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes the day-by-day record of one run as CSV (the `trace` command).
+pub struct TraceCsv<'a, W: Write> {
+    scenario: &'a Scenario,
+    out: csv::Writer<W>,
+    error: Option<csv::Error>,
+}
+
+impl<'a, W: Write> TraceCsv<'a, W> {
+    /// Writes the header to `w`.
+    pub fn new(scenario: &'a Scenario, w: W) -> csv::Result<Self> {
+        let mut out = csv_writer(w);
+        let mut header: Vec<String> = [
+            "day",
+            "date",
+            "phase",
+            "compliant",
+            "streak",
+            "days_in_phase",
+        ]
+        .map(String::from)
+        .into();
+        for p in &scenario.parties {
+            header.push(format!("attacks_{}", p.id));
+            header.push(format!("attacks_major_{}", p.id));
+        }
+        for p in scenario.parties.iter().filter(|p| p.bound) {
+            header.push(format!("reported_{}", p.id));
+            header.push(format!("reported_major_{}", p.id));
+        }
+        header.extend(
+            [
+                "convoys_delivered",
+                "convoys_blocked",
+                "transition",
+                "next_phase",
+            ]
+            .map(String::from),
+        );
+        out.write_record(&header)?;
+        Ok(TraceCsv {
+            scenario,
+            out,
+            error: None,
+        })
+    }
+
+    /// Flushes, returning the first error met while writing.
+    pub fn finish(mut self) -> csv::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn keep(&mut self, r: csv::Result<()>) {
+        if let (Err(e), None) = (r, &self.error) {
+            self.error = Some(e);
+        }
+    }
+}
+
+impl<W: Write> DayObserver for TraceCsv<'_, W> {
+    fn day(&mut self, rec: &DayRecord) {
+        let sc = self.scenario;
+        let phase = &sc.phases[rec.phase];
+        let mut row = vec![
+            rec.day.to_string(),
+            sc.date(rec.day).to_string(),
+            phase.id.clone(),
+            rec.compliant.to_string(),
+            rec.streak.to_string(),
+            rec.days_in_phase.to_string(),
+        ];
+        for p in 0..sc.parties.len() {
+            row.push(rec.attacks(p).to_string());
+            row.push(rec.attacks_major[p].to_string());
+        }
+        for (p, _) in sc.parties.iter().enumerate().filter(|(_, p)| p.bound) {
+            row.push(rec.reported(p).to_string());
+            row.push(rec.reported_major[p].to_string());
+        }
+        row.push((rec.convoys - rec.blocked).to_string());
+        row.push(rec.blocked.to_string());
+        match rec.transition {
+            Some(k) => {
+                row.push(k.to_string());
+                row.push(sc.phases[phase.transitions[k].to].id.clone());
+            }
+            None => row.extend([String::new(), String::new()]),
+        }
+        let r = self.out.write_record(&row);
+        self.keep(r);
+    }
+
+    fn absorbed(&mut self, phase: usize, from: u32) {
+        let sc = self.scenario;
+        let zeros = 2 * sc.parties.len() + 2 * sc.parties.iter().filter(|p| p.bound).count() + 2;
+        for day in from..sc.horizon_days {
+            let mut row = vec![
+                day.to_string(),
+                sc.date(day).to_string(),
+                sc.phases[phase].id.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+            row.extend(std::iter::repeat_n("0".to_string(), zeros));
+            row.extend([String::new(), String::new()]);
+            let r = self.out.write_record(&row);
+            self.keep(r);
+        }
+    }
+}

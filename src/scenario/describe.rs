@@ -1,0 +1,132 @@
+//! Plain-language descriptions of scenarios, for `ceasefire check` and for
+//! anyone who wants to read back what a file means.
+
+use std::fmt::Write;
+
+use super::{Condition, Scenario};
+
+impl Scenario {
+    /// A condition in words, with ids instead of indices.
+    pub fn describe_condition(&self, c: &Condition) -> String {
+        match c {
+            Condition::StreakAtLeast(n) => format!("{n} consecutive compliant days"),
+            Condition::DaysInPhaseAtLeast(n) => format!("{n} days in the phase"),
+            Condition::ReportedInWindow {
+                days,
+                at_least,
+                severity,
+                party,
+            } => {
+                let who = party.map_or("bound parties".to_string(), |p| {
+                    format!("'{}'", self.parties[p].id)
+                });
+                format!(
+                    "≥ {at_least} reported {} violations by {who} in {days} days",
+                    severity.as_str()
+                )
+            }
+            Condition::Probability { p, on, .. } => {
+                format!("chance {p} on each {}", on.as_str().replace('_', " "))
+            }
+            Condition::All(cs) | Condition::Any(cs) => {
+                let join = if matches!(c, Condition::All(_)) {
+                    " and "
+                } else {
+                    " or "
+                };
+                let parts: Vec<String> = cs.iter().map(|c| self.describe_condition(c)).collect();
+                format!("({})", parts.join(join))
+            }
+        }
+    }
+
+    /// A multi-line description: dates, parties, phases and transitions,
+    /// compliance, monitoring, aid and warnings.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        let end = self.date(self.horizon_days - 1);
+        let _ = writeln!(s, "{}", self.name);
+        if !self.description.is_empty() {
+            let _ = writeln!(s, "  {}", self.description);
+        }
+        let _ = writeln!(
+            s,
+            "  {} days, {} to {}; starts in '{}'",
+            self.horizon_days, self.start_date, end, self.phases[self.initial_phase].id
+        );
+        let _ = writeln!(s, "parties:");
+        for p in &self.parties {
+            let _ = write!(
+                s,
+                "  {:<14} {:<8} rate {}/day, major share {}, half-life {} days",
+                p.id,
+                if p.bound { "bound" } else { "excluded" },
+                p.rate,
+                p.major_share,
+                p.half_life_days
+            );
+            if p.false_reports_per_day > 0.0 {
+                let _ = write!(s, ", false reports {}/day", p.false_reports_per_day);
+            }
+            for &(q, a) in &p.retaliation {
+                let _ = write!(s, ", retaliates {a} per attack by {}", self.parties[q].id);
+            }
+            s.push('\n');
+        }
+        let _ = writeln!(s, "phases:");
+        for ph in &self.phases {
+            let mut mult: Vec<String> = Vec::new();
+            for (p, m) in self.parties.iter().zip(&ph.rate_multiplier) {
+                if *m != 1.0 {
+                    mult.push(format!("{}×{m}", p.id));
+                }
+            }
+            let extra = if mult.is_empty() {
+                String::new()
+            } else {
+                format!(" (rates {})", mult.join(", "))
+            };
+            let absorbing = if ph.is_absorbing() {
+                " [absorbing]"
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "  {}{absorbing}{extra}", ph.id);
+            for (k, t) in ph.transitions.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "    {k}: → {} when {}",
+                    self.phases[t.to].id,
+                    self.describe_condition(&t.when)
+                );
+            }
+        }
+        let c = &self.compliance;
+        let _ = writeln!(
+            s,
+            "compliance: at most {} reported {} violations a day{}",
+            c.tolerance,
+            c.counts.as_str(),
+            if c.requires_aid {
+                ", and no blocked convoy"
+            } else {
+                ""
+            }
+        );
+        let h = &self.humanitarian;
+        let _ = writeln!(
+            s,
+            "monitoring: detection {}; convoys {}/day, blocked with chance {} ({} after a major attack)",
+            self.detection, h.convoys_per_day, h.block_probability, h.block_probability_violent
+        );
+        let _ = writeln!(
+            s,
+            "retaliation branching ratio: {:.3}",
+            self.branching_ratio()
+        );
+        for w in &self.warnings {
+            let _ = writeln!(s, "warning: {w}");
+        }
+        s
+    }
+}

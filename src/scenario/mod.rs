@@ -1,0 +1,325 @@
+//! Scenario files: TOML text → raw serde structs → a validated [`Scenario`].
+//!
+//! Parsing happens in two stages so that the engine never re-checks anything
+//! and never sees a string id: [`raw`] mirrors the file (unknown keys are
+//! refused there), and [`validate`] resolves ids to indices, checks every
+//! number against `shared/MODEL.md`, and produces the types below. A value of
+//! [`Scenario`] is valid by construction.
+
+mod describe;
+mod error;
+mod raw;
+mod validate;
+
+use chrono::NaiveDate;
+
+pub use error::ScenarioError;
+
+/// Which reported violations count towards compliance and windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Major violations only.
+    Major,
+    /// Violations of any severity.
+    Any,
+}
+
+impl Severity {
+    /// The spelling used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Major => "major",
+            Severity::Any => "any",
+        }
+    }
+}
+
+/// The kind of day on which a `probability` condition draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    /// A day that is not compliant.
+    ViolationDay,
+    /// A compliant day.
+    CompliantDay,
+    /// Every day.
+    AnyDay,
+}
+
+impl DayKind {
+    /// Whether a day of the given compliance is of this kind.
+    pub fn matches(self, compliant: bool) -> bool {
+        match self {
+            DayKind::ViolationDay => !compliant,
+            DayKind::CompliantDay => compliant,
+            DayKind::AnyDay => true,
+        }
+    }
+
+    /// The spelling used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::ViolationDay => "violation_day",
+            DayKind::CompliantDay => "compliant_day",
+            DayKind::AnyDay => "any_day",
+        }
+    }
+}
+
+/// A transition condition with ids resolved (see "Conditions" in MODEL.md).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// `streak ≥ n`.
+    StreakAtLeast(u32),
+    /// `days_in_phase ≥ n`.
+    DaysInPhaseAtLeast(u32),
+    /// Reported violations over the last `days` days reach `at_least`.
+    ReportedInWindow {
+        /// Window length `w ≥ 1`.
+        days: u32,
+        /// Threshold `k`.
+        at_least: u64,
+        /// Which severities count.
+        severity: Severity,
+        /// A bound party's index, or `None` for all bound parties.
+        party: Option<usize>,
+    },
+    /// An independent draw with success probability `p` on days of kind `on`.
+    Probability {
+        /// Success probability.
+        p: f64,
+        /// Days on which the draw happens.
+        on: DayKind,
+        /// Index of this condition's own random stream (file order).
+        stream: usize,
+    },
+    /// Every listed condition holds.
+    All(Vec<Condition>),
+    /// At least one listed condition holds.
+    Any(Vec<Condition>),
+}
+
+impl Condition {
+    /// Calls `f` on this condition and every condition nested in it.
+    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+        f(self);
+        if let Condition::All(cs) | Condition::Any(cs) = self {
+            for c in cs {
+                c.visit(f);
+            }
+        }
+    }
+}
+
+/// One `[[phase.transition]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    /// Index of the target phase.
+    pub to: usize,
+    /// When it fires.
+    pub when: Condition,
+}
+
+/// One `[[phase]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    /// Identifier used in files and output columns.
+    pub id: String,
+    /// Human-readable name (defaults to the id).
+    pub name: String,
+    /// `m(φ, p)` for every party, in party order.
+    pub rate_multiplier: Vec<f64>,
+    /// Transitions, tried in file order.
+    pub transitions: Vec<Transition>,
+}
+
+impl Phase {
+    /// A phase with no transitions is absorbing.
+    pub fn is_absorbing(&self) -> bool {
+        self.transitions.is_empty()
+    }
+}
+
+/// One `[[party]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Party {
+    /// Identifier used in files and output columns.
+    pub id: String,
+    /// Human-readable name (defaults to the id).
+    pub name: String,
+    /// Bound by the agreement: its attacks are violations.
+    pub bound: bool,
+    /// Baseline attacks per day, `μ ≥ 0`.
+    pub rate: f64,
+    /// Probability that an attack is major, `s ∈ [0, 1]`.
+    pub major_share: f64,
+    /// False accusations per day, `f ≥ 0` (always 0 for excluded parties).
+    pub false_reports_per_day: f64,
+    /// `(q, α_{q→p})`: extra attacks per day by this party per remembered
+    /// attack by party `q`. Only entries with `α > 0` are kept.
+    pub retaliation: Vec<(usize, f64)>,
+    /// Memory half-life in days, `h > 0`.
+    pub half_life_days: f64,
+    /// Daily memory decay `β = 0.5^(1/h)`.
+    pub decay: f64,
+}
+
+/// `[compliance]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compliance {
+    /// Which severities are counted.
+    pub counts: Severity,
+    /// A day is compliant if at most this many are counted.
+    pub tolerance: u64,
+    /// Whether a blocked convoy makes the day non-compliant.
+    pub requires_aid: bool,
+}
+
+/// `[humanitarian]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Humanitarian {
+    /// Poisson mean of convoys scheduled per day.
+    pub convoys_per_day: f64,
+    /// Block probability on a day with no actual major attack.
+    pub block_probability: f64,
+    /// Block probability on a day with at least one actual major attack.
+    pub block_probability_violent: f64,
+}
+
+/// A validated scenario: every id resolved, every number in range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// `scenario.name`.
+    pub name: String,
+    /// `scenario.description`.
+    pub description: String,
+    /// Calendar date of day 0.
+    pub start_date: NaiveDate,
+    /// Number of days `H` in a run.
+    pub horizon_days: u32,
+    /// Index of the phase of day 0.
+    pub initial_phase: usize,
+    /// Parties in file order.
+    pub parties: Vec<Party>,
+    /// Phases in file order.
+    pub phases: Vec<Phase>,
+    /// Compliance rule.
+    pub compliance: Compliance,
+    /// Detection probability `d` of an actual attack.
+    pub detection: f64,
+    /// Convoys and their blocking.
+    pub humanitarian: Humanitarian,
+    /// Number of `probability` conditions (each has its own random stream).
+    pub probability_conditions: usize,
+    /// Longest `reported_in_window` window, in days (0 if none).
+    pub max_window: u32,
+    /// Non-fatal findings (explosive retaliation, unreachable phases).
+    pub warnings: Vec<String>,
+}
+
+impl Scenario {
+    /// Parses and validates scenario text. `origin` names the file in error
+    /// messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        validate::parse(text, origin)
+    }
+
+    /// Reads, parses and validates a scenario file.
+    pub fn from_path(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: origin.clone(),
+            source,
+        })?;
+        Scenario::from_toml(&text, &origin)
+    }
+
+    /// Index of the party with this id.
+    pub fn party_index(&self, id: &str) -> Option<usize> {
+        self.parties.iter().position(|p| p.id == id)
+    }
+
+    /// Index of the phase with this id.
+    pub fn phase_index(&self, id: &str) -> Option<usize> {
+        self.phases.iter().position(|p| p.id == id)
+    }
+
+    /// Calendar date of day `t`.
+    pub fn date(&self, day: u32) -> NaiveDate {
+        self.start_date + chrono::Days::new(u64::from(day))
+    }
+
+    /// Whether every retaliation coefficient is zero, which makes the model a
+    /// finite Markov chain (see "The exactly solvable class" in MODEL.md).
+    pub fn is_markov(&self) -> bool {
+        self.parties.iter().all(|p| p.retaliation.is_empty())
+    }
+
+    /// Spectral radius of the branching matrix `K[p][q] = α_{q→p} / (1 − β_p)`:
+    /// the expected number of further attacks one attack provokes, over all
+    /// generations. At 1 or more, retaliation feeds on itself without bound.
+    pub fn branching_ratio(&self) -> f64 {
+        let n = self.parties.len();
+        let mut k = vec![vec![0.0; n]; n];
+        for (p, party) in self.parties.iter().enumerate() {
+            for &(q, alpha) in &party.retaliation {
+                k[p][q] = alpha / (1.0 - party.decay);
+            }
+        }
+        spectral_radius(k)
+    }
+}
+
+/// Spectral radius of a non-negative square matrix by repeated squaring:
+/// `ρ = lim ‖K^(2^j)‖^(1/2^j)`, renormalising at each step to avoid overflow.
+fn spectral_radius(mut k: Vec<Vec<f64>>) -> f64 {
+    let n = k.len();
+    let mut log_scale = 0.0; // log of the factor divided out of K^(2^j)
+    let mut power = 1.0; // 2^j
+    let mut estimate = 0.0;
+    for _ in 0..40 {
+        let norm = k
+            .iter()
+            .map(|row| row.iter().sum::<f64>())
+            .fold(0.0, f64::max);
+        if norm == 0.0 {
+            return 0.0;
+        }
+        estimate = ((norm.ln() + log_scale) / power).exp();
+        for row in &mut k {
+            for x in row.iter_mut() {
+                *x /= norm;
+            }
+        }
+        log_scale = 2.0 * (log_scale + norm.ln());
+        power *= 2.0;
+        let mut sq = vec![vec![0.0; n]; n];
+        for (i, row) in k.iter().enumerate() {
+            for (l, &a) in row.iter().enumerate() {
+                if a != 0.0 {
+                    for (j, &b) in k[l].iter().enumerate() {
+                        sq[i][j] += a * b;
+                    }
+                }
+            }
+        }
+        k = sq;
+    }
+    estimate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spectral_radius;
+
+    #[test]
+    fn spectral_radius_of_known_matrices() {
+        assert!((spectral_radius(vec![vec![0.5]]) - 0.5).abs() < 1e-9);
+        // [[0, 2], [0.5, 0]] has eigenvalues ±1.
+        let r = spectral_radius(vec![vec![0.0, 2.0], vec![0.5, 0.0]]);
+        assert!((r - 1.0).abs() < 1e-6, "{r}");
+        // Upper triangular: eigenvalues are the diagonal.
+        let r = spectral_radius(vec![vec![0.3, 5.0], vec![0.0, 0.7]]);
+        assert!((r - 0.7).abs() < 1e-3, "{r}");
+        assert_eq!(spectral_radius(vec![vec![0.0, 1.0], vec![0.0, 0.0]]), 0.0);
+    }
+}

@@ -1,0 +1,149 @@
+//! Estimates with 95% intervals, computed from the engine's integer tallies.
+//!
+//! Proportions use the Wilson score interval (good near 0 and 1, never
+//! outside [0, 1]); means use Student's t interval. Quantiles of entry days
+//! come straight from exact histograms.
+
+pub mod summary;
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+use crate::engine::Sums;
+
+/// Two-sided confidence level of every interval in the outputs.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// An estimate with its interval (equal to the estimate where there is no
+/// sampling error to speak of, `NaN` where it is undefined).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Point estimate.
+    pub estimate: f64,
+    /// Lower bound of the 95% interval.
+    pub low: f64,
+    /// Upper bound of the 95% interval.
+    pub high: f64,
+}
+
+/// The standard normal quantile for [`CONFIDENCE`] (≈ 1.96).
+pub fn z() -> f64 {
+    let normal = Normal::standard();
+    normal.inverse_cdf(0.5 + CONFIDENCE / 2.0)
+}
+
+/// Wilson score interval for `successes` out of `n`. With `n = 0` all three
+/// values are `NaN`.
+pub fn wilson(successes: u64, n: u64) -> Estimate {
+    wilson_with_z(successes, n, z())
+}
+
+/// Wilson interval with a given normal quantile (see [`wilson`]).
+pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
+    if n == 0 {
+        return Estimate {
+            estimate: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+    }
+    let n_f = n as f64;
+    let p = successes as f64 / n_f;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n_f;
+    let centre = (p + z2 / (2.0 * n_f)) / denom;
+    let half = z * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
+    Estimate {
+        estimate: p,
+        low: (centre - half).max(0.0),
+        high: (centre + half).min(1.0),
+    }
+}
+
+/// Sample mean with Student's t interval. One observation gives `NaN`
+/// bounds; none gives `NaN` throughout.
+pub fn mean(s: &Sums) -> Estimate {
+    let nan = f64::NAN;
+    if s.n == 0 {
+        return Estimate {
+            estimate: nan,
+            low: nan,
+            high: nan,
+        };
+    }
+    let n = s.n as f64;
+    let mean = s.sum as f64 / n;
+    if s.n == 1 {
+        return Estimate {
+            estimate: mean,
+            low: nan,
+            high: nan,
+        };
+    }
+    // n·Σx² − (Σx)² is computed exactly in integers, then scaled.
+    let n128 = u128::from(s.n);
+    let spread = (n128 * s.sum_sq).saturating_sub(s.sum * s.sum) as f64;
+    let variance = spread / (n * (n - 1.0));
+    let t = StudentsT::new(0.0, 1.0, n - 1.0)
+        .map(|d| d.inverse_cdf(0.5 + CONFIDENCE / 2.0))
+        .unwrap_or(f64::NAN);
+    let half = t * (variance / n).sqrt();
+    Estimate {
+        estimate: mean,
+        low: mean - half,
+        high: mean + half,
+    }
+}
+
+/// The smallest day `d` with `P(entry day ≤ d) ≥ q` among the entries in
+/// `histogram` (`None` if there are none).
+pub fn quantile(histogram: &[u64], q: f64) -> Option<u32> {
+    let total: u64 = histogram.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut acc = 0u64;
+    for (day, &count) in histogram.iter().enumerate() {
+        acc += count;
+        if acc as f64 >= q * total as f64 {
+            return Some(day as u32);
+        }
+    }
+    Some(histogram.len() as u32 - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_a_textbook_value() {
+        // 81 of 263: Wilson 95% interval (0.2553, 0.3662) (Newcombe 1998, example).
+        let e = wilson(81, 263);
+        assert!((e.low - 0.2553).abs() < 5e-4, "{e:?}");
+        assert!((e.high - 0.3662).abs() < 5e-4, "{e:?}");
+        let zero = wilson(0, 100);
+        assert_eq!(zero.low, 0.0);
+        assert!(zero.high > 0.0 && zero.high < 0.05);
+        assert!(wilson(0, 0).estimate.is_nan());
+    }
+
+    #[test]
+    fn t_interval_of_a_small_sample() {
+        let mut s = Sums::default();
+        for x in [2, 4, 4, 4, 5, 5, 7, 9] {
+            s.add(x);
+        }
+        let e = mean(&s);
+        assert_eq!(e.estimate, 5.0);
+        // sd = 2.138, t(7) = 2.3646 → half-width 1.7875.
+        assert!((e.high - e.estimate - 1.7875).abs() < 1e-3, "{e:?}");
+    }
+
+    #[test]
+    fn quantiles_of_a_histogram() {
+        let h = [0, 2, 0, 2];
+        assert_eq!(quantile(&h, 0.5), Some(1));
+        assert_eq!(quantile(&h, 0.9), Some(3));
+        assert_eq!(quantile(&[0, 0], 0.5), None);
+    }
+}
