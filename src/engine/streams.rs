@@ -5,7 +5,8 @@
 //! 64-bit stream number is `i`. A run's numbers therefore depend on nothing
 //! but `(S, i, purpose)`: not on threads, batch size, shards, or which other
 //! runs exist. Generators are created lazily, so a purpose that a scenario
-//! never uses (false reports of 0, detection of 1) costs nothing.
+//! never uses (monitoring with detection 1 and no false reports) costs
+//! nothing.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -27,7 +28,7 @@ impl StreamKeys {
     /// The keys for master seed `seed`.
     pub fn new(scenario: &Scenario, seed: u64) -> Self {
         let parties = scenario.parties.len();
-        let slots = 3 * parties + 2 + scenario.probability_conditions;
+        let slots = 2 * parties + 1 + scenario.probability_conditions;
         let keys = (0..slots)
             .map(|slot| key(seed, purpose_of(slot, parties)))
             .collect();
@@ -38,11 +39,9 @@ impl StreamKeys {
         let n = self.parties;
         match purpose {
             Purpose::Attacks(p) => p,
-            Purpose::FalseReports(p) => n + p,
-            Purpose::Detection(p) => 2 * n + p,
-            Purpose::ConvoySchedule => 3 * n,
-            Purpose::ConvoyBlocking => 3 * n + 1,
-            Purpose::Condition(k) => 3 * n + 2 + k,
+            Purpose::Monitoring(p) => n + p,
+            Purpose::Convoys => 2 * n,
+            Purpose::Condition(k) => 2 * n + 1 + k,
         }
     }
 }
@@ -50,11 +49,9 @@ impl StreamKeys {
 fn purpose_of(slot: usize, n: usize) -> Purpose {
     match slot {
         s if s < n => Purpose::Attacks(s),
-        s if s < 2 * n => Purpose::FalseReports(s - n),
-        s if s < 3 * n => Purpose::Detection(s - 2 * n),
-        s if s == 3 * n => Purpose::ConvoySchedule,
-        s if s == 3 * n + 1 => Purpose::ConvoyBlocking,
-        s => Purpose::Condition(s - 3 * n - 2),
+        s if s < 2 * n => Purpose::Monitoring(s - n),
+        s if s == 2 * n => Purpose::Convoys,
+        s => Purpose::Condition(s - 2 * n - 1),
     }
 }
 
@@ -63,11 +60,9 @@ fn purpose_of(slot: usize, n: usize) -> Purpose {
 fn key(seed: u64, purpose: Purpose) -> [u8; 32] {
     let (tag, index): (u32, usize) = match purpose {
         Purpose::Attacks(p) => (1, p),
-        Purpose::FalseReports(p) => (2, p),
-        Purpose::Detection(p) => (3, p),
-        Purpose::ConvoySchedule => (4, 0),
-        Purpose::ConvoyBlocking => (5, 0),
-        Purpose::Condition(k) => (6, k),
+        Purpose::Monitoring(p) => (2, p),
+        Purpose::Convoys => (3, 0),
+        Purpose::Condition(k) => (4, k),
     };
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());

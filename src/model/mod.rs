@@ -25,14 +25,10 @@ pub const MAX_INTENSITY: f64 = 1e7;
 pub enum Purpose {
     /// Major and minor attacks of a party.
     Attacks(usize),
-    /// False reports against a bound party.
-    FalseReports(usize),
-    /// Detection of a bound party's actual attacks.
-    Detection(usize),
-    /// Number of convoys scheduled.
-    ConvoySchedule,
-    /// Which convoys are blocked.
-    ConvoyBlocking,
+    /// Monitoring of a bound party: detection of its attacks, false reports.
+    Monitoring(usize),
+    /// Convoys scheduled and blocked.
+    Convoys,
     /// The draws of one `probability` condition (its index in file order).
     Condition(usize),
 }
@@ -179,12 +175,13 @@ pub fn step<S: Streams>(
                 intensity: lambda,
             });
         }
+        // Poisson(λ) attacks, each major with probability s: the same as the
+        // independent Poisson(λs) and Poisson(λ(1 − s)) of MODEL.md, for one
+        // Poisson draw instead of two.
         let (major, minor) = if lambda > 0.0 {
             let rng = streams.stream(Purpose::Attacks(p));
-            (
-                sample::poisson(rng, lambda * party.major_share),
-                sample::poisson(rng, lambda * (1.0 - party.major_share)),
-            )
+            let attacks = sample::poisson(rng, lambda);
+            sample::split(rng, attacks, party.major_share)
         } else {
             (0, 0)
         };
@@ -194,17 +191,18 @@ pub fn step<S: Streams>(
 
         let (mut rep_major, mut rep_minor) = (0, 0);
         if party.bound {
-            if major + minor > 0 {
-                let d = scenario.detection;
-                let rng = streams.stream(Purpose::Detection(p));
+            let d = scenario.detection;
+            let f = party.false_reports_per_day;
+            if (major + minor > 0 && d < 1.0) || f > 0.0 {
+                let rng = streams.stream(Purpose::Monitoring(p));
                 rep_major = sample::binomial(rng, major, d);
                 rep_minor = sample::binomial(rng, minor, d);
-            }
-            let f = party.false_reports_per_day;
-            if f > 0.0 {
-                let rng = streams.stream(Purpose::FalseReports(p));
-                rep_major += sample::poisson(rng, f * party.major_share);
-                rep_minor += sample::poisson(rng, f * (1.0 - party.major_share));
+                let false_reports = sample::poisson(rng, f);
+                let (fm, fr) = sample::split(rng, false_reports, party.major_share);
+                rep_major += fm;
+                rep_minor += fr;
+            } else {
+                (rep_major, rep_minor) = (major, minor);
             }
             counted += match scenario.compliance.counts {
                 Severity::Major => rep_major,
@@ -217,20 +215,17 @@ pub fn step<S: Streams>(
 
     // 4. Humanitarian access.
     let h = &scenario.humanitarian;
-    rec.convoys = if h.convoys_per_day > 0.0 {
-        sample::poisson(streams.stream(Purpose::ConvoySchedule), h.convoys_per_day)
-    } else {
-        0
-    };
     let block = if any_major_attack {
         h.block_probability_violent
     } else {
         h.block_probability
     };
-    rec.blocked = if rec.convoys > 0 {
-        sample::binomial(streams.stream(Purpose::ConvoyBlocking), rec.convoys, block)
+    (rec.convoys, rec.blocked) = if h.convoys_per_day > 0.0 {
+        let rng = streams.stream(Purpose::Convoys);
+        let convoys = sample::poisson(rng, h.convoys_per_day);
+        (convoys, sample::binomial(rng, convoys, block))
     } else {
-        0
+        (0, 0)
     };
 
     // 5. Compliance.
