@@ -112,38 +112,51 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     mf.finish()?;
     staged.commit()?;
 
-    print_table(&loaded.source.name, sc, &tally, runs, args.seed);
-    println!("wrote {} ({})", out_dir.display(), FILES.join(", "));
+    let mut stdout = std::io::stdout().lock();
+    print_table(
+        &mut stdout,
+        &loaded.source.name,
+        sc,
+        &tally,
+        runs,
+        args.seed,
+    )?;
+    writeln!(stdout, "wrote {} ({})", out_dir.display(), FILES.join(", "))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_table(
+    out: &mut impl Write,
     name: &str,
     sc: &ceasefire::Scenario,
     tally: &ceasefire::Tally,
     runs: u64,
     seed: u64,
-) {
-    println!(
+) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{name}: {runs} runs of {} days from {}, seed {seed}",
         sc.horizon_days, sc.start_date
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<20} {:>8}  {:<18}  median entry day",
         "phase", "entered", "95% interval"
-    );
+    )?;
     for line in phase_table(sc, &tally.runs) {
         let e = line.entered;
         let median = match line.median_entry_day {
             Some(d) => format!("{d} ({})", sc.date(d)),
             None => "never entered".into(),
         };
-        println!(
+        writeln!(
+            out,
             "{:<20} {:>7.2}%  [{:>6.2}%, {:>6.2}%]  {median}",
             line.phase,
             100.0 * e.estimate,
             100.0 * e.low,
             100.0 * e.high
-        );
+        )?;
     }
+    Ok(())
 }
