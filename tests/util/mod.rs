@@ -1,0 +1,207 @@
+//! Helpers shared by the integration tests that run the real `ceasefire`
+//! binary: a temporary working directory per test, and commands whose
+//! failures print everything needed to see what went wrong (the command
+//! line, the exit status, stdout and stderr), as ripgrep's `tests/util.rs`
+//! does.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+/// The binary under test, built by Cargo for integration tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_ceasefire");
+
+/// A file of this repository (e.g. `scenarios/geneva-2016.toml`).
+pub fn repo_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The reference scenarios every command must handle, as file stems.
+pub const REFERENCE_SCENARIOS: [&str; 2] = ["geneva-2016", "munich-2016"];
+
+/// The path of reference scenario `stem`.
+pub fn reference_scenario(stem: &str) -> PathBuf {
+    repo_file(&format!("scenarios/{stem}.toml"))
+}
+
+/// SHA-256 of a file's bytes, in lowercase hex.
+pub fn sha256_hex(path: &Path) -> String {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A temporary directory that is the working directory of every command a
+/// test runs, removed when the test ends.
+pub struct Dir {
+    tmp: TempDir,
+}
+
+impl Dir {
+    /// A fresh, empty directory.
+    pub fn new() -> Dir {
+        let tmp = tempfile::Builder::new()
+            .prefix("ceasefire-test-")
+            .tempdir()
+            .expect("cannot create a temporary directory");
+        Dir { tmp }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// `name` inside the directory.
+    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.path().join(name)
+    }
+
+    /// Writes `contents` to `name` inside the directory and returns its path.
+    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.join(name);
+        fs::write(&path, contents)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        path
+    }
+
+    /// Reads `name` (relative to the directory) as text.
+    pub fn read(&self, name: impl AsRef<Path>) -> String {
+        let path = self.join(name);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// Reads `name` (relative to the directory) as bytes.
+    pub fn read_bytes(&self, name: impl AsRef<Path>) -> Vec<u8> {
+        let path = self.join(name);
+        fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// A `ceasefire` command with `args`, run in this directory.
+    pub fn command<I, S>(&self, args: I) -> TestCommand
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).current_dir(self.path());
+        TestCommand { cmd }
+    }
+}
+
+/// A command of the binary under test.
+pub struct TestCommand {
+    cmd: Command,
+}
+
+impl TestCommand {
+    /// The underlying command (to add arguments or pipes).
+    pub fn cmd(&mut self) -> &mut Command {
+        &mut self.cmd
+    }
+
+    /// Runs the command to completion, whatever its exit status.
+    pub fn output(&mut self) -> Ran {
+        let out = self
+            .cmd
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", describe(&self.cmd)));
+        Ran {
+            command: describe(&self.cmd),
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs the command and panics, showing everything, unless it succeeds.
+    pub fn success(&mut self) -> Ran {
+        let ran = self.output();
+        assert!(
+            ran.status.success(),
+            "command was expected to succeed\n{ran}"
+        );
+        ran
+    }
+
+    /// Runs the command and panics, showing everything, unless it fails with
+    /// a non-zero exit code (a crash by signal is not an orderly failure).
+    pub fn failure(&mut self) -> Ran {
+        let ran = self.output();
+        assert!(
+            !ran.status.success() && ran.status.code().is_some(),
+            "command was expected to fail with a non-zero exit code\n{ran}"
+        );
+        ran
+    }
+}
+
+/// The command line of `cmd`, quoted enough to be read back.
+fn describe(cmd: &Command) -> String {
+    let mut s = String::new();
+    if let Some(dir) = cmd.get_current_dir() {
+        s.push_str(&format!("(in {}) ", dir.display()));
+    }
+    s.push_str(&cmd.get_program().to_string_lossy());
+    for arg in cmd.get_args() {
+        s.push_str(&format!(" {:?}", arg.to_string_lossy()));
+    }
+    s
+}
+
+/// A finished command: what ran, how it ended and what it printed.
+pub struct Ran {
+    /// The command line.
+    pub command: String,
+    /// Exit status.
+    pub status: ExitStatus,
+    /// Standard output, decoded lossily.
+    pub stdout: String,
+    /// Standard error, decoded lossily.
+    pub stderr: String,
+}
+
+impl fmt::Display for Ran {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "command: {}", self.command)?;
+        writeln!(f, "status: {}", self.status)?;
+        writeln!(f, "---- stdout ----\n{}", self.stdout)?;
+        write!(f, "---- stderr ----\n{}", self.stderr)
+    }
+}
+
+/// Every file under `dir` (recursively) whose name ends in `.csv`,
+/// `.partial` or is `manifest.json`: what a failed command must not leave
+/// behind. Empty if `dir` does not exist.
+pub fn outputs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("readable directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if name.ends_with(".csv") || name.ends_with(".partial") || name == "manifest.json" {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
