@@ -1,0 +1,770 @@
+//! Bad scenarios are refused with the culprit named, and leave no output.
+//!
+//! Each case edits one line of a valid scenario. `run` must then exit
+//! non-zero; its message must name the file, give a `line:column` on the
+//! edited line (and at the culprit on it), and show the bad value and what
+//! is allowed; and the output directory must hold no CSV, manifest or
+//! `.partial` file. `check` must refuse the file the same way.
+//!
+//! Findings that do not stop a run (explosive retaliation, unreachable
+//! phases) are warnings: printed, but the scenario passes.
+
+mod util;
+
+use util::{Dir, outputs_under};
+
+/// A valid scenario that every case edits. The comment on the first line
+/// keeps `[scenario]` off line 1, so that a message pointing at 1:1 by
+/// default is not mistaken for one pointing at the table.
+const BASE: &str = r#"# A small valid scenario; each test breaks one thing.
+
+[scenario]
+name = "Test agreement"
+start_date = 2016-09-12
+horizon_days = 30
+initial_phase = "truce"
+
+[compliance]
+counts = "major"
+tolerance = 1
+
+[monitoring]
+detection = 0.5
+
+[humanitarian]
+convoys_per_day = 0.5
+block_probability = 0.1
+block_probability_violent = 0.3
+
+[[party]]
+id = "government"
+rate = 1.0
+major_share = 0.2
+false_reports_per_day = 0.5
+retaliation = { opposition = 0.1 }
+
+[[party]]
+id = "opposition"
+rate = 1.5
+
+[[party]]
+id = "isis"
+bound = false
+rate = 0.5
+
+[[phase]]
+id = "truce"
+
+[[phase.transition]]
+to = "joint"
+when = { streak_at_least = 3 }
+
+[[phase.transition]]
+to = "collapse"
+when = { reported_in_window = { days = 3, at_least = 5, severity = "major" } }
+
+[[phase]]
+id = "joint"
+
+[[phase.transition]]
+to = "collapse"
+when = { probability = 0.1, on = "violation_day" }
+
+[[phase]]
+id = "collapse"
+"#;
+
+/// One way to break [`BASE`].
+struct Case {
+    /// File stem of the bad scenario (named in the message).
+    name: &'static str,
+    /// A unique piece of [`BASE`]…
+    from: &'static str,
+    /// …and what it becomes.
+    to: &'static str,
+    /// The message must point at the line of the edited file that contains
+    /// this text, and at the column where it starts.
+    at: &'static str,
+    /// Texts the message must contain (the bad value, what is allowed),
+    /// compared case-insensitively.
+    says: &'static [&'static str],
+}
+
+impl Case {
+    fn text(&self) -> String {
+        assert_eq!(
+            BASE.matches(self.from).count(),
+            1,
+            "{}: {:?} must occur once in the base scenario",
+            self.name,
+            self.from
+        );
+        BASE.replacen(self.from, self.to, 1)
+    }
+
+    /// 1-based line and column where `at` stands in the edited text.
+    fn position(&self, text: &str) -> (usize, usize) {
+        assert_eq!(
+            text.matches(self.at).count(),
+            1,
+            "{}: {:?} must occur once in the edited scenario",
+            self.name,
+            self.at
+        );
+        let offset = text.find(self.at).unwrap();
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+/// `(line, column)` of the first `file:line:column:` in `message`.
+fn located(message: &str, file: &str) -> Option<(usize, usize)> {
+    let prefix = format!("{file}:");
+    let start = message.find(&prefix)? + prefix.len();
+    let mut parts = message[start..].splitn(3, ':');
+    let line = parts.next()?.parse().ok()?;
+    let column = parts.next()?.parse().ok()?;
+    Some((line, column))
+}
+
+/// Writes the broken scenario, runs `run` and `check` on it and asserts
+/// everything the module docs promise.
+fn assert_refused(case: &Case) {
+    let dir = Dir::new();
+    let text = case.text();
+    let file = format!("{}.toml", case.name);
+    dir.write(&file, &text);
+    let (line, column) = case.position(&text);
+
+    let run = dir
+        .command(["run", &file, "--out", "out", "--runs", "10"])
+        .failure();
+    let check = dir.command(["check", &file]).failure();
+    for (what, ran) in [("run", &run), ("check", &check)] {
+        let msg = &ran.stderr;
+        let at = located(msg, &file);
+        assert!(
+            at.is_some(),
+            "{}: {what} does not name {file}:line:column\n{ran}",
+            case.name
+        );
+        assert_eq!(
+            at.unwrap().0,
+            line,
+            "{}: {what} points at the wrong line; line {line} is {:?}\n{ran}",
+            case.name,
+            text.lines().nth(line - 1).unwrap_or("")
+        );
+        assert_eq!(
+            at.unwrap().1,
+            column,
+            "{}: {what} points at the wrong column; {:?} starts at column {column}\n{ran}",
+            case.name,
+            case.at
+        );
+        let lower = msg.to_lowercase();
+        for says in case.says {
+            assert!(
+                lower.contains(&says.to_lowercase()),
+                "{}: {what} does not say {says:?}\n{ran}",
+                case.name
+            );
+        }
+        assert!(
+            ran.stdout.is_empty(),
+            "{}: a refused run prints no results\n{ran}",
+            case.name
+        );
+    }
+    assert!(
+        check.stderr.contains("1 of 1 scenario files have errors"),
+        "{}: check counts the failure\n{check}",
+        case.name
+    );
+    let left = outputs_under(&dir.join("out"));
+    assert!(
+        left.is_empty(),
+        "{}: a refused run left {left:?}\n{run}",
+        case.name
+    );
+}
+
+#[test]
+fn the_base_scenario_is_valid() {
+    // Otherwise the cases below would fail for the wrong reason.
+    let dir = Dir::new();
+    dir.write("base.toml", BASE);
+    let check = dir.command(["check", "base.toml"]).success();
+    assert!(!check.stdout.contains("warning"), "{check}");
+    dir.command([
+        "run",
+        "base.toml",
+        "--out",
+        "out",
+        "--runs",
+        "10",
+        "--quiet",
+    ])
+    .success();
+    assert_eq!(outputs_under(&dir.join("out")).len(), 4);
+}
+
+#[test]
+fn misspelt_key_is_refused() {
+    assert_refused(&Case {
+        name: "misspelt-key",
+        from: "rate = 1.5",
+        to: "rat = 1.5",
+        at: "rat = 1.5",
+        says: &["unknown field `rat`", "expected one of", "`rate`"],
+    });
+}
+
+#[test]
+fn misspelt_key_in_a_condition_is_refused() {
+    assert_refused(&Case {
+        name: "condition-key",
+        from: "when = { streak_at_least = 3 }",
+        to: "when = { streak_at_leest = 3 }",
+        at: "streak_at_leest",
+        says: &["`streak_at_leest`", "`streak_at_least`", "`probability`"],
+    });
+}
+
+#[test]
+fn misspelt_key_in_a_window_is_refused() {
+    assert_refused(&Case {
+        name: "window-key",
+        from: "at_least = 5,",
+        to: "at_lest = 5,",
+        at: "at_lest",
+        says: &["`at_lest`", "`at_least`", "`severity`"],
+    });
+}
+
+#[test]
+fn misspelt_table_is_refused() {
+    assert_refused(&Case {
+        name: "table",
+        from: "[monitoring]",
+        to: "[monitor]",
+        at: "monitor]",
+        says: &["`monitor`", "`monitoring`", "`humanitarian`"],
+    });
+}
+
+#[test]
+fn duplicate_party_id_is_refused() {
+    assert_refused(&Case {
+        name: "duplicate-party",
+        from: "id = \"opposition\"",
+        to: "id = \"government\"",
+        at: "\"government\"\nrate = 1.5",
+        says: &["party id 'government'", "declared twice"],
+    });
+}
+
+#[test]
+fn duplicate_phase_id_is_refused() {
+    assert_refused(&Case {
+        name: "duplicate-phase",
+        from: "id = \"joint\"",
+        to: "id = \"truce\"",
+        at: "\"truce\"\n\n[[phase.transition]]\nto = \"collapse\"",
+        says: &["phase id 'truce'", "declared twice"],
+    });
+}
+
+#[test]
+fn unknown_phase_in_a_transition_is_refused_with_a_suggestion() {
+    assert_refused(&Case {
+        name: "unknown-to",
+        from: "to = \"joint\"",
+        to: "to = \"jiont\"",
+        at: "\"jiont\"",
+        says: &[
+            "phase 'jiont'",
+            "declared: truce, joint, collapse",
+            "did you mean 'joint'?",
+        ],
+    });
+}
+
+#[test]
+fn unknown_party_in_retaliation_is_refused_with_a_suggestion() {
+    assert_refused(&Case {
+        name: "unknown-retaliation",
+        from: "retaliation = { opposition = 0.1 }",
+        to: "retaliation = { oppositon = 0.1 }",
+        at: "oppositon",
+        says: &[
+            "party 'oppositon' in retaliation of 'government'",
+            "declared: government, opposition, isis",
+            "did you mean 'opposition'?",
+        ],
+    });
+}
+
+#[test]
+fn unknown_initial_phase_is_refused() {
+    assert_refused(&Case {
+        name: "unknown-initial",
+        from: "initial_phase = \"truce\"",
+        to: "initial_phase = \"peace\"",
+        at: "\"peace\"",
+        says: &[
+            "phase 'peace'",
+            "initial_phase",
+            "declared: truce, joint, collapse",
+        ],
+    });
+}
+
+#[test]
+fn unknown_party_in_a_rate_multiplier_is_refused() {
+    assert_refused(&Case {
+        name: "unknown-multiplier",
+        from: "id = \"joint\"",
+        to: "id = \"joint\"\nrate_multiplier = { isiss = 2.0 }",
+        at: "isiss",
+        says: &[
+            "party 'isiss'",
+            "declared: government, opposition, isis",
+            "did you mean 'isis'?",
+        ],
+    });
+}
+
+#[test]
+fn nan_rate_is_refused() {
+    assert_refused(&Case {
+        name: "nan-rate",
+        from: "rate = 1.5",
+        to: "rate = nan",
+        at: "nan",
+        says: &[
+            "party 'opposition' rate = nan",
+            "allowed: a finite number ≥ 0",
+        ],
+    });
+}
+
+#[test]
+fn infinite_rate_is_refused() {
+    assert_refused(&Case {
+        name: "inf-rate",
+        from: "rate = 1.5",
+        to: "rate = inf",
+        at: "inf",
+        says: &[
+            "party 'opposition' rate = inf",
+            "allowed: a finite number ≥ 0",
+        ],
+    });
+}
+
+#[test]
+fn negative_rate_is_refused() {
+    assert_refused(&Case {
+        name: "negative-rate",
+        from: "rate = 1.5",
+        to: "rate = -2.5",
+        at: "-2.5",
+        says: &[
+            "party 'opposition' rate = -2.5",
+            "allowed: a finite number ≥ 0",
+        ],
+    });
+}
+
+#[test]
+fn detection_above_one_is_refused() {
+    assert_refused(&Case {
+        name: "detection",
+        from: "detection = 0.5",
+        to: "detection = 1.5",
+        at: "1.5\n\n[humanitarian]",
+        says: &["monitoring.detection = 1.5", "[0, 1]"],
+    });
+}
+
+#[test]
+fn nan_detection_is_refused() {
+    assert_refused(&Case {
+        name: "nan-detection",
+        from: "detection = 0.5",
+        to: "detection = nan",
+        at: "nan",
+        says: &["monitoring.detection = nan", "[0, 1]"],
+    });
+}
+
+#[test]
+fn negative_major_share_is_refused() {
+    assert_refused(&Case {
+        name: "major-share",
+        from: "major_share = 0.2",
+        to: "major_share = -0.1",
+        at: "-0.1",
+        says: &["party 'government' major_share = -0.1", "[0, 1]"],
+    });
+}
+
+#[test]
+fn block_probability_of_two_is_refused() {
+    assert_refused(&Case {
+        name: "block",
+        from: "block_probability = 0.1",
+        to: "block_probability = 2",
+        at: "2\nblock_probability_violent",
+        says: &["humanitarian.block_probability = 2", "[0, 1]"],
+    });
+}
+
+#[test]
+fn condition_probability_above_one_is_refused() {
+    assert_refused(&Case {
+        name: "condition-probability",
+        from: "{ probability = 0.1",
+        to: "{ probability = 1.1",
+        at: "1.1",
+        says: &["probability = 1.1", "[0, 1]"],
+    });
+}
+
+#[test]
+fn horizon_of_zero_days_is_refused() {
+    assert_refused(&Case {
+        name: "horizon-0",
+        from: "horizon_days = 30",
+        to: "horizon_days = 0",
+        at: "0\ninitial_phase",
+        says: &["scenario.horizon_days = 0", "1..=36500"],
+    });
+}
+
+#[test]
+fn horizon_beyond_a_century_is_refused() {
+    assert_refused(&Case {
+        name: "horizon-36501",
+        from: "horizon_days = 30",
+        to: "horizon_days = 36501",
+        at: "36501",
+        says: &["scenario.horizon_days = 36501", "1..=36500"],
+    });
+}
+
+#[test]
+fn window_of_zero_days_is_refused() {
+    assert_refused(&Case {
+        name: "window-0",
+        from: "days = 3,",
+        to: "days = 0,",
+        at: "0, at_least",
+        says: &["reported_in_window.days = 0", "1..=36500"],
+    });
+}
+
+#[test]
+fn condition_with_two_kinds_is_refused() {
+    assert_refused(&Case {
+        name: "two-kinds",
+        from: "when = { streak_at_least = 3 }",
+        to: "when = { streak_at_least = 3, probability = 0.5 }",
+        at: "{ streak_at_least = 3, probability",
+        says: &["streak_at_least, probability", "exactly one kind"],
+    });
+}
+
+#[test]
+fn on_without_probability_is_refused() {
+    assert_refused(&Case {
+        name: "on-alone",
+        from: "when = { streak_at_least = 3 }",
+        to: "when = { streak_at_least = 3, on = \"violation_day\" }",
+        at: "\"violation_day\" }\n\n[[phase.transition]]",
+        says: &["'on'", "only with 'probability'", "streak_at_least"],
+    });
+}
+
+#[test]
+fn unknown_day_kind_is_refused() {
+    assert_refused(&Case {
+        name: "day-kind",
+        from: "on = \"violation_day\"",
+        to: "on = \"rainy_day\"",
+        at: "\"rainy_day\"",
+        says: &[
+            "on = \"rainy_day\"",
+            "\"violation_day\", \"compliant_day\", \"any_day\"",
+        ],
+    });
+}
+
+#[test]
+fn window_naming_an_excluded_party_is_refused() {
+    assert_refused(&Case {
+        name: "window-excluded",
+        from: "severity = \"major\" }",
+        to: "severity = \"major\", party = \"isis\" }",
+        at: "\"isis\" }",
+        says: &[
+            "party 'isis'",
+            "excluded",
+            "a bound party: government, opposition",
+        ],
+    });
+}
+
+#[test]
+fn false_reports_against_an_excluded_party_are_refused() {
+    assert_refused(&Case {
+        name: "false-reports-excluded",
+        from: "rate = 0.5",
+        to: "rate = 0.5\nfalse_reports_per_day = 1.5",
+        at: "1.5\n\n[[phase]]",
+        says: &["party 'isis' false_reports_per_day = 1.5", "excluded"],
+    });
+}
+
+#[test]
+fn start_date_with_a_time_is_refused() {
+    assert_refused(&Case {
+        name: "date-time",
+        from: "start_date = 2016-09-12",
+        to: "start_date = 2016-09-12T19:00:00",
+        at: "2016-09-12T19:00:00",
+        says: &[
+            "start_date = 2016-09-12T19:00:00",
+            "plain date",
+            "2016-09-12",
+        ],
+    });
+}
+
+#[test]
+fn start_date_with_an_offset_is_refused() {
+    assert_refused(&Case {
+        name: "date-offset",
+        from: "start_date = 2016-09-12",
+        to: "start_date = 2016-09-12T19:00:00+03:00",
+        at: "2016-09-12T19:00:00+03:00",
+        says: &["start_date = 2016-09-12T19:00:00+03:00", "plain date"],
+    });
+}
+
+#[test]
+fn missing_scenario_name_is_refused() {
+    assert_refused(&Case {
+        name: "no-name",
+        from: "name = \"Test agreement\"\n",
+        to: "",
+        at: "[scenario]",
+        says: &["missing field `name`"],
+    });
+}
+
+#[test]
+fn empty_all_is_refused() {
+    assert_refused(&Case {
+        name: "empty-all",
+        from: "when = { streak_at_least = 3 }",
+        to: "when = { all = [] }",
+        at: "{ all = [] }",
+        says: &["all = []", "is empty", "one or more conditions"],
+    });
+}
+
+#[test]
+fn empty_any_is_refused() {
+    assert_refused(&Case {
+        name: "empty-any",
+        from: "when = { streak_at_least = 3 }",
+        to: "when = { any = [] }",
+        at: "{ any = [] }",
+        says: &["any = []", "is empty", "one or more conditions"],
+    });
+}
+
+#[test]
+fn negative_tolerance_is_refused() {
+    assert_refused(&Case {
+        name: "tolerance",
+        from: "tolerance = 1",
+        to: "tolerance = -1",
+        at: "-1\n\n[monitoring]",
+        says: &["compliance.tolerance = -1", "integer ≥ 0"],
+    });
+}
+
+#[test]
+fn zero_half_life_is_refused() {
+    assert_refused(&Case {
+        name: "half-life",
+        from: "rate = 1.5",
+        to: "rate = 1.5\nhalf_life_days = 0.0",
+        at: "0.0",
+        says: &["half_life_days = 0", "a finite number > 0"],
+    });
+}
+
+/// Two parties that answer each attack of the other with one attack a day,
+/// remembered with a half-life of 10 days: a branching ratio far above 1.
+const EXPLOSIVE: &str = r#"[scenario]
+name = "Explosive"
+start_date = 2016-09-12
+horizon_days = 20
+initial_phase = "truce"
+
+[[party]]
+id = "a"
+rate = 0.2
+retaliation = { b = 1.0 }
+half_life_days = 10
+
+[[party]]
+id = "b"
+rate = 0.2
+retaliation = { a = 1.0 }
+half_life_days = 10
+
+[[phase]]
+id = "truce"
+
+[[phase.transition]]
+to = "collapse"
+when = { reported_in_window = { days = 3, at_least = 30, severity = "any" } }
+
+[[phase]]
+id = "collapse"
+"#;
+
+#[test]
+fn explosive_retaliation_is_a_warning_not_an_error() {
+    let dir = Dir::new();
+    dir.write("explosive.toml", EXPLOSIVE);
+    let check = dir.command(["check", "explosive.toml"]).success();
+    assert!(check.stdout.contains("explosive.toml: ok"), "{check}");
+    assert!(
+        check
+            .stdout
+            .contains("warning: retaliation is explosive: the branching ratio"),
+        "{check}"
+    );
+    assert!(!check.stdout.contains("can never be reached"), "{check}");
+    // `run` says it too, and still runs: the window ends every run in
+    // collapse long before the intensity could overflow.
+    let run = dir
+        .command(["run", "explosive.toml", "--out", "out", "--runs", "20"])
+        .success();
+    assert!(
+        run.stderr.contains("warning: retaliation is explosive"),
+        "{run}"
+    );
+    assert_eq!(outputs_under(&dir.join("out")).len(), 4, "{run}");
+    // --quiet silences warnings.
+    let quiet = dir
+        .command([
+            "run",
+            "explosive.toml",
+            "--out",
+            "q",
+            "--runs",
+            "20",
+            "--quiet",
+        ])
+        .success();
+    assert!(!quiet.stderr.contains("warning"), "{quiet}");
+}
+
+#[test]
+fn unreachable_phase_is_a_warning_not_an_error() {
+    let dir = Dir::new();
+    let text = format!("{BASE}\n[[phase]]\nid = \"island\"\n");
+    dir.write("island.toml", &text);
+    let check = dir.command(["check", "island.toml"]).success();
+    assert!(
+        check.stdout.contains(
+            "warning: phase 'island' can never be reached from the initial phase 'truce'"
+        ),
+        "{check}"
+    );
+    assert!(!check.stdout.contains("explosive"), "{check}");
+    dir.command([
+        "run",
+        "island.toml",
+        "--out",
+        "out",
+        "--runs",
+        "10",
+        "--quiet",
+    ])
+    .success();
+}
+
+#[test]
+fn a_run_that_explodes_midway_leaves_no_partial_output_and_keeps_old_results() {
+    // With no way out of the truce, explosive retaliation drives the attack
+    // intensity past the engine's limit: the batch fails after files were
+    // opened. Results already in the directory must survive untouched.
+    let dir = Dir::new();
+    dir.write("base.toml", BASE);
+    dir.command([
+        "run",
+        "base.toml",
+        "--out",
+        "out",
+        "--runs",
+        "10",
+        "--quiet",
+    ])
+    .success();
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = {
+        let mut files = outputs_under(&dir.join("out"));
+        files.sort();
+        files
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(&f).unwrap();
+                (f, bytes)
+            })
+            .collect()
+    };
+    assert_eq!(before.len(), 4);
+
+    let endless = EXPLOSIVE
+        .replace("horizon_days = 20", "horizon_days = 400")
+        .replace("at_least = 30", "at_least = 4000000000000000000");
+    dir.write("endless.toml", &endless);
+    let ran = dir
+        .command([
+            "run",
+            "endless.toml",
+            "--out",
+            "out",
+            "--runs",
+            "10",
+            "--quiet",
+        ])
+        .failure();
+    assert!(
+        ran.stderr.contains("attack intensity") && ran.stderr.contains("explosive"),
+        "the error says why\n{ran}"
+    );
+    let mut after = outputs_under(&dir.join("out"));
+    after.sort();
+    assert_eq!(
+        after,
+        before.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
+        "no file added or removed\n{ran}"
+    );
+    for (f, bytes) in &before {
+        assert!(
+            std::fs::read(f).unwrap() == *bytes,
+            "{} changed\n{ran}",
+            f.display()
+        );
+    }
+}
