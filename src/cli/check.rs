@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use anyhow::Result;
 use clap::Args;
 
@@ -19,12 +21,12 @@ pub struct CheckArgs {
 
 pub fn check(args: CheckArgs) -> Result<ExitCode> {
     let mut failed = 0;
+    let mut stdout = std::io::stdout().lock();
     for path in &args.scenarios {
         match load(Some(path)) {
             Ok(loaded) => {
-                println!("{}: ok", path.display());
-                print!("{}", loaded.scenario.describe());
-                println!();
+                writeln!(stdout, "{}: ok", path.display())?;
+                writeln!(stdout, "{}", loaded.scenario.describe())?;
             }
             Err(e) => {
                 failed += 1;

@@ -29,7 +29,7 @@ pub enum BatchError {
     #[error(transparent)]
     Run(#[from] RunError),
     /// The sink refused a run summary (e.g. a write failed).
-    #[error("{0}")]
+    #[error("cannot record a finished run")]
     Sink(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 

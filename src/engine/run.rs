@@ -42,7 +42,7 @@ pub struct RunSummary {
 
 /// A run could not be completed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("run {run}: {source}")]
+#[error("run {run} stopped")]
 pub struct RunError {
     /// The run index.
     pub run: u64,

@@ -18,7 +18,7 @@ pub struct StagedDir {
 
 /// An I/O error with the path it concerns.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {source}")]
+#[error("cannot write {path}")]
 pub struct OutputError {
     /// The file or directory.
     pub path: String,

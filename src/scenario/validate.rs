@@ -379,6 +379,12 @@ impl Checker<'_> {
             "streak_at_least, days_in_phase_at_least, reported_in_window, probability, all, any";
         let where_ = format!("in a transition condition of phase '{}'", ctx.phase);
         match kinds.len() {
+            0 if c.on.is_some() => {
+                return Err(self.err(
+                    span,
+                    format!("'on' {where_} goes only with 'probability', which is missing (e.g. {{ probability = 0.1, on = \"violation_day\" }})"),
+                ));
+            }
             0 => {
                 return Err(self.err(
                     span,

@@ -54,8 +54,10 @@ pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
     let half = z * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
     Estimate {
         estimate: p,
-        low: (centre - half).max(0.0),
-        high: (centre + half).min(1.0),
+        // Rounding can leave a bound a hair inside p at 0 or 1; an interval
+        // always contains its estimate.
+        low: (centre - half).max(0.0).min(p),
+        high: (centre + half).min(1.0).max(p),
     }
 }
 
