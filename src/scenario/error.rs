@@ -26,9 +26,29 @@ pub enum ScenarioError {
         /// What is wrong, with the bad value and what is allowed.
         message: String,
     },
+    /// Changes made with `--set` (or a sweep) make the scenario invalid.
+    #[error("{file} with {changes}: {message}")]
+    Changed {
+        /// The file as given.
+        file: String,
+        /// The changes, as `PATH=VALUE` separated by spaces.
+        changes: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl ScenarioError {
+    /// What is wrong, without the location.
+    pub fn message(&self) -> String {
+        match self {
+            ScenarioError::Io { source, .. } => source.to_string(),
+            ScenarioError::Invalid { message, .. } | ScenarioError::Changed { message, .. } => {
+                message.clone()
+            }
+        }
+    }
+
     /// An error at byte offset `span.start` of `text`.
     pub(crate) fn at(file: &str, text: &str, span: Range<usize>, message: String) -> Self {
         let (line, column) = line_column(text, span.start);

@@ -8,6 +8,7 @@
 
 mod describe;
 mod error;
+pub mod paths;
 mod raw;
 mod validate;
 

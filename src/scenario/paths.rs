@@ -1,0 +1,296 @@
+//! Parameter paths: addressing any value of a scenario file by a dotted
+//! path such as `party.government.rate`, `monitoring.detection` or
+//! `phase.truce.transition.0.when.probability`, and changing it.
+//!
+//! Changes are made to the TOML document before validation, so a changed
+//! scenario is checked exactly like a file, and every value a file can hold
+//! can be addressed. `[[party]]` and `[[phase]]` entries are addressed by id,
+//! `[[phase.transition]]` entries by position (from 0).
+
+use std::fmt;
+use std::str::FromStr;
+
+use toml::{Table, Value};
+
+use super::{Scenario, ScenarioError};
+
+/// A path and the value to set there (`PATH=VALUE`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// The dotted path.
+    pub path: ParamPath,
+    /// The new value.
+    pub value: Value,
+}
+
+/// A dotted path into a scenario, checked for form (not for existence).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ParamPath(Vec<String>);
+
+/// A path or assignment that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PathError(String);
+
+impl ParamPath {
+    /// The segments of the path.
+    pub fn segments(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl fmt::Display for ParamPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+impl FromStr for ParamPath {
+    type Err = PathError;
+
+    fn from_str(s: &str) -> Result<Self, PathError> {
+        let segments: Vec<String> = s.split('.').map(str::to_string).collect();
+        if segments.iter().any(|seg| seg.is_empty()) {
+            return Err(PathError(format!(
+                "path '{s}' has an empty segment (allowed: segments separated by single dots, e.g. party.government.rate)"
+            )));
+        }
+        Ok(ParamPath(segments))
+    }
+}
+
+impl FromStr for Assignment {
+    type Err = PathError;
+
+    /// Parses `PATH=VALUE`, where VALUE is a TOML value (a number, `true`,
+    /// `"a string"`); a bare word is taken as a string.
+    fn from_str(s: &str) -> Result<Self, PathError> {
+        let (path, value) = s.split_once('=').ok_or_else(|| {
+            PathError(format!(
+                "'{s}' is not PATH=VALUE (e.g. monitoring.detection=0.8)"
+            ))
+        })?;
+        Ok(Assignment {
+            path: path.trim().parse()?,
+            value: parse_value(value.trim()),
+        })
+    }
+}
+
+/// A TOML value from its text; a bare word (not valid TOML) is a string.
+pub fn parse_value(text: &str) -> Value {
+    toml::from_str::<Table>(&format!("v = {text}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+/// Tables a path may create when the file leaves them out (all their keys
+/// have defaults).
+const OPTIONAL_TABLES: [&str; 5] = [
+    "compliance",
+    "monitoring",
+    "humanitarian",
+    "retaliation",
+    "rate_multiplier",
+];
+
+/// Sets `value` at `path` in a parsed scenario document. Every table on the
+/// way must exist (or be one of the optional tables); the last key may be
+/// absent, in which case it is added and validation judges it.
+pub fn set(doc: &mut Table, path: &ParamPath, value: Value) -> Result<(), PathError> {
+    set_in(doc, path.segments(), 0, path, value)
+}
+
+fn set_in(
+    t: &mut Table,
+    segs: &[String],
+    at: usize,
+    path: &ParamPath,
+    value: Value,
+) -> Result<(), PathError> {
+    let seg = &segs[at];
+    let prefix = || segs[..=at].join(".");
+    if at + 1 == segs.len() {
+        if let Some(Value::Table(_) | Value::Array(_)) = t.get(seg) {
+            return Err(PathError(format!(
+                "path '{path}' names a table, not a value (add a key, e.g. '{path}.<key>')"
+            )));
+        }
+        t.insert(seg.clone(), value);
+        return Ok(());
+    }
+    match t.get_mut(seg) {
+        Some(Value::Array(entries)) => {
+            let key = &segs[at + 1];
+            let entry = if seg == "transition" {
+                let len = entries.len();
+                key.parse::<usize>()
+                    .ok()
+                    .and_then(|i| entries.get_mut(i))
+                    .ok_or_else(|| {
+                        PathError(format!(
+                            "path '{path}': '{}' has no transition {key} (allowed: 0..{len})",
+                            segs[..at].join(".")
+                        ))
+                    })?
+            } else {
+                let ids: Vec<String> = entries
+                    .iter()
+                    .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
+                    .collect();
+                let i = ids.iter().position(|id| id == key).ok_or_else(|| {
+                    PathError(format!(
+                        "path '{path}': no {seg} '{key}' (declared: {})",
+                        ids.join(", ")
+                    ))
+                })?;
+                &mut entries[i]
+            };
+            if at + 2 == segs.len() {
+                return Err(PathError(format!(
+                    "path '{path}' names a whole entry, not a value (add a key, e.g. '{path}.rate')"
+                )));
+            }
+            match entry {
+                Value::Table(inner) => set_in(inner, segs, at + 2, path, value),
+                _ => Err(PathError(format!(
+                    "path '{path}': '{}' is not a table",
+                    prefix()
+                ))),
+            }
+        }
+        Some(Value::Table(inner)) => set_in(inner, segs, at + 1, path, value),
+        Some(_) => Err(PathError(format!(
+            "path '{path}': '{}' is a value, not a table",
+            prefix()
+        ))),
+        None if OPTIONAL_TABLES.contains(&seg.as_str()) => {
+            let mut inner = Table::new();
+            set_in(&mut inner, segs, at + 1, path, value)?;
+            t.insert(seg.clone(), Value::Table(inner));
+            Ok(())
+        }
+        None => Err(PathError(format!(
+            "path '{path}': there is no '{}' in the scenario (top level: scenario, compliance, monitoring, humanitarian, party.<id>, phase.<id>)",
+            prefix()
+        ))),
+    }
+}
+
+impl Scenario {
+    /// Parses scenario text, applies `changes` in order, and validates the
+    /// result. Errors caused by a change name the change; errors already in
+    /// the file are reported as without changes.
+    pub fn from_toml_with(
+        text: &str,
+        origin: &str,
+        changes: &[Assignment],
+    ) -> Result<Scenario, ScenarioError> {
+        if changes.is_empty() {
+            return Scenario::from_toml(text, origin);
+        }
+        // Errors in the file itself are reported as such, with their place.
+        Scenario::from_toml(text, origin)?;
+        let mut doc: Table = toml::from_str(text).map_err(|e| ScenarioError::Changed {
+            file: origin.to_string(),
+            changes: describe(changes),
+            message: e.message().to_string(),
+        })?;
+        for c in changes {
+            set(&mut doc, &c.path, c.value.clone()).map_err(|e| ScenarioError::Changed {
+                file: origin.to_string(),
+                changes: describe(changes),
+                message: e.0,
+            })?;
+        }
+        let changed = toml::to_string(&doc).unwrap_or_default();
+        Scenario::from_toml(&changed, origin).map_err(|e| ScenarioError::Changed {
+            file: origin.to_string(),
+            changes: describe(changes),
+            message: e.message().to_string(),
+        })
+    }
+}
+
+fn describe(changes: &[Assignment]) -> String {
+    changes
+        .iter()
+        .map(|c| format!("{}={}", c.path, c.value))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin::GENEVA_2016;
+
+    fn with(changes: &[&str]) -> Result<Scenario, ScenarioError> {
+        let changes: Vec<Assignment> = changes.iter().map(|c| c.parse().unwrap()).collect();
+        Scenario::from_toml_with(GENEVA_2016, "geneva.toml", &changes)
+    }
+
+    #[test]
+    fn paths_reach_every_kind_of_value() {
+        let sc = with(&[
+            "party.government.rate=2.5",
+            "party.opposition.retaliation.government=0.3",
+            "phase.joint_targeting.rate_multiplier.isis=3",
+            "monitoring.detection=0.9",
+            "compliance.tolerance=4",
+            "humanitarian.block_probability=0.5",
+            "phase.truce.transition.2.when.probability=0.5",
+            "phase.truce.transition.1.when.reported_in_window.at_least=20",
+        ])
+        .unwrap();
+        assert_eq!(sc.parties[0].rate, 2.5);
+        assert!(sc.parties[1].retaliation.contains(&(0, 0.3)));
+        assert_eq!(sc.phases[1].rate_multiplier[3], 3.0);
+        assert_eq!(sc.detection, 0.9);
+        assert_eq!(sc.compliance.tolerance, 4);
+        assert_eq!(sc.humanitarian.block_probability, 0.5);
+        assert!(matches!(
+            sc.phases[0].transitions[2].when,
+            crate::scenario::Condition::Probability { p, .. } if p == 0.5
+        ));
+        assert!(matches!(
+            sc.phases[0].transitions[1].when,
+            crate::scenario::Condition::ReportedInWindow { at_least: 20, .. }
+        ));
+    }
+
+    #[test]
+    fn bad_paths_and_values_are_named() {
+        let msg = |c: &[&str]| with(c).unwrap_err().to_string();
+        let m = msg(&["party.goverment.rate=1"]);
+        assert!(
+            m.contains("no party 'goverment'") && m.contains("government"),
+            "{m}"
+        );
+        let m = msg(&["phase.truce.transition.7.when.probability=0.1"]);
+        assert!(m.contains("no transition 7"), "{m}");
+        let m = msg(&["monitoring.detection=1.5"]);
+        assert!(
+            m.contains("monitoring.detection=1.5") && m.contains("[0, 1]"),
+            "{m}"
+        );
+        let m = msg(&["party.government.rat=1"]);
+        assert!(m.contains("unknown field `rat`"), "{m}");
+        let m = msg(&["nowhere.x=1"]);
+        assert!(m.contains("no 'nowhere'"), "{m}");
+        let m = msg(&["party.government=1"]);
+        assert!(m.contains("whole entry"), "{m}");
+        assert!("a.b".parse::<Assignment>().is_err());
+        assert!("a..b=1".parse::<Assignment>().is_err());
+    }
+
+    #[test]
+    fn values_parse_as_toml() {
+        assert_eq!(parse_value("0.5"), Value::Float(0.5));
+        assert_eq!(parse_value("3"), Value::Integer(3));
+        assert_eq!(parse_value("true"), Value::Boolean(true));
+        assert_eq!(parse_value("any"), Value::String("any".into()));
+        assert_eq!(parse_value("\"any\""), Value::String("any".into()));
+    }
+}
