@@ -12,4 +12,4 @@ mod tally;
 pub use batch::{BLOCK_RUNS, Batch, BatchError, RunSink};
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use streams::{RunStreams, StreamKeys};
-pub use tally::{DailyTally, RunTally, Sums, Tally};
+pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally};

@@ -30,6 +30,9 @@ pub struct RunSummary {
     pub entered: Vec<Option<u32>>,
     /// Phase entered by the first transition to another phase, if any.
     pub first_move: Option<usize>,
+    /// Per phase φ: the phase the run moved to when it first left φ, if it
+    /// did (competing outcomes of φ).
+    pub first_exit: Vec<Option<usize>>,
     /// Total actual attacks per party.
     pub attacks: Vec<u64>,
     /// Total reported violations per party (0 for excluded parties).
@@ -86,6 +89,7 @@ impl<'a> Workspace<'a> {
             final_phase: sc.initial_phase,
             entered: vec![None; sc.phases.len()],
             first_move: None,
+            first_exit: vec![None; sc.phases.len()],
             attacks: vec![0; n],
             reported: vec![0; n],
             convoys_delivered: 0,
@@ -119,6 +123,7 @@ impl<'a> Workspace<'a> {
             let to = self.state.phase;
             if rec.transition.is_some() && to != phase {
                 s.first_move.get_or_insert(to);
+                s.first_exit[phase].get_or_insert(to);
                 s.entered[to].get_or_insert(day + 1);
             }
         }

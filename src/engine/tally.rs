@@ -34,24 +34,75 @@ impl Sums {
     }
 }
 
-/// Per-day counts: which phase each run was in.
+/// A per-day quantity the daily tally sums over runs (see [`DailyTally::sums`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayMetric {
+    /// Actual attacks of a party.
+    Attacks(usize),
+    /// Reported violations of a party (always 0 for excluded parties).
+    Reported(usize),
+    /// 1 if the day was compliant, else 0.
+    Compliant,
+    /// Convoys delivered.
+    ConvoysDelivered,
+    /// Convoys blocked.
+    ConvoysBlocked,
+}
+
+/// Per-day counts: which phase each run was in, and the sums of every
+/// [`DayMetric`] over runs.
+///
+/// A run that rests in an absorbing phase has no simulated days after it
+/// entered it; it adds nothing to the sums of those days, which is the same
+/// as adding 0 attacks, 0 reports, 0 convoys and a day that is not compliant.
+/// Means divide by every run of the batch, so such runs count as zeros.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DailyTally {
     phases: usize,
+    parties: usize,
     /// `occupancy[t * phases + φ]`: runs simulated in phase φ on day t.
     occupancy: Vec<u64>,
     /// `absorbed[t * phases + φ]`: runs that rest in absorbing φ from day t.
     absorbed: Vec<u64>,
+    /// `sum[t * stride + k]`: Σ over runs of metric k on day t, where k is
+    /// [`DailyTally::slot`] and `stride = 2 × parties + 3`. A day's value is at
+    /// most about [`crate::model::MAX_INTENSITY`], so u64 sums cannot overflow
+    /// below 10¹² runs.
+    sum: Vec<u64>,
+    /// `sum_sq[t * stride + k]`: Σ over runs of the square of metric k.
+    sum_sq: Vec<u128>,
 }
 
 impl DailyTally {
     /// An empty tally for a scenario.
     pub fn new(scenario: &Scenario) -> Self {
-        let cells = scenario.horizon_days as usize * scenario.phases.len();
+        let days = scenario.horizon_days as usize;
+        let cells = days * scenario.phases.len();
+        let parties = scenario.parties.len();
+        let metric_cells = days * Self::stride_of(parties);
         DailyTally {
             phases: scenario.phases.len(),
+            parties,
             occupancy: vec![0; cells],
             absorbed: vec![0; cells],
+            sum: vec![0; metric_cells],
+            sum_sq: vec![0; metric_cells],
+        }
+    }
+
+    /// Cells per day: every [`DayMetric`] of `parties` parties.
+    fn stride_of(parties: usize) -> usize {
+        2 * parties + 3
+    }
+
+    /// Position of a metric within a day's cells.
+    fn slot(parties: usize, metric: DayMetric) -> usize {
+        match metric {
+            DayMetric::Attacks(p) => p,
+            DayMetric::Reported(p) => parties + p,
+            DayMetric::Compliant => 2 * parties,
+            DayMetric::ConvoysDelivered => 2 * parties + 1,
+            DayMetric::ConvoysBlocked => 2 * parties + 2,
         }
     }
 
@@ -62,6 +113,35 @@ impl DailyTally {
         }
         for (a, b) in self.absorbed.iter_mut().zip(&other.absorbed) {
             *a += b;
+        }
+        for (a, b) in self.sum.iter_mut().zip(&other.sum) {
+            *a += b;
+        }
+        for (a, b) in self.sum_sq.iter_mut().zip(&other.sum_sq) {
+            *a += b;
+        }
+    }
+
+    /// Number of runs observed: every run is simulated on day 0 or rests in
+    /// an absorbing initial phase from day 0.
+    pub fn runs(&self) -> u64 {
+        let day0 = 0..self.phases;
+        self.occupancy[day0.clone()].iter().sum::<u64>() + self.absorbed[day0].iter().sum::<u64>()
+    }
+
+    /// Sums of `metric` on day `day` over every run (runs resting in an
+    /// absorbing phase count as 0), ready for [`crate::stats::mean`].
+    ///
+    /// # Panics
+    ///
+    /// If `day` is not before the horizon or the metric names a party the
+    /// scenario does not have.
+    pub fn sums(&self, day: u32, metric: DayMetric) -> Sums {
+        let i = day as usize * Self::stride_of(self.parties) + Self::slot(self.parties, metric);
+        Sums {
+            n: self.runs(),
+            sum: u128::from(self.sum[i]),
+            sum_sq: self.sum_sq[i],
         }
     }
 
@@ -82,8 +162,27 @@ impl DailyTally {
 }
 
 impl DayObserver for DailyTally {
+    // The hot path: a few integer additions per party and day, into cells
+    // allocated once per tally.
     fn day(&mut self, rec: &DayRecord) {
-        self.occupancy[rec.day as usize * self.phases + rec.phase] += 1;
+        let day = rec.day as usize;
+        self.occupancy[day * self.phases + rec.phase] += 1;
+        let n = self.parties;
+        let cells = day * Self::stride_of(n)..(day + 1) * Self::stride_of(n);
+        let sum = &mut self.sum[cells.clone()];
+        let sum_sq = &mut self.sum_sq[cells];
+        let mut add = |metric: DayMetric, x: u64| {
+            let k = Self::slot(n, metric);
+            sum[k] += x;
+            sum_sq[k] += u128::from(x) * u128::from(x);
+        };
+        for p in 0..n {
+            add(DayMetric::Attacks(p), rec.attacks(p));
+            add(DayMetric::Reported(p), rec.reported(p));
+        }
+        add(DayMetric::Compliant, u64::from(rec.compliant));
+        add(DayMetric::ConvoysDelivered, rec.convoys - rec.blocked);
+        add(DayMetric::ConvoysBlocked, rec.blocked);
     }
 
     fn absorbed(&mut self, phase: usize, from: u32) {
@@ -106,6 +205,8 @@ pub struct RunTally {
     pub in_phase_at_end: Vec<u64>,
     /// Per phase ψ: runs whose first move out of the initial phase went to ψ.
     pub first_move: Vec<u64>,
+    /// `first_exit[φ][ψ]`: runs whose first move out of phase φ went to ψ.
+    pub first_exit: Vec<Vec<u64>>,
     /// Per party: actual attacks per run.
     pub attacks: Vec<Sums>,
     /// Per party: reported violations per run.
@@ -127,6 +228,7 @@ impl RunTally {
             entry_histogram: vec![vec![0; scenario.horizon_days as usize]; np],
             in_phase_at_end: vec![0; np],
             first_move: vec![0; np],
+            first_exit: vec![vec![0; np]; np],
             attacks: vec![Sums::default(); nq],
             reported: vec![Sums::default(); nq],
             convoys_delivered: Sums::default(),
@@ -147,6 +249,11 @@ impl RunTally {
         self.in_phase_at_end[s.final_phase] += 1;
         if let Some(to) = s.first_move {
             self.first_move[to] += 1;
+        }
+        for (from, to) in s.first_exit.iter().enumerate() {
+            if let Some(to) = *to {
+                self.first_exit[from][to] += 1;
+            }
         }
         for (p, (a, r)) in s.attacks.iter().zip(&s.reported).enumerate() {
             self.attacks[p].add(*a);
