@@ -2,6 +2,7 @@
 //! subcommand. Every subcommand is a client of the library.
 
 mod check;
+mod plot;
 mod run;
 mod trace;
 
@@ -35,6 +36,7 @@ enum Command {
     Run(run::RunArgs),
     Check(check::CheckArgs),
     Trace(trace::TraceArgs),
+    Plot(plot::PlotArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -44,6 +46,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Check(args)) => check::check(args),
         Some(Command::Trace(args)) => trace::trace(args),
+        Some(Command::Plot(args)) => plot::plot(args),
     }
 }
 

@@ -10,13 +10,15 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use ceasefire::Batch;
+use ceasefire::output::plot::{self, Results};
 use ceasefire::output::{self, Manifest, RunsCsv, StagedDir};
 use ceasefire::stats::summary::phase_table;
 
 use super::{DEFAULT_SEED, default_out, load, thread_pool};
 
-/// Run a batch of simulations and write runs.csv, daily.csv, summary.csv and
-/// manifest.json.
+/// Run a batch of simulations and write runs.csv, daily.csv, curves.csv,
+/// daily_metrics.csv, summary.csv and manifest.json (and SVG charts with
+/// --plots).
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
@@ -36,6 +38,9 @@ pub struct RunArgs {
     /// No progress bar and no notes on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Also draw the SVG charts of `ceasefire plot` next to the CSV files.
+    #[arg(long)]
+    pub plots: bool,
 }
 
 impl Default for RunArgs {
@@ -47,12 +52,31 @@ impl Default for RunArgs {
             threads: None,
             out: None,
             quiet: false,
+            plots: false,
         }
     }
 }
 
-/// The files `run` writes, in the order they are listed in the manifest.
-pub const FILES: [&str; 4] = ["runs.csv", "daily.csv", "summary.csv", "manifest.json"];
+/// The files `run` writes, in the order they are listed in the manifest
+/// (the charts of `--plots` come before manifest.json).
+pub const FILES: [&str; 6] = [
+    "runs.csv",
+    "daily.csv",
+    "curves.csv",
+    "daily_metrics.csv",
+    "summary.csv",
+    "manifest.json",
+];
+
+/// One of the tables computed from a batch's tally, written to memory.
+fn table(
+    name: &'static str,
+    write: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>,
+) -> Result<(&'static str, Vec<u8>)> {
+    let mut bytes = Vec::new();
+    write(&mut bytes).with_context(|| format!("cannot write {name}"))?;
+    Ok((name, bytes))
+}
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let loaded = load(args.scenario.as_deref())?;
@@ -94,19 +118,36 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         .into_inner()
         .context("cannot write runs.csv")?
         .finish()?;
-    let mut daily = staged.file(FILES[1])?;
-    output::write_daily(sc, &tally, &mut daily)?;
-    daily.finish()?;
-    let mut summary = staged.file(FILES[2])?;
-    output::write_summary(sc, &tally, &mut summary)?;
-    summary.finish()?;
-    let manifest = Manifest::new(
-        loaded.source.clone(),
-        args.seed,
-        runs,
-        FILES.iter().map(|f| f.to_string()).collect(),
-    );
-    let mut mf = staged.file(FILES[3])?;
+
+    // The day-by-day files are small: they are kept in memory so that the
+    // charts are drawn from exactly the bytes written.
+    let mut written = vec![FILES[0].to_string()];
+    let tables = [
+        table(FILES[1], |b| output::write_daily(sc, &tally, b))?,
+        table(FILES[2], |b| output::write_curves(sc, &tally, b))?,
+        table(FILES[3], |b| output::write_daily_metrics(sc, &tally, b))?,
+        table(FILES[4], |b| output::write_summary(sc, &tally, b))?,
+    ];
+    let mut charts = Vec::new();
+    if args.plots {
+        let [daily, curves, metrics] = [0, 1, 2].map(|k| (tables[k].0, tables[k].1.as_slice()));
+        let results = Results::from_csv(&sc.name, daily, curves, metrics)?;
+        charts = plot::draw(&results)?;
+    }
+    let contents = tables
+        .iter()
+        .map(|(name, bytes)| (*name, bytes.as_slice()))
+        .chain(charts.iter().map(|(name, svg)| (*name, svg.as_bytes())));
+    for (name, bytes) in contents {
+        let mut file = staged.file(name)?;
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {name}"))?;
+        file.finish()?;
+        written.push(name.to_string());
+    }
+    written.push(FILES[5].to_string());
+    let manifest = Manifest::new(loaded.source.clone(), args.seed, runs, written.clone());
+    let mut mf = staged.file(FILES[5])?;
     mf.write_all(manifest.to_json().as_bytes())
         .context("cannot write manifest.json")?;
     mf.finish()?;
@@ -121,7 +162,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         runs,
         args.seed,
     )?;
-    writeln!(stdout, "wrote {} ({})", out_dir.display(), FILES.join(", "))?;
+    writeln!(
+        stdout,
+        "wrote {} ({})",
+        out_dir.display(),
+        written.join(", ")
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,7 @@
 //! nothing of them. Every column is documented in docs/outputs.md.
 
 mod manifest;
+pub mod plot;
 mod staged;
 
 use std::io::Write;
@@ -13,6 +14,8 @@ pub use staged::{OutputError, StagedDir, StagedFile};
 use crate::engine::{DayObserver, RunSink, RunSummary, Tally};
 use crate::model::DayRecord;
 use crate::scenario::Scenario;
+use crate::stats::curves::entry_curves;
+use crate::stats::daily::daily_metric_rows;
 use crate::stats::summary::summary_rows;
 use crate::stats::{Estimate, wilson_with_z, z};
 
@@ -134,6 +137,59 @@ pub fn write_summary<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv:
             &number(low),
             &number(high),
             &row.runs.to_string(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes curves.csv: for every phase and day, the time-to-event curve of
+/// first entry (see [`entry_curves`]).
+pub fn write_curves<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    out.write_record([
+        "phase",
+        "day",
+        "date",
+        "at_risk",
+        "entered",
+        "cumulative_share",
+        "ci_low",
+        "ci_high",
+        "hazard",
+    ])?;
+    for row in entry_curves(scenario, &tally.runs) {
+        out.write_record([
+            scenario.phases[row.phase].id.as_str(),
+            &row.day.to_string(),
+            &scenario.date(row.day).to_string(),
+            &row.at_risk.to_string(),
+            &row.entered.to_string(),
+            &number(row.cumulative.estimate),
+            &number(row.cumulative.low),
+            &number(row.cumulative.high),
+            &number(row.hazard),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes daily_metrics.csv (long format; see [`daily_metric_rows`]).
+pub fn write_daily_metrics<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    out.write_record([
+        "day", "date", "metric", "subject", "mean", "ci_low", "ci_high",
+    ])?;
+    for row in daily_metric_rows(scenario, &tally.daily) {
+        out.write_record([
+            &row.day.to_string(),
+            &scenario.date(row.day).to_string(),
+            row.metric,
+            &row.subject,
+            &number(row.value.estimate),
+            &number(row.value.low),
+            &number(row.value.high),
         ])?;
     }
     out.flush()?;

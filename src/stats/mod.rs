@@ -2,8 +2,11 @@
 //!
 //! Proportions use the Wilson score interval (good near 0 and 1, never
 //! outside [0, 1]); means use Student's t interval. Quantiles of entry days
-//! come straight from exact histograms.
+//! come straight from exact histograms, with distribution-free intervals
+//! from order statistics.
 
+pub mod curves;
+pub mod daily;
 pub mod summary;
 
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
@@ -25,6 +28,16 @@ pub struct Estimate {
     pub high: f64,
 }
 
+impl Estimate {
+    /// An estimate that is undefined (no observations): `NaN` throughout,
+    /// written as empty CSV fields.
+    pub const UNDEFINED: Estimate = Estimate {
+        estimate: f64::NAN,
+        low: f64::NAN,
+        high: f64::NAN,
+    };
+}
+
 /// The standard normal quantile for [`CONFIDENCE`] (≈ 1.96).
 pub fn z() -> f64 {
     let normal = Normal::standard();
@@ -40,11 +53,7 @@ pub fn wilson(successes: u64, n: u64) -> Estimate {
 /// Wilson interval with a given normal quantile (see [`wilson`]).
 pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
     if n == 0 {
-        return Estimate {
-            estimate: f64::NAN,
-            low: f64::NAN,
-            high: f64::NAN,
-        };
+        return Estimate::UNDEFINED;
     }
     let n_f = n as f64;
     let p = successes as f64 / n_f;
@@ -64,21 +73,15 @@ pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
 /// Sample mean with Student's t interval. One observation gives `NaN`
 /// bounds; none gives `NaN` throughout.
 pub fn mean(s: &Sums) -> Estimate {
-    let nan = f64::NAN;
     if s.n == 0 {
-        return Estimate {
-            estimate: nan,
-            low: nan,
-            high: nan,
-        };
+        return Estimate::UNDEFINED;
     }
     let n = s.n as f64;
     let mean = s.sum as f64 / n;
     if s.n == 1 {
         return Estimate {
             estimate: mean,
-            low: nan,
-            high: nan,
+            ..Estimate::UNDEFINED
         };
     }
     // n·Σx² − (Σx)² is computed exactly in integers, then scaled.
@@ -111,6 +114,39 @@ pub fn quantile(histogram: &[u64], q: f64) -> Option<u32> {
         }
     }
     Some(histogram.len() as u32 - 1)
+}
+
+/// The `r`-th smallest entry day (1-based) in `histogram`.
+fn order_statistic(histogram: &[u64], r: u64) -> Option<u32> {
+    let mut acc = 0u64;
+    for (day, &count) in histogram.iter().enumerate() {
+        acc += count;
+        if acc >= r {
+            return Some(day as u32);
+        }
+    }
+    None
+}
+
+/// The `q`-quantile of the entry days in `histogram` ([`quantile`]) with a
+/// distribution-free 95% interval: the order statistics of ranks
+/// `⌊nq − z√(nq(1−q))⌋` and `⌈nq + z√(nq(1−q))⌉ + 1`, clamped to `1..=n`,
+/// between which the true quantile lies with probability about 95% whatever
+/// the distribution (the normal approximation to the binomial count of
+/// entries below the true quantile). `None` if the histogram is empty.
+pub fn quantile_interval(histogram: &[u64], q: f64) -> Option<Estimate> {
+    let estimate = quantile(histogram, q)?;
+    let n: u64 = histogram.iter().sum();
+    let n_f = n as f64;
+    let spread = z() * (n_f * q * (1.0 - q)).sqrt();
+    let rank = |r: f64| (r.max(1.0) as u64).min(n);
+    let low = order_statistic(histogram, rank((n_f * q - spread).floor()))?;
+    let high = order_statistic(histogram, rank((n_f * q + spread).ceil() + 1.0))?;
+    Some(Estimate {
+        estimate: f64::from(estimate),
+        low: f64::from(low.min(estimate)),
+        high: f64::from(high.max(estimate)),
+    })
 }
 
 #[cfg(test)]
@@ -147,5 +183,21 @@ mod tests {
         assert_eq!(quantile(&h, 0.5), Some(1));
         assert_eq!(quantile(&h, 0.9), Some(3));
         assert_eq!(quantile(&[0, 0], 0.5), None);
+    }
+
+    #[test]
+    fn quantile_intervals_bracket_the_estimate() {
+        // 100 entries, one per day: the median is day 49 (50th value); ranks
+        // 50 ∓ 9.8 → order statistics 40 and 61, i.e. days 39 and 60.
+        let h = vec![1u64; 100];
+        let e = quantile_interval(&h, 0.5).unwrap();
+        assert_eq!((e.estimate, e.low, e.high), (49.0, 39.0, 60.0));
+        // All mass on one day: no uncertainty about the day.
+        let e = quantile_interval(&[0, 0, 7, 0], 0.9).unwrap();
+        assert_eq!((e.estimate, e.low, e.high), (2.0, 2.0, 2.0));
+        // A single entry.
+        let e = quantile_interval(&[0, 1], 0.1).unwrap();
+        assert_eq!((e.estimate, e.low, e.high), (1.0, 1.0, 1.0));
+        assert_eq!(quantile_interval(&[0, 0], 0.5), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The rows of summary.csv, built from a batch's tally.
 
-use super::{Estimate, mean, quantile, wilson};
+use super::{Estimate, mean, quantile, quantile_interval, wilson};
 use crate::engine::RunTally;
 use crate::scenario::Scenario;
 
@@ -17,8 +17,21 @@ pub struct SummaryRow {
     pub runs: u64,
 }
 
-/// Every row of summary.csv, in a fixed order: phase metrics phase by phase,
-/// then party metrics party by party, then convoys.
+/// Quantiles of the entry day reported for every phase, with their metric
+/// names.
+pub const ENTRY_DAY_QUANTILES: [(f64, &str); 3] = [
+    (0.1, "entry_day_q10"),
+    (0.5, "entry_day_q50"),
+    (0.9, "entry_day_q90"),
+];
+
+/// Subject suffix of the `first_exit` row counting runs that entered a phase
+/// and never left it before the horizon. Parentheses cannot occur in ids.
+pub const STAYED: &str = "(stayed)";
+
+/// Every row of summary.csv, in a fixed order: phase metrics phase by phase
+/// (entry share, share at the end, entry-day mean and quantiles, then the
+/// competing first exits), then party metrics party by party, then convoys.
 pub fn summary_rows(scenario: &Scenario, t: &RunTally) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     let mut row = |metric, subject: &str, value, runs| {
@@ -39,6 +52,38 @@ pub fn summary_rows(scenario: &Scenario, t: &RunTally) -> Vec<SummaryRow> {
             t.runs,
         );
         row("entry_day_mean", id, mean(&t.entry_day[i]), t.entered[i]);
+        for (q, metric) in ENTRY_DAY_QUANTILES {
+            let value = quantile_interval(&t.entry_histogram[i], q).unwrap_or(Estimate::UNDEFINED);
+            row(metric, id, value, t.entered[i]);
+        }
+        if phase.is_absorbing() {
+            continue;
+        }
+        // Competing outcomes: where runs went when they first left the phase.
+        let mut targets: Vec<usize> = Vec::new();
+        for tr in &phase.transitions {
+            if tr.to != i && !targets.contains(&tr.to) {
+                targets.push(tr.to);
+            }
+        }
+        let exits = &t.first_exit[i];
+        for &to in &targets {
+            let subject = format!("{id}>{}", scenario.phases[to].id);
+            row(
+                "first_exit",
+                &subject,
+                wilson(exits[to], t.entered[i]),
+                t.entered[i],
+            );
+        }
+        let stayed = t.entered[i] - exits.iter().sum::<u64>();
+        let subject = format!("{id}>{STAYED}");
+        row(
+            "first_exit",
+            &subject,
+            wilson(stayed, t.entered[i]),
+            t.entered[i],
+        );
     }
     for (p, party) in scenario.parties.iter().enumerate() {
         row("attacks_per_run", &party.id, mean(&t.attacks[p]), t.runs);

@@ -1,0 +1,337 @@
+//! The three charts, drawn with plotters' SVG backend. They share one frame
+//! (title, subtitle, legend column, calendar x axis) so that they read alike
+//! side by side in a paper draft.
+
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+use super::{Band, PlotError, Results};
+
+/// The charts [`draw`] returns, by file name.
+pub const CHARTS: [&str; 3] = ["occupancy.svg", "entry_curves.svg", "violence.svg"];
+
+/// Size of every chart in pixels: 16:9, legible when scaled to a column.
+const SIZE: (u32, u32) = (960, 540);
+/// Width of the legend column on the right.
+const LEGEND_WIDTH: u32 = 190;
+/// Height of the title and subtitle band.
+const HEADER_HEIGHT: u32 = 72;
+const FONT: &str = "sans-serif";
+/// Opacity of interval bands: visible, but the line stays on top.
+const BAND_OPACITY: f64 = 0.25;
+
+/// Okabe–Ito colours: distinguishable with every common colour-vision
+/// deficiency and in greyscale print.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(230, 159, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+    RGBColor(0, 0, 0),
+];
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const MUTED: RGBColor = RGBColor(90, 90, 90);
+
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+/// Draws one chart on an area; plotters' errors are carried as text.
+type Drawer = fn(&Results, &Area) -> Result<(), String>;
+
+/// A plotters error as text (its error types are generic over backends).
+fn text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws every chart of [`CHARTS`], in that order, as SVG text.
+pub fn draw(r: &Results) -> Result<Vec<(&'static str, String)>, PlotError> {
+    let drawers: [Drawer; 3] = [occupancy, entry_curves, violence];
+    CHARTS
+        .iter()
+        .zip(drawers)
+        .map(|(&chart, drawer)| {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+                drawer(r, &root)
+                    .and_then(|()| root.present().map_err(text))
+                    .map_err(|message| PlotError::Draw { chart, message })?;
+            }
+            Ok((chart, svg))
+        })
+        .collect()
+}
+
+/// A phase or party id as a label: `joint_targeting` → `joint targeting`.
+fn label(id: &str) -> String {
+    id.replace('_', " ")
+}
+
+/// Days between x ticks: a round calendar step giving at most ten ticks.
+fn tick_step(last_day: u32) -> u32 {
+    [1, 2, 7, 14, 28, 91, 182, 365, 730, 1826, 3652, 7305]
+        .into_iter()
+        .find(|s| last_day / s <= 9)
+        .unwrap_or(36525)
+}
+
+/// The x coordinate of a day. The x axis counts in units of the tick step,
+/// so that plotters' round ticks (0, 1, 2, …) fall on whole calendar steps
+/// from day 0 (every Monday for a truce that began on a Monday).
+fn x(r: &Results, day: u32) -> f64 {
+    f64::from(day) / f64::from(tick_step(r.last_day))
+}
+
+/// Fills the background, writes the title and subtitle, and returns the plot
+/// area and the legend column.
+fn frame<'a>(
+    root: &Area<'a>,
+    r: &Results,
+    title: &str,
+    subtitle: &str,
+) -> Result<(Area<'a>, Area<'a>), String> {
+    root.fill(&WHITE).map_err(text)?;
+    let (header, body) = root.split_vertically(HEADER_HEIGHT);
+    header
+        .draw_text(
+            &format!("{}: {title}", r.name),
+            &(FONT, 24).into_font().style(FontStyle::Bold).color(&BLACK),
+            (24, 14),
+        )
+        .map_err(text)?;
+    header
+        .draw_text(subtitle, &(FONT, 16).into_font().color(&MUTED), (24, 46))
+        .map_err(text)?;
+    let (plot, legend) = body.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+    Ok((plot, legend))
+}
+
+/// Axes on calendar dates, with y from 0 to `y_max` formatted by `y_fmt`.
+fn axes<'a, 'b>(
+    area: &'a Area<'b>,
+    r: &Results,
+    y_max: f64,
+    y_desc: &str,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> Result<Chart<'a, 'b>, String> {
+    let step = f64::from(tick_step(r.last_day));
+    let last = x(r, r.last_day.max(1));
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(12)
+        .margin_right(8)
+        .margin_top(8)
+        .margin_bottom(8)
+        .x_label_area_size(50)
+        .y_label_area_size(78)
+        .build_cartesian_2d(0.0..last, 0.0..y_max)
+        .map_err(text)?;
+    let date_fmt = if r.last_day > 366 { "%b %Y" } else { "%-d %b" };
+    let x_fmt = |u: &f64| {
+        let day = (u * step).round().max(0.0) as u32;
+        r.date(day).format(date_fmt).to_string()
+    };
+    let start = r.start_date.format("%a %-d %b %Y");
+    chart
+        .configure_mesh()
+        .x_labels(11)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(y_fmt)
+        .x_desc(format!("Date (day 0 = {start})"))
+        .y_desc(y_desc)
+        .label_style((FONT, 15).into_font().color(&BLACK))
+        .axis_desc_style((FONT, 16).into_font().color(&BLACK))
+        .bold_line_style(GRID)
+        .light_line_style(WHITE)
+        .axis_style(MUTED)
+        .draw()
+        .map_err(text)?;
+    Ok(chart)
+}
+
+/// A legend column: a colour swatch and a label per entry, top down.
+fn legend(area: &Area, heading: &str, entries: &[(String, RGBColor)]) -> Result<(), String> {
+    let style = (FONT, 15).into_font().color(&BLACK);
+    area.draw_text(
+        heading,
+        &(FONT, 15).into_font().style(FontStyle::Bold).color(&BLACK),
+        (6, 16),
+    )
+    .map_err(text)?;
+    for (k, (name, c)) in entries.iter().enumerate() {
+        let y = 46 + 28 * k as i32;
+        area.draw(&Rectangle::new([(6, y), (28, y + 16)], c.filled()))
+            .map_err(text)?;
+        area.draw_text(name, &style, (36, y + 1)).map_err(text)?;
+    }
+    Ok(())
+}
+
+/// A filled band between `low` and `high`, day by day.
+fn band_polygon(r: &Results, series: &Band, c: RGBColor) -> Polygon<(f64, f64)> {
+    let upper = series.iter().map(|&(d, _, _, h)| (x(r, d), h));
+    let lower = series.iter().rev().map(|&(d, _, l, _)| (x(r, d), l));
+    Polygon::new(
+        upper.chain(lower).collect::<Vec<_>>(),
+        c.mix(BAND_OPACITY).filled(),
+    )
+}
+
+/// Draws each band with its line on top.
+fn bands(chart: &mut Chart, r: &Results, series: &[(usize, &Band)]) -> Result<(), String> {
+    for &(k, s) in series {
+        chart
+            .draw_series(std::iter::once(band_polygon(r, s, colour(k))))
+            .map_err(text)?;
+    }
+    for &(k, s) in series {
+        let line = s.iter().map(|&(d, e, _, _)| (x(r, d), e));
+        chart
+            .draw_series(LineSeries::new(line, colour(k).stroke_width(2)))
+            .map_err(text)?;
+    }
+    Ok(())
+}
+
+fn percent(y: &f64) -> String {
+    format!("{:.0}%", 100.0 * y)
+}
+
+/// Phase occupancy over time, stacked to 100%.
+fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
+    let subtitle = format!(
+        "Share of {} simulated runs in each phase, day by day",
+        thousands(r.runs)
+    );
+    let (plot, side) = frame(root, r, "phase occupancy over time", &subtitle)?;
+    let mut chart = axes(&plot, r, 1.0, "Runs in phase (% of all runs)", &percent)?;
+    let table = r.occupancy_by_day();
+    let days: Vec<f64> = table.keys().map(|&d| x(r, d)).collect();
+    let mut below = vec![0.0; days.len()];
+    for k in 0..r.phases.len() {
+        let above: Vec<f64> = below
+            .iter()
+            .zip(table.values())
+            .map(|(b, row)| (b + row[k]).min(1.0))
+            .collect();
+        let upper = days.iter().copied().zip(above.iter().copied());
+        let lower = days.iter().copied().zip(below.iter().copied()).rev();
+        let polygon = Polygon::new(
+            upper.chain(lower).collect::<Vec<_>>(),
+            colour(k).mix(0.85).filled(),
+        );
+        chart.draw_series(std::iter::once(polygon)).map_err(text)?;
+        below = above;
+    }
+    let entries: Vec<_> = r
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (label(p), colour(k)))
+        .collect();
+    legend(&side, "Phase", &entries)
+}
+
+/// Cumulative share of runs that have entered each phase, with 95% bands.
+/// A phase every run starts in (the initial phase) is left out: its curve is
+/// 100% from day 0 and says nothing.
+fn entry_curves(r: &Results, root: &Area) -> Result<(), String> {
+    let (plot, side) = frame(
+        root,
+        r,
+        "time to first entry of each phase",
+        "Share of runs that have entered the phase by each day, with 95% Wilson intervals (shaded)",
+    )?;
+    let mut chart = axes(
+        &plot,
+        r,
+        1.0,
+        "Runs that have entered (% of all runs)",
+        &percent,
+    )?;
+    let shown: Vec<(usize, &Band)> = r
+        .entry
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.first().is_none_or(|&(_, e, _, _)| e < 1.0))
+        .collect();
+    bands(&mut chart, r, &shown)?;
+    let entries: Vec<_> = shown
+        .iter()
+        .map(|&(k, _)| (label(&r.phases[k]), colour(k)))
+        .collect();
+    legend(&side, "Phase entered", &entries)
+}
+
+/// Mean attacks per day by party, with 95% bands.
+fn violence(r: &Results, root: &Area) -> Result<(), String> {
+    let (plot, side) = frame(
+        root,
+        r,
+        "violence by party",
+        "Actual attacks per day, mean over all runs (runs resting in an absorbing phase count as 0), with 95% t intervals",
+    )?;
+    let top = r
+        .attacks
+        .iter()
+        .flat_map(|(_, s)| s.iter().map(|p| p.3))
+        .filter(|h| h.is_finite())
+        .fold(0.0, f64::max);
+    let y_max = if top > 0.0 { top * 1.08 } else { 1.0 };
+    let mut chart = axes(&plot, r, y_max, "Attacks per day (mean over runs)", &|y| {
+        format!("{y}")
+    })?;
+    let shown: Vec<(usize, &Band)> = r
+        .attacks
+        .iter()
+        .enumerate()
+        .map(|(k, (_, s))| (k, s))
+        .collect();
+    bands(&mut chart, r, &shown)?;
+    let entries: Vec<_> = r
+        .attacks
+        .iter()
+        .enumerate()
+        .map(|(k, (p, _))| (label(p), colour(k)))
+        .collect();
+    legend(&side, "Party", &entries)
+}
+
+/// `100000` → `100,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_calendar_steps() {
+        assert_eq!(tick_step(59), 7);
+        assert_eq!(tick_step(5), 1);
+        assert_eq!(tick_step(365), 91);
+        assert_eq!(tick_step(36499), 3652);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(100000), "100,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

@@ -1,0 +1,297 @@
+//! SVG charts of a results directory: phase occupancy, time to first entry
+//! and violence by party, for a reader who wants the picture before the
+//! numbers.
+//!
+//! Charts are drawn from the CSV files `run` writes (daily.csv, curves.csv,
+//! daily_metrics.csv), never from the engine's tallies, so that `ceasefire
+//! plot DIR` on an old directory and `run --plots` draw the same picture from
+//! the same bytes. Drawing uses plotters' SVG backend only: no system fonts
+//! or libraries; text is left to the viewer's sans-serif font.
+
+mod charts;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+pub use charts::{CHARTS, draw};
+
+/// The CSV files a chart needs, as `run` names them.
+pub const INPUTS: [&str; 3] = ["daily.csv", "curves.csv", "daily_metrics.csv"];
+
+/// Why charts could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// An input file does not exist.
+    #[error("{path}: missing; a results directory needs {} and manifest.json (write them with `ceasefire run --out DIR`)", INPUTS.join(", "))]
+    Missing {
+        /// The file.
+        path: String,
+    },
+    /// An input file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input file is not what `run` writes.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// plotters failed to draw a chart.
+    #[error("{chart}: cannot draw: {message}")]
+    Draw {
+        /// The chart's file name.
+        chart: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// One row of daily.csv, as far as charts need it.
+#[derive(Debug, Deserialize)]
+struct DailyRow {
+    day: u32,
+    date: String,
+    phase: String,
+    share: Option<f64>,
+}
+
+/// One row of curves.csv, as far as charts need it.
+#[derive(Debug, Deserialize)]
+struct CurveRow {
+    phase: String,
+    day: u32,
+    at_risk: u64,
+    cumulative_share: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+}
+
+/// One row of daily_metrics.csv, as far as charts need it.
+#[derive(Debug, Deserialize)]
+struct MetricRow {
+    day: u32,
+    metric: String,
+    subject: String,
+    mean: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+}
+
+/// A day-indexed series with an interval: `(day, estimate, low, high)`.
+pub type Band = Vec<(u32, f64, f64, f64)>;
+
+/// What the charts show, read from a results directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// Scenario name, for titles.
+    pub name: String,
+    /// Calendar date of day 0.
+    pub start_date: NaiveDate,
+    /// Last day of the horizon.
+    pub last_day: u32,
+    /// Number of runs.
+    pub runs: u64,
+    /// Phase ids in file order.
+    pub phases: Vec<String>,
+    /// `occupancy[φ]`: (day, share of runs in phase φ), day by day.
+    pub occupancy: Vec<Vec<(u32, f64)>>,
+    /// `entry[φ]`: the cumulative share of runs that entered φ.
+    pub entry: Vec<Band>,
+    /// Mean attacks per day, per party (party id, band).
+    pub attacks: Vec<(String, Band)>,
+}
+
+fn invalid(path: &str, message: impl Into<String>) -> PlotError {
+    PlotError::Invalid {
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Parses every row of a CSV file with a header.
+fn rows<T: for<'de> Deserialize<'de>>(path: &str, r: impl Read) -> Result<Vec<T>, PlotError> {
+    let rows = csv::Reader::from_reader(r)
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|e| invalid(path, format!("not a file written by `ceasefire run`: {e}")))?;
+    if rows.is_empty() {
+        return Err(invalid(path, "has a header but no rows"));
+    }
+    Ok(rows)
+}
+
+/// Position of `id` in `ids`, appending it if new.
+fn index_of(ids: &mut Vec<String>, id: &str) -> usize {
+    ids.iter().position(|p| p == id).unwrap_or_else(|| {
+        ids.push(id.to_string());
+        ids.len() - 1
+    })
+}
+
+impl Results {
+    /// Reads the CSV files of a results directory and the scenario name from
+    /// its manifest.json.
+    pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
+        let open = |name: &str| -> Result<(String, std::fs::File), PlotError> {
+            let path: PathBuf = dir.join(name);
+            let shown = path.display().to_string();
+            match std::fs::File::open(&path) {
+                Ok(f) => Ok((shown, f)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(PlotError::Missing { path: shown })
+                }
+                Err(source) => Err(PlotError::Io {
+                    path: shown,
+                    source,
+                }),
+            }
+        };
+        let (manifest_path, manifest) = open("manifest.json")?;
+        let name = scenario_name(&manifest_path, manifest)?;
+        let (daily_path, daily) = open(INPUTS[0])?;
+        let (curves_path, curves) = open(INPUTS[1])?;
+        let (metrics_path, metrics) = open(INPUTS[2])?;
+        Results::from_csv(
+            &name,
+            (&daily_path, daily),
+            (&curves_path, curves),
+            (&metrics_path, metrics),
+        )
+    }
+
+    /// Reads the three CSV files, each given with the name to use in errors.
+    pub fn from_csv(
+        name: &str,
+        daily: (&str, impl Read),
+        curves: (&str, impl Read),
+        metrics: (&str, impl Read),
+    ) -> Result<Self, PlotError> {
+        let daily_rows: Vec<DailyRow> = rows(daily.0, daily.1)?;
+        let first = &daily_rows[0];
+        let start_date = first
+            .date
+            .parse::<NaiveDate>()
+            .ok()
+            .and_then(|d| d.checked_sub_days(chrono::Days::new(u64::from(first.day))))
+            .ok_or_else(|| {
+                let (date, day) = (&first.date, first.day);
+                invalid(
+                    daily.0,
+                    format!("date '{date}' of day {day} is not a possible calendar date"),
+                )
+            })?;
+        let mut phases = Vec::new();
+        let mut occupancy: Vec<Vec<(u32, f64)>> = Vec::new();
+        let mut last_day = 0;
+        for row in &daily_rows {
+            let i = index_of(&mut phases, &row.phase);
+            occupancy.resize_with(phases.len(), Vec::new);
+            occupancy[i].push((row.day, row.share.unwrap_or(0.0)));
+            last_day = last_day.max(row.day);
+        }
+
+        let curve_rows: Vec<CurveRow> = rows(curves.0, curves.1)?;
+        let mut entry: Vec<Band> = vec![Vec::new(); phases.len()];
+        let mut runs = 0;
+        for row in &curve_rows {
+            let i = phases.iter().position(|p| *p == row.phase).ok_or_else(|| {
+                invalid(
+                    curves.0,
+                    format!("phase '{}' is not in {}", row.phase, daily.0),
+                )
+            })?;
+            if row.day == 0 {
+                runs = runs.max(row.at_risk);
+            }
+            if let (Some(e), Some(l), Some(h)) = (row.cumulative_share, row.ci_low, row.ci_high) {
+                entry[i].push((row.day, e, l, h));
+            }
+        }
+
+        let metric_rows: Vec<MetricRow> = rows(metrics.0, metrics.1)?;
+        let mut parties = Vec::new();
+        let mut attacks: Vec<Band> = Vec::new();
+        for row in metric_rows.iter().filter(|r| r.metric == "attacks") {
+            let i = index_of(&mut parties, &row.subject);
+            attacks.resize_with(parties.len(), Vec::new);
+            if let Some(m) = row.mean {
+                attacks[i].push((
+                    row.day,
+                    m,
+                    row.ci_low.unwrap_or(m),
+                    row.ci_high.unwrap_or(m),
+                ));
+            }
+        }
+        if parties.is_empty() {
+            return Err(invalid(metrics.0, "has no `attacks` rows"));
+        }
+        for series in occupancy.iter_mut() {
+            series.sort_by_key(|p| p.0);
+        }
+        for series in entry.iter_mut().chain(attacks.iter_mut()) {
+            series.sort_by_key(|p| p.0);
+        }
+        Ok(Results {
+            name: name.to_string(),
+            start_date,
+            last_day,
+            runs,
+            phases,
+            occupancy,
+            entry,
+            attacks: parties.into_iter().zip(attacks).collect(),
+        })
+    }
+
+    /// Calendar date of day `day` (saturating at the end of the calendar).
+    pub fn date(&self, day: u32) -> NaiveDate {
+        self.start_date
+            .checked_add_days(chrono::Days::new(u64::from(day)))
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// `occupancy` as a table: for every day, the share of each phase.
+    fn occupancy_by_day(&self) -> BTreeMap<u32, Vec<f64>> {
+        let mut table: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+        for (i, series) in self.occupancy.iter().enumerate() {
+            for &(day, share) in series {
+                table
+                    .entry(day)
+                    .or_insert_with(|| vec![0.0; self.phases.len()])[i] = share;
+            }
+        }
+        table
+    }
+}
+
+/// The scenario name recorded in manifest.json.
+fn scenario_name(path: &str, r: impl Read) -> Result<String, PlotError> {
+    #[derive(Deserialize)]
+    struct Manifest {
+        scenario: Scenario,
+    }
+    #[derive(Deserialize)]
+    struct Scenario {
+        name: String,
+    }
+    let m: Manifest = serde_json::from_reader(r).map_err(|e| {
+        invalid(
+            path,
+            format!("not a manifest written by `ceasefire run`: {e}"),
+        )
+    })?;
+    Ok(m.scenario.name)
+}
