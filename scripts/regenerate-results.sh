@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Rebuilds results/<stem>/ for every reference scenario, or checks that the
+# committed results are exactly what the current code produces.
+#
+#   scripts/regenerate-results.sh          rewrite results/ (then commit it)
+#   scripts/regenerate-results.sh --check  compare, change nothing; exit 1 if stale
+#
+# Every result uses the release build, the default seed and the default number
+# of runs (100000), with the charts (--plots). runs.csv (5 MB per scenario) is
+# written but not committed (see .gitignore); it is the input of everything
+# else, so the committed summaries change whenever it would. manifest.json
+# records the command line, which differs in --check (it writes elsewhere), so
+# the check compares the CSV and SVG files only.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# The reference scenarios, by file stem. A scenario file that does not exist
+# (yet) is skipped with a note.
+SCENARIOS=(geneva-2016 munich-2016)
+
+mode=write
+case "${1:-}" in
+    "") ;;
+    --check) mode=check ;;
+    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+cargo build --release --quiet
+bin=target/release/ceasefire
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# The files of a results directory that are committed and compared.
+compared() {
+    (cd "$1" && find . -maxdepth 1 -type f \( -name '*.csv' -o -name '*.svg' \) ! -name runs.csv \
+        | sed 's|^\./||' | LC_ALL=C sort)
+}
+
+stale=0
+for stem in "${SCENARIOS[@]}"; do
+    scenario="scenarios/$stem.toml"
+    committed="results/$stem"
+    if [[ ! -f "$scenario" ]]; then
+        echo "skip: $scenario does not exist"
+        if [[ -d "$committed" ]]; then
+            echo "stale: $committed has results for a scenario that does not exist" >&2
+            stale=1
+        fi
+        continue
+    fi
+    if [[ $mode == write ]]; then
+        "$bin" run "$scenario" --plots --quiet --out "$committed" >/dev/null
+        echo "wrote $committed"
+        continue
+    fi
+    fresh="$scratch/$stem"
+    "$bin" run "$scenario" --plots --quiet --out "$fresh" >/dev/null
+    if [[ ! -d "$committed" ]]; then
+        echo "stale: $committed does not exist" >&2
+        stale=1
+        continue
+    fi
+    if [[ "$(compared "$committed")" != "$(compared "$fresh")" ]]; then
+        echo "stale: $committed does not have the files the code writes:" >&2
+        diff <(compared "$committed") <(compared "$fresh") >&2 || true
+        stale=1
+    fi
+    while read -r name; do
+        if [[ -f "$committed/$name" ]] && ! cmp -s "$committed/$name" "$fresh/$name"; then
+            echo "stale: $committed/$name differs from what the code produces" >&2
+            stale=1
+        fi
+    done < <(compared "$fresh")
+    [[ $stale == 0 ]] && echo "ok: $committed"
+done
+
+if [[ $stale != 0 ]]; then
+    echo "results/ is stale: run scripts/regenerate-results.sh and commit results/" >&2
+    exit 1
+fi
