@@ -229,10 +229,12 @@ fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
         chart.draw_series(std::iter::once(polygon)).map_err(text)?;
         below = above;
     }
+    // Listed top down, as the bands are stacked.
     let entries: Vec<_> = r
         .phases
         .iter()
         .enumerate()
+        .rev()
         .map(|(k, p)| (label(p), colour(k)))
         .collect();
     legend(&side, "Phase", &entries)
