@@ -33,11 +33,24 @@ const INTERVAL_TOLERANCE: f64 = 1e-12;
 const MEAN_TOLERANCE: f64 = 1e-9;
 
 /// The files `run` writes.
-const RUN_FILES: [&str; 4] = ["runs.csv", "daily.csv", "summary.csv", "manifest.json"];
+const RUN_FILES: [&str; 6] = [
+    "runs.csv",
+    "daily.csv",
+    "curves.csv",
+    "daily_metrics.csv",
+    "summary.csv",
+    "manifest.json",
+];
 
 /// The CSV files `run` writes (the manifest records the command line, so it
 /// legitimately differs between invocations).
-const CSV_FILES: [&str; 3] = ["runs.csv", "daily.csv", "summary.csv"];
+const CSV_FILES: [&str; 5] = [
+    "runs.csv",
+    "daily.csv",
+    "curves.csv",
+    "daily_metrics.csv",
+    "summary.csv",
+];
 
 /// What a scenario file declares, read straight from its TOML.
 #[derive(Debug)]
@@ -159,7 +172,7 @@ fn assert_same_csvs(dir: &Dir, a: &str, b: &str) {
 }
 
 #[test]
-fn run_writes_the_four_files_and_nothing_else() {
+fn run_writes_its_files_and_nothing_else() {
     for stem in REFERENCE_SCENARIOS {
         let dir = Dir::new();
         let ran = run_batch(&dir, &reference_scenario(stem), "out", RUNS, &[]);

@@ -208,7 +208,7 @@ fn the_base_scenario_is_valid() {
         "--quiet",
     ])
     .success();
-    assert_eq!(outputs_under(&dir.join("out")).len(), 4);
+    assert_eq!(outputs_under(&dir.join("out")).len(), 6);
 }
 
 #[test]
@@ -663,7 +663,7 @@ fn explosive_retaliation_is_a_warning_not_an_error() {
         run.stderr.contains("warning: retaliation is explosive"),
         "{run}"
     );
-    assert_eq!(outputs_under(&dir.join("out")).len(), 4, "{run}");
+    assert_eq!(outputs_under(&dir.join("out")).len(), 6, "{run}");
     // --quiet silences warnings.
     let quiet = dir
         .command([
@@ -732,7 +732,7 @@ fn a_run_that_explodes_midway_leaves_no_partial_output_and_keeps_old_results() {
             })
             .collect()
     };
-    assert_eq!(before.len(), 4);
+    assert_eq!(before.len(), 6);
 
     let endless = EXPLOSIVE
         .replace("horizon_days = 20", "horizon_days = 400")
