@@ -342,8 +342,13 @@ proptest! {
         prop_assert_eq!(&tally_one, &tally_four);
         let k = ((runs as f64) * cut) as u64;
         let mut parts = Collect::default();
-        batch.run(0..k, &mut parts, &|_| {}).unwrap();
-        batch.run(k..runs, &mut parts, &|_| {}).unwrap();
+        let mut merged = batch.run(0..k, &mut parts, &|_| {}).unwrap();
+        merged.merge(&batch.run(k..runs, &mut parts, &|_| {}).unwrap());
         prop_assert_eq!(&parts.0, &one);
+        prop_assert_eq!(&merged, &tally_one, "tallies of parts merge into the whole");
+        let mut extended = ceasefire::Tally::new(&sc);
+        batch.run_into(0..k, &mut extended, &mut (), &|_| {}).unwrap();
+        batch.run_into(k..runs, &mut extended, &mut (), &|_| {}).unwrap();
+        prop_assert_eq!(&extended, &tally_one, "a batch extended block by block");
     }
 }

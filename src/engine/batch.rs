@@ -89,6 +89,20 @@ impl<'a> Batch<'a> {
         progress: &dyn Fn(u64),
     ) -> Result<Tally, BatchError> {
         let mut tally = Tally::new(self.scenario);
+        self.run_into(runs, &mut tally, sink, progress)?;
+        Ok(tally)
+    }
+
+    /// Like [`Batch::run`], adding to an existing tally, so that a batch can
+    /// be extended block by block (as `--precision` does) with the same
+    /// result as one call over the whole range.
+    pub fn run_into(
+        &self,
+        runs: Range<u64>,
+        tally: &mut Tally,
+        sink: &mut dyn RunSink,
+        progress: &dyn Fn(u64),
+    ) -> Result<(), BatchError> {
         let mut start = runs.start;
         while start < runs.end {
             let end = runs.end.min(start.saturating_add(BLOCK_RUNS));
@@ -116,6 +130,6 @@ impl<'a> Batch<'a> {
             progress(end - start);
             start = end;
         }
-        Ok(tally)
+        Ok(())
     }
 }

@@ -262,6 +262,31 @@ impl RunTally {
         self.convoys_delivered.add(s.convoys_delivered);
         self.convoys_blocked.add(s.convoys_blocked);
     }
+
+    /// Adds every run of `other` (a tally of other runs of the same scenario).
+    pub fn merge(&mut self, other: &RunTally) {
+        fn add(a: &mut [u64], b: &[u64]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        fn add_sums(a: &mut [Sums], b: &[Sums]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        }
+        self.runs += other.runs;
+        add(&mut self.entered, &other.entered);
+        add_sums(&mut self.entry_day, &other.entry_day);
+        for (a, b) in self.entry_histogram.iter_mut().zip(&other.entry_histogram) {
+            add(a, b);
+        }
+        add(&mut self.in_phase_at_end, &other.in_phase_at_end);
+        add(&mut self.first_move, &other.first_move);
+        for (a, b) in self.first_exit.iter_mut().zip(&other.first_exit) {
+            add(a, b);
+        }
+        add_sums(&mut self.attacks, &other.attacks);
+        add_sums(&mut self.reported, &other.reported);
+        self.convoys_delivered.merge(&other.convoys_delivered);
+        self.convoys_blocked.merge(&other.convoys_blocked);
+    }
 }
 
 /// Everything a batch accumulates.
@@ -280,5 +305,11 @@ impl Tally {
             daily: DailyTally::new(scenario),
             runs: RunTally::new(scenario),
         }
+    }
+
+    /// Adds every run of `other` (a tally of other runs of the same scenario).
+    pub fn merge(&mut self, other: &Tally) {
+        self.daily.merge(&other.daily);
+        self.runs.merge(&other.runs);
     }
 }
