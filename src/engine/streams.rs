@@ -78,7 +78,9 @@ fn key(seed: u64, purpose: Purpose) -> [u8; 32] {
 pub struct RunStreams<'k> {
     keys: &'k StreamKeys,
     run: u64,
-    rngs: Vec<Option<ChaCha8Rng>>,
+    /// Per purpose: its generator and the day whose words start at its
+    /// current position.
+    rngs: Vec<Option<(ChaCha8Rng, u32)>>,
 }
 
 impl<'k> RunStreams<'k> {
@@ -101,13 +103,23 @@ impl<'k> RunStreams<'k> {
 impl Streams for RunStreams<'_> {
     type Rng = ChaCha8Rng;
 
-    fn stream(&mut self, purpose: Purpose) -> &mut ChaCha8Rng {
+    fn stream(&mut self, purpose: Purpose, day: u32) -> &mut ChaCha8Rng {
         let slot = self.keys.slot(purpose);
         let (keys, run) = (&self.keys.keys, self.run);
-        self.rngs[slot].get_or_insert_with(|| {
+        let (rng, next) = self.rngs[slot].get_or_insert_with(|| {
             let mut rng = ChaCha8Rng::from_seed(keys[slot]);
             rng.set_stream(run);
-            rng
-        })
+            (rng, 0)
+        });
+        // Day t's draws are the 32-bit words [2nt, 2n(t+1)) of the stream.
+        // Every request takes exactly n draws, so a stream asked for on
+        // consecutive days is already in place; otherwise it skips ahead.
+        let words = 2 * u64::from(purpose.draws_per_day());
+        if day != *next {
+            rng.set_word_pos(u128::from(u64::from(day) * words));
+        }
+        debug_assert_eq!(rng.get_word_pos(), u128::from(u64::from(day) * words));
+        *next = day + 1;
+        rng
     }
 }

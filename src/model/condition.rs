@@ -1,8 +1,6 @@
 //! Transition conditions and the window history they read.
 
-use rand::RngExt;
-
-use super::{DayRecord, Purpose, RunState, Streams};
+use super::{DayRecord, Purpose, RunState, Streams, sample};
 use crate::scenario::{Condition, Scenario, Severity};
 
 /// Reported violations of the last `W` days, where `W` is the longest window
@@ -93,7 +91,8 @@ pub fn holds<S: Streams>(
             party,
         } => state.window.sum(day, *days, *severity, *party) >= *at_least,
         Condition::Probability { p, on, stream } => {
-            on.matches(compliant) && streams.stream(Purpose::Condition(*stream)).random_bool(*p)
+            on.matches(compliant)
+                && sample::bernoulli(streams.stream(Purpose::Condition(*stream), day), *p)
         }
         Condition::All(cs) => cs.iter().fold(true, |acc, c| {
             holds(c, state, compliant, day, streams) & acc

@@ -33,12 +33,28 @@ pub enum Purpose {
     Condition(usize),
 }
 
+impl Purpose {
+    /// How many draws (64-bit words) the purpose may use on one day. Day
+    /// `t`'s draws of a purpose are the words `t·n … t·n + n − 1` of its
+    /// stream, whatever happened on other days, so that two runs on the same
+    /// stream (a paired comparison) stay aligned day by day.
+    pub fn draws_per_day(self) -> u32 {
+        match self {
+            Purpose::Attacks(_) => 2,
+            Purpose::Monitoring(_) => 4,
+            Purpose::Convoys => 2,
+            Purpose::Condition(_) => 1,
+        }
+    }
+}
+
 /// Where a run's random numbers come from: one stream per purpose.
 pub trait Streams {
     /// The generator type.
     type Rng: Rng;
-    /// The stream for a purpose.
-    fn stream(&mut self, purpose: Purpose) -> &mut Self::Rng;
+    /// The stream of a purpose, positioned within the block of words of day
+    /// `day` (see [`Purpose::draws_per_day`]).
+    fn stream(&mut self, purpose: Purpose, day: u32) -> &mut Self::Rng;
 }
 
 /// The state a run carries from one day to the next.
@@ -175,13 +191,14 @@ pub fn step<S: Streams>(
                 intensity: lambda,
             });
         }
-        // Poisson(λ) attacks, each major with probability s: the same as the
-        // independent Poisson(λs) and Poisson(λ(1 − s)) of MODEL.md, for one
-        // Poisson draw instead of two.
+        // Poisson(λ) attacks, each major with probability s: the same as
+        // MODEL.md's independent Poisson(λs) major and Poisson(λ(1 − s))
+        // minor attacks, for one exponential instead of two.
         let (major, minor) = if lambda > 0.0 {
-            let rng = streams.stream(Purpose::Attacks(p));
+            let rng = streams.stream(Purpose::Attacks(p), day);
             let attacks = sample::poisson(rng, lambda);
-            sample::split(rng, attacks, party.major_share)
+            let major = sample::binomial(rng, attacks, party.major_share);
+            (major, attacks - major)
         } else {
             (0, 0)
         };
@@ -194,13 +211,13 @@ pub fn step<S: Streams>(
             let d = scenario.detection;
             let f = party.false_reports_per_day;
             if (major + minor > 0 && d < 1.0) || f > 0.0 {
-                let rng = streams.stream(Purpose::Monitoring(p));
+                let rng = streams.stream(Purpose::Monitoring(p), day);
                 rep_major = sample::binomial(rng, major, d);
                 rep_minor = sample::binomial(rng, minor, d);
                 let false_reports = sample::poisson(rng, f);
-                let (fm, fr) = sample::split(rng, false_reports, party.major_share);
-                rep_major += fm;
-                rep_minor += fr;
+                let false_major = sample::binomial(rng, false_reports, party.major_share);
+                rep_major += false_major;
+                rep_minor += false_reports - false_major;
             } else {
                 (rep_major, rep_minor) = (major, minor);
             }
@@ -221,7 +238,7 @@ pub fn step<S: Streams>(
         h.block_probability
     };
     (rec.convoys, rec.blocked) = if h.convoys_per_day > 0.0 {
-        let rng = streams.stream(Purpose::Convoys);
+        let rng = streams.stream(Purpose::Convoys, day);
         let convoys = sample::poisson(rng, h.convoys_per_day);
         (convoys, sample::binomial(rng, convoys, block))
     } else {
