@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use chrono::NaiveDate;
-use util::{Dir, REFERENCE_SCENARIOS, Ran, outputs_under, reference_scenario, sha256_hex};
+use util::{Csv, Dir, REFERENCE_SCENARIOS, Ran, outputs_under, reference_scenario, sha256_hex};
 
 /// Runs per batch: enough for every phase of the reference scenarios to be
 /// entered by some run, few enough to be quick in a debug build.
@@ -89,48 +89,6 @@ fn declared(path: &Path) -> Declared {
             .filter(|t| t.get("bound").and_then(|b| b.as_bool()).unwrap_or(true))
             .map(|t| id(t))
             .collect(),
-    }
-}
-
-/// A CSV file: its header and its records, as text.
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Csv {
-    fn parse(text: &str) -> Csv {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(text.as_bytes());
-        let header = reader
-            .headers()
-            .expect("a header")
-            .iter()
-            .map(String::from)
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| {
-                r.expect("a well-formed record")
-                    .iter()
-                    .map(String::from)
-                    .collect()
-            })
-            .collect();
-        Csv { header, rows }
-    }
-
-    fn col(&self, name: &str) -> usize {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name:?} in {:?}", self.header))
-    }
-
-    fn column(&self, name: &str) -> Vec<&str> {
-        let c = self.col(name);
-        self.rows.iter().map(|r| r[c].as_str()).collect()
     }
 }
 

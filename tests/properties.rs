@@ -351,4 +351,41 @@ proptest! {
         batch.run_into(k..runs, &mut extended, &mut (), &|_| {}).unwrap();
         prop_assert_eq!(&extended, &tally_one, "a batch extended block by block");
     }
+
+    /// Changing one party's parameters leaves every other purpose's draws
+    /// untouched: with no retaliation and no rate multipliers, the other
+    /// parties' attacks and reports, and the convoys scheduled, are the same
+    /// day by day for as long as both runs are simulated.
+    #[test]
+    fn other_purposes_do_not_see_a_partys_change(
+        text in scenario_text(),
+        seed in any::<u64>(),
+        run in 0u64..1000,
+        rate in 0.0..4.0f64,
+        share in 0.0..=1.0f64,
+    ) {
+        let mut a = parse(&text);
+        for p in &mut a.parties {
+            p.retaliation.clear();
+        }
+        for ph in &mut a.phases {
+            ph.rate_multiplier.fill(1.0);
+        }
+        let mut b = a.clone();
+        b.parties[0].rate = rate;
+        b.parties[0].major_share = share;
+        let (mut ra, mut rb) = (Recorder::default(), Recorder::default());
+        Batch::new(&a, seed).workspace().run(run, &mut ra).unwrap();
+        Batch::new(&b, seed).workspace().run(run, &mut rb).unwrap();
+        for (da, db) in ra.days.iter().zip(&rb.days) {
+            for p in 1..a.parties.len() {
+                prop_assert_eq!(
+                    (da.attacks_major[p], da.attacks_minor[p], da.reported_major[p], da.reported_minor[p]),
+                    (db.attacks_major[p], db.attacks_minor[p], db.reported_major[p], db.reported_minor[p]),
+                    "day {} party {}", da.day, p
+                );
+            }
+            prop_assert_eq!(da.convoys, db.convoys, "day {}", da.day);
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
-use super::load;
+use super::{Changes, load};
 
 /// Validate scenario files and describe each (parties, phases, transitions,
 /// warnings). Exits non-zero if any file has an error.
@@ -17,13 +17,15 @@ pub struct CheckArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub changes: Changes,
 }
 
 pub fn check(args: CheckArgs) -> Result<ExitCode> {
     let mut failed = 0;
     let mut stdout = std::io::stdout().lock();
     for path in &args.scenarios {
-        match load(Some(path)) {
+        match load(Some(path), &args.changes) {
             Ok(loaded) => {
                 writeln!(stdout, "{}: ok", path.display())?;
                 writeln!(stdout, "{}", loaded.scenario.describe())?;

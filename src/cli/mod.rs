@@ -2,8 +2,10 @@
 //! subcommand. Every subcommand is a client of the library.
 
 mod check;
+mod compare;
 mod plot;
 mod run;
+mod sweep;
 mod trace;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use clap::{Parser, Subcommand};
 use ceasefire::Scenario;
 use ceasefire::builtin;
 use ceasefire::output::ScenarioSource;
+use ceasefire::scenario::paths::Assignment;
 
 /// The seed used when none is given; printed with every result.
 pub const DEFAULT_SEED: u64 = 20_160_912;
@@ -37,6 +40,8 @@ enum Command {
     Check(check::CheckArgs),
     Trace(trace::TraceArgs),
     Plot(plot::PlotArgs),
+    Sweep(sweep::SweepArgs),
+    Compare(compare::CompareArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -47,21 +52,38 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check(args)) => check::check(args),
         Some(Command::Trace(args)) => trace::trace(args),
         Some(Command::Plot(args)) => plot::plot(args),
+        Some(Command::Sweep(args)) => sweep::sweep(args),
+        Some(Command::Compare(args)) => compare::compare_cmd(args),
     }
+}
+
+/// Changes to a scenario given on the command line.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Changes {
+    /// Change a scenario value first: PATH=VALUE, e.g. monitoring.detection=0.9,
+    /// party.government.rate=2, phase.truce.transition.0.when.streak_at_least=5
+    /// (repeatable; paths are described in docs/experiments.md).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Assignment>,
 }
 
 /// A scenario as loaded for a command, with what provenance needs.
 pub struct Loaded {
-    /// The validated scenario.
+    /// The validated scenario (with any changes applied).
     pub scenario: Scenario,
-    /// Path, name and hash, for the manifest.
+    /// Path, name, hash and changes, for the manifest.
     pub source: ScenarioSource,
     /// File stem, for the default output directory.
     pub stem: String,
+    /// The file's text, before changes.
+    pub text: String,
+    /// The file as named in messages.
+    pub origin: String,
 }
 
-/// Loads the scenario at `path`, or the built-in Geneva 2016 scenario.
-pub fn load(path: Option<&Path>) -> Result<Loaded> {
+/// Loads the scenario at `path`, or the built-in Geneva 2016 scenario, and
+/// applies `changes`.
+pub fn load(path: Option<&Path>, changes: &Changes) -> Result<Loaded> {
     let (text, origin, stem) = match path {
         None => (
             builtin::GENEVA_2016.to_string(),
@@ -78,12 +100,19 @@ pub fn load(path: Option<&Path>) -> Result<Loaded> {
             (text, p.display().to_string(), stem)
         }
     };
-    let scenario = Scenario::from_toml(&text, &origin)?;
-    let source = ScenarioSource::new(&scenario.name, &origin, &text);
+    let scenario = Scenario::from_toml_with(&text, &origin, &changes.set)?;
+    let mut source = ScenarioSource::new(&scenario.name, &origin, &text);
+    source.changes = changes
+        .set
+        .iter()
+        .map(|c| format!("{}={}", c.path, c.value))
+        .collect();
     Ok(Loaded {
         scenario,
         source,
         stem,
+        text,
+        origin,
     })
 }
 

@@ -9,12 +9,13 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use ceasefire::Batch;
+use ceasefire::experiment::{entered_half_width, run_to_precision};
 use ceasefire::output::plot::{self, Results};
 use ceasefire::output::{self, Manifest, RunsCsv, StagedDir};
 use ceasefire::stats::summary::phase_table;
+use ceasefire::{Batch, Tally};
 
-use super::{DEFAULT_SEED, default_out, load, thread_pool};
+use super::{Changes, DEFAULT_SEED, default_out, load, thread_pool};
 
 /// Run a batch of simulations and write runs.csv, daily.csv, curves.csv,
 /// daily_metrics.csv, summary.csv and manifest.json (and SVG charts with
@@ -41,6 +42,30 @@ pub struct RunArgs {
     /// Also draw the SVG charts of `ceasefire plot` next to the CSV files.
     #[arg(long)]
     pub plots: bool,
+    /// Instead of a fixed number of runs, add runs in blocks of 10,000 until
+    /// every phase's `entered` 95% interval has half-width ≤ EPS (e.g. 0.005).
+    #[arg(long, value_name = "EPS", conflicts_with = "runs", value_parser = parse_precision)]
+    pub precision: Option<f64>,
+    /// With --precision: stop at this many runs even if EPS is not reached.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "10000000",
+        requires = "precision"
+    )]
+    pub max_runs: NonZeroU64,
+    #[command(flatten)]
+    pub changes: Changes,
+}
+
+/// `--precision`: a half-width in (0, 0.5).
+pub fn parse_precision(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 0.5 => Ok(x),
+        _ => Err(format!(
+            "'{s}' is not allowed (allowed: a half-width between 0 and 0.5, e.g. 0.005)"
+        )),
+    }
 }
 
 impl Default for RunArgs {
@@ -53,6 +78,9 @@ impl Default for RunArgs {
             out: None,
             quiet: false,
             plots: false,
+            precision: None,
+            max_runs: NonZeroU64::new(10_000_000).expect("non-zero"),
+            changes: Changes::default(),
         }
     }
 }
@@ -79,7 +107,7 @@ fn table(
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let loaded = load(args.scenario.as_deref())?;
+    let loaded = load(args.scenario.as_deref(), &args.changes)?;
     let sc = &loaded.scenario;
     let runs = args.runs.get();
     let out_dir = args
@@ -96,22 +124,27 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let runs_file = staged.file(FILES[0])?;
     let mut runs_csv = RunsCsv::new(sc, runs_file)?;
 
-    let bar = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr())
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} runs ({per_sec}, eta {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-
+    let bar = progress_bar(args.quiet, args.precision.is_none().then_some(runs));
     let pool = thread_pool(args.threads.map(usize::from))?;
     let batch = Batch::new(sc, args.seed);
-    let tally = pool.install(|| batch.run(0..runs, &mut runs_csv, &|n| bar.inc(n)))?;
+    let progress = |n| bar.inc(n);
+    let (tally, runs) = pool.install(|| -> Result<(Tally, u64)> {
+        let Some(eps) = args.precision else {
+            return Ok((batch.run(0..runs, &mut runs_csv, &progress)?, runs));
+        };
+        let mut tally = Tally::new(sc);
+        let max = args.max_runs.get();
+        let done = run_to_precision(&batch, eps, max, &mut tally, &mut runs_csv, &progress)?.end;
+        let reached = entered_half_width(&tally);
+        if !args.quiet {
+            if reached <= eps {
+                eprintln!("precision {eps} reached after {done} runs (largest half-width {reached:.5})");
+            } else {
+                eprintln!("warning: --max-runs {max} reached before precision {eps}: the largest half-width of `entered` is {reached:.5}");
+            }
+        }
+        Ok((tally, done))
+    })?;
     bar.finish_and_clear();
 
     runs_csv
@@ -205,4 +238,24 @@ fn print_table(
         )?;
     }
     Ok(())
+}
+
+/// A progress bar on stderr (hidden when stderr is not a terminal or with
+/// `--quiet`), over `total` runs if known.
+pub fn progress_bar(quiet: bool, total: Option<u64>) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+    let template = if total.is_some() {
+        "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} runs ({per_sec}, eta {eta})"
+    } else {
+        "{elapsed_precise} {human_pos} runs ({per_sec})"
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
 }

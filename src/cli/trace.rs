@@ -10,7 +10,7 @@ use clap::Args;
 use ceasefire::Batch;
 use ceasefire::output::{StagedDir, TraceCsv};
 
-use super::{DEFAULT_SEED, load};
+use super::{Changes, DEFAULT_SEED, load};
 
 /// Write the day-by-day record of one run, identical to that run in a batch
 /// with the same seed.
@@ -27,10 +27,12 @@ pub struct TraceArgs {
     /// Output file, or `-` for standard output.
     #[arg(long, short = 'o', default_value = "-")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub changes: Changes,
 }
 
 pub fn trace(args: TraceArgs) -> Result<ExitCode> {
-    let loaded = load(args.scenario.as_deref())?;
+    let loaded = load(args.scenario.as_deref(), &args.changes)?;
     let sc = &loaded.scenario;
     let batch = Batch::new(sc, args.seed);
     let mut ws = batch.workspace();

@@ -24,6 +24,9 @@ pub struct ScenarioSource {
     pub path: String,
     /// SHA-256 of the file's bytes, in hex.
     pub sha256: String,
+    /// Changes applied to the file (`--set PATH=VALUE`), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
 }
 
 impl ScenarioSource {
@@ -34,6 +37,7 @@ impl ScenarioSource {
             name: name.to_string(),
             path: path.to_string(),
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            changes: Vec::new(),
         }
     }
 }

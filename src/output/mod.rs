@@ -2,6 +2,7 @@
 //! [`RunSink`] or [`DayObserver`]) or format its tallies; the engine knows
 //! nothing of them. Every column is documented in docs/outputs.md.
 
+pub mod experiment;
 mod manifest;
 pub mod plot;
 mod staged;
@@ -28,7 +29,7 @@ pub fn number(x: f64) -> String {
     }
 }
 
-fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+pub(crate) fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().has_headers(false).from_writer(w)
 }
 

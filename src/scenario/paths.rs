@@ -85,6 +85,35 @@ pub fn parse_value(text: &str) -> Value {
         .unwrap_or_else(|| Value::String(text.to_string()))
 }
 
+/// Keys whose values are whole numbers; a sweep rounds values given for them.
+const INTEGER_KEYS: [&str; 6] = [
+    "horizon_days",
+    "tolerance",
+    "streak_at_least",
+    "days_in_phase_at_least",
+    "days",
+    "at_least",
+];
+
+impl ParamPath {
+    /// Whether the path ends in a key that takes whole numbers.
+    pub fn is_integer(&self) -> bool {
+        self.0
+            .last()
+            .is_some_and(|k| INTEGER_KEYS.contains(&k.as_str()))
+    }
+
+    /// The TOML value for `x` at this path: an integer for integer keys
+    /// (rounded to the nearest), else a float.
+    pub fn value(&self, x: f64) -> Value {
+        if self.is_integer() && x.abs() < 9e15 {
+            Value::Integer(x.round() as i64)
+        } else {
+            Value::Float(x)
+        }
+    }
+}
+
 /// Tables a path may create when the file leaves them out (all their keys
 /// have defaults).
 const OPTIONAL_TABLES: [&str; 5] = [
@@ -97,18 +126,26 @@ const OPTIONAL_TABLES: [&str; 5] = [
 
 /// Sets `value` at `path` in a parsed scenario document. Every table on the
 /// way must exist (or be one of the optional tables); the last key may be
-/// absent, in which case it is added and validation judges it.
+/// absent, in which case it is added and validation judges it. A whole
+/// number written as a float (`4.0`) is stored as an integer for integer keys.
 pub fn set(doc: &mut Table, path: &ParamPath, value: Value) -> Result<(), PathError> {
-    set_in(doc, path.segments(), 0, path, value)
+    let (table, key) = slot(doc, path.segments(), 0, path)?;
+    let value = match value {
+        Value::Float(x) if x.fract() == 0.0 && path.is_integer() => path.value(x),
+        v => v,
+    };
+    table.insert(key.to_string(), value);
+    Ok(())
 }
 
-fn set_in(
-    t: &mut Table,
-    segs: &[String],
+/// The table that holds the last segment of a path, and that key; optional
+/// tables missing from the file are created on the way.
+fn slot<'a>(
+    t: &'a mut Table,
+    segs: &'a [String],
     at: usize,
     path: &ParamPath,
-    value: Value,
-) -> Result<(), PathError> {
+) -> Result<(&'a mut Table, &'a str), PathError> {
     let seg = &segs[at];
     let prefix = || segs[..=at].join(".");
     if at + 1 == segs.len() {
@@ -117,8 +154,16 @@ fn set_in(
                 "path '{path}' names a table, not a value (add a key, e.g. '{path}.<key>')"
             )));
         }
-        t.insert(seg.clone(), value);
-        return Ok(());
+        return Ok((t, seg));
+    }
+    if !t.contains_key(seg) {
+        if !OPTIONAL_TABLES.contains(&seg.as_str()) {
+            return Err(PathError(format!(
+                "path '{path}': there is no '{}' in the scenario (top level: scenario, compliance, monitoring, humanitarian, party.<id>, phase.<id>)",
+                prefix()
+            )));
+        }
+        t.insert(seg.clone(), Value::Table(Table::new()));
     }
     match t.get_mut(seg) {
         Some(Value::Array(entries)) => {
@@ -153,26 +198,16 @@ fn set_in(
                 )));
             }
             match entry {
-                Value::Table(inner) => set_in(inner, segs, at + 2, path, value),
+                Value::Table(inner) => slot(inner, segs, at + 2, path),
                 _ => Err(PathError(format!(
                     "path '{path}': '{}' is not a table",
                     prefix()
                 ))),
             }
         }
-        Some(Value::Table(inner)) => set_in(inner, segs, at + 1, path, value),
-        Some(_) => Err(PathError(format!(
+        Some(Value::Table(inner)) => slot(inner, segs, at + 1, path),
+        _ => Err(PathError(format!(
             "path '{path}': '{}' is a value, not a table",
-            prefix()
-        ))),
-        None if OPTIONAL_TABLES.contains(&seg.as_str()) => {
-            let mut inner = Table::new();
-            set_in(&mut inner, segs, at + 1, path, value)?;
-            t.insert(seg.clone(), Value::Table(inner));
-            Ok(())
-        }
-        None => Err(PathError(format!(
-            "path '{path}': there is no '{}' in the scenario (top level: scenario, compliance, monitoring, humanitarian, party.<id>, phase.<id>)",
             prefix()
         ))),
     }
@@ -282,6 +317,13 @@ mod tests {
         let m = msg(&["party.government=1"]);
         assert!(m.contains("whole entry"), "{m}");
         assert!("a.b".parse::<Assignment>().is_err());
+        assert_eq!(
+            with(&["compliance.tolerance=3.0"])
+                .unwrap()
+                .compliance
+                .tolerance,
+            3
+        );
         assert!("a..b=1".parse::<Assignment>().is_err());
     }
 

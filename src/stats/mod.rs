@@ -73,30 +73,41 @@ pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
 /// Sample mean with Student's t interval. One observation gives `NaN`
 /// bounds; none gives `NaN` throughout.
 pub fn mean(s: &Sums) -> Estimate {
-    if s.n == 0 {
+    mean_of(s.n, s.sum as i128, s.sum_sq)
+}
+
+/// [`mean`] of `n` integer observations (possibly negative, such as paired
+/// differences) given their exact sum and sum of squares.
+pub fn mean_of(n: u64, sum: i128, sum_sq: u128) -> Estimate {
+    if n == 0 {
         return Estimate::UNDEFINED;
     }
-    let n = s.n as f64;
-    let mean = s.sum as f64 / n;
-    if s.n == 1 {
-        return Estimate {
-            estimate: mean,
-            ..Estimate::UNDEFINED
-        };
-    }
-    // n·Σx² − (Σx)² is computed exactly in integers, then scaled.
-    let n128 = u128::from(s.n);
-    let spread = (n128 * s.sum_sq).saturating_sub(s.sum * s.sum) as f64;
-    let variance = spread / (n * (n - 1.0));
-    let t = StudentsT::new(0.0, 1.0, n - 1.0)
-        .map(|d| d.inverse_cdf(0.5 + CONFIDENCE / 2.0))
-        .unwrap_or(f64::NAN);
-    let half = t * (variance / n).sqrt();
+    let mean = sum as f64 / n as f64;
+    let half = t_quantile(n as f64 - 1.0) * (variance(n, sum, sum_sq) / n as f64).sqrt();
     Estimate {
         estimate: mean,
         low: mean - half,
         high: mean + half,
     }
+}
+
+/// Sample variance (denominator `n − 1`) of integer observations from their
+/// exact sums: `n·Σx² − (Σx)²` is computed in integers, then scaled. `NaN`
+/// for fewer than two observations.
+pub fn variance(n: u64, sum: i128, sum_sq: u128) -> f64 {
+    if n < 2 {
+        return f64::NAN;
+    }
+    let spread = (u128::from(n) * sum_sq).saturating_sub(sum.unsigned_abs().pow(2)) as f64;
+    spread / (n as f64 * (n as f64 - 1.0))
+}
+
+/// The two-sided [`CONFIDENCE`] quantile of Student's t with `df` degrees of
+/// freedom (`NaN` if `df` is not positive).
+pub fn t_quantile(df: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, df)
+        .map(|d| d.inverse_cdf(0.5 + CONFIDENCE / 2.0))
+        .unwrap_or(f64::NAN)
 }
 
 /// The smallest day `d` with `P(entry day ≤ d) ≥ q` among the entries in

@@ -205,3 +205,50 @@ pub fn outputs_under(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+/// A CSV file: its header and its records, as text.
+pub struct Csv {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Records, field by field.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    /// Parses CSV text with a header line.
+    pub fn parse(text: &str) -> Csv {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let header = reader
+            .headers()
+            .expect("a header")
+            .iter()
+            .map(String::from)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| {
+                r.expect("a well-formed record")
+                    .iter()
+                    .map(String::from)
+                    .collect()
+            })
+            .collect();
+        Csv { header, rows }
+    }
+
+    /// Index of a column, panicking with the header if it is missing.
+    pub fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name:?} in {:?}", self.header))
+    }
+
+    /// Every value of a column.
+    pub fn column(&self, name: &str) -> Vec<&str> {
+        let c = self.col(name);
+        self.rows.iter().map(|r| r[c].as_str()).collect()
+    }
+}

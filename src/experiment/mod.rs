@@ -1,0 +1,56 @@
+//! Experiments over scenarios: designs of parameter sweeps, paired
+//! comparisons on common random numbers, and runs until a precision is
+//! reached.
+//!
+//! Everything here is built on [`Batch`]: a sweep point or a side of a
+//! comparison is a batch of a changed scenario under the same master seed,
+//! so run `i` of every point draws from the same streams (common random
+//! numbers), and results stay independent of threads.
+
+mod compare;
+mod design;
+
+use std::ops::Range;
+
+pub use compare::{CompareError, Comparison, PairedMetric, compare};
+pub use design::{Design, Vary, VaryError};
+
+use crate::engine::{Batch, BatchError, RunSink, Tally};
+use crate::stats::wilson;
+
+/// Runs added at a time by [`run_to_precision`]: fixed, so that where a
+/// batch stops depends only on the scenario, the seed and the target.
+pub const PRECISION_BLOCK: u64 = 10_000;
+
+/// The largest half-width of the 95% intervals of `entered` over all phases.
+pub fn entered_half_width(tally: &Tally) -> f64 {
+    let t = &tally.runs;
+    t.entered
+        .iter()
+        .map(|&k| {
+            let e = wilson(k, t.runs);
+            (e.high - e.low) / 2.0
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Adds runs to `tally` in blocks of [`PRECISION_BLOCK`] until every
+/// `entered` interval has half-width ≤ `eps` or `max_runs` runs are done.
+/// Returns the run range simulated; the caller can tell from its end
+/// whether the limit was hit.
+pub fn run_to_precision(
+    batch: &Batch<'_>,
+    eps: f64,
+    max_runs: u64,
+    tally: &mut Tally,
+    sink: &mut dyn RunSink,
+    progress: &dyn Fn(u64),
+) -> Result<Range<u64>, BatchError> {
+    let mut done = 0;
+    while done < max_runs && (done == 0 || entered_half_width(tally) > eps) {
+        let end = max_runs.min(done + PRECISION_BLOCK);
+        batch.run_into(done..end, tally, sink, progress)?;
+        done = end;
+    }
+    Ok(0..done)
+}

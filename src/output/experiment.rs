@@ -1,0 +1,100 @@
+//! Writers of the experiment outputs: sweep.csv and points.csv of `sweep`,
+//! compare.csv of `compare`. Columns are documented in docs/outputs.md.
+
+use std::io::Write;
+
+use super::{csv_writer, number};
+use crate::experiment::Comparison;
+use crate::scenario::paths::ParamPath;
+use crate::stats::summary::SummaryRow;
+
+/// One evaluated point of a sweep.
+#[derive(Debug, Clone)]
+pub struct SweepPoint {
+    /// The value of each varied path, in `--vary` order.
+    pub values: Vec<f64>,
+    /// Runs simulated at this point.
+    pub runs: u64,
+    /// The summary rows of this point (as in summary.csv).
+    pub rows: Vec<SummaryRow>,
+}
+
+/// Writes sweep.csv: `point,<one column per path>,metric,subject,estimate,
+/// ci_low,ci_high,runs`, one row per point and summary metric.
+pub fn write_sweep<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    let mut header = vec!["point".to_string()];
+    header.extend(paths.iter().map(ToString::to_string));
+    header.extend(["metric", "subject", "estimate", "ci_low", "ci_high", "runs"].map(String::from));
+    out.write_record(&header)?;
+    for (k, p) in points.iter().enumerate() {
+        for row in &p.rows {
+            let mut record = vec![k.to_string()];
+            record.extend(p.values.iter().map(|x| number(*x)));
+            record.extend([
+                row.metric.to_string(),
+                row.subject.clone(),
+                number(row.value.estimate),
+                number(row.value.low),
+                number(row.value.high),
+                row.runs.to_string(),
+            ]);
+            out.write_record(&record)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes points.csv: `point,<one column per path>,runs`.
+pub fn write_points<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    let mut header = vec!["point".to_string()];
+    header.extend(paths.iter().map(ToString::to_string));
+    header.push("runs".into());
+    out.write_record(&header)?;
+    for (k, p) in points.iter().enumerate() {
+        let mut record = vec![k.to_string()];
+        record.extend(p.values.iter().map(|x| number(*x)));
+        record.push(p.runs.to_string());
+        out.write_record(&record)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes compare.csv: `metric,subject,a,b,difference,ci_low,ci_high,
+/// independent_ci_low,independent_ci_high,narrowing,runs`.
+pub fn write_comparison<W: Write>(c: &Comparison, w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    out.write_record([
+        "metric",
+        "subject",
+        "a",
+        "b",
+        "difference",
+        "ci_low",
+        "ci_high",
+        "independent_ci_low",
+        "independent_ci_high",
+        "narrowing",
+        "runs",
+    ])?;
+    for m in &c.metrics {
+        out.write_record([
+            m.metric.to_string(),
+            m.subject.clone(),
+            number(m.a.estimate),
+            number(m.b.estimate),
+            number(m.difference.estimate),
+            number(m.difference.low),
+            number(m.difference.high),
+            number(m.independent.low),
+            number(m.independent.high),
+            number(m.narrowing()),
+            c.runs.to_string(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
