@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds results/<stem>/ for every reference scenario, or checks that the
+# Rebuilds every committed result under results/, or checks that the
 # committed results are exactly what the current code produces.
 #
 #   scripts/regenerate-results.sh          rewrite results/ (then commit it)
@@ -15,9 +15,14 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-# The reference scenarios, by file stem. A scenario file that does not exist
-# (yet) is skipped with a note.
-SCENARIOS=(geneva-2016 munich-2016)
+# Every committed result: a directory under results/ and the arguments that
+# produce it (the output directory is added as --out). Runs use the default
+# seed and, for `run`, the default 100000 runs.
+JOBS=(
+    "geneva-2016|run scenarios/geneva-2016.toml --plots --quiet"
+    "munich-2016|run scenarios/munich-2016.toml --plots --quiet"
+    "geneva-2016-detection-sweep|sweep scenarios/geneva-2016.toml --vary monitoring.detection=0.3:1:15 --runs 20000 --plots --quiet"
+)
 
 mode=write
 case "${1:-}" in
@@ -39,24 +44,17 @@ compared() {
 }
 
 stale=0
-for stem in "${SCENARIOS[@]}"; do
-    scenario="scenarios/$stem.toml"
-    committed="results/$stem"
-    if [[ ! -f "$scenario" ]]; then
-        echo "skip: $scenario does not exist"
-        if [[ -d "$committed" ]]; then
-            echo "stale: $committed has results for a scenario that does not exist" >&2
-            stale=1
-        fi
-        continue
-    fi
+for job in "${JOBS[@]}"; do
+    name=${job%%|*}
+    read -r -a args <<<"${job#*|}"
+    committed="results/$name"
     if [[ $mode == write ]]; then
-        "$bin" run "$scenario" --plots --quiet --out "$committed" >/dev/null
+        "$bin" "${args[@]}" --out "$committed" >/dev/null
         echo "wrote $committed"
         continue
     fi
-    fresh="$scratch/$stem"
-    "$bin" run "$scenario" --plots --quiet --out "$fresh" >/dev/null
+    fresh="$scratch/$name"
+    "$bin" "${args[@]}" --out "$fresh" >/dev/null
     if [[ ! -d "$committed" ]]; then
         echo "stale: $committed does not exist" >&2
         stale=1
@@ -67,9 +65,9 @@ for stem in "${SCENARIOS[@]}"; do
         diff <(compared "$committed") <(compared "$fresh") >&2 || true
         stale=1
     fi
-    while read -r name; do
-        if [[ -f "$committed/$name" ]] && ! cmp -s "$committed/$name" "$fresh/$name"; then
-            echo "stale: $committed/$name differs from what the code produces" >&2
+    while read -r file; do
+        if [[ -f "$committed/$file" ]] && ! cmp -s "$committed/$file" "$fresh/$file"; then
+            echo "stale: $committed/$file differs from what the code produces" >&2
             stale=1
         fi
     done < <(compared "$fresh")

@@ -375,3 +375,33 @@ fn precision_runs_blocks_until_the_target_and_does_not_depend_on_threads() {
     dir.command(["run", g.as_str(), "--precision", "0.01", "--runs", "5"])
         .failure();
 }
+
+#[test]
+fn sweep_plots_are_drawn_from_sweep_csv() {
+    let dir = Dir::new();
+    dir.command([
+        "sweep",
+        &geneva(),
+        "--vary",
+        "monitoring.detection=0.5:0.9:3",
+        "--runs",
+        "1000",
+        "--plots",
+        "--out",
+        "sw",
+        "-q",
+    ])
+    .success();
+    let drawn = dir.read("sw/sweep.svg");
+    assert!(
+        drawn.contains("<svg") && drawn.contains("Geneva 2016"),
+        "{drawn:.200}"
+    );
+    std::fs::remove_file(dir.join("sw/sweep.svg")).unwrap();
+    dir.command(["plot", "sw"]).success();
+    assert_eq!(
+        dir.read("sw/sweep.svg"),
+        drawn,
+        "plot redraws the same chart"
+    );
+}

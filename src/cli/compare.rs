@@ -112,7 +112,7 @@ pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     for m in &comparison.metrics {
         writeln!(
             out,
-            "{:<26} {:<18} {:>10.4} {:>10.4} {:>10.4}  [{:>9.4}, {:>9.4}]  {:>8.1}×",
+            "{:<26} {:<18} {:>10.4} {:>10.4} {:>10.4}  [{:>9.4}, {:>9.4}]  {:>9}",
             m.metric,
             m.subject,
             m.a.estimate,
@@ -120,7 +120,10 @@ pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
             m.difference.estimate,
             m.difference.low,
             m.difference.high,
-            m.narrowing()
+            match m.narrowing() {
+                x if x.is_nan() => "-".to_string(),
+                x => format!("{x:.1}×"),
+            }
         )?;
     }
     writeln!(out, "wrote {} ({})", out_dir.display(), FILES.join(", "))?;

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use ceasefire::experiment::{Design, Vary, run_to_precision};
 use ceasefire::output::experiment::{SweepPoint, write_points, write_sweep};
+use ceasefire::output::plot::{SWEEP_CHART, SweepResults, draw_sweep};
 use ceasefire::output::{Manifest, StagedDir};
 use ceasefire::scenario::paths::Assignment;
 use ceasefire::stats::summary::summary_rows;
@@ -63,6 +64,9 @@ pub struct SweepArgs {
         requires = "precision"
     )]
     pub max_runs: NonZeroU64,
+    /// Also draw sweep.svg (the share entering each phase across the points).
+    #[arg(long)]
+    pub plots: bool,
     /// Changes applied to the scenario at every point, before the varied ones.
     #[command(flatten)]
     pub changes: Changes,
@@ -153,13 +157,21 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     let mut file = staged.file(FILES[1])?;
     write_points(&paths, &points, &mut file).context("cannot write points.csv")?;
     file.finish()?;
+    let mut files: Vec<String> = FILES[..2].iter().map(|f| f.to_string()).collect();
+    if args.plots {
+        // Drawn from the bytes of sweep.csv, as `ceasefire plot` would.
+        let mut bytes = Vec::new();
+        write_sweep(&paths, &points, &mut bytes).context("cannot write sweep.csv")?;
+        let chart = SweepResults::from_csv(&loaded.scenario.name, (FILES[0], bytes.as_slice()))?;
+        let mut file = staged.file(SWEEP_CHART)?;
+        file.write_all(draw_sweep(&chart)?.as_bytes())
+            .context("cannot write sweep.svg")?;
+        file.finish()?;
+        files.push(SWEEP_CHART.into());
+    }
+    files.push(FILES[2].into());
     let runs = points.iter().map(|p| p.runs).sum();
-    let manifest = Manifest::new(
-        loaded.source.clone(),
-        args.seed,
-        runs,
-        FILES.map(String::from).to_vec(),
-    );
+    let manifest = Manifest::new(loaded.source.clone(), args.seed, runs, files.clone());
     let mut file = staged.file(FILES[2])?;
     file.write_all(manifest.to_json().as_bytes())
         .context("cannot write manifest.json")?;
@@ -168,7 +180,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
 
     let mut stdout = std::io::stdout().lock();
     print_points(&mut stdout, &loaded.scenario, &paths, &points)?;
-    writeln!(stdout, "wrote {} ({})", out_dir.display(), FILES.join(", "))?;
+    writeln!(stdout, "wrote {} ({})", out_dir.display(), files.join(", "))?;
     Ok(ExitCode::SUCCESS)
 }
 

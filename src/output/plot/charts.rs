@@ -12,14 +12,14 @@ use super::{Band, PlotError, Results};
 pub const CHARTS: [&str; 3] = ["occupancy.svg", "entry_curves.svg", "violence.svg"];
 
 /// Size of every chart in pixels: 16:9, legible when scaled to a column.
-const SIZE: (u32, u32) = (960, 540);
+pub(super) const SIZE: (u32, u32) = (960, 540);
 /// Width of the legend column on the right.
 const LEGEND_WIDTH: u32 = 190;
 /// Height of the title and subtitle band.
 const HEADER_HEIGHT: u32 = 72;
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 /// Opacity of interval bands: visible, but the line stays on top.
-const BAND_OPACITY: f64 = 0.25;
+pub(super) const BAND_OPACITY: f64 = 0.25;
 
 /// Okabe–Ito colours: distinguishable with every common colour-vision
 /// deficiency and in greyscale print.
@@ -33,19 +33,19 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(120, 120, 120),
     RGBColor(0, 0, 0),
 ];
-const GRID: RGBColor = RGBColor(225, 225, 225);
-const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(super) const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(super) const MUTED: RGBColor = RGBColor(90, 90, 90);
 
-fn colour(i: usize) -> RGBColor {
+pub(super) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 /// Draws one chart on an area; plotters' errors are carried as text.
 type Drawer = fn(&Results, &Area) -> Result<(), String>;
 
 /// A plotters error as text (its error types are generic over backends).
-fn text(e: impl std::fmt::Display) -> String {
+pub(super) fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -91,9 +91,9 @@ fn x(r: &Results, day: u32) -> f64 {
 
 /// Fills the background, writes the title and subtitle, and returns the plot
 /// area and the legend column.
-fn frame<'a>(
+pub(super) fn frame<'a>(
     root: &Area<'a>,
-    r: &Results,
+    name: &str,
     title: &str,
     subtitle: &str,
 ) -> Result<(Area<'a>, Area<'a>), String> {
@@ -101,7 +101,7 @@ fn frame<'a>(
     let (header, body) = root.split_vertically(HEADER_HEIGHT);
     header
         .draw_text(
-            &format!("{}: {title}", r.name),
+            &format!("{name}: {title}"),
             &(FONT, 24).into_font().style(FontStyle::Bold).color(&BLACK),
             (24, 14),
         )
@@ -156,7 +156,11 @@ fn axes<'a, 'b>(
 }
 
 /// A legend column: a colour swatch and a label per entry, top down.
-fn legend(area: &Area, heading: &str, entries: &[(String, RGBColor)]) -> Result<(), String> {
+pub(super) fn legend(
+    area: &Area,
+    heading: &str,
+    entries: &[(String, RGBColor)],
+) -> Result<(), String> {
     let style = (FONT, 15).into_font().color(&BLACK);
     area.draw_text(
         heading,
@@ -199,7 +203,7 @@ fn bands(chart: &mut Chart, r: &Results, series: &[(usize, &Band)]) -> Result<()
     Ok(())
 }
 
-fn percent(y: &f64) -> String {
+pub(super) fn percent(y: &f64) -> String {
     format!("{:.0}%", 100.0 * y)
 }
 
@@ -209,7 +213,7 @@ fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
         "Share of {} simulated runs in each phase, day by day",
         thousands(r.runs)
     );
-    let (plot, side) = frame(root, r, "phase occupancy over time", &subtitle)?;
+    let (plot, side) = frame(root, &r.name, "phase occupancy over time", &subtitle)?;
     let mut chart = axes(&plot, r, 1.0, "Runs in phase (% of all runs)", &percent)?;
     let table = r.occupancy_by_day();
     let days: Vec<f64> = table.keys().map(|&d| x(r, d)).collect();
@@ -246,7 +250,7 @@ fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
 fn entry_curves(r: &Results, root: &Area) -> Result<(), String> {
     let (plot, side) = frame(
         root,
-        r,
+        &r.name,
         "time to first entry of each phase",
         "Share of runs that have entered the phase by each day, with 95% Wilson intervals (shaded)",
     )?;
@@ -275,7 +279,7 @@ fn entry_curves(r: &Results, root: &Area) -> Result<(), String> {
 fn violence(r: &Results, root: &Area) -> Result<(), String> {
     let (plot, side) = frame(
         root,
-        r,
+        &r.name,
         "violence by party",
         "Actual attacks per day, mean over all runs (runs resting in an absorbing phase count as 0), with 95% t intervals",
     )?;

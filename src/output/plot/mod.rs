@@ -9,6 +9,7 @@
 //! or libraries; text is left to the viewer's sans-serif font.
 
 mod charts;
+mod sweep;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -18,6 +19,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use charts::{CHARTS, draw};
+pub use sweep::{SWEEP_CHART, SweepLine, SweepResults, draw_sweep};
 
 /// The CSV files a chart needs, as `run` names them.
 pub const INPUTS: [&str; 3] = ["daily.csv", "curves.csv", "daily_metrics.csv"];
@@ -140,24 +142,38 @@ fn index_of(ids: &mut Vec<String>, id: &str) -> usize {
     })
 }
 
+/// Opens a file of a results directory, with its path as shown in errors.
+fn open_in(dir: &Path, name: &str) -> Result<(String, std::fs::File), PlotError> {
+    let path: PathBuf = dir.join(name);
+    let shown = path.display().to_string();
+    match std::fs::File::open(&path) {
+        Ok(f) => Ok((shown, f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(PlotError::Missing { path: shown })
+        }
+        Err(source) => Err(PlotError::Io {
+            path: shown,
+            source,
+        }),
+    }
+}
+
+impl SweepResults {
+    /// Reads sweep.csv of a directory written by `ceasefire sweep`, and the
+    /// scenario name from its manifest.json.
+    pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
+        let (manifest_path, manifest) = open_in(dir, "manifest.json")?;
+        let name = scenario_name(&manifest_path, manifest)?;
+        let (path, file) = open_in(dir, "sweep.csv")?;
+        SweepResults::from_csv(&name, (&path, file))
+    }
+}
+
 impl Results {
     /// Reads the CSV files of a results directory and the scenario name from
     /// its manifest.json.
     pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
-        let open = |name: &str| -> Result<(String, std::fs::File), PlotError> {
-            let path: PathBuf = dir.join(name);
-            let shown = path.display().to_string();
-            match std::fs::File::open(&path) {
-                Ok(f) => Ok((shown, f)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    Err(PlotError::Missing { path: shown })
-                }
-                Err(source) => Err(PlotError::Io {
-                    path: shown,
-                    source,
-                }),
-            }
-        };
+        let open = |name: &str| open_in(dir, name);
         let (manifest_path, manifest) = open("manifest.json")?;
         let name = scenario_name(&manifest_path, manifest)?;
         let (daily_path, daily) = open(INPUTS[0])?;
