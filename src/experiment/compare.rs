@@ -86,46 +86,28 @@ fn values(sc: &Scenario, s: &RunSummary, out: &mut Vec<(&'static str, String, u6
 /// Checks that two scenarios have the same phases and parties, in order
 /// (their random streams then correspond purpose by purpose).
 fn same_shape(a: &Scenario, b: &Scenario) -> Result<(), CompareError> {
-    let ids = |v: Vec<&str>| v.join(", ");
-    let (pa, pb) = (
-        a.phases.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-        b.phases.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-    );
-    if pa != pb {
-        return Err(CompareError::Mismatch(format!(
-            "phases differ (A: {}; B: {})",
-            ids(pa),
-            ids(pb)
-        )));
-    }
-    let (qa, qb) = (
-        a.parties
+    let phases = |s: &Scenario| s.phases.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    let parties = |s: &Scenario| {
+        s.parties
             .iter()
-            .map(|p| {
-                if p.bound {
-                    p.id.clone()
-                } else {
-                    format!("{} (excluded)", p.id)
-                }
+            .map(|p| match p.bound {
+                true => p.id.clone(),
+                false => format!("{} (excluded)", p.id),
             })
-            .collect::<Vec<_>>(),
-        b.parties
-            .iter()
-            .map(|p| {
-                if p.bound {
-                    p.id.clone()
-                } else {
-                    format!("{} (excluded)", p.id)
-                }
-            })
-            .collect::<Vec<_>>(),
-    );
-    if qa != qb {
-        return Err(CompareError::Mismatch(format!(
-            "parties differ (A: {}; B: {})",
-            qa.join(", "),
-            qb.join(", ")
-        )));
+            .collect::<Vec<_>>()
+    };
+    for (what, ids) in [
+        ("phases", phases as fn(&Scenario) -> Vec<String>),
+        ("parties", parties),
+    ] {
+        let (ia, ib) = (ids(a), ids(b));
+        if ia != ib {
+            return Err(CompareError::Mismatch(format!(
+                "{what} differ (A: {}; B: {})",
+                ia.join(", "),
+                ib.join(", ")
+            )));
+        }
     }
     Ok(())
 }
