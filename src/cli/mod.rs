@@ -3,6 +3,7 @@
 
 mod check;
 mod compare;
+mod exact;
 mod plot;
 mod run;
 mod sweep;
@@ -42,6 +43,7 @@ enum Command {
     Plot(plot::PlotArgs),
     Sweep(sweep::SweepArgs),
     Compare(compare::CompareArgs),
+    Exact(exact::ExactArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -54,6 +56,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Plot(args)) => plot::plot(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Compare(args)) => compare::compare_cmd(args),
+        Some(Command::Exact(args)) => exact::exact(args),
     }
 }
 

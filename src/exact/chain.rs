@@ -121,24 +121,21 @@ impl HistoryLayout {
             .collect()
     }
 
-    /// The history after a day: yesterday's counts become two days ago's,
-    /// and so on; the oldest are forgotten. `today` is added separately by
-    /// [`HistoryLayout::with_today`].
-    fn shifted(&self, past: &[Vec<u32>]) -> u128 {
+    /// The history after a day with counts `today`: yesterday's counts
+    /// become two days ago's, and so on; the oldest are forgotten. The result
+    /// is put in canonical form: only the sums of the most recent days matter
+    /// (every window ends today), and only up to the key's cap, so each day's
+    /// count is cut down to what keeps those capped running sums. Histories
+    /// that no window can tell apart then share one state.
+    fn after(&self, past: &[Vec<u32>], today: &[u32]) -> u128 {
         let mut code = 0;
-        for (p, w) in past.iter().zip(&self.place) {
-            for (i, &x) in p.iter().enumerate().take(w.len().saturating_sub(1)) {
-                code += u128::from(x) * w[i + 1];
-            }
-        }
-        code
-    }
-
-    fn with_today(&self, shifted: u128, today: &[u32]) -> u128 {
-        let mut code = shifted;
-        for (w, &x) in self.place.iter().zip(today) {
-            if let Some(&first) = w.first() {
-                code += u128::from(x) * first;
+        for (k, (&(_, cap), w)) in self.keys.iter().zip(&self.place).enumerate() {
+            let mut sum = 0u32;
+            let days = std::iter::once(today[k]).chain(past[k].iter().copied());
+            for (&weight, x) in w.iter().zip(days) {
+                let next = sum.saturating_add(x).min(cap);
+                code += u128::from(next - sum) * weight;
+                sum = next;
             }
         }
         code
@@ -325,18 +322,19 @@ impl Chain {
         while s < chain.states.len() {
             let st = chain.states[s];
             let phase = st.phase as usize;
+            let absorbing = scenario.phases[phase].is_absorbing();
+            // An absorbed run's state has forgotten its history: its
+            // self-loop enters and leaves nothing.
+            let track = opts.track_history && !absorbing;
             edges.clear();
             let mut add = |next: State, p: f64, edges: &mut Vec<(u32, f64, u32, u32)>| {
                 let next = normal(next);
-                let entry = if opts.track_history && st.visited & (1 << next.phase) == 0 {
+                let entry = if track && st.visited & (1 << next.phase) == 0 {
                     next.phase + 1
                 } else {
                     0
                 };
-                let exit = if opts.track_history
-                    && next.phase != st.phase
-                    && st.left & (1 << st.phase) == 0
-                {
+                let exit = if track && next.phase != st.phase && st.left & (1 << st.phase) == 0 {
                     st.phase * phases as u32 + next.phase + 1
                 } else {
                     0
@@ -355,11 +353,10 @@ impl Chain {
                     None => edges.push((id, p, entry, exit)),
                 }
             };
-            if scenario.phases[phase].is_absorbing() {
+            if absorbing {
                 add(st, 1.0, &mut edges);
             } else {
                 let past = chain.layout.decode(st.history);
-                let shifted = chain.layout.shifted(&past);
                 let days = (st.days + 1).min(days_cap[phase]);
                 for o in &outcomes[phase] {
                     let streak = if o.compliant {
@@ -367,7 +364,7 @@ impl Chain {
                     } else {
                         0
                     };
-                    let history = chain.layout.with_today(shifted, &o.counts);
+                    let history = chain.layout.after(&past, &o.counts);
                     let facts = Facts {
                         days,
                         streak,

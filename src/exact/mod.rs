@@ -147,7 +147,7 @@ pub fn solve(scenario: &Scenario, opts: SolveOptions) -> Result<Solution, ExactE
             max_states: opts.max_states,
         },
     )?;
-    Ok(propagate(scenario, &chain, opts.max_loss)?)
+    propagate(scenario, &chain, opts.max_loss)
 }
 
 /// Forward propagation of the distribution over `chain`'s states from day 0
