@@ -4,6 +4,7 @@
 mod check;
 mod compare;
 mod exact;
+mod export_prism;
 mod plot;
 mod run;
 mod sweep;
@@ -44,6 +45,7 @@ enum Command {
     Sweep(sweep::SweepArgs),
     Compare(compare::CompareArgs),
     Exact(exact::ExactArgs),
+    ExportPrism(export_prism::ExportPrismArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -57,6 +59,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Compare(args)) => compare::compare_cmd(args),
         Some(Command::Exact(args)) => exact::exact(args),
+        Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
     }
 }
 
