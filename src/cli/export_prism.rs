@@ -12,7 +12,7 @@ use ceasefire::exact::DEFAULT_MAX_STATES;
 use ceasefire::exact::prism;
 use ceasefire::output::StagedDir;
 
-use super::load;
+use super::{Changes, load};
 
 /// Export a scenario without retaliation as a PRISM DTMC (one step per day)
 /// and a properties file asking, for every phase, the probability of
@@ -21,6 +21,8 @@ use super::load;
 pub struct ExportPrismArgs {
     /// Scenario file (TOML); no party may retaliate.
     pub scenario: PathBuf,
+    #[command(flatten)]
+    pub changes: Changes,
     /// The model file to write (`.pm`); the properties go next to it, with
     /// the extension `.props`.
     #[arg(long, short = 'o')]
@@ -31,7 +33,7 @@ pub struct ExportPrismArgs {
 }
 
 pub fn export_prism(args: ExportPrismArgs) -> Result<ExitCode> {
-    let loaded = load(Some(&args.scenario))?;
+    let loaded = load(Some(&args.scenario), &args.changes)?;
     let export = prism::export(&loaded.scenario, args.max_states)
         .with_context(|| format!("{}: cannot export", args.scenario.display()))?;
     let name = args
