@@ -13,8 +13,8 @@ use clap::Args;
 use ceasefire::exact::{self, DEFAULT_MAX_LOSS, DEFAULT_MAX_STATES, SolveOptions};
 use ceasefire::output::{self, Manifest, StagedDir};
 use ceasefire::stats::exact::{
-    curve_rows, daily_metric_rows, deviations, largest_deviation, median_entry_day, occupancy_rows,
-    summary_rows,
+    MIN_EXPECTED, curve_rows, daily_metric_rows, deviations, largest_deviation, median_entry_day,
+    occupancy_rows, summary_rows,
 };
 use ceasefire::{Batch, Scenario};
 
@@ -172,9 +172,10 @@ fn check(
     };
     writeln!(
         out,
-        "check: {runs} runs (seed {}), {} comparisons (share in each phase and share entered by each day, every phase and day)",
+        "check: {runs} runs (seed {}), {} comparisons (share in each phase and share entered by each day, every phase and day), {} with fewer than {MIN_EXPECTED} expected runs on the rarer side not judged",
         args.seed,
-        devs.len()
+        devs.len(),
+        devs.iter().filter(|d| !d.is_judged()).count()
     )?;
     writeln!(
         out,

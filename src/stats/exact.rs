@@ -168,6 +168,22 @@ pub struct Deviation {
     /// `|estimate − exact| / √(exact (1 − exact) / runs)`: 0 when equal,
     /// infinite when the exact value is 0 or 1 and the runs disagree.
     pub standard_errors: f64,
+    /// `runs · min(exact, 1 − exact)`: the expected count on the rarer side.
+    pub expected: f64,
+}
+
+/// Below this expected count on the rarer side, a share's normal
+/// approximation is poor (one run in 100,000 where the exact value is 1e-7
+/// is "30 standard errors" away), so such cells are not judged in standard
+/// errors; an exact 0 or 1 is still judged (any disagreement is infinite).
+pub const MIN_EXPECTED: f64 = 10.0;
+
+impl Deviation {
+    /// Whether the deviation is meaningful in standard errors (see
+    /// [`MIN_EXPECTED`]).
+    pub fn is_judged(&self) -> bool {
+        !self.standard_errors.is_finite() || self.expected >= MIN_EXPECTED
+    }
 }
 
 /// Deviation of a share of `runs` from an exact probability, in standard
@@ -205,6 +221,7 @@ pub fn deviations(solution: &Solution, tally: &crate::engine::Tally) -> Vec<Devi
                 exact: p,
                 estimate: c as f64 / runs as f64,
                 standard_errors: standard_errors(p, c, runs),
+                expected: runs as f64 * p.min(1.0 - p),
             });
         }
     }
@@ -226,15 +243,18 @@ pub fn deviations(solution: &Solution, tally: &crate::engine::Tally) -> Vec<Devi
                 exact: p,
                 estimate: c as f64 / runs as f64,
                 standard_errors: standard_errors(p, c, runs),
+                expected: runs as f64 * p.min(1.0 - p),
             });
         }
     }
     out
 }
 
-/// The largest of [`deviations`] (the first, if several are equal).
+/// The largest of [`deviations`] among those [`Deviation::is_judged`] (the
+/// first, if several are equal).
 pub fn largest_deviation(devs: &[Deviation]) -> Option<&Deviation> {
     devs.iter()
+        .filter(|d| d.is_judged())
         .fold(None, |best: Option<&Deviation>, d| match best {
             Some(b) if b.standard_errors >= d.standard_errors => Some(b),
             _ => Some(d),
