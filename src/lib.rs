@@ -22,6 +22,7 @@
 
 pub mod builtin;
 pub mod engine;
+pub mod exact;
 pub mod experiment;
 pub mod model;
 pub mod output;

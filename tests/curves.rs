@@ -176,7 +176,7 @@ fn hazards_multiply_to_the_curve_and_its_end_is_the_entered_share() {
         let curve: Vec<_> = rows.iter().filter(|r| r.phase == phase).collect();
         let mut survival = 1.0;
         for r in &curve {
-            if r.at_risk > 0 {
+            if r.at_risk > 0.0 {
                 survival *= 1.0 - r.hazard;
             }
             assert!(

@@ -3,6 +3,8 @@
 
 mod check;
 mod compare;
+mod exact;
+mod export_prism;
 mod plot;
 mod run;
 mod sweep;
@@ -42,6 +44,8 @@ enum Command {
     Plot(plot::PlotArgs),
     Sweep(sweep::SweepArgs),
     Compare(compare::CompareArgs),
+    Exact(exact::ExactArgs),
+    ExportPrism(export_prism::ExportPrismArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -54,6 +58,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Plot(args)) => plot::plot(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Compare(args)) => compare::compare_cmd(args),
+        Some(Command::Exact(args)) => exact::exact(args),
+        Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
     }
 }
 

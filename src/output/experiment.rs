@@ -37,7 +37,7 @@ pub fn write_sweep<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) -
                 number(row.value.estimate),
                 number(row.value.low),
                 number(row.value.high),
-                row.runs.to_string(),
+                row.runs.map(|r| r.to_string()).unwrap_or_default(),
             ]);
             out.write_record(&record)?;
         }

@@ -51,10 +51,15 @@ pub struct Manifest {
     pub versions: std::collections::BTreeMap<&'static str, &'static str>,
     /// The scenario.
     pub scenario: ScenarioSource,
-    /// Master seed.
-    pub seed: u64,
-    /// Runs in the batch.
-    pub runs: u64,
+    /// How the numbers were obtained: `monte-carlo` (a batch of runs) or
+    /// `exact` (the exact solver: no seed, no runs).
+    pub method: &'static str,
+    /// Master seed (absent for exact answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Runs in the batch (absent for exact answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u64>,
     /// The command line, word by word.
     pub command_line: Vec<String>,
     /// The files written next to this manifest.
@@ -65,11 +70,22 @@ impl Manifest {
     /// A manifest for a batch.
     pub fn new(scenario: ScenarioSource, seed: u64, runs: u64, files: Vec<String>) -> Self {
         Manifest {
+            method: "monte-carlo",
+            seed: Some(seed),
+            runs: Some(runs),
+            ..Manifest::exact(scenario, files)
+        }
+    }
+
+    /// A manifest for exact answers (`ceasefire exact`).
+    pub fn exact(scenario: ScenarioSource, files: Vec<String>) -> Self {
+        Manifest {
             model: "1",
             versions: VERSIONS.into_iter().collect(),
             scenario,
-            seed,
-            runs,
+            method: "exact",
+            seed: None,
+            runs: None,
             command_line: std::env::args().collect(),
             files,
         }

@@ -15,10 +15,11 @@ pub use staged::{OutputError, StagedDir, StagedFile};
 use crate::engine::{DayObserver, RunSink, RunSummary, Tally};
 use crate::model::DayRecord;
 use crate::scenario::Scenario;
-use crate::stats::curves::entry_curves;
-use crate::stats::daily::daily_metric_rows;
-use crate::stats::summary::summary_rows;
-use crate::stats::{Estimate, wilson_with_z, z};
+use crate::stats::Estimate;
+use crate::stats::curves::{CurveRow, entry_curves};
+use crate::stats::daily::{MetricRow, daily_metric_rows};
+use crate::stats::occupancy::{OccupancyRow, occupancy_rows};
+use crate::stats::summary::{SummaryRow, summary_rows};
 
 /// Formats a float for CSV: shortest round-trip digits, empty for `NaN`.
 pub fn number(x: f64) -> String {
@@ -97,47 +98,28 @@ impl<W: Write> RunSink for RunsCsv<'_, W> {
     }
 }
 
-/// Writes daily.csv: for every day and phase, the share of runs in it.
+/// Writes daily.csv from a batch's tally (see [`write_occupancy`]).
 pub fn write_daily<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
-    let mut out = csv_writer(w);
-    out.write_record(["day", "date", "phase", "share", "ci_low", "ci_high"])?;
-    let runs = tally.runs.runs;
-    let z = z();
-    for (day, counts) in tally.daily.occupancy().iter().enumerate() {
-        let date = scenario.date(day as u32).to_string();
-        for (phase, &count) in scenario.phases.iter().zip(counts) {
-            let e = wilson_with_z(count, runs, z);
-            out.write_record([
-                &day.to_string(),
-                &date,
-                &phase.id,
-                &number(e.estimate),
-                &number(e.low),
-                &number(e.high),
-            ])?;
-        }
-    }
-    out.flush()?;
-    Ok(())
+    write_occupancy(scenario, &occupancy_rows(scenario, tally), w)
 }
 
-/// Writes summary.csv (see [`summary_rows`]).
-pub fn write_summary<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+/// Writes daily.csv: for every day and phase, the share of runs in it.
+pub fn write_occupancy<W: Write>(
+    scenario: &Scenario,
+    rows: &[OccupancyRow],
+    w: W,
+) -> csv::Result<()> {
     let mut out = csv_writer(w);
-    out.write_record(["metric", "subject", "estimate", "ci_low", "ci_high", "runs"])?;
-    for row in summary_rows(scenario, &tally.runs) {
-        let Estimate {
-            estimate,
-            low,
-            high,
-        } = row.value;
+    out.write_record(["day", "date", "phase", "share", "ci_low", "ci_high"])?;
+    for row in rows {
+        let e = row.share;
         out.write_record([
-            row.metric,
-            &row.subject,
-            &number(estimate),
-            &number(low),
-            &number(high),
-            &row.runs.to_string(),
+            &row.day.to_string(),
+            &scenario.date(row.day).to_string(),
+            &scenario.phases[row.phase].id,
+            &number(e.estimate),
+            &number(e.low),
+            &number(e.high),
         ])?;
     }
     out.flush()?;
@@ -145,8 +127,8 @@ pub fn write_summary<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv:
 }
 
 /// Writes curves.csv: for every phase and day, the time-to-event curve of
-/// first entry (see [`entry_curves`]).
-pub fn write_curves<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+/// first entry.
+pub fn write_curve_rows<W: Write>(scenario: &Scenario, rows: &[CurveRow], w: W) -> csv::Result<()> {
     let mut out = csv_writer(w);
     out.write_record([
         "phase",
@@ -159,13 +141,13 @@ pub fn write_curves<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::
         "ci_high",
         "hazard",
     ])?;
-    for row in entry_curves(scenario, &tally.runs) {
+    for row in rows {
         out.write_record([
             scenario.phases[row.phase].id.as_str(),
             &row.day.to_string(),
             &scenario.date(row.day).to_string(),
-            &row.at_risk.to_string(),
-            &row.entered.to_string(),
+            &number(row.at_risk),
+            &number(row.entered),
             &number(row.cumulative.estimate),
             &number(row.cumulative.low),
             &number(row.cumulative.high),
@@ -176,13 +158,56 @@ pub fn write_curves<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::
     Ok(())
 }
 
+/// Writes summary.csv from a batch's tally (see [`summary_rows`]).
+pub fn write_summary<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+    write_summary_rows(&summary_rows(scenario, &tally.runs), w)
+}
+
+/// Writes summary.csv; `runs` is empty for exact answers.
+pub fn write_summary_rows<W: Write>(rows: &[SummaryRow], w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    out.write_record(["metric", "subject", "estimate", "ci_low", "ci_high", "runs"])?;
+    for row in rows {
+        let Estimate {
+            estimate,
+            low,
+            high,
+        } = row.value;
+        out.write_record([
+            row.metric,
+            &row.subject,
+            &number(estimate),
+            &number(low),
+            &number(high),
+            &row.runs.map(|r| r.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes curves.csv: for every phase and day, the time-to-event curve of
+/// first entry (see [`entry_curves`]).
+pub fn write_curves<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+    write_curve_rows(scenario, &entry_curves(scenario, &tally.runs), w)
+}
+
 /// Writes daily_metrics.csv (long format; see [`daily_metric_rows`]).
 pub fn write_daily_metrics<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
+    write_daily_metric_rows(scenario, &daily_metric_rows(scenario, &tally.daily), w)
+}
+
+/// Writes daily_metrics.csv from its rows (a batch's or exact ones).
+pub fn write_daily_metric_rows<W: Write>(
+    scenario: &Scenario,
+    rows: &[MetricRow],
+    w: W,
+) -> csv::Result<()> {
     let mut out = csv_writer(w);
     out.write_record([
         "day", "date", "metric", "subject", "mean", "ci_low", "ci_high",
     ])?;
-    for row in daily_metric_rows(scenario, &tally.daily) {
+    for row in rows {
         out.write_record([
             &row.day.to_string(),
             &scenario.date(row.day).to_string(),

@@ -7,6 +7,8 @@
 
 pub mod curves;
 pub mod daily;
+pub mod exact;
+pub mod occupancy;
 pub mod summary;
 
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
@@ -113,18 +115,34 @@ pub fn t_quantile(df: f64) -> f64 {
 /// The smallest day `d` with `P(entry day ≤ d) ≥ q` among the entries in
 /// `histogram` (`None` if there are none).
 pub fn quantile(histogram: &[u64], q: f64) -> Option<u32> {
-    let total: u64 = histogram.iter().sum();
-    if total == 0 {
+    let weights: Vec<f64> = histogram.iter().map(|&c| c as f64).collect();
+    weighted_quantile(&weights, q)
+}
+
+/// [`quantile`] of a distribution given by non-negative weights per day
+/// (counts of runs, or exact probabilities); `None` if they sum to 0.
+pub fn weighted_quantile(weights: &[f64], q: f64) -> Option<u32> {
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
         return None;
     }
-    let mut acc = 0u64;
-    for (day, &count) in histogram.iter().enumerate() {
-        acc += count;
-        if acc as f64 >= q * total as f64 {
+    let mut acc = 0.0;
+    for (day, &w) in weights.iter().enumerate() {
+        acc += w;
+        if acc >= q * total {
             return Some(day as u32);
         }
     }
-    Some(histogram.len() as u32 - 1)
+    Some(weights.len() as u32 - 1)
+}
+
+/// An exact value: its interval is the value itself.
+pub fn exact(x: f64) -> Estimate {
+    Estimate {
+        estimate: x,
+        low: x,
+        high: x,
+    }
 }
 
 /// The `r`-th smallest entry day (1-based) in `histogram`.

@@ -13,8 +13,9 @@ pub struct SummaryRow {
     pub subject: String,
     /// The estimate and its 95% interval.
     pub value: Estimate,
-    /// Number of runs the estimate rests on.
-    pub runs: u64,
+    /// Number of runs the estimate rests on (`None` for an exact answer,
+    /// which rests on no sample).
+    pub runs: Option<u64>,
 }
 
 /// Quantiles of the entry day reported for every phase, with their metric
@@ -29,6 +30,18 @@ pub const ENTRY_DAY_QUANTILES: [(f64, &str); 3] = [
 /// and never left it before the horizon. Parentheses cannot occur in ids.
 pub const STAYED: &str = "(stayed)";
 
+/// The phases a run can move to from phase `phase` (not itself), each once,
+/// in file order: the subjects of its `first_exit` rows.
+pub fn exit_targets(scenario: &Scenario, phase: usize) -> Vec<usize> {
+    let mut targets: Vec<usize> = Vec::new();
+    for tr in &scenario.phases[phase].transitions {
+        if tr.to != phase && !targets.contains(&tr.to) {
+            targets.push(tr.to);
+        }
+    }
+    targets
+}
+
 /// Every row of summary.csv, in a fixed order: phase metrics phase by phase
 /// (entry share, share at the end, entry-day mean and quantiles, then the
 /// competing first exits), then party metrics party by party, then convoys.
@@ -39,7 +52,7 @@ pub fn summary_rows(scenario: &Scenario, t: &RunTally) -> Vec<SummaryRow> {
             metric,
             subject: subject.to_string(),
             value,
-            runs,
+            runs: Some(runs),
         })
     };
     for (i, phase) in scenario.phases.iter().enumerate() {
@@ -60,14 +73,8 @@ pub fn summary_rows(scenario: &Scenario, t: &RunTally) -> Vec<SummaryRow> {
             continue;
         }
         // Competing outcomes: where runs went when they first left the phase.
-        let mut targets: Vec<usize> = Vec::new();
-        for tr in &phase.transitions {
-            if tr.to != i && !targets.contains(&tr.to) {
-                targets.push(tr.to);
-            }
-        }
         let exits = &t.first_exit[i];
-        for &to in &targets {
+        for to in exit_targets(scenario, i) {
             let subject = format!("{id}>{}", scenario.phases[to].id);
             row(
                 "first_exit",

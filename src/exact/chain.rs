@@ -1,0 +1,439 @@
+//! The finite Markov chain of a scenario without retaliation: its reachable
+//! states and their one-day transition probabilities, in sparse form.
+//!
+//! A state is what the start of a day needs to know: the phase, the days in
+//! it and the streak (each capped at the largest threshold of that phase's
+//! conditions), the last `w − 1` days' reported counts of every window key
+//! (capped at the key's largest threshold), and, when the solver asks for
+//! them, the phases visited and the phases left so far (for first entries and
+//! first exits). The same chain without those two sets is what
+//! [`super::prism`] exports.
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
+use super::ExactError;
+use super::outcome::{DayMeans, DayOutcome, WindowKey, count_cap, day_outcomes};
+use crate::scenario::{Condition, Scenario};
+
+/// A deterministic hasher: state numbering (and so every float sum) must not
+/// change from one process to the next.
+type FixedHash = BuildHasherDefault<DefaultHasher>;
+
+/// One state of the chain, as of the start of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct State {
+    /// Phase index.
+    pub phase: u32,
+    /// Days completed in the phase, capped.
+    pub days: u32,
+    /// Consecutive compliant days, capped.
+    pub streak: u32,
+    /// The window history, in the mixed radix of [`HistoryLayout`].
+    pub history: u128,
+    /// Bit φ: phase φ has been entered (0 when history is not tracked).
+    pub visited: u64,
+    /// Bit φ: the run has moved from φ to another phase (likewise).
+    pub left: u64,
+}
+
+/// How the window history is packed into [`State::history`]: for each key,
+/// the counts of yesterday, the day before, … (`len` days), each in
+/// `0..=cap`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryLayout {
+    /// Window keys with the cap of their daily counts.
+    pub keys: Vec<(WindowKey, u32)>,
+    /// Days kept per key (its longest window minus today).
+    pub len: Vec<u32>,
+    /// `place[k][i]`: the weight of key k's count `i + 1` days ago.
+    place: Vec<Vec<u128>>,
+}
+
+impl HistoryLayout {
+    fn new(scenario: &Scenario) -> Result<Self, ExactError> {
+        let mut keys: Vec<(WindowKey, u32)> = Vec::new();
+        let mut len: Vec<u32> = Vec::new();
+        for phase in &scenario.phases {
+            for t in &phase.transitions {
+                t.when.visit(&mut |c| {
+                    if let Condition::ReportedInWindow {
+                        days,
+                        at_least,
+                        severity,
+                        party,
+                    } = c
+                    {
+                        let key = WindowKey {
+                            severity: *severity,
+                            party: *party,
+                        };
+                        let cap = u32::try_from(*at_least).unwrap_or(u32::MAX);
+                        let keep = days - 1;
+                        match keys.iter().position(|(k, _)| *k == key) {
+                            Some(i) => {
+                                keys[i].1 = keys[i].1.max(cap);
+                                len[i] = len[i].max(keep);
+                            }
+                            None => {
+                                keys.push((key, cap));
+                                len.push(keep);
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        let mut weight: u128 = 1;
+        let mut place = Vec::new();
+        for (&(_, cap), &l) in keys.iter().zip(&len) {
+            let mut p = Vec::new();
+            for _ in 0..l {
+                p.push(weight);
+                weight = weight
+                    .checked_mul(u128::from(cap) + 1)
+                    .ok_or(ExactError::TooLarge {
+                        what: "window history (thresholds and window lengths)",
+                        limit: "128 bits per state",
+                    })?;
+            }
+            place.push(p);
+        }
+        Ok(HistoryLayout { keys, len, place })
+    }
+
+    /// The counts of every key, most recent first.
+    pub fn decode(&self, mut code: u128) -> Vec<Vec<u32>> {
+        self.keys
+            .iter()
+            .zip(&self.len)
+            .map(|(&(_, cap), &l)| {
+                (0..l)
+                    .map(|_| {
+                        let radix = u128::from(cap) + 1;
+                        let x = (code % radix) as u32;
+                        code /= radix;
+                        x
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The history after a day with counts `today`: yesterday's counts
+    /// become two days ago's, and so on; the oldest are forgotten. The result
+    /// is put in canonical form: only the sums of the most recent days matter
+    /// (every window ends today), and only up to the key's cap, so each day's
+    /// count is cut down to what keeps those capped running sums. Histories
+    /// that no window can tell apart then share one state.
+    fn after(&self, past: &[Vec<u32>], today: &[u32]) -> u128 {
+        let mut code = 0;
+        for (k, (&(_, cap), w)) in self.keys.iter().zip(&self.place).enumerate() {
+            let mut sum = 0u32;
+            let days = std::iter::once(today[k]).chain(past[k].iter().copied());
+            for (&weight, x) in w.iter().zip(days) {
+                let next = sum.saturating_add(x).min(cap);
+                code += u128::from(next - sum) * weight;
+                sum = next;
+            }
+        }
+        code
+    }
+
+    fn key_index(&self, key: WindowKey) -> usize {
+        self.keys.iter().position(|(k, _)| *k == key).unwrap_or(0)
+    }
+}
+
+/// What a condition sees at the end of a day.
+struct Facts<'a> {
+    days: u32,
+    streak: u32,
+    compliant: bool,
+    today: &'a [u32],
+    past: &'a [Vec<u32>],
+    layout: &'a HistoryLayout,
+}
+
+/// The probability that `c` holds given the day's facts. Every `probability`
+/// leaf is its own independent draw, so `all` multiplies and `any` is one
+/// minus the product of the complements.
+fn holds(c: &Condition, f: &Facts) -> f64 {
+    let b = |x: bool| if x { 1.0 } else { 0.0 };
+    match c {
+        Condition::StreakAtLeast(n) => b(f.streak >= *n),
+        Condition::DaysInPhaseAtLeast(n) => b(f.days >= *n),
+        Condition::ReportedInWindow {
+            days,
+            at_least,
+            severity,
+            party,
+        } => {
+            let k = f.layout.key_index(WindowKey {
+                severity: *severity,
+                party: *party,
+            });
+            let past: u64 = f.past[k]
+                .iter()
+                .take(*days as usize - 1)
+                .map(|&x| u64::from(x))
+                .sum();
+            b(u64::from(f.today[k]) + past >= *at_least)
+        }
+        Condition::Probability { p, on, .. } => {
+            if on.matches(f.compliant) {
+                *p
+            } else {
+                0.0
+            }
+        }
+        Condition::All(cs) => cs.iter().map(|c| holds(c, f)).product(),
+        Condition::Any(cs) => 1.0 - cs.iter().map(|c| 1.0 - holds(c, f)).product::<f64>(),
+    }
+}
+
+/// Largest `n` among the conditions of a phase that `pick` extracts, capped
+/// at the horizon (a counter never exceeds it).
+fn phase_cap(scenario: &Scenario, phase: usize, pick: fn(&Condition) -> Option<u32>) -> u32 {
+    let mut cap = 0;
+    for t in &scenario.phases[phase].transitions {
+        t.when.visit(&mut |c| {
+            if let Some(n) = pick(c) {
+                cap = cap.max(n);
+            }
+        });
+    }
+    cap.min(scenario.horizon_days)
+}
+
+/// Limits on the size of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainOptions {
+    /// Track the phases visited and left (needed for first entries and
+    /// first exits; not needed to export the chain).
+    pub track_history: bool,
+    /// Refuse chains with more states than this.
+    pub max_states: usize,
+}
+
+/// The reachable states of a scenario's chain and its transitions.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// States in discovery order; state 0 is the start of day 0.
+    pub states: Vec<State>,
+    /// How the window history is packed.
+    pub layout: HistoryLayout,
+    /// The edges of state `s` are `row[s]..row[s + 1]`.
+    pub row: Vec<usize>,
+    /// Target state of each edge.
+    pub target: Vec<u32>,
+    /// Probability of each edge.
+    pub probability: Vec<f64>,
+    /// Phase first entered by taking the edge, plus one (0: none).
+    pub entry: Vec<u32>,
+    /// `from × phases + to + 1` if the edge is the first move out of
+    /// `from` (to another phase `to`); 0 otherwise.
+    pub exit: Vec<u32>,
+    /// Means of a simulated day in each phase (`None`: absorbing).
+    pub means: Vec<Option<DayMeans>>,
+}
+
+impl Chain {
+    /// Explores every state reachable from the start of day 0.
+    pub fn build(scenario: &Scenario, opts: ChainOptions) -> Result<Chain, ExactError> {
+        super::require_markov(scenario)?;
+        let phases = scenario.phases.len();
+        if opts.track_history && phases > 64 {
+            return Err(ExactError::TooLarge {
+                what: "number of phases",
+                limit: "64",
+            });
+        }
+        let layout = HistoryLayout::new(scenario)?;
+        let cap = count_cap(scenario, &layout.keys);
+        let mut outcomes: Vec<Vec<DayOutcome>> = Vec::new();
+        let mut means = Vec::new();
+        for (i, phase) in scenario.phases.iter().enumerate() {
+            if phase.is_absorbing() {
+                outcomes.push(Vec::new());
+                means.push(None);
+            } else {
+                let (o, m) = day_outcomes(scenario, i, &layout.keys, cap);
+                outcomes.push(o);
+                means.push(Some(m));
+            }
+        }
+        let days_cap: Vec<u32> = (0..phases)
+            .map(|i| {
+                phase_cap(scenario, i, |c| match c {
+                    Condition::DaysInPhaseAtLeast(n) => Some(*n),
+                    _ => None,
+                })
+            })
+            .collect();
+        let streak_cap: Vec<u32> = (0..phases)
+            .map(|i| {
+                phase_cap(scenario, i, |c| match c {
+                    Condition::StreakAtLeast(n) => Some(*n),
+                    _ => None,
+                })
+            })
+            .collect();
+
+        let bit = |phase: usize| if opts.track_history { 1u64 << phase } else { 0 };
+        let normal = |s: State| {
+            if scenario.phases[s.phase as usize].is_absorbing() {
+                // Nothing about an absorbed run matters any more but its phase.
+                State {
+                    phase: s.phase,
+                    days: 0,
+                    streak: 0,
+                    history: 0,
+                    visited: 0,
+                    left: 0,
+                }
+            } else {
+                s
+            }
+        };
+        let start = normal(State {
+            phase: scenario.initial_phase as u32,
+            days: 0,
+            streak: 0,
+            history: 0,
+            visited: bit(scenario.initial_phase),
+            left: 0,
+        });
+        let mut chain = Chain {
+            states: vec![start],
+            layout,
+            row: vec![0],
+            target: Vec::new(),
+            probability: Vec::new(),
+            entry: Vec::new(),
+            exit: Vec::new(),
+            means,
+        };
+        let mut index: HashMap<State, u32, FixedHash> = HashMap::default();
+        index.insert(start, 0);
+        let mut edges: Vec<(u32, f64, u32, u32)> = Vec::new();
+        let mut s = 0;
+        while s < chain.states.len() {
+            let st = chain.states[s];
+            let phase = st.phase as usize;
+            let absorbing = scenario.phases[phase].is_absorbing();
+            // An absorbed run's state has forgotten its history: its
+            // self-loop enters and leaves nothing.
+            let track = opts.track_history && !absorbing;
+            edges.clear();
+            let mut add = |next: State, p: f64, edges: &mut Vec<(u32, f64, u32, u32)>| {
+                let next = normal(next);
+                let entry = if track && st.visited & (1 << next.phase) == 0 {
+                    next.phase + 1
+                } else {
+                    0
+                };
+                let exit = if track && next.phase != st.phase && st.left & (1 << st.phase) == 0 {
+                    st.phase * phases as u32 + next.phase + 1
+                } else {
+                    0
+                };
+                let id = match index.get(&next) {
+                    Some(&id) => id,
+                    None => {
+                        let id = chain.states.len() as u32;
+                        chain.states.push(next);
+                        index.insert(next, id);
+                        id
+                    }
+                };
+                match edges.iter_mut().find(|e| e.0 == id) {
+                    Some(e) => e.1 += p,
+                    None => edges.push((id, p, entry, exit)),
+                }
+            };
+            if absorbing {
+                add(st, 1.0, &mut edges);
+            } else {
+                let past = chain.layout.decode(st.history);
+                let days = (st.days + 1).min(days_cap[phase]);
+                for o in &outcomes[phase] {
+                    let streak = if o.compliant {
+                        (st.streak + 1).min(streak_cap[phase])
+                    } else {
+                        0
+                    };
+                    let history = chain.layout.after(&past, &o.counts);
+                    let facts = Facts {
+                        days,
+                        streak,
+                        compliant: o.compliant,
+                        today: &o.counts,
+                        past: &past,
+                        layout: &chain.layout,
+                    };
+                    // The first transition that holds fires: transition k
+                    // with probability h_k · Π_{j<k} (1 − h_j).
+                    let mut none = o.probability;
+                    for t in &scenario.phases[phase].transitions {
+                        if none == 0.0 {
+                            break;
+                        }
+                        let h = holds(&t.when, &facts);
+                        if h > 0.0 {
+                            let to = t.to;
+                            let next = State {
+                                phase: to as u32,
+                                days: 0,
+                                streak: 0,
+                                history,
+                                visited: st.visited | bit(to),
+                                left: if to == phase {
+                                    st.left
+                                } else {
+                                    st.left | bit(phase)
+                                },
+                            };
+                            add(next, none * h, &mut edges);
+                            none *= 1.0 - h;
+                        }
+                    }
+                    if none > 0.0 {
+                        let stay = State {
+                            days,
+                            streak,
+                            history,
+                            ..st
+                        };
+                        add(stay, none, &mut edges);
+                    }
+                }
+            }
+            if chain.states.len() > opts.max_states {
+                return Err(ExactError::TooManyStates {
+                    limit: opts.max_states,
+                });
+            }
+            for &(t, p, e, x) in &edges {
+                chain.target.push(t);
+                chain.probability.push(p);
+                chain.entry.push(e);
+                chain.exit.push(x);
+            }
+            chain.row.push(chain.target.len());
+            s += 1;
+        }
+        Ok(chain)
+    }
+
+    /// Number of states.
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    /// Whether the chain has no states (never: state 0 always exists).
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+}

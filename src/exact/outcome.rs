@@ -1,0 +1,250 @@
+//! The exact distribution of what one day of a phase produces, as far as the
+//! chain needs it: whether the day is compliant, and the reported counts that
+//! windows read (each capped at the largest threshold that reads it).
+//!
+//! Without retaliation a day's draws depend only on the phase, so this table
+//! is computed once per phase. It follows steps 2 to 5 of MODEL.md through
+//! Poisson thinning: for a bound party with intensity `λ`, major share `s`,
+//! detection `d` and false reports `f`, the detected major attacks
+//! `D ~ Poisson(λsd)`, undetected ones `U ~ Poisson(λs(1−d))` and false major
+//! reports `F ~ Poisson(fs)` are independent; reported majors are `D + F`,
+//! and the party made an actual major attack iff `D + U > 0`. Minor reports
+//! are an independent `Poisson(λ(1−s)d + f(1−s))`. Counts at or above a cap
+//! are kept in one "≥ cap" bucket whose probability is a Poisson survival
+//! function, so no probability is dropped.
+
+use std::collections::BTreeMap;
+
+use statrs::distribution::{Discrete, DiscreteCDF, Poisson};
+
+use crate::scenario::{Scenario, Severity};
+
+/// A reported count a window condition reads: a severity, and one bound
+/// party or (`None`) all bound parties together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowKey {
+    /// Which severities count.
+    pub severity: Severity,
+    /// The party, or all bound parties.
+    pub party: Option<usize>,
+}
+
+/// One possible day: its compliance, today's capped count for every window
+/// key, and its probability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayOutcome {
+    /// Whether the day is compliant.
+    pub compliant: bool,
+    /// Today's count for each window key (in key order), capped.
+    pub counts: Vec<u32>,
+    /// Probability of this outcome.
+    pub probability: f64,
+}
+
+/// Expected values of one simulated day in a phase (the daily metrics).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayMeans {
+    /// Mean actual attacks per party.
+    pub attacks: Vec<f64>,
+    /// Mean reported violations per party (0 for excluded parties).
+    pub reported: Vec<f64>,
+    /// Probability that the day is compliant.
+    pub compliant: f64,
+    /// Mean convoys delivered.
+    pub convoys_delivered: f64,
+    /// Mean convoys blocked.
+    pub convoys_blocked: f64,
+}
+
+/// `P(X = 0), …, P(X = cap − 1), P(X ≥ cap)` for `X ~ Poisson(lambda)`.
+fn poisson_buckets(lambda: f64, cap: u32) -> Vec<f64> {
+    let mut b = vec![0.0; cap as usize + 1];
+    match Poisson::new(lambda) {
+        Ok(d) if lambda > 0.0 => {
+            for (k, x) in b.iter_mut().enumerate().take(cap as usize) {
+                *x = d.pmf(k as u64);
+            }
+            b[cap as usize] = if cap == 0 {
+                1.0
+            } else {
+                d.sf(u64::from(cap) - 1)
+            };
+        }
+        // λ = 0: no events (validation keeps λ finite and ≥ 0).
+        _ => b[0] = 1.0,
+    }
+    b
+}
+
+/// One bound party's day: `(reported major, reported any, made an actual
+/// major attack)`, counts capped at `cap`, with probabilities.
+fn bound_party_day(lambda: f64, s: f64, d: f64, f: f64, cap: u32) -> Vec<((u32, u32, bool), f64)> {
+    // Reported majors, and their joint law with "no actual major attack":
+    // P(R = r, no major) = P(D = 0) P(U = 0) P(F = r) = e^{−λs} P(F = r).
+    let reported_major = poisson_buckets(lambda * s * d + f * s, cap);
+    let quiet = (-lambda * s).exp();
+    let false_major = poisson_buckets(f * s, cap);
+    let reported_minor = poisson_buckets(lambda * (1.0 - s) * d + f * (1.0 - s), cap);
+    let mut out = Vec::new();
+    for (r, (&total, &falsely)) in reported_major.iter().zip(&false_major).enumerate() {
+        let none = quiet * falsely;
+        let some = (total - none).max(0.0);
+        for (m, &pm) in reported_minor.iter().enumerate() {
+            let any = (r + m).min(cap as usize) as u32;
+            for (flag, p) in [(false, none), (true, some)] {
+                if p * pm > 0.0 {
+                    out.push(((r as u32, any, flag), p * pm));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The largest count any quantity of a day must be told apart below: the
+/// window thresholds, and `tolerance + 1` for compliance.
+pub fn count_cap(scenario: &Scenario, keys: &[(WindowKey, u32)]) -> u32 {
+    let tol = u32::try_from(scenario.compliance.tolerance.saturating_add(1)).unwrap_or(u32::MAX);
+    keys.iter().map(|&(_, cap)| cap).fold(tol, u32::max)
+}
+
+/// The outcome table and the means of a day in phase `phase`. `keys` lists
+/// the window keys with their caps; `cap` is [`count_cap`].
+pub fn day_outcomes(
+    scenario: &Scenario,
+    phase: usize,
+    keys: &[(WindowKey, u32)],
+    cap: u32,
+) -> (Vec<DayOutcome>, DayMeans) {
+    let ph = &scenario.phases[phase];
+    let d = scenario.detection;
+    // Joint law, over the parties seen so far, of (total major, total any,
+    // per-key party counts, any actual major attack).
+    type Agg = (u32, u32, Vec<u32>, bool);
+    let mut joint: BTreeMap<Agg, f64> = BTreeMap::new();
+    joint.insert((0, 0, vec![0; keys.len()], false), 1.0);
+    let mut means = DayMeans {
+        attacks: vec![0.0; scenario.parties.len()],
+        reported: vec![0.0; scenario.parties.len()],
+        compliant: 0.0,
+        convoys_delivered: 0.0,
+        convoys_blocked: 0.0,
+    };
+    let mut p_no_major = 1.0;
+    for (p, party) in scenario.parties.iter().enumerate() {
+        let lambda = ph.rate_multiplier[p] * party.rate;
+        let s = party.major_share;
+        means.attacks[p] = lambda;
+        p_no_major *= (-lambda * s).exp();
+        let day: Vec<((u32, u32, bool), f64)> = if party.bound {
+            means.reported[p] = lambda * d + party.false_reports_per_day;
+            bound_party_day(lambda, s, d, party.false_reports_per_day, cap)
+        } else {
+            let quiet = (-lambda * s).exp();
+            vec![((0, 0, false), quiet), ((0, 0, true), 1.0 - quiet)]
+        };
+        let mut next: BTreeMap<Agg, f64> = BTreeMap::new();
+        for ((maj, any, per, flag), q) in &joint {
+            for &((m, a, f), r) in &day {
+                let mut per = per.clone();
+                for (slot, (key, kcap)) in per.iter_mut().zip(keys) {
+                    if key.party == Some(p) {
+                        let x = match key.severity {
+                            Severity::Major => m,
+                            Severity::Any => a,
+                        };
+                        *slot = x.min(*kcap);
+                    }
+                }
+                let agg = ((maj + m).min(cap), (any + a).min(cap), per, *flag || f);
+                *next.entry(agg).or_insert(0.0) += q * r;
+            }
+        }
+        joint = next;
+    }
+
+    let h = &scenario.humanitarian;
+    let c = &scenario.compliance;
+    // Convoys blocked ~ Poisson(c·b) by thinning: P(none blocked) = e^{−cb}.
+    let p_blocked = |violent: bool| {
+        let b = if violent {
+            h.block_probability_violent
+        } else {
+            h.block_probability
+        };
+        1.0 - (-h.convoys_per_day * b).exp()
+    };
+    let mean_block =
+        p_no_major * h.block_probability + (1.0 - p_no_major) * h.block_probability_violent;
+    means.convoys_blocked = h.convoys_per_day * mean_block;
+    means.convoys_delivered = h.convoys_per_day - means.convoys_blocked;
+
+    let tolerance = u32::try_from(c.tolerance).unwrap_or(u32::MAX);
+    let mut outcomes: BTreeMap<(bool, Vec<u32>), f64> = BTreeMap::new();
+    for ((maj, any, per, flag), q) in joint {
+        let counted = match c.counts {
+            Severity::Major => maj,
+            Severity::Any => any,
+        };
+        let counts: Vec<u32> = keys
+            .iter()
+            .zip(per)
+            .map(|((key, kcap), own)| match (key.party, key.severity) {
+                (Some(_), _) => own,
+                (None, Severity::Major) => maj.min(*kcap),
+                (None, Severity::Any) => any.min(*kcap),
+            })
+            .collect();
+        let within = counted <= tolerance;
+        let blocked = if c.requires_aid { p_blocked(flag) } else { 0.0 };
+        for (compliant, p) in [(within, q * (1.0 - blocked)), (false, q * blocked)] {
+            if p > 0.0 {
+                *outcomes.entry((compliant, counts.clone())).or_insert(0.0) += p;
+            }
+        }
+    }
+    let outcomes: Vec<DayOutcome> = outcomes
+        .into_iter()
+        .map(|((compliant, counts), probability)| DayOutcome {
+            compliant,
+            counts,
+            probability,
+        })
+        .collect();
+    means.compliant = outcomes
+        .iter()
+        .filter(|o| o.compliant)
+        .map(|o| o.probability)
+        .sum();
+    (outcomes, means)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_keep_every_bit_of_mass() {
+        let b = poisson_buckets(2.5, 3);
+        assert_eq!(b.len(), 4);
+        // statrs' survival function (a regularised incomplete gamma) is
+        // accurate to a few ulps of 1, not to the last bit of the total.
+        assert!((b.iter().sum::<f64>() - 1.0).abs() < 1e-14, "{b:?}");
+        assert!((b[0] - (-2.5f64).exp()).abs() < 1e-16);
+        assert_eq!(poisson_buckets(0.0, 2), vec![1.0, 0.0, 0.0]);
+        assert_eq!(poisson_buckets(4.0, 0), vec![1.0]);
+    }
+
+    #[test]
+    fn a_bound_party_day_matches_its_margins() {
+        // λ = 2, s = 0.5, d = 0.5, f = 1: reported majors ~ Poisson(1),
+        // P(no actual major) = e^{−1}.
+        let day = bound_party_day(2.0, 0.5, 0.5, 1.0, 6);
+        let total: f64 = day.iter().map(|x| x.1).sum();
+        assert!((total - 1.0).abs() < 1e-14);
+        let quiet: f64 = day.iter().filter(|x| !x.0.2).map(|x| x.1).sum();
+        assert!((quiet - (-1.0f64).exp()).abs() < 1e-14);
+        let zero_major: f64 = day.iter().filter(|x| x.0.0 == 0).map(|x| x.1).sum();
+        assert!((zero_major - (-1.0f64).exp()).abs() < 1e-14);
+    }
+}

@@ -1,0 +1,404 @@
+//! The exact solver: against hand-computed cases, against Monte Carlo on
+//! generated scenarios of the Markov class, and through the real binary
+//! (`exact`, its refusal of retaliation, `--check`, `export-prism`).
+
+mod generate;
+mod util;
+
+use ceasefire::exact::{self, Solution, SolveOptions};
+use ceasefire::stats::exact::deviations;
+use ceasefire::{Batch, Scenario};
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+use generate::scenario_text;
+use util::{Dir, repo_file};
+
+/// Deviations beyond this many standard errors fail (about 1 in 150,000 per
+/// comparison by chance).
+const MAX_SE: f64 = 4.5;
+
+/// Every sum of probabilities must be 1 within this (rounding only).
+const SUM_TOLERANCE: f64 = 1e-12;
+
+fn parse(text: &str) -> Scenario {
+    Scenario::from_toml(text, "test.toml").unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn solve(sc: &Scenario) -> Solution {
+    exact::solve(sc, SolveOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A one-party scenario with a truce and the given transitions out of it.
+fn one_party(rate: f64, horizon: u32, transitions: &str, extra: &str) -> Scenario {
+    parse(&format!(
+        r#"
+[scenario]
+name = "hand"
+start_date = 2016-09-12
+horizon_days = {horizon}
+initial_phase = "truce"
+{extra}
+[[party]]
+id = "a"
+rate = {rate:?}
+
+[[phase]]
+id = "truce"
+{transitions}
+
+[[phase]]
+id = "joint"
+
+[[phase]]
+id = "collapse"
+"#
+    ))
+}
+
+fn close(a: f64, b: f64, what: &str) {
+    assert!((a - b).abs() < 1e-12, "{what}: exact {a}, expected {b}");
+}
+
+#[test]
+fn a_probability_hazard_on_violation_days_gives_a_geometric_entry() {
+    // A day is a violation with probability v = 1 − e^{−λ}; collapse then
+    // follows with probability p: hazard h = v·p per day, first possible
+    // entry on day 1, none after the last day.
+    let (rate, p, horizon) = (0.7, 0.3, 12);
+    let sc = one_party(
+        rate,
+        horizon,
+        "[[phase.transition]]\nto = \"collapse\"\nwhen = { probability = 0.3, on = \"violation_day\" }",
+        "",
+    );
+    let sol = solve(&sc);
+    let h = (1.0 - (-rate).exp()) * p;
+    for t in 0..horizon as usize {
+        let expected = if t == 0 {
+            0.0
+        } else {
+            (1.0 - h).powi(t as i32 - 1) * h
+        };
+        close(sol.entry[2][t], expected, &format!("entry on day {t}"));
+        close(
+            sol.occupancy[t][2],
+            1.0 - (1.0 - h).powi(t as i32),
+            &format!("collapsed on day {t}"),
+        );
+    }
+}
+
+#[test]
+fn a_streak_gate_opens_after_two_compliant_days_in_a_row() {
+    // c = P(compliant) = e^{−λ} (tolerance 0, perfect monitoring). Entry on
+    // day 2: days 0, 1 compliant; day 3 and 4: the two days before compliant
+    // after a violation; day 5: also no earlier pair (days 0, 1) compliant.
+    let rate = 0.4;
+    let sc = one_party(
+        rate,
+        6,
+        "[[phase.transition]]\nto = \"joint\"\nwhen = { streak_at_least = 2 }",
+        "",
+    );
+    let sol = solve(&sc);
+    let c = (-rate).exp();
+    let expected = [
+        0.0,
+        0.0,
+        c * c,
+        (1.0 - c) * c * c,
+        (1.0 - c) * c * c,
+        (1.0 - c * c) * (1.0 - c) * c * c,
+    ];
+    for (t, e) in expected.iter().enumerate() {
+        close(sol.entry[1][t], *e, &format!("entry into joint on day {t}"));
+    }
+    // Horizon 2: the transition at the end of day 1 is the last day's, and
+    // is not tried.
+    let short = one_party(
+        rate,
+        2,
+        "[[phase.transition]]\nto = \"joint\"\nwhen = { streak_at_least = 2 }",
+        "",
+    );
+    assert_eq!(solve(&short).entered(1), 0.0);
+}
+
+#[test]
+fn aid_gate_depends_on_actual_major_attacks_of_every_party() {
+    // Bound party a: λ = 1.2, majors s = 0.5, perfect monitoring, tolerance
+    // 0; excluded party b: λ = 0.8, all major. Convoys c = 0.7, blocked with
+    // 0.1 on quiet days, 0.6 when any party made a major attack.
+    // Compliant ⇔ no major by a and no convoy blocked:
+    // e^{−0.6} (e^{−0.8} e^{−0.07} + (1 − e^{−0.8}) e^{−0.42}).
+    let sc = parse(
+        r#"
+[scenario]
+name = "aid"
+start_date = 2016-09-12
+horizon_days = 3
+initial_phase = "truce"
+[compliance]
+requires_aid = true
+[humanitarian]
+convoys_per_day = 0.7
+block_probability = 0.1
+block_probability_violent = 0.6
+[[party]]
+id = "a"
+rate = 1.2
+major_share = 0.5
+[[party]]
+id = "b"
+bound = false
+rate = 0.8
+[[phase]]
+id = "truce"
+[[phase.transition]]
+to = "collapse"
+when = { probability = 1.0, on = "violation_day" }
+[[phase]]
+id = "collapse"
+"#,
+    );
+    let sol = solve(&sc);
+    let e = |x: f64| (-x).exp();
+    let compliant = e(0.6) * (e(0.8) * e(0.07) + (1.0 - e(0.8)) * e(0.42));
+    close(sol.daily[0].compliant, compliant, "P(compliant)");
+    close(sol.occupancy[1][0], compliant, "still in truce on day 1");
+    let blocked = 0.7 * (e(1.4) * 0.1 + (1.0 - e(1.4)) * 0.6);
+    close(
+        sol.daily[0].convoys_blocked,
+        blocked,
+        "mean convoys blocked",
+    );
+}
+
+#[test]
+fn a_window_with_detection_and_false_reports_counts_reported_majors() {
+    // Reported majors of a: Poisson(λ s d + f s) = Poisson(2·0.5·0.5 + 1·0.5)
+    // = Poisson(1) per day. Collapse when the 2-day sum reaches 3: entry on
+    // day 2 is P(X₀ + X₁ ≥ 3) − P(X₀ ≥ 3) = P(Poisson(2) ≥ 3) − P(X ≥ 3).
+    let sc = one_party(
+        2.0,
+        3,
+        "[[phase.transition]]\nto = \"collapse\"\nwhen = { reported_in_window = { days = 2, at_least = 3, severity = \"major\" } }",
+        "[monitoring]\ndetection = 0.5\n",
+    );
+    // one_party gives no false reports and major share 1: patch them in.
+    let mut sc = sc;
+    sc.parties[0].major_share = 0.5;
+    sc.parties[0].false_reports_per_day = 1.0;
+    let sol = solve(&sc);
+    let tail = |m: f64| {
+        1.0 - (-m).exp() * (1.0 + m + m * m / 2.0) // P(Poisson(m) ≥ 3)
+    };
+    close(sol.entry[2][1], tail(1.0), "collapse on day 1");
+    close(sol.entry[2][2], tail(2.0) - tail(1.0), "collapse on day 2");
+}
+
+#[test]
+fn retaliation_is_refused_with_every_entry_named() {
+    let sc = Scenario::from_toml(ceasefire::builtin::GENEVA_2016, "geneva-2016.toml").unwrap();
+    let err = exact::solve(&sc, SolveOptions::default())
+        .unwrap_err()
+        .to_string();
+    for needle in [
+        "outside the exactly solvable class",
+        "'government' has retaliation.opposition = 0.07",
+        "'opposition' has retaliation.government = 0.09",
+        "ceasefire run",
+    ] {
+        assert!(err.contains(needle), "{needle:?} missing from: {err}");
+    }
+}
+
+/// Exact against Monte Carlo: every judged cell (enough expected runs) within
+/// [`MAX_SE`] standard errors, and every exact 0 or 1 matched exactly.
+fn assert_agrees(sc: &Scenario, sol: &Solution, runs: u64, seed: u64, text: &str) {
+    let tally = Batch::new(sc, seed)
+        .run(0..runs, &mut (), &|_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    for d in deviations(sol, &tally) {
+        if !d.is_judged() {
+            continue;
+        }
+        assert!(
+            d.standard_errors <= MAX_SE,
+            "{} of phase {} on day {}: runs {} vs exact {} ({} SE; {runs} runs, seed {seed})\n{text}",
+            d.quantity,
+            d.phase,
+            d.day,
+            d.estimate,
+            d.exact,
+            d.standard_errors
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 12,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/exact.txt",
+        ))),
+        ..ProptestConfig::default()
+    })]
+
+    /// Generated scenarios with retaliation removed: the exact solution
+    /// sums to 1 every day and agrees with 20,000 runs.
+    #[test]
+    fn exact_agrees_with_monte_carlo(text in scenario_text(), seed in any::<u64>()) {
+        let mut sc = parse(&text);
+        for p in &mut sc.parties {
+            p.retaliation.clear();
+        }
+        let sol = match exact::solve(&sc, SolveOptions { max_states: 200_000, ..SolveOptions::default() }) {
+            Ok(sol) => sol,
+            Err(exact::ExactError::TooManyStates { .. }) => return Ok(()),
+            Err(e) => panic!("{e}\n{text}"),
+        };
+        for (t, occ) in sol.occupancy.iter().enumerate() {
+            let total: f64 = occ.iter().sum();
+            prop_assert!((total - 1.0).abs() < SUM_TOLERANCE, "day {t}: Σ = {total}\n{text}");
+        }
+        for (phase, entry) in sol.entry.iter().enumerate() {
+            let total: f64 = entry.iter().sum();
+            prop_assert!(total <= 1.0 + SUM_TOLERANCE, "phase {phase}: entered {total}\n{text}");
+        }
+        prop_assert!(sol.lost < exact::DEFAULT_MAX_LOSS);
+        assert_agrees(&sc, &sol, 20_000, seed, &text);
+    }
+}
+
+#[test]
+fn the_markov_reference_variants_agree_with_monte_carlo() {
+    let path = repo_file("scenarios/markov/geneva-2016-no-retaliation.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let sc = parse(&text);
+    assert_agrees(
+        &sc,
+        &solve(&sc),
+        40_000,
+        20_160_912,
+        "geneva-2016-no-retaliation",
+    );
+}
+
+#[test]
+fn exact_writes_the_tables_of_run_and_refuses_retaliation() {
+    let dir = Dir::new();
+    let scenario = repo_file("scenarios/markov/geneva-2016-no-retaliation.toml");
+    let ran = dir
+        .command([
+            "exact".as_ref(),
+            scenario.as_os_str(),
+            "--out".as_ref(),
+            "ex".as_ref(),
+        ])
+        .success();
+    assert!(ran.stdout.contains("states: "), "{ran}");
+    assert!(
+        ran.stdout.contains("probability mass lost to truncation"),
+        "{ran}"
+    );
+    dir.command([
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--runs".as_ref(),
+        "50".as_ref(),
+        "--out".as_ref(),
+        "mc".as_ref(),
+        "--quiet".as_ref(),
+    ])
+    .success();
+    for file in ["daily.csv", "summary.csv"] {
+        let exact = dir.read(format!("ex/{file}"));
+        let mc = dir.read(format!("mc/{file}"));
+        assert_eq!(exact.lines().next(), mc.lines().next(), "{file}: header");
+        assert_eq!(exact.lines().count(), mc.lines().count(), "{file}: rows");
+    }
+    let daily = dir.read("ex/daily.csv");
+    let row = daily.lines().nth(1).unwrap();
+    assert_eq!(
+        row, "0,2016-09-12,truce,1,1,1",
+        "intervals equal the estimate"
+    );
+    let curves = dir.read("ex/curves.csv");
+    assert!(
+        curves
+            .starts_with("phase,day,date,at_risk,entered,cumulative_share,ci_low,ci_high,hazard\n")
+    );
+
+    let refused = dir
+        .command([
+            "exact".as_ref(),
+            repo_file("scenarios/geneva-2016.toml").as_os_str(),
+            "--out".as_ref(),
+            "no".as_ref(),
+        ])
+        .failure();
+    for needle in [
+        "geneva-2016.toml",
+        "retaliation.opposition = 0.07",
+        "ceasefire run",
+    ] {
+        assert!(refused.stderr.contains(needle), "{needle:?}\n{refused}");
+    }
+    assert!(!dir.join("no/daily.csv").exists());
+}
+
+#[test]
+fn exact_check_reports_the_largest_deviation() {
+    let dir = Dir::new();
+    let scenario = repo_file("scenarios/markov/geneva-2016-no-retaliation.toml");
+    let ran = dir
+        .command([
+            "exact".as_ref(),
+            scenario.as_os_str(),
+            "--out".as_ref(),
+            "ex".as_ref(),
+            "--check".as_ref(),
+            "--runs".as_ref(),
+            "20000".as_ref(),
+            "--seed".as_ref(),
+            "7".as_ref(),
+        ])
+        .success();
+    assert!(ran.stdout.contains("largest deviation: "), "{ran}");
+    assert!(ran.stdout.contains("check passed"), "{ran}");
+}
+
+#[test]
+fn export_prism_writes_a_model_and_properties() {
+    let dir = Dir::new();
+    let scenario = repo_file("scenarios/markov/geneva-2016-no-retaliation.toml");
+    dir.command([
+        "export-prism".as_ref(),
+        scenario.as_os_str(),
+        "--out".as_ref(),
+        "g.pm".as_ref(),
+    ])
+    .success();
+    let model = dir.read("g.pm");
+    assert!(
+        model.contains("\ndtmc\n") && model.contains("endmodule"),
+        "{model}"
+    );
+    assert!(model.contains("label \"phase_collapse\" = phase=2;"));
+    let props = dir.read("g.props");
+    assert!(
+        props.contains("\"entered_collapse\": P=? [ F<=59 \"phase_collapse\" ];"),
+        "{props}"
+    );
+    // Every command's probabilities sum to 1.
+    for line in model.lines().filter(|l| l.trim_start().starts_with("[]")) {
+        let rhs = line.split("->").nth(1).unwrap();
+        let total: f64 = rhs
+            .split(" + ")
+            .map(|b| b.trim().split(':').next().unwrap().parse::<f64>().unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < SUM_TOLERANCE, "{total}: {line}");
+    }
+}
