@@ -52,7 +52,9 @@ pub struct HistoryLayout {
 }
 
 impl HistoryLayout {
-    fn new(scenario: &Scenario) -> Result<Self, ExactError> {
+    /// The keys that the scenario's windows read, each with its largest
+    /// threshold and the days of history its longest window needs.
+    pub fn new(scenario: &Scenario) -> Result<Self, ExactError> {
         let mut keys: Vec<(WindowKey, u32)> = Vec::new();
         let mut len: Vec<u32> = Vec::new();
         for phase in &scenario.phases {
@@ -141,8 +143,88 @@ impl HistoryLayout {
         code
     }
 
-    fn key_index(&self, key: WindowKey) -> usize {
+    /// The index of `key` among [`HistoryLayout::keys`] (every window of
+    /// the scenario has one).
+    pub fn key_index(&self, key: WindowKey) -> usize {
         self.keys.iter().position(|(k, _)| *k == key).unwrap_or(0)
+    }
+}
+
+/// A condition that reads the day's facts, as opposed to one that combines
+/// others or draws a number: what [`chance`] asks its caller to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaf {
+    /// `streak ≥ n`, the streak counting today.
+    Streak(u32),
+    /// `days_in_phase ≥ n`, the days counting today.
+    Days(u32),
+    /// Today's count and those of the last `days − 1` days of `key` sum to
+    /// at least `at_least`.
+    Window {
+        /// The window's key.
+        key: WindowKey,
+        /// The window's length in days (at least 1).
+        days: u32,
+        /// The threshold.
+        at_least: u64,
+    },
+}
+
+/// A probability in the form a caller computes it: a number for the solver,
+/// an expression for the PRISM export. [`chance`] combines conditions in
+/// this form, so that both read `all`, `any` and `probability` the same way.
+pub trait Chance: Sized {
+    /// A known probability.
+    fn constant(p: f64) -> Self;
+    /// The probability that independent events all happen.
+    fn product(factors: Vec<Self>) -> Self;
+    /// The probability that the event does not happen.
+    fn complement(self) -> Self;
+}
+
+impl Chance for f64 {
+    fn constant(p: f64) -> Self {
+        p
+    }
+    fn product(factors: Vec<Self>) -> Self {
+        factors.into_iter().product()
+    }
+    fn complement(self) -> Self {
+        1.0 - self
+    }
+}
+
+/// The probability that `c` holds at the end of a day whose compliance is
+/// `compliant`, given `test`, the probability (0 or 1) of each leaf. Every
+/// `probability` leaf is its own independent draw, so `all` multiplies and
+/// `any` is one minus the product of the complements.
+pub fn chance<V: Chance>(c: &Condition, compliant: bool, test: &impl Fn(Leaf) -> V) -> V {
+    match c {
+        Condition::StreakAtLeast(n) => test(Leaf::Streak(*n)),
+        Condition::DaysInPhaseAtLeast(n) => test(Leaf::Days(*n)),
+        Condition::ReportedInWindow {
+            days,
+            at_least,
+            severity,
+            party,
+        } => test(Leaf::Window {
+            key: WindowKey {
+                severity: *severity,
+                party: *party,
+            },
+            days: *days,
+            at_least: *at_least,
+        }),
+        Condition::Probability { p, on, .. } => {
+            V::constant(if on.matches(compliant) { *p } else { 0.0 })
+        }
+        Condition::All(cs) => V::product(cs.iter().map(|c| chance(c, compliant, test)).collect()),
+        Condition::Any(cs) => V::product(
+            cs.iter()
+                .map(|c| chance(c, compliant, test).complement())
+                .collect(),
+        )
+        .complement(),
     }
 }
 
@@ -156,41 +238,26 @@ struct Facts<'a> {
     layout: &'a HistoryLayout,
 }
 
-/// The probability that `c` holds given the day's facts. Every `probability`
-/// leaf is its own independent draw, so `all` multiplies and `any` is one
-/// minus the product of the complements.
+/// The probability that `c` holds given the day's facts.
 fn holds(c: &Condition, f: &Facts) -> f64 {
     let b = |x: bool| if x { 1.0 } else { 0.0 };
-    match c {
-        Condition::StreakAtLeast(n) => b(f.streak >= *n),
-        Condition::DaysInPhaseAtLeast(n) => b(f.days >= *n),
-        Condition::ReportedInWindow {
+    chance(c, f.compliant, &|leaf| match leaf {
+        Leaf::Streak(n) => b(f.streak >= n),
+        Leaf::Days(n) => b(f.days >= n),
+        Leaf::Window {
+            key,
             days,
             at_least,
-            severity,
-            party,
         } => {
-            let k = f.layout.key_index(WindowKey {
-                severity: *severity,
-                party: *party,
-            });
+            let k = f.layout.key_index(key);
             let past: u64 = f.past[k]
                 .iter()
-                .take(*days as usize - 1)
+                .take(days as usize - 1)
                 .map(|&x| u64::from(x))
                 .sum();
-            b(u64::from(f.today[k]) + past >= *at_least)
+            b(u64::from(f.today[k]) + past >= at_least)
         }
-        Condition::Probability { p, on, .. } => {
-            if on.matches(f.compliant) {
-                *p
-            } else {
-                0.0
-            }
-        }
-        Condition::All(cs) => cs.iter().map(|c| holds(c, f)).product(),
-        Condition::Any(cs) => 1.0 - cs.iter().map(|c| 1.0 - holds(c, f)).product::<f64>(),
-    }
+    })
 }
 
 /// Largest `n` among the conditions of a phase that `pick` extracts, capped
@@ -205,6 +272,64 @@ fn phase_cap(scenario: &Scenario, phase: usize, pick: fn(&Condition) -> Option<u
         });
     }
     cap.min(scenario.horizon_days)
+}
+
+/// What both the chain and its PRISM export are built from, computed once:
+/// the window history's layout, each phase's day outcome table and means,
+/// and each phase's caps on the days in it and on the streak.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// The window keys, their caps and the days of history kept.
+    pub layout: HistoryLayout,
+    /// `outcomes[φ]`: the day outcome table of phase φ (empty if absorbing).
+    pub outcomes: Vec<Vec<DayOutcome>>,
+    /// Means of a simulated day in each phase (`None`: absorbing).
+    pub means: Vec<Option<DayMeans>>,
+    /// `days_cap[φ]`: the largest `days_in_phase_at_least` of φ's
+    /// conditions (at most the horizon); days in φ are counted up to it.
+    pub days_cap: Vec<u32>,
+    /// `streak_cap[φ]`: likewise for `streak_at_least`.
+    pub streak_cap: Vec<u32>,
+}
+
+impl Tables {
+    /// Computes the tables of a scenario (of any class: retaliation is
+    /// ignored, so check [`super::require_markov`] first).
+    pub fn new(scenario: &Scenario) -> Result<Tables, ExactError> {
+        let phases = scenario.phases.len();
+        let layout = HistoryLayout::new(scenario)?;
+        let cap = count_cap(scenario, &layout.keys);
+        let mut outcomes: Vec<Vec<DayOutcome>> = Vec::new();
+        let mut means = Vec::new();
+        for (i, phase) in scenario.phases.iter().enumerate() {
+            if phase.is_absorbing() {
+                outcomes.push(Vec::new());
+                means.push(None);
+            } else {
+                let (o, m) = day_outcomes(scenario, i, &layout.keys, cap);
+                outcomes.push(o);
+                means.push(Some(m));
+            }
+        }
+        let caps = |pick: fn(&Condition) -> Option<u32>| -> Vec<u32> {
+            (0..phases).map(|i| phase_cap(scenario, i, pick)).collect()
+        };
+        let days_cap = caps(|c| match c {
+            Condition::DaysInPhaseAtLeast(n) => Some(*n),
+            _ => None,
+        });
+        let streak_cap = caps(|c| match c {
+            Condition::StreakAtLeast(n) => Some(*n),
+            _ => None,
+        });
+        Ok(Tables {
+            layout,
+            outcomes,
+            means,
+            days_cap,
+            streak_cap,
+        })
+    }
 }
 
 /// Limits on the size of the chain.
@@ -250,36 +375,13 @@ impl Chain {
                 limit: "64",
             });
         }
-        let layout = HistoryLayout::new(scenario)?;
-        let cap = count_cap(scenario, &layout.keys);
-        let mut outcomes: Vec<Vec<DayOutcome>> = Vec::new();
-        let mut means = Vec::new();
-        for (i, phase) in scenario.phases.iter().enumerate() {
-            if phase.is_absorbing() {
-                outcomes.push(Vec::new());
-                means.push(None);
-            } else {
-                let (o, m) = day_outcomes(scenario, i, &layout.keys, cap);
-                outcomes.push(o);
-                means.push(Some(m));
-            }
-        }
-        let days_cap: Vec<u32> = (0..phases)
-            .map(|i| {
-                phase_cap(scenario, i, |c| match c {
-                    Condition::DaysInPhaseAtLeast(n) => Some(*n),
-                    _ => None,
-                })
-            })
-            .collect();
-        let streak_cap: Vec<u32> = (0..phases)
-            .map(|i| {
-                phase_cap(scenario, i, |c| match c {
-                    Condition::StreakAtLeast(n) => Some(*n),
-                    _ => None,
-                })
-            })
-            .collect();
+        let Tables {
+            layout,
+            outcomes,
+            means,
+            days_cap,
+            streak_cap,
+        } = Tables::new(scenario)?;
 
         let bit = |phase: usize| if opts.track_history { 1u64 << phase } else { 0 };
         let normal = |s: State| {
