@@ -370,35 +370,146 @@ fn exact_check_reports_the_largest_deviation() {
     assert!(ran.stdout.contains("check passed"), "{ran}");
 }
 
-#[test]
-fn export_prism_writes_a_model_and_properties() {
-    let dir = Dir::new();
-    let scenario = repo_file("scenarios/markov/geneva-2016-no-retaliation.toml");
+/// A scenario with every kind of state the export must carry: a 3-day
+/// window (two days of history), a streak, days in phase, a probability
+/// condition, and compliance that requires aid.
+const EXPORTED: &str = r#"
+[scenario]
+name = "export"
+start_date = 2016-09-12
+horizon_days = 30
+initial_phase = "truce"
+
+[compliance]
+counts = "major"
+tolerance = 0
+requires_aid = true
+
+[monitoring]
+detection = 0.6
+
+[humanitarian]
+convoys_per_day = 1.0
+block_probability = 0.05
+block_probability_violent = 0.3
+
+[[party]]
+id = "a"
+rate = 0.5
+major_share = 0.4
+false_reports_per_day = 0.1
+
+[[party]]
+id = "b-side"
+rate = 0.3
+major_share = 0.5
+
+[[phase]]
+id = "truce"
+[[phase.transition]]
+to = "joint"
+when = { all = [{ streak_at_least = 4 }, { days_in_phase_at_least = 6 }] }
+[[phase.transition]]
+to = "collapse"
+when = { reported_in_window = { days = 3, at_least = 3, severity = "major" } }
+[[phase.transition]]
+to = "collapse"
+when = { probability = 0.05, on = "violation_day" }
+
+[[phase]]
+id = "joint"
+[[phase.transition]]
+to = "truce"
+when = { reported_in_window = { days = 3, at_least = 2, severity = "major" } }
+
+[[phase]]
+id = "collapse"
+"#;
+
+/// `ceasefire export-prism x.toml --out x.pm` in `dir`, with `scenario` as
+/// x.toml.
+fn export_prism(dir: &Dir, scenario: &str) -> util::TestCommand {
+    let scenario = dir.write("x.toml", scenario);
     dir.command([
         "export-prism".as_ref(),
         scenario.as_os_str(),
         "--out".as_ref(),
-        "g.pm".as_ref(),
+        "x.pm".as_ref(),
     ])
-    .success();
-    let model = dir.read("g.pm");
+}
+
+#[test]
+fn export_prism_writes_one_command_per_phase_not_per_state() {
+    let dir = Dir::new();
+    let ran = export_prism(&dir, EXPORTED).success();
+    assert!(ran.stdout.contains("3 commands, one per phase"), "{ran}");
+    let model = dir.read("x.pm");
     assert!(
         model.contains("\ndtmc\n") && model.contains("endmodule"),
         "{model}"
     );
-    assert!(model.contains("label \"phase_collapse\" = phase=2;"));
-    let props = dir.read("g.props");
+    // The state is in variables, each bounded by the solver's caps: days
+    // at the largest days_in_phase_at_least (6), the streak at 4, and the
+    // window's two days of history at its largest threshold (3).
+    for var in [
+        "phase : [0..2] init 0;",
+        "days : [0..6] init 0;",
+        "streak : [0..4] init 0;",
+        "h0_1 : [0..3] init 0;",
+        "h0_2 : [0..3] init 0;",
+    ] {
+        assert!(model.contains(var), "{var} missing:\n{model}");
+    }
+    assert!(!model.contains("h0_3"), "{model}");
+    // One command per phase, however many states the chain has; the
+    // absorbing phase loops on itself.
+    let commands: Vec<&str> = model
+        .lines()
+        .filter(|l| l.trim_start().starts_with("[]"))
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "  [] phase=0 ->",
+            "  [] phase=1 ->",
+            "  [] phase=2 -> true;"
+        ],
+        "{model}"
+    );
+    // Updates and transition choices are expressions of the state: capped
+    // counters, the window's running sums, the probability condition as a
+    // factor of violation days' branches (after the window's transition
+    // has not fired: `0.05*(q*(1-(window ? 1 : 0)))`).
+    for text in [
+        "(days'=min(days+1,6))",
+        "(streak'=min(streak+1,4))",
+        "(h0_2'=min(",
+        "(0.05*(",
+        "(phase'=2)&(days'=0)&(streak'=0)&(h0_1'=0)&(h0_2'=0)",
+    ] {
+        assert!(model.contains(text), "{text} missing:\n{model}");
+    }
+    assert!(model.len() < 100_000, "{} bytes", model.len());
+    for (i, id) in ["truce", "joint", "collapse"].iter().enumerate() {
+        assert!(
+            model.contains(&format!("label \"phase_{id}\" = phase={i};")),
+            "{model}"
+        );
+    }
+    let props = dir.read("x.props");
     assert!(
-        props.contains("\"entered_collapse\": P=? [ F<=59 \"phase_collapse\" ];"),
+        props.contains("\"entered_collapse\": P=? [ F<=29 \"phase_collapse\" ];"),
         "{props}"
     );
-    // Every command's probabilities sum to 1.
-    for line in model.lines().filter(|l| l.trim_start().starts_with("[]")) {
-        let rhs = line.split("->").nth(1).unwrap();
-        let total: f64 = rhs
-            .split(" + ")
-            .map(|b| b.trim().split(':').next().unwrap().parse::<f64>().unwrap())
-            .sum();
-        assert!((total - 1.0).abs() < SUM_TOLERANCE, "{total}: {line}");
-    }
+}
+
+#[test]
+fn export_prism_refuses_retaliation() {
+    let dir = Dir::new();
+    let text = EXPORTED.replace(
+        "false_reports_per_day = 0.1",
+        "false_reports_per_day = 0.1\nretaliation = { b-side = 0.2 }",
+    );
+    let ran = export_prism(&dir, &text).failure();
+    assert!(ran.stderr.contains("retaliation.b-side = 0.2"), "{ran}");
 }

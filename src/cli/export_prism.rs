@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use ceasefire::exact::DEFAULT_MAX_STATES;
 use ceasefire::exact::prism;
 use ceasefire::output::StagedDir;
 
@@ -27,14 +26,11 @@ pub struct ExportPrismArgs {
     /// the extension `.props`.
     #[arg(long, short = 'o')]
     pub out: PathBuf,
-    /// Largest number of chain states to export.
-    #[arg(long, default_value_t = DEFAULT_MAX_STATES)]
-    pub max_states: usize,
 }
 
 pub fn export_prism(args: ExportPrismArgs) -> Result<ExitCode> {
     let loaded = load(Some(&args.scenario), &args.changes)?;
-    let export = prism::export(&loaded.scenario, args.max_states)
+    let export = prism::export(&loaded.scenario)
         .with_context(|| format!("{}: cannot export", args.scenario.display()))?;
     let name = args
         .out
@@ -68,10 +64,10 @@ pub fn export_prism(args: ExportPrismArgs) -> Result<ExitCode> {
     }
     staged.commit()?;
     println!(
-        "wrote {} and {} ({} states)",
+        "wrote {} and {} ({} commands, one per phase; the model checker explores the states)",
         dir.join(&name).display(),
         dir.join(&props).display(),
-        export.states
+        export.commands
     );
     Ok(ExitCode::SUCCESS)
 }
