@@ -5,6 +5,8 @@ mod check;
 mod compare;
 mod exact;
 mod export_prism;
+mod merge;
+mod outputs;
 mod plot;
 mod run;
 mod sweep;
@@ -46,6 +48,7 @@ enum Command {
     Compare(compare::CompareArgs),
     Exact(exact::ExactArgs),
     ExportPrism(export_prism::ExportPrismArgs),
+    Merge(merge::MergeArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -60,6 +63,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Compare(args)) => compare::compare_cmd(args),
         Some(Command::Exact(args)) => exact::exact(args),
         Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
+        Some(Command::Merge(args)) => merge::merge(args),
     }
 }
 

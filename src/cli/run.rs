@@ -5,21 +5,22 @@ use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use ceasefire::engine::Shard;
 use ceasefire::experiment::{entered_half_width, run_to_precision};
-use ceasefire::output::plot::{self, Results};
-use ceasefire::output::{self, Manifest, RunsCsv, StagedDir};
+use ceasefire::output::checkpoint::{self, BatchKey};
+use ceasefire::output::{Manifest, RunsCsv, ShardInfo, StagedDir};
 use ceasefire::stats::summary::phase_table;
 use ceasefire::{Batch, Tally};
 
-use super::{Changes, DEFAULT_SEED, default_out, load, thread_pool};
+use super::{Changes, DEFAULT_SEED, default_out, load, outputs, thread_pool};
 
 /// Run a batch of simulations and write runs.csv, daily.csv, curves.csv,
 /// daily_metrics.csv, summary.csv and manifest.json (and SVG charts with
-/// --plots).
+/// --plots); or, with --shard, one shard's partial files for `merge`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
@@ -54,6 +55,17 @@ pub struct RunArgs {
         requires = "precision"
     )]
     pub max_runs: NonZeroU64,
+    /// Run only shard K of N (1-based): runs ⌊(K−1)R/N⌋ to ⌊KR/N⌋ − 1 of the
+    /// R runs, written as partial files for `ceasefire merge` [default
+    /// --out: results/<scenario file stem>/shard-K-of-N/].
+    #[arg(long, value_name = "K/N", conflicts_with = "precision")]
+    pub shard: Option<Shard>,
+    /// Continue a killed batch from the checkpoint in its output directory
+    /// (same scenario, --set, --seed, --runs and --shard); start afresh if
+    /// there is none. The outputs are identical to those of an
+    /// uninterrupted batch.
+    #[arg(long, conflicts_with = "precision")]
+    pub resume: bool,
     #[command(flatten)]
     pub changes: Changes,
 }
@@ -80,40 +92,20 @@ impl Default for RunArgs {
             plots: false,
             precision: None,
             max_runs: NonZeroU64::new(10_000_000).expect("non-zero"),
+            shard: None,
+            resume: false,
             changes: Changes::default(),
         }
     }
 }
 
-/// The files `run` writes, in the order they are listed in the manifest
-/// (the charts of `--plots` come before manifest.json).
-pub const FILES: [&str; 6] = [
-    "runs.csv",
-    "daily.csv",
-    "curves.csv",
-    "daily_metrics.csv",
-    "summary.csv",
-    "manifest.json",
-];
-
-/// One of the tables computed from a batch's tally, written to memory.
-fn table(
-    name: &'static str,
-    write: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>,
-) -> Result<(&'static str, Vec<u8>)> {
-    let mut bytes = Vec::new();
-    write(&mut bytes).with_context(|| format!("cannot write {name}"))?;
-    Ok((name, bytes))
-}
-
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
     let sc = &loaded.scenario;
-    let runs = args.runs.get();
     let out_dir = args
         .out
         .clone()
-        .unwrap_or_else(|| default_out(&loaded.stem));
+        .unwrap_or_else(|| outputs::shard_dir(default_out(&loaded.stem), args.shard));
     if !args.quiet {
         for w in &sc.warnings {
             eprintln!("warning: {w}");
@@ -121,72 +113,45 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     }
 
     let mut staged = StagedDir::create(&out_dir)?;
-    let runs_file = staged.file(FILES[0])?;
-    let mut runs_csv = RunsCsv::new(sc, runs_file)?;
-
-    let bar = progress_bar(args.quiet, args.precision.is_none().then_some(runs));
     let pool = thread_pool(args.threads.map(usize::from))?;
     let batch = Batch::new(sc, args.seed);
-    let progress = |n| bar.inc(n);
-    let (tally, runs) = pool.install(|| -> Result<(Tally, u64)> {
-        let Some(eps) = args.precision else {
-            return Ok((batch.run(0..runs, &mut runs_csv, &progress)?, runs));
-        };
-        let mut tally = Tally::new(sc);
-        let max = args.max_runs.get();
-        let done = run_to_precision(&batch, eps, max, &mut tally, &mut runs_csv, &progress)?.end;
-        let reached = entered_half_width(&tally);
-        if !args.quiet {
-            if reached <= eps {
-                eprintln!("precision {eps} reached after {done} runs (largest half-width {reached:.5})");
-            } else {
-                eprintln!("warning: --max-runs {max} reached before precision {eps}: the largest half-width of `entered` is {reached:.5}");
+    let (tally, runs) = match args.precision {
+        Some(eps) => pool.install(|| to_precision(&args, eps, &batch, &mut staged))?,
+        None => {
+            let runs = args.runs.get();
+            let key = BatchKey::new(&loaded.source, args.seed, runs, args.shard);
+            let range = key.range();
+            let bar = progress_bar(args.quiet, Some(range.end - range.start));
+            let done = pool.install(|| {
+                checkpoint::simulate(&batch, &key, &mut staged, args.resume, &|n| bar.inc(n))
+            })?;
+            bar.finish_and_clear();
+            if !args.quiet {
+                resume_note(args.resume, done.resumed_from, &out_dir);
             }
+            (done.tally, runs)
         }
-        Ok((tally, done))
-    })?;
-    bar.finish_and_clear();
+    };
 
-    runs_csv
-        .into_inner()
-        .context("cannot write runs.csv")?
-        .finish()?;
-
-    // The day-by-day files are small: they are kept in memory so that the
-    // charts are drawn from exactly the bytes written.
-    let mut written = vec![FILES[0].to_string()];
-    let tables = [
-        table(FILES[1], |b| output::write_daily(sc, &tally, b))?,
-        table(FILES[2], |b| output::write_curves(sc, &tally, b))?,
-        table(FILES[3], |b| output::write_daily_metrics(sc, &tally, b))?,
-        table(FILES[4], |b| output::write_summary(sc, &tally, b))?,
-    ];
-    let mut charts = Vec::new();
-    if args.plots {
-        let [daily, curves, metrics] = [0, 1, 2].map(|k| (tables[k].0, tables[k].1.as_slice()));
-        let results = Results::from_csv(&sc.name, daily, curves, metrics)?;
-        charts = plot::draw(&results)?;
-    }
-    let contents = tables
-        .iter()
-        .map(|(name, bytes)| (*name, bytes.as_slice()))
-        .chain(charts.iter().map(|(name, svg)| (*name, svg.as_bytes())));
-    for (name, bytes) in contents {
-        let mut file = staged.file(name)?;
-        file.write_all(bytes)
-            .with_context(|| format!("cannot write {name}"))?;
-        file.finish()?;
-        written.push(name.to_string());
-    }
-    written.push(FILES[5].to_string());
-    let manifest = Manifest::new(loaded.source.clone(), args.seed, runs, written.clone());
-    let mut mf = staged.file(FILES[5])?;
-    mf.write_all(manifest.to_json().as_bytes())
-        .context("cannot write manifest.json")?;
-    mf.finish()?;
-    staged.commit()?;
-
+    let mut manifest = Manifest::new(loaded.source.clone(), args.seed, runs, Vec::new());
     let mut stdout = std::io::stdout().lock();
+    if let Some(shard) = args.shard {
+        let info = ShardInfo::new(shard, runs);
+        manifest.shard = Some(info);
+        let written = outputs::write_shard(staged, &tally, &loaded.text, manifest)?;
+        writeln!(
+            stdout,
+            "{}: shard {shard} of {runs} runs (runs {}..{}), seed {}\nwrote {} ({})",
+            loaded.source.name,
+            info.first_run,
+            info.end_run,
+            args.seed,
+            out_dir.display(),
+            written.join(", ")
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = outputs::write_batch(staged, sc, &tally, args.plots, manifest)?;
     print_table(
         &mut stdout,
         &loaded.source.name,
@@ -202,6 +167,54 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         written.join(", ")
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--precision EPS`: blocks of runs into runs.csv in `staged` until every
+/// `entered` interval is narrow enough (or `--max-runs`); returns the tally
+/// and the number of runs.
+fn to_precision(
+    args: &RunArgs,
+    eps: f64,
+    batch: &Batch,
+    staged: &mut StagedDir,
+) -> Result<(Tally, u64)> {
+    let sc = batch.scenario();
+    let mut runs_csv = RunsCsv::new(sc, staged.file(outputs::FILES[0])?)?;
+    let bar = progress_bar(args.quiet, None);
+    let progress = |n| bar.inc(n);
+    let mut tally = Tally::new(sc);
+    let max = args.max_runs.get();
+    let done = run_to_precision(batch, eps, max, &mut tally, &mut runs_csv, &progress)?.end;
+    bar.finish_and_clear();
+    let reached = entered_half_width(&tally);
+    if !args.quiet {
+        if reached <= eps {
+            eprintln!(
+                "precision {eps} reached after {done} runs (largest half-width {reached:.5})"
+            );
+        } else {
+            eprintln!(
+                "warning: --max-runs {max} reached before precision {eps}: the largest half-width of `entered` is {reached:.5}"
+            );
+        }
+    }
+    runs_csv.into_inner()?.finish()?;
+    Ok((tally, done))
+}
+
+/// Says on stderr where a `--resume` started.
+fn resume_note(resume: bool, from: Option<u64>, dir: &std::path::Path) {
+    match (resume, from) {
+        (_, Some(run)) => eprintln!(
+            "note: resuming from run {run} (checkpoint in {})",
+            dir.display()
+        ),
+        (true, None) => eprintln!(
+            "note: no checkpoint in {}: starting from the first run",
+            dir.display()
+        ),
+        (false, None) => {}
+    }
 }
 
 fn print_table(

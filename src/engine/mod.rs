@@ -6,10 +6,12 @@
 
 mod batch;
 mod run;
+mod shard;
 mod streams;
 mod tally;
 
 pub use batch::{BLOCK_RUNS, Batch, BatchError, RunSink};
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
+pub use shard::{Shard, ShardError};
 pub use streams::{RunStreams, StreamKeys};
-pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally};
+pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch};

@@ -2,12 +2,14 @@
 //! integer sum, so tallies of parts of a batch can be merged in any order and
 //! give the same bytes: thread count and block size cannot change a result.
 
+use serde::{Deserialize, Serialize};
+
 use super::run::{DayObserver, RunSummary};
 use crate::model::DayRecord;
 use crate::scenario::Scenario;
 
 /// Count, sum and sum of squares of a non-negative integer quantity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sums {
     /// Number of observations.
     pub n: u64,
@@ -56,7 +58,7 @@ pub enum DayMetric {
 /// entered it; it adds nothing to the sums of those days, which is the same
 /// as adding 0 attacks, 0 reports, 0 convoys and a day that is not compliant.
 /// Means divide by every run of the batch, so such runs count as zeros.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DailyTally {
     phases: usize,
     parties: usize,
@@ -191,7 +193,7 @@ impl DayObserver for DailyTally {
 }
 
 /// Per-run aggregates, observed in run order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunTally {
     /// Runs observed.
     pub runs: u64,
@@ -289,8 +291,9 @@ impl RunTally {
     }
 }
 
-/// Everything a batch accumulates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything a batch accumulates. It serialises (e.g. to JSON) exactly, so
+/// that shards and checkpoints can carry it between processes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// Per-day counts.
     pub daily: DailyTally,
@@ -312,4 +315,77 @@ impl Tally {
         self.daily.merge(&other.daily);
         self.runs.merge(&other.runs);
     }
+
+    /// Checks that a tally read from a file has the shape of `scenario`'s
+    /// tallies and counts exactly `runs` runs, so that merging it can neither
+    /// panic nor silently drop cells.
+    pub fn check_fits(&self, scenario: &Scenario, runs: u64) -> Result<(), TallyMismatch> {
+        let empty = Tally::new(scenario);
+        let (d, e) = (&self.daily, &empty.daily);
+        let (r, f) = (&self.runs, &empty.runs);
+        let lens = |a: &[Sums], b: &[Sums]| a.len() == b.len();
+        let shape = [
+            ("phases", d.phases == e.phases),
+            ("parties", d.parties == e.parties),
+            ("occupancy", d.occupancy.len() == e.occupancy.len()),
+            ("absorbed", d.absorbed.len() == e.absorbed.len()),
+            ("sum", d.sum.len() == e.sum.len()),
+            ("sum_sq", d.sum_sq.len() == e.sum_sq.len()),
+            ("entered", r.entered.len() == f.entered.len()),
+            ("entry_day", lens(&r.entry_day, &f.entry_day)),
+            (
+                "entry_histogram",
+                r.entry_histogram.len() == f.entry_histogram.len()
+                    && r.entry_histogram
+                        .iter()
+                        .zip(&f.entry_histogram)
+                        .all(|(a, b)| a.len() == b.len()),
+            ),
+            (
+                "in_phase_at_end",
+                r.in_phase_at_end.len() == f.in_phase_at_end.len(),
+            ),
+            ("first_move", r.first_move.len() == f.first_move.len()),
+            (
+                "first_exit",
+                r.first_exit.len() == f.first_exit.len()
+                    && r.first_exit
+                        .iter()
+                        .all(|row| row.len() == f.first_exit.len()),
+            ),
+            ("attacks", lens(&r.attacks, &f.attacks)),
+            ("reported", lens(&r.reported, &f.reported)),
+        ];
+        if let Some((name, _)) = shape.iter().find(|(_, ok)| !ok) {
+            return Err(TallyMismatch::Shape(name));
+        }
+        let counted = [
+            self.runs.runs,
+            self.daily.runs(),
+            self.runs.convoys_blocked.n,
+        ];
+        if counted.iter().any(|&n| n != runs) {
+            return Err(TallyMismatch::Runs {
+                expected: runs,
+                found: counted.into_iter().find(|&n| n != runs).unwrap_or(runs),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A tally that cannot belong to the batch it claims to be part of.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TallyMismatch {
+    /// A table has the wrong number of cells for the scenario.
+    #[error("its '{0}' table does not have the shape of the scenario's tallies")]
+    Shape(&'static str),
+    /// The tally counts another number of runs.
+    #[error("it counts {found} runs where {expected} were expected")]
+    Runs {
+        /// Runs the tally should count.
+        expected: u64,
+        /// Runs it counts.
+        found: u64,
+    },
 }

@@ -2,7 +2,11 @@
 //! scenario bytes, with which seed and which versions of the crates the
 //! numbers depend on.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Shard;
 use sha2::{Digest, Sha256};
 
 /// Versions of this crate and of the crates the random numbers depend on,
@@ -16,7 +20,7 @@ pub const VERSIONS: [(&str, &str); 5] = [
 ];
 
 /// Where a scenario came from and a hash of its exact bytes.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ScenarioSource {
     /// The scenario's name.
     pub name: String,
@@ -42,35 +46,98 @@ impl ScenarioSource {
     }
 }
 
-/// The contents of manifest.json.
-#[derive(Debug, Clone, Serialize)]
+/// Version of the model contract implemented (shared/MODEL.md).
+pub const MODEL_VERSION: &str = "1";
+
+/// [`VERSIONS`] as a map, as manifests record them.
+pub fn versions() -> BTreeMap<String, String> {
+    VERSIONS
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The contents of manifest.json. It is read back by `merge`, which checks
+/// that shards agree on everything their bytes depend on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     /// Version of the model contract implemented.
-    pub model: &'static str,
+    pub model: String,
     /// Crate versions (see [`VERSIONS`]).
-    pub versions: std::collections::BTreeMap<&'static str, &'static str>,
+    pub versions: BTreeMap<String, String>,
     /// The scenario.
     pub scenario: ScenarioSource,
     /// How the numbers were obtained: `monte-carlo` (a batch of runs) or
     /// `exact` (the exact solver: no seed, no runs).
-    pub method: &'static str,
+    pub method: String,
     /// Master seed (absent for exact answers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// Runs in the batch (absent for exact answers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs: Option<u64>,
     /// The command line, word by word.
     pub command_line: Vec<String>,
     /// The files written next to this manifest.
     pub files: Vec<String>,
+    /// For a shard of a batch (`run --shard K/N`): which shard and which
+    /// runs. Absent for a whole batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+    /// For a shard of a sweep (`sweep --shard K/N`): the sweep's design, so
+    /// that `merge` can rebuild its points. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepInfo>,
 }
+
+/// The design of a sweep, as a shard of it records it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SweepInfo {
+    /// Every `--vary` as `PATH=LO:HI:STEPS`, in order.
+    pub vary: Vec<String>,
+    /// `grid` or `lhs:N`.
+    pub design: String,
+}
+
+/// Which part of a batch a shard holds.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ShardInfo {
+    /// K of `K/N` (1-based).
+    pub index: u64,
+    /// N of `K/N`.
+    pub count: u64,
+    /// First run of the shard.
+    pub first_run: u64,
+    /// One past its last run.
+    pub end_run: u64,
+}
+
+impl ShardInfo {
+    /// Shard `shard` of a batch of `runs` runs.
+    pub fn new(shard: Shard, runs: u64) -> Self {
+        let r = shard.runs(runs);
+        ShardInfo {
+            index: shard.index(),
+            count: shard.count(),
+            first_run: r.start,
+            end_run: r.end,
+        }
+    }
+
+    /// Its runs.
+    pub fn runs(&self) -> std::ops::Range<u64> {
+        self.first_run..self.end_run
+    }
+}
+
+/// `method` of a batch of runs.
+pub const MONTE_CARLO: &str = "monte-carlo";
 
 impl Manifest {
     /// A manifest for a batch.
     pub fn new(scenario: ScenarioSource, seed: u64, runs: u64, files: Vec<String>) -> Self {
         Manifest {
-            method: "monte-carlo",
+            method: MONTE_CARLO.to_string(),
             seed: Some(seed),
             runs: Some(runs),
             ..Manifest::exact(scenario, files)
@@ -80,14 +147,16 @@ impl Manifest {
     /// A manifest for exact answers (`ceasefire exact`).
     pub fn exact(scenario: ScenarioSource, files: Vec<String>) -> Self {
         Manifest {
-            model: "1",
-            versions: VERSIONS.into_iter().collect(),
+            model: MODEL_VERSION.to_string(),
+            versions: versions(),
             scenario,
-            method: "exact",
+            method: "exact".to_string(),
             seed: None,
             runs: None,
             command_line: std::env::args().collect(),
             files,
+            shard: None,
+            sweep: None,
         }
     }
 

@@ -2,15 +2,17 @@
 //! [`RunSink`] or [`DayObserver`]) or format its tallies; the engine knows
 //! nothing of them. Every column is documented in docs/outputs.md.
 
+pub mod checkpoint;
 pub mod experiment;
 mod manifest;
+pub mod partial;
 pub mod plot;
 mod staged;
 
 use std::io::Write;
 
-pub use manifest::{Manifest, ScenarioSource, VERSIONS};
-pub use staged::{OutputError, StagedDir, StagedFile};
+pub use manifest::{MODEL_VERSION, Manifest, ScenarioSource, ShardInfo, VERSIONS, versions};
+pub use staged::{OutputError, StagedDir, StagedFile, replace_durably, sync_dir};
 
 use crate::engine::{DayObserver, RunSink, RunSummary, Tally};
 use crate::model::DayRecord;
@@ -34,6 +36,22 @@ pub(crate) fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().has_headers(false).from_writer(w)
 }
 
+/// The columns of runs.csv for `scenario`.
+pub fn runs_header(scenario: &Scenario) -> Vec<String> {
+    let mut header = vec!["run".to_string(), "final_phase".to_string()];
+    header.extend(scenario.phases.iter().map(|p| format!("entered_{}", p.id)));
+    header.extend(scenario.parties.iter().map(|p| format!("attacks_{}", p.id)));
+    header.extend(
+        scenario
+            .parties
+            .iter()
+            .filter(|p| p.bound)
+            .map(|p| format!("reported_{}", p.id)),
+    );
+    header.extend(["convoys_delivered".into(), "convoys_blocked".into()]);
+    header
+}
+
 /// Writes runs.csv: one row per run, in run order, as runs complete.
 pub struct RunsCsv<'a, W: Write> {
     scenario: &'a Scenario,
@@ -45,23 +63,32 @@ impl<'a, W: Write> RunsCsv<'a, W> {
     /// Writes the header to `w`.
     pub fn new(scenario: &'a Scenario, w: W) -> csv::Result<Self> {
         let mut out = csv_writer(w);
-        let mut header = vec!["run".to_string(), "final_phase".to_string()];
-        header.extend(scenario.phases.iter().map(|p| format!("entered_{}", p.id)));
-        header.extend(scenario.parties.iter().map(|p| format!("attacks_{}", p.id)));
-        header.extend(
-            scenario
-                .parties
-                .iter()
-                .filter(|p| p.bound)
-                .map(|p| format!("reported_{}", p.id)),
-        );
-        header.extend(["convoys_delivered".into(), "convoys_blocked".into()]);
-        out.write_record(&header)?;
+        out.write_record(runs_header(scenario))?;
         Ok(RunsCsv {
             scenario,
             out,
             record: csv::ByteRecord::new(),
         })
+    }
+
+    /// Writes rows after those `w` already holds (header included), as when
+    /// a killed batch resumes.
+    pub fn append(scenario: &'a Scenario, w: W) -> Self {
+        RunsCsv {
+            scenario,
+            out: csv_writer(w),
+            record: csv::ByteRecord::new(),
+        }
+    }
+
+    /// Flushes every row written so far into the underlying writer.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
+    /// The underlying writer (flush first to see every row in it).
+    pub fn get_ref(&self) -> &W {
+        self.out.get_ref()
     }
 
     /// Flushes and returns the underlying writer.

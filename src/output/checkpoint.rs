@@ -1,0 +1,296 @@
+//! Checkpoints: a batch that is killed half-way loses at most its last
+//! moments of work.
+//!
+//! While a batch runs, its runs.csv grows under a temporary name (see
+//! [`StagedDir`]). Every [`CHECKPOINT_INTERVAL`] or so, at the end of a block
+//! of runs, the rows so far are flushed and synced, and a checkpoint is
+//! written next to them by write, fsync and rename: the [`BatchKey`] of the
+//! batch, the next run to simulate, the durable length of runs.csv and the
+//! integer [`Tally`] of the runs before it. A later `--resume` of the same
+//! command checks the key, cuts runs.csv back to that length (rows written
+//! after the checkpoint are simulated again) and goes on from that run.
+//! Because the tally is exact integers and every run depends only on
+//! `(seed, run)`, the finished files are byte-identical to those of a batch
+//! that was never interrupted, whatever the moment of the kill.
+//!
+//! Which blocks end in a checkpoint depends on the clock, but no output does.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::ops::Range;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::RunsCsv;
+use super::manifest::{MODEL_VERSION, ScenarioSource, versions};
+use super::staged::{OutputError, StagedDir, replace_durably};
+use crate::engine::{BLOCK_RUNS, Batch, BatchError, Shard, Tally, TallyMismatch};
+
+/// Name of the checkpoint file in an output directory (hidden: it is not a
+/// result, and it is removed when the batch completes).
+pub const CHECKPOINT_FILE: &str = ".ceasefire-checkpoint.json";
+
+/// Least time between two checkpoints. A checkpoint costs two fsyncs and a
+/// copy of the tally (a few tens of kB for the reference scenarios; more for
+/// long horizons), so writing one after every block would slow small
+/// scenarios down; a kill loses at most this much work plus one block.
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Format of the checkpoint file; a checkpoint of another format is refused.
+const CHECKPOINT_FORMAT: u32 = 1;
+
+/// Everything the bytes of a batch's outputs depend on. Two commands with
+/// the same key write the same bytes, so one may finish what the other
+/// began.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchKey {
+    /// Version of the model contract.
+    pub model: String,
+    /// Versions of the crates the numbers depend on.
+    pub versions: BTreeMap<String, String>,
+    /// SHA-256 of the scenario file's bytes.
+    pub scenario_sha256: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Runs of the whole batch.
+    pub runs: u64,
+    /// The shard, if the batch is split.
+    pub shard: Option<Shard>,
+}
+
+impl BatchKey {
+    /// The key of a batch (or of shard `shard` of it) run by this binary.
+    pub fn new(source: &ScenarioSource, seed: u64, runs: u64, shard: Option<Shard>) -> Self {
+        BatchKey {
+            model: MODEL_VERSION.to_string(),
+            versions: versions(),
+            scenario_sha256: source.sha256.clone(),
+            seed,
+            runs,
+            shard,
+        }
+    }
+
+    /// The runs this batch (or shard) simulates.
+    pub fn range(&self) -> Range<u64> {
+        self.shard.unwrap_or_else(Shard::whole).runs(self.runs)
+    }
+
+    /// What differs between `self` and `other`, in words (`self`'s value
+    /// first): `seed 7 ≠ 8`.
+    pub fn differences(&self, other: &BatchKey) -> Vec<String> {
+        let now = other;
+        let mut d = Vec::new();
+        let mut differ = |what: &str, a: String, b: String| {
+            if a != b {
+                d.push(format!("{what} {a} ≠ {b}"));
+            }
+        };
+        differ("model", self.model.clone(), now.model.clone());
+        differ(
+            "versions",
+            format!("{:?}", self.versions),
+            format!("{:?}", now.versions),
+        );
+        differ(
+            "scenario sha256",
+            self.scenario_sha256.clone(),
+            now.scenario_sha256.clone(),
+        );
+        differ("seed", self.seed.to_string(), now.seed.to_string());
+        differ("runs", self.runs.to_string(), now.runs.to_string());
+        let shard = |s: Option<Shard>| s.map_or("none".to_string(), |s| s.to_string());
+        differ("shard", shard(self.shard), shard(now.shard));
+        d
+    }
+}
+
+/// The contents of the checkpoint file.
+#[derive(Debug, Serialize, Deserialize)]
+struct Checkpoint {
+    format: u32,
+    key: BatchKey,
+    /// The first run not yet in runs.csv.
+    next_run: u64,
+    /// Length of runs.csv (header included) holding every run before.
+    runs_csv_bytes: u64,
+    /// Tally of every run before `next_run`.
+    tally: Tally,
+}
+
+/// Why a batch could not be run or resumed.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    /// A file could not be written or reopened.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The batch stopped.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// runs.csv could not be written.
+    #[error("cannot write runs.csv")]
+    Csv(#[from] std::io::Error),
+    /// The checkpoint file cannot be read.
+    #[error(
+        "{path}: not a readable checkpoint ({reason}); remove it, or run without --resume to start again"
+    )]
+    Unreadable {
+        /// The checkpoint file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The checkpoint belongs to another batch.
+    #[error(
+        "{path}: the checkpoint belongs to another batch (checkpoint ≠ this command: {}); resume with the same scenario, --seed, --runs and --shard, or run without --resume to start again",
+        differences.join("; ")
+    )]
+    Foreign {
+        /// The checkpoint file.
+        path: String,
+        /// What differs, in words.
+        differences: Vec<String>,
+    },
+}
+
+/// The result of [`simulate`].
+#[derive(Debug)]
+pub struct Simulated {
+    /// Tally of every run of the batch.
+    pub tally: Tally,
+    /// The run the batch resumed from, if it resumed from a checkpoint.
+    pub resumed_from: Option<u64>,
+}
+
+/// Simulates the runs of `key` into runs.csv in `staged`, checkpointing as
+/// it goes, and returns their tally. With `resume`, continues from the
+/// checkpoint in the directory, if there is one (without one, starts
+/// afresh); without it, any earlier checkpoint is discarded.
+///
+/// runs.csv is left staged (finished, not yet renamed), and the checkpoint
+/// is registered as a scratch file of `staged`, so that committing the
+/// directory removes it before the outputs appear. `progress` is told of
+/// the runs already done on resuming, then of each block.
+pub fn simulate(
+    batch: &Batch,
+    key: &BatchKey,
+    staged: &mut StagedDir,
+    resume: bool,
+    progress: &dyn Fn(u64),
+) -> Result<Simulated, CheckpointError> {
+    let sc = batch.scenario();
+    let range = key.range();
+    let path = staged.dir().join(CHECKPOINT_FILE);
+    // Validate before registering anything with `staged`: a refused resume
+    // must not remove the checkpoint or the rows it describes.
+    let found = if resume {
+        load(&path, key, batch)?
+    } else {
+        None
+    };
+    staged.scratch(CHECKPOINT_FILE);
+    let resumed_from = found.as_ref().map(|c| c.next_run);
+    let (mut runs_csv, mut tally, mut next) = match found {
+        Some(c) => {
+            let file = staged.reopen("runs.csv", c.runs_csv_bytes)?;
+            (RunsCsv::append(sc, file), c.tally, c.next_run)
+        }
+        None => {
+            remove_stale(&path)?;
+            let file = staged.file("runs.csv")?;
+            let csv = RunsCsv::new(sc, file).map_err(csv_io)?;
+            (csv, Tally::new(sc), range.start)
+        }
+    };
+    progress(next - range.start);
+    let mut last = Instant::now();
+    while next < range.end {
+        let end = range.end.min(next.saturating_add(BLOCK_RUNS));
+        batch.run_into(next..end, &mut tally, &mut runs_csv, progress)?;
+        next = end;
+        if next < range.end && last.elapsed() >= CHECKPOINT_INTERVAL {
+            runs_csv.flush()?;
+            let runs_csv_bytes = runs_csv.get_ref().sync_flushed()?;
+            let c = Checkpoint {
+                format: CHECKPOINT_FORMAT,
+                key: key.clone(),
+                next_run: next,
+                runs_csv_bytes,
+                tally,
+            };
+            replace_durably(&path, &to_json(&c))?;
+            tally = c.tally;
+            last = Instant::now();
+        }
+    }
+    runs_csv.into_inner()?.finish()?;
+    Ok(Simulated {
+        tally,
+        resumed_from,
+    })
+}
+
+fn to_json(c: &Checkpoint) -> Vec<u8> {
+    serde_json::to_vec(c).expect("a checkpoint always serialises")
+}
+
+fn csv_io(e: csv::Error) -> CheckpointError {
+    CheckpointError::Csv(std::io::Error::other(e))
+}
+
+/// Removes the checkpoint of an earlier batch that is not being resumed, so
+/// that a later `--resume` cannot pick it up with rows it does not describe.
+fn remove_stale(path: &Path) -> Result<(), OutputError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OutputError::new(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Reads the checkpoint at `path`, if any, and checks that it belongs to
+/// the batch of `key`.
+fn load(path: &Path, key: &BatchKey, batch: &Batch) -> Result<Option<Checkpoint>, CheckpointError> {
+    let shown = path.display().to_string();
+    let unreadable = |reason: String| CheckpointError::Unreadable {
+        path: shown.clone(),
+        reason,
+    };
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(OutputError::new(path, e).into()),
+    };
+    // The format first, so that a future format is named as such.
+    #[derive(Deserialize)]
+    struct Format {
+        format: u32,
+    }
+    let format: Format = serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
+    if format.format != CHECKPOINT_FORMAT {
+        return Err(unreadable(format!(
+            "format {}, this version reads format {CHECKPOINT_FORMAT}",
+            format.format
+        )));
+    }
+    let c: Checkpoint = serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
+    let differences = c.key.differences(key);
+    if !differences.is_empty() {
+        return Err(CheckpointError::Foreign {
+            path: shown,
+            differences,
+        });
+    }
+    let range = key.range();
+    if !(range.start..=range.end).contains(&c.next_run) {
+        return Err(unreadable(format!(
+            "next run {} is outside the batch's runs {}..{}",
+            c.next_run, range.start, range.end
+        )));
+    }
+    c.tally
+        .check_fits(batch.scenario(), c.next_run - range.start)
+        .map_err(|e: TallyMismatch| unreadable(format!("its tally does not fit: {e}")))?;
+    Ok(Some(c))
+}

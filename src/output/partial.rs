@@ -1,0 +1,373 @@
+//! Shard directories, and merging them into the outputs of the whole batch.
+//!
+//! A shard (`ceasefire run --shard K/N`) cannot write finished estimates:
+//! an interval of a part is not a part of an interval. It writes what merges
+//! exactly instead: its rows of runs.csv (header included), the integer
+//! [`Tally`] of its runs (tally.json), the exact scenario bytes
+//! (scenario.toml, so that a merge needs nothing else) and a manifest saying
+//! which shard of which batch it is. [`MergePlan`] checks that a set of
+//! shard directories are all the shards of one batch, concatenates their
+//! runs.csv rows in run order and adds their tallies; every other output is
+//! then written from the merged tally by the same writers a single process
+//! uses, so the bytes match by construction.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::checkpoint::BatchKey;
+use super::manifest::{Manifest, ScenarioSource, ShardInfo};
+use super::runs_header;
+use crate::engine::{Shard, Tally};
+use crate::scenario::{Scenario, ScenarioError};
+
+/// The integer tally of a shard's runs, as JSON.
+pub const TALLY_FILE: &str = "tally.json";
+
+/// A copy of the exact bytes of the scenario file a shard ran.
+pub const SCENARIO_FILE: &str = "scenario.toml";
+
+/// The files of a shard directory, in the order its manifest lists them.
+pub const SHARD_FILES: [&str; 4] = ["runs.csv", TALLY_FILE, SCENARIO_FILE, "manifest.json"];
+
+/// tally.json: the tally as compact JSON with a trailing newline. Integer
+/// sums beyond 2⁶⁴ are written as JSON integers, exactly.
+pub fn tally_json(tally: &Tally) -> Vec<u8> {
+    let mut v = serde_json::to_vec(tally).expect("a tally always serialises");
+    v.push(b'\n');
+    v
+}
+
+/// Why shards cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// No directory was given.
+    #[error("nothing to merge: give the shard directories")]
+    Empty,
+    /// A file of a shard cannot be read.
+    #[error("{path}: cannot read")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A file of a shard is not what `run --shard` writes.
+    #[error("{path}: {reason}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Two shards come from different batches.
+    #[error("{first} and {other} are shards of different batches: {}", differences.join("; "))]
+    Mismatch {
+        /// The first directory given.
+        first: String,
+        /// The one that differs from it.
+        other: String,
+        /// What differs (the first's value, then the other's).
+        differences: Vec<String>,
+    },
+    /// The same runs are in two shards.
+    #[error("{a} and {b} overlap: both hold shard {shard} (runs {}..{})", runs.start, runs.end)]
+    Overlap {
+        /// One directory.
+        a: String,
+        /// The other.
+        b: String,
+        /// The shard both hold.
+        shard: String,
+        /// Its runs.
+        runs: Range<u64>,
+    },
+    /// Not every shard of the batch was given.
+    #[error("missing shards: {} (of a batch of {runs} runs in {count} shards)", missing.join(", "))]
+    Missing {
+        /// Each missing shard, with its runs.
+        missing: Vec<String>,
+        /// N.
+        count: u64,
+        /// Runs of the batch.
+        runs: u64,
+    },
+    /// The scenario copy of a shard does not validate.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The merged runs.csv cannot be written.
+    #[error("cannot write the merged runs.csv")]
+    Write(#[source] io::Error),
+}
+
+/// One shard directory, as its manifest describes it.
+#[derive(Debug)]
+struct Part {
+    dir: PathBuf,
+    manifest: Manifest,
+    shard: ShardInfo,
+    seed: u64,
+    runs: u64,
+}
+
+impl Part {
+    fn open(dir: &Path) -> Result<Part, MergeError> {
+        let path = dir.join("manifest.json");
+        let shown = path.display().to_string();
+        let file = File::open(&path).map_err(|source| MergeError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let manifest: Manifest =
+            serde_json::from_reader(BufReader::new(file)).map_err(|e| MergeError::Invalid {
+                path: shown.clone(),
+                reason: format!("not a manifest written by `ceasefire run`: {e}"),
+            })?;
+        let (Some(shard), Some(seed), Some(runs)) = (manifest.shard, manifest.seed, manifest.runs)
+        else {
+            return Err(MergeError::Invalid {
+                path: shown,
+                reason: "not a shard: the manifest lacks a 'shard', 'seed' or 'runs' key (shards are written by `ceasefire run --shard K/N`)".into(),
+            });
+        };
+        let expected = Shard::new(shard.index, shard.count)
+            .map(|s| s.runs(runs))
+            .map_err(|e| MergeError::Invalid {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        if shard.runs() != expected {
+            return Err(MergeError::Invalid {
+                path: shown,
+                reason: format!(
+                    "shard {}/{} of {} runs holds runs {}..{}, but the manifest says {}..{}",
+                    shard.index,
+                    shard.count,
+                    runs,
+                    expected.start,
+                    expected.end,
+                    shard.first_run,
+                    shard.end_run
+                ),
+            });
+        }
+        Ok(Part {
+            dir: dir.to_path_buf(),
+            manifest,
+            shard,
+            seed,
+            runs,
+        })
+    }
+
+    /// What the bytes of the merged outputs depend on, whichever shard.
+    fn key(&self) -> BatchKey {
+        let m = &self.manifest;
+        BatchKey {
+            model: m.model.clone(),
+            versions: m.versions.clone(),
+            scenario_sha256: m.scenario.sha256.clone(),
+            seed: self.seed,
+            runs: self.runs,
+            shard: None,
+        }
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+/// A complete, consistent set of shards of one batch, in run order.
+#[derive(Debug)]
+pub struct MergePlan {
+    parts: Vec<Part>,
+    /// The scenario the shards ran (from the first shard's scenario.toml).
+    pub scenario: Scenario,
+    /// Where it came from, as the shards' manifests record it.
+    pub source: ScenarioSource,
+    /// Master seed.
+    pub seed: u64,
+    /// Runs of the whole batch.
+    pub runs: u64,
+}
+
+impl MergePlan {
+    /// Reads the manifests of `dirs` and checks that they are every shard of
+    /// one batch, each once: same scenario bytes, seed, runs, model and
+    /// crate versions, and shards `1/N … N/N`.
+    pub fn open(dirs: &[PathBuf]) -> Result<MergePlan, MergeError> {
+        let mut parts = dirs
+            .iter()
+            .map(|d| Part::open(d))
+            .collect::<Result<Vec<_>, _>>()?;
+        let first = parts.first().ok_or(MergeError::Empty)?;
+        let key = first.key();
+        let count = first.shard.count;
+        for p in &parts[1..] {
+            let mut differences = key.differences(&p.key());
+            if p.shard.count != count {
+                differences.push(format!("shard count {count} ≠ {}", p.shard.count));
+            }
+            if !differences.is_empty() {
+                return Err(MergeError::Mismatch {
+                    first: first.dir.display().to_string(),
+                    other: p.dir.display().to_string(),
+                    differences,
+                });
+            }
+        }
+        parts.sort_by_key(|p| p.shard.index);
+        for w in parts.windows(2) {
+            if w[0].shard.index == w[1].shard.index {
+                return Err(MergeError::Overlap {
+                    a: w[0].dir.display().to_string(),
+                    b: w[1].dir.display().to_string(),
+                    shard: format!("{}/{count}", w[0].shard.index),
+                    runs: w[0].shard.runs(),
+                });
+            }
+        }
+        let runs = key.runs;
+        let missing: Vec<String> = (1..=count)
+            .filter(|k| parts.binary_search_by_key(k, |p| p.shard.index).is_err())
+            .map(|k| {
+                let r = Shard::new(k, count).map(|s| s.runs(runs)).unwrap_or(0..0);
+                format!("{k}/{count} (runs {}..{})", r.start, r.end)
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(MergeError::Missing {
+                missing,
+                count,
+                runs,
+            });
+        }
+
+        let first = &parts[0];
+        let path = first.file(SCENARIO_FILE);
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|source| MergeError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let source = first.manifest.scenario.clone();
+        let copy = ScenarioSource::new(&source.name, &source.path, &text);
+        if copy.sha256 != source.sha256 {
+            return Err(MergeError::Invalid {
+                path: shown,
+                reason: format!(
+                    "its sha256 is {}, but the shards ran a scenario of sha256 {}",
+                    copy.sha256, source.sha256
+                ),
+            });
+        }
+        let scenario = Scenario::from_toml(&text, &shown)?;
+        Ok(MergePlan {
+            seed: key.seed,
+            runs,
+            scenario,
+            source,
+            parts,
+        })
+    }
+
+    /// The sum of the shards' tallies: the tally of the whole batch.
+    pub fn tally(&self) -> Result<Tally, MergeError> {
+        let mut total = Tally::new(&self.scenario);
+        for p in &self.parts {
+            let path = p.file(TALLY_FILE);
+            let shown = path.display().to_string();
+            let file = File::open(&path).map_err(|source| MergeError::Read {
+                path: shown.clone(),
+                source,
+            })?;
+            let invalid = |reason: String| MergeError::Invalid {
+                path: shown.clone(),
+                reason,
+            };
+            let tally: Tally = serde_json::from_reader(BufReader::new(file)).map_err(|e| {
+                invalid(format!(
+                    "not a tally written by `ceasefire run --shard`: {e}"
+                ))
+            })?;
+            let r = p.shard.runs();
+            tally
+                .check_fits(&self.scenario, r.end - r.start)
+                .map_err(|e| {
+                    invalid(format!("not the tally of runs {}..{}: {e}", r.start, r.end))
+                })?;
+            total.merge(&tally);
+        }
+        Ok(total)
+    }
+
+    /// Writes runs.csv of the whole batch: the header, then every shard's
+    /// rows in run order, copied byte for byte. Checks on the way that each
+    /// shard holds exactly its runs, one row each, in order; memory does not
+    /// grow with the number of runs.
+    pub fn write_runs_csv(&self, out: &mut impl Write) -> Result<(), MergeError> {
+        let mut header = runs_header(&self.scenario).join(",");
+        header.push('\n');
+        out.write_all(header.as_bytes())
+            .map_err(MergeError::Write)?;
+        let mut line = Vec::with_capacity(256);
+        for p in &self.parts {
+            let path = p.file("runs.csv");
+            let shown = path.display().to_string();
+            let read_err = |source| MergeError::Read {
+                path: shown.clone(),
+                source,
+            };
+            let invalid = |reason: String| MergeError::Invalid {
+                path: shown.clone(),
+                reason,
+            };
+            let mut r = BufReader::with_capacity(1 << 16, File::open(&path).map_err(read_err)?);
+            line.clear();
+            r.read_until(b'\n', &mut line).map_err(read_err)?;
+            if line != header.as_bytes() {
+                return Err(invalid(format!(
+                    "its header is not that of the scenario's runs.csv ({})",
+                    header.trim_end()
+                )));
+            }
+            let runs = p.shard.runs();
+            let mut expected = runs.start;
+            loop {
+                line.clear();
+                if r.read_until(b'\n', &mut line).map_err(read_err)? == 0 {
+                    break;
+                }
+                let run = line.split(|&b| b == b',').next().unwrap_or_default();
+                let ok = line.ends_with(b"\n")
+                    && expected < runs.end
+                    && run == expected.to_string().as_bytes();
+                if !ok {
+                    return Err(invalid(format!(
+                        "row {} is not a complete row of run {expected} (the shard holds runs {}..{})",
+                        expected - runs.start + 1,
+                        runs.start,
+                        runs.end
+                    )));
+                }
+                out.write_all(&line).map_err(MergeError::Write)?;
+                expected += 1;
+            }
+            if expected != runs.end {
+                return Err(invalid(format!(
+                    "it ends at run {expected}, but the shard holds runs {}..{}",
+                    runs.start, runs.end
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The shard directories, in run order.
+    pub fn dirs(&self) -> impl Iterator<Item = &Path> {
+        self.parts.iter().map(|p| p.dir.as_path())
+    }
+}
