@@ -13,7 +13,10 @@ use std::path::Path;
 use std::process::Stdio;
 
 use chrono::NaiveDate;
-use util::{Csv, Dir, REFERENCE_SCENARIOS, Ran, outputs_under, reference_scenario, sha256_hex};
+use util::{
+    CSV_FILES, Csv, Dir, REFERENCE_SCENARIOS, assert_same_csvs, outputs_under, reference_scenario,
+    run_batch, sha256_hex,
+};
 
 /// Runs per batch: enough for every phase of the reference scenarios to be
 /// entered by some run, few enough to be quick in a debug build.
@@ -40,16 +43,6 @@ const RUN_FILES: [&str; 6] = [
     "daily_metrics.csv",
     "summary.csv",
     "manifest.json",
-];
-
-/// The CSV files `run` writes (the manifest records the command line, so it
-/// legitimately differs between invocations).
-const CSV_FILES: [&str; 5] = [
-    "runs.csv",
-    "daily.csv",
-    "curves.csv",
-    "daily_metrics.csv",
-    "summary.csv",
 ];
 
 /// What a scenario file declares, read straight from its TOML.
@@ -100,33 +93,6 @@ fn number(s: &str) -> f64 {
 fn count(s: &str) -> u64 {
     s.parse()
         .unwrap_or_else(|e| panic!("{s:?} is not a count: {e}"))
-}
-
-/// `ceasefire run SCENARIO --runs RUNS --out OUT --quiet` plus `extra`.
-fn run_batch(dir: &Dir, scenario: &Path, out: &str, runs: u64, extra: &[&str]) -> Ran {
-    let runs = runs.to_string();
-    let mut args = vec![
-        scenario.to_str().expect("utf-8 path"),
-        "--runs",
-        &runs,
-        "--out",
-        out,
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    dir.command(std::iter::once("run").chain(args)).success()
-}
-
-/// Asserts that the CSV files of two output directories are byte-identical.
-fn assert_same_csvs(dir: &Dir, a: &str, b: &str) {
-    for file in CSV_FILES {
-        let (x, y) = (
-            dir.read_bytes(Path::new(a).join(file)),
-            dir.read_bytes(Path::new(b).join(file)),
-        );
-        assert!(!x.is_empty(), "{a}/{file} is empty");
-        assert!(x == y, "{a}/{file} and {b}/{file} differ");
-    }
 }
 
 #[test]

@@ -41,6 +41,43 @@ pub fn sha256_hex(path: &Path) -> String {
         .collect()
 }
 
+/// The CSV files `run` writes (the manifest records the command line, so it
+/// legitimately differs between invocations).
+pub const CSV_FILES: [&str; 5] = [
+    "runs.csv",
+    "daily.csv",
+    "curves.csv",
+    "daily_metrics.csv",
+    "summary.csv",
+];
+
+/// `ceasefire run SCENARIO --runs RUNS --out OUT --quiet` plus `extra`.
+pub fn run_batch(dir: &Dir, scenario: &Path, out: &str, runs: u64, extra: &[&str]) -> Ran {
+    let runs = runs.to_string();
+    let mut args = vec![
+        scenario.to_str().expect("utf-8 path"),
+        "--runs",
+        &runs,
+        "--out",
+        out,
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    dir.command(std::iter::once("run").chain(args)).success()
+}
+
+/// Asserts that the CSV files of two output directories are byte-identical.
+pub fn assert_same_csvs(dir: &Dir, a: &str, b: &str) {
+    for file in CSV_FILES {
+        let (x, y) = (
+            dir.read_bytes(Path::new(a).join(file)),
+            dir.read_bytes(Path::new(b).join(file)),
+        );
+        assert!(!x.is_empty(), "{a}/{file} is empty");
+        assert!(x == y, "{a}/{file} and {b}/{file} differ");
+    }
+}
+
 /// A temporary directory that is the working directory of every command a
 /// test runs, removed when the test ends.
 pub struct Dir {
