@@ -389,3 +389,24 @@ fn a_damaged_checkpoint_is_refused_by_name_and_ignored_without_resume() {
         assert!(dir.join("out").join(f).exists(), "{f}");
     }
 }
+
+#[test]
+fn shards_of_a_changed_scenario_merge_into_the_changed_batch_and_not_with_others() {
+    let path = reference_scenario("geneva-2016");
+    let dir = Dir::new();
+    let set = ["--set", "monitoring.detection=0.9"];
+    run_batch(&dir, &path, "whole", 600, &set);
+    for k in 1..=3 {
+        shard(&dir, &path, 600, k, 3, &format!("s{k}"), &set);
+    }
+    shard(&dir, &path, 600, 2, 3, "plain2", &[]);
+    merge(&dir, &["s1", "s2", "s3"], "merged").success();
+    assert_same_csvs(&dir, "whole", "merged");
+    run_batch(&dir, &path, "plain", 600, &[]);
+    assert!(
+        dir.read_bytes("plain/summary.csv") != dir.read_bytes("merged/summary.csv"),
+        "--set changed nothing: the test cannot tell the batches apart"
+    );
+    let ran = merge(&dir, &["s1", "plain2", "s3"], "other").failure();
+    assert!(ran.stderr.contains("--set changes"), "{ran}");
+}

@@ -52,6 +52,8 @@ pub struct BatchKey {
     pub versions: BTreeMap<String, String>,
     /// SHA-256 of the scenario file's bytes.
     pub scenario_sha256: String,
+    /// Changes applied to the scenario (`--set PATH=VALUE`), in order.
+    pub changes: Vec<String>,
     /// Master seed.
     pub seed: u64,
     /// Runs of the whole batch.
@@ -67,6 +69,7 @@ impl BatchKey {
             model: MODEL_VERSION.to_string(),
             versions: versions(),
             scenario_sha256: source.sha256.clone(),
+            changes: source.changes.clone(),
             seed,
             runs,
             shard,
@@ -98,6 +101,11 @@ impl BatchKey {
             "scenario sha256",
             self.scenario_sha256.clone(),
             now.scenario_sha256.clone(),
+        );
+        differ(
+            "--set changes",
+            format!("{:?}", self.changes),
+            format!("{:?}", now.changes),
         );
         differ("seed", self.seed.to_string(), now.seed.to_string());
         differ("runs", self.runs.to_string(), now.runs.to_string());
@@ -144,7 +152,7 @@ pub enum CheckpointError {
     },
     /// The checkpoint belongs to another batch.
     #[error(
-        "{path}: the checkpoint belongs to another batch (checkpoint ≠ this command: {}); resume with the same scenario, --seed, --runs and --shard, or run without --resume to start again",
+        "{path}: the checkpoint belongs to another batch (checkpoint ≠ this command: {}); resume with the same scenario, --set, --seed, --runs and --shard, or run without --resume to start again",
         differences.join("; ")
     )]
     Foreign {

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Shard;
 use sha2::{Digest, Sha256};
+
+use crate::engine::Shard;
 
 /// Versions of this crate and of the crates the random numbers depend on,
 /// read from Cargo.lock at build time.
@@ -29,7 +30,7 @@ pub struct ScenarioSource {
     /// SHA-256 of the file's bytes, in hex.
     pub sha256: String,
     /// Changes applied to the file (`--set PATH=VALUE`), in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
 }
 

@@ -20,6 +20,7 @@ use super::checkpoint::BatchKey;
 use super::manifest::{Manifest, ScenarioSource, ShardInfo};
 use super::runs_header;
 use crate::engine::{Shard, Tally};
+use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
 
 /// The integer tally of a shard's runs, as JSON.
@@ -169,6 +170,7 @@ impl Part {
             model: m.model.clone(),
             versions: m.versions.clone(),
             scenario_sha256: m.scenario.sha256.clone(),
+            changes: m.scenario.changes.clone(),
             seed: self.seed,
             runs: self.runs,
             shard: None,
@@ -264,7 +266,16 @@ impl MergePlan {
                 ),
             });
         }
-        let scenario = Scenario::from_toml(&text, &shown)?;
+        let changes = source
+            .changes
+            .iter()
+            .map(|c| c.parse::<Assignment>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| MergeError::Invalid {
+                path: first.file("manifest.json").display().to_string(),
+                reason: format!("its scenario changes cannot be read back: {e}"),
+            })?;
+        let scenario = Scenario::from_toml_with(&text, &shown, &changes)?;
         Ok(MergePlan {
             seed: key.seed,
             runs,
