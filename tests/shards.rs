@@ -203,7 +203,11 @@ fn merge_refuses_damaged_shards_naming_the_file() {
             |s| s.replacen("\"runs\":10", "\"runs\":11", 1),
             "counts 11 runs",
         ),
-        ("tally.json", |_| "{\"daily\": 3}".into(), "not a tally"),
+        (
+            "tally.json",
+            |_| "{\"daily\": 3}".into(),
+            "not the tally.json of a shard",
+        ),
     ];
     for (file, damage, said) in cases {
         let dir = Dir::new();
@@ -409,4 +413,66 @@ fn shards_of_a_changed_scenario_merge_into_the_changed_batch_and_not_with_others
     );
     let ran = merge(&dir, &["s1", "plain2", "s3"], "other").failure();
     assert!(ran.stderr.contains("--set changes"), "{ran}");
+}
+
+/// `ceasefire sweep` of Munich 2016 over two paths into `out`, plus `extra`.
+fn sweep(dir: &Dir, out: &str, extra: &[&str]) {
+    let path = reference_scenario("munich-2016");
+    let mut args = vec![
+        "sweep",
+        path.to_str().unwrap(),
+        "--vary",
+        "monitoring.detection=0.5:0.9:3",
+        "--vary",
+        "party.government.rate=1:3:2",
+        "--runs",
+        "1001",
+        "--seed",
+        "3",
+        "--out",
+        out,
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    dir.command(args).success();
+}
+
+#[test]
+fn sweep_shards_merged_equal_one_sweep_byte_for_byte() {
+    let dir = Dir::new();
+    sweep(&dir, "whole", &[]);
+    for k in 1..=3 {
+        sweep(&dir, &format!("s{k}"), &["--shard", &format!("{k}/3")]);
+    }
+    let ran = merge(&dir, &["s2", "s3", "s1"], "merged").success();
+    assert!(ran.stdout.contains("6 points"), "{ran}");
+    for f in ["sweep.csv", "points.csv"] {
+        let whole = dir.read_bytes(Path::new("whole").join(f));
+        assert!(!whole.is_empty());
+        assert!(
+            whole == dir.read_bytes(Path::new("merged").join(f)),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn merge_refuses_to_mix_sweep_and_batch_shards_or_different_sweeps() {
+    let dir = Dir::new();
+    sweep(&dir, "s1", &["--shard", "1/2"]);
+    sweep(&dir, "s2", &["--shard", "2/2"]);
+    sweep(
+        &dir,
+        "d2",
+        &["--shard", "2/2", "--design", "lhs", "--points", "4"],
+    );
+    run_batch(
+        &dir,
+        &reference_scenario("munich-2016"),
+        "r2",
+        1001,
+        &["--shard", "2/2", "--seed", "3"],
+    );
+    assert_refused(&dir, &["s1", "r2"], &["different batches", "sweep grid"]);
+    assert_refused(&dir, &["s1", "d2"], &["different batches", "lhs:4"]);
 }

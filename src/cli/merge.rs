@@ -8,14 +8,22 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use ceasefire::Scenario;
+use ceasefire::experiment::{Design, Vary};
+use ceasefire::output::experiment::SweepPoint;
 use ceasefire::output::partial::MergePlan;
-use ceasefire::output::{Manifest, StagedDir};
+use ceasefire::output::{Manifest, StagedDir, SweepInfo};
+use ceasefire::scenario::paths::ParamPath;
+use ceasefire::stats::summary::summary_rows;
 
 use super::outputs::{self, FILES};
+use super::sweep::{point_scenarios, write_sweep_files};
 
 /// Merge the shard directories of a batch (written by `run --shard K/N`)
 /// into runs.csv, daily.csv, curves.csv, daily_metrics.csv, summary.csv and
-/// manifest.json, identical to those of the batch run in one process.
+/// manifest.json, identical to those of the batch run in one process; or
+/// those of a sweep (`sweep --shard K/N`) into sweep.csv, points.csv and
+/// manifest.json.
 /// Refuses shards of different scenarios, seeds, runs or versions,
 /// overlapping shards and missing ones.
 #[derive(Debug, Args)]
@@ -43,8 +51,11 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
             );
         }
     }
-    let sc = &plan.scenario;
     let mut staged = StagedDir::create(&args.out)?;
+    if let Some(sweep) = &plan.sweep {
+        return merge_sweep(&plan, sweep, staged, &args);
+    }
+    let sc = &plan.scenario;
     let mut runs_csv = staged.file(FILES[0])?;
     plan.write_runs_csv(&mut runs_csv)?;
     runs_csv.finish()?;
@@ -60,6 +71,57 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         plan.seed,
         args.out.display(),
         written.join(", ")
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Merges the shards of a sweep: rebuilds its points from the recorded
+/// design exactly as `sweep` builds them, adds up each point's tallies and
+/// writes sweep.csv, points.csv and manifest.json with `sweep`'s writer.
+fn merge_sweep(
+    plan: &MergePlan,
+    sweep: &SweepInfo,
+    staged: StagedDir,
+    args: &MergeArgs,
+) -> Result<ExitCode> {
+    let vary = sweep
+        .vary
+        .iter()
+        .map(|v| v.parse::<Vary>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let design: Design = sweep.design.parse()?;
+    let paths: Vec<ParamPath> = vary.iter().map(|v| v.path.clone()).collect();
+    let scenarios = point_scenarios(
+        &plan.text,
+        &plan.origin,
+        &plan.changes,
+        &vary,
+        design,
+        plan.seed,
+    )?;
+    let only: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
+    let tallies = plan.point_tallies(&only)?;
+    let points: Vec<SweepPoint> = scenarios
+        .iter()
+        .zip(&tallies)
+        .map(|((values, sc), tally)| SweepPoint {
+            values: values.clone(),
+            runs: plan.runs,
+            rows: summary_rows(sc, &tally.runs),
+        })
+        .collect();
+    let source = plan.source.clone();
+    let files = write_sweep_files(staged, &paths, &points, source, plan.seed, args.plots)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "{}: merged {} shards of a sweep of {} points × {} runs, seed {}\nwrote {} ({})",
+        plan.source.name,
+        plan.dirs().count(),
+        points.len(),
+        plan.runs,
+        plan.seed,
+        args.out.display(),
+        files.join(", ")
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use ceasefire::engine::Shard;
-use ceasefire::output::partial::{SCENARIO_FILE, SHARD_FILES, TALLY_FILE, tally_json};
+use ceasefire::output::partial::SCENARIO_FILE;
 use ceasefire::output::plot::{self, Results};
 use ceasefire::output::{self, Manifest, StagedDir};
 use ceasefire::{Scenario, Tally};
@@ -94,18 +94,21 @@ pub fn write_batch(
     Ok(written)
 }
 
-/// Writes the partial files of a shard next to its runs.csv (already
-/// staged): tally.json, a copy of the scenario bytes and the manifest,
-/// whose `shard` must be set. Commits `staged` and returns the files.
+/// Writes the partial files of a shard: `tallies` (tally.json of a batch,
+/// tallies.json of a sweep), a copy of the scenario bytes and the manifest,
+/// whose `shard` must be set and whose `files` becomes `files`. Commits
+/// `staged` (with the runs.csv of a batch shard, already staged) and
+/// returns the files.
 pub fn write_shard(
     mut staged: StagedDir,
-    tally: &Tally,
+    tallies: (&str, &[u8]),
     scenario_text: &str,
     mut manifest: Manifest,
+    files: &[&str],
 ) -> Result<Vec<String>> {
-    put(&mut staged, TALLY_FILE, &tally_json(tally))?;
+    put(&mut staged, tallies.0, tallies.1)?;
     put(&mut staged, SCENARIO_FILE, scenario_text.as_bytes())?;
-    manifest.files = SHARD_FILES.map(String::from).to_vec();
+    manifest.files = files.iter().map(|f| f.to_string()).collect();
     put(&mut staged, "manifest.json", manifest.to_json().as_bytes())?;
     staged.commit()?;
     Ok(manifest.files)

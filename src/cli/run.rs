@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ceasefire::engine::Shard;
 use ceasefire::experiment::{entered_half_width, run_to_precision};
 use ceasefire::output::checkpoint::{self, BatchKey};
+use ceasefire::output::partial::{SHARD_FILES, TALLY_FILE, to_json_line};
 use ceasefire::output::{Manifest, RunsCsv, ShardInfo, StagedDir};
 use ceasefire::stats::summary::phase_table;
 use ceasefire::{Batch, Tally};
@@ -138,7 +139,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     if let Some(shard) = args.shard {
         let info = ShardInfo::new(shard, runs);
         manifest.shard = Some(info);
-        let written = outputs::write_shard(staged, &tally, &loaded.text, manifest)?;
+        let tally = to_json_line(&tally);
+        let tallies = (TALLY_FILE, tally.as_slice());
+        let written = outputs::write_shard(staged, tallies, &loaded.text, manifest, &SHARD_FILES)?;
         writeln!(
             stdout,
             "{}: shard {shard} of {runs} runs (runs {}..{}), seed {}\nwrote {} ({})",

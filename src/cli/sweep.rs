@@ -10,16 +10,18 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
+use ceasefire::engine::Shard;
 use ceasefire::experiment::{Design, Vary, run_to_precision};
 use ceasefire::output::experiment::{SweepPoint, write_points, write_sweep};
+use ceasefire::output::partial::{SWEEP_SHARD_FILES, TALLIES_FILE, to_json_line};
 use ceasefire::output::plot::{SWEEP_CHART, SweepResults, draw_sweep};
-use ceasefire::output::{Manifest, StagedDir};
-use ceasefire::scenario::paths::Assignment;
+use ceasefire::output::{Manifest, ScenarioSource, ShardInfo, StagedDir, SweepInfo};
+use ceasefire::scenario::paths::{Assignment, ParamPath};
 use ceasefire::stats::summary::summary_rows;
 use ceasefire::{Batch, Scenario, Tally};
 
 use super::run::{parse_precision, progress_bar};
-use super::{Changes, DEFAULT_SEED, load, thread_pool};
+use super::{Changes, DEFAULT_SEED, load, outputs, thread_pool};
 
 /// Run a scenario at many parameter values (a grid or a Latin hypercube),
 /// every point on the same run seeds, and write sweep.csv and points.csv.
@@ -67,6 +69,11 @@ pub struct SweepArgs {
     /// Also draw sweep.svg (the share entering each phase across the points).
     #[arg(long)]
     pub plots: bool,
+    /// Run only shard K of N (1-based) of every point: runs ⌊(K−1)R/N⌋ to
+    /// ⌊KR/N⌋ − 1 of the R runs, written as partial files for `ceasefire
+    /// merge` [default --out: results/<stem>-sweep/shard-K-of-N/].
+    #[arg(long, value_name = "K/N", conflicts_with = "precision")]
+    pub shard: Option<Shard>,
     /// Changes applied to the scenario at every point, before the varied ones.
     #[command(flatten)]
     pub changes: Changes,
@@ -84,17 +91,22 @@ pub enum DesignKind {
 /// The files `sweep` writes.
 pub const FILES: [&str; 3] = ["sweep.csv", "points.csv", "manifest.json"];
 
-pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
-    let loaded = load(args.scenario.as_deref(), &args.changes)?;
-    let design = match args.design {
-        DesignKind::Grid => Design::Grid,
-        DesignKind::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
-    };
-    let paths: Vec<_> = args.vary.iter().map(|v| v.path.clone()).collect();
-    // Every point's scenario is built and validated before any run, so a bad
-    // value is refused before work starts. Integer keys take rounded values.
-    let scenarios: Vec<(Vec<f64>, Scenario)> = design
-        .points(&args.vary, args.seed)
+/// The points of a sweep, each with its values and its scenario: the base
+/// scenario text with `changes`, then the varied paths set to the point's
+/// values. Every point's scenario is built and validated before any run, so
+/// a bad value is refused before work starts. Integer keys take rounded
+/// values. `merge` rebuilds a sweep's points with this same function.
+pub fn point_scenarios(
+    text: &str,
+    origin: &str,
+    changes: &[Assignment],
+    vary: &[Vary],
+    design: Design,
+    seed: u64,
+) -> Result<Vec<(Vec<f64>, Scenario)>> {
+    let paths: Vec<_> = vary.iter().map(|v| v.path.clone()).collect();
+    design
+        .points(vary, seed)
         .into_iter()
         .map(|values| {
             let values: Vec<f64> = values
@@ -102,67 +114,146 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
                 .zip(&paths)
                 .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
                 .collect();
-            let mut changes = args.changes.set.clone();
-            changes.extend(paths.iter().zip(&values).map(|(path, x)| Assignment {
+            let mut all = changes.to_vec();
+            all.extend(paths.iter().zip(&values).map(|(path, x)| Assignment {
                 path: path.clone(),
                 value: path.value(*x),
             }));
-            let sc = Scenario::from_toml_with(&loaded.text, &loaded.origin, &changes)?;
+            let sc = Scenario::from_toml_with(text, origin, &all)?;
             Ok((values, sc))
         })
-        .collect::<Result<_>>()?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| super::default_out(&format!("{}-sweep", loaded.stem)));
-    let mut staged = StagedDir::create(&out_dir)?;
+        .collect()
+}
 
+pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
+    let loaded = load(args.scenario.as_deref(), &args.changes)?;
+    let design = match args.design {
+        DesignKind::Grid => Design::Grid,
+        DesignKind::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
+    };
+    let paths: Vec<_> = args.vary.iter().map(|v| v.path.clone()).collect();
+    let scenarios = point_scenarios(
+        &loaded.text,
+        &loaded.origin,
+        &args.changes.set,
+        &args.vary,
+        design,
+        args.seed,
+    )?;
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let dir = super::default_out(&format!("{}-sweep", loaded.stem));
+        outputs::shard_dir(dir, args.shard)
+    });
+    let staged = StagedDir::create(&out_dir)?;
+
+    let range = args
+        .shard
+        .unwrap_or_else(Shard::whole)
+        .runs(args.runs.get());
     let total = args
         .precision
         .is_none()
-        .then(|| args.runs.get() * scenarios.len() as u64);
+        .then(|| (range.end - range.start) * scenarios.len() as u64);
     let bar = progress_bar(args.quiet, total);
     let pool = thread_pool(args.threads.map(usize::from))?;
-    let points: Vec<SweepPoint> = pool.install(|| {
+    let tallies: Vec<(u64, Tally)> = pool.install(|| {
         scenarios
             .par_iter()
-            .map(|(values, sc)| -> Result<SweepPoint> {
+            .map(|(_, sc)| -> Result<(u64, Tally)> {
                 let batch = Batch::new(sc, args.seed);
                 let progress = |n| bar.inc(n);
                 let mut tally = Tally::new(sc);
                 let runs = match args.precision {
                     None => {
-                        let runs = args.runs.get();
-                        batch.run_into(0..runs, &mut tally, &mut (), &progress)?;
-                        runs
+                        batch.run_into(range.clone(), &mut tally, &mut (), &progress)?;
+                        args.runs.get()
                     }
                     Some(eps) => {
                         let max = args.max_runs.get();
                         run_to_precision(&batch, eps, max, &mut tally, &mut (), &progress)?.end
                     }
                 };
-                Ok(SweepPoint {
-                    values: values.clone(),
-                    runs,
-                    rows: summary_rows(sc, &tally.runs),
-                })
+                Ok((runs, tally))
             })
             .collect::<Result<Vec<_>>>()
     })?;
     bar.finish_and_clear();
 
+    let mut stdout = std::io::stdout().lock();
+    if let Some(shard) = args.shard {
+        let mut manifest = Manifest::new(
+            loaded.source.clone(),
+            args.seed,
+            args.runs.get(),
+            Vec::new(),
+        );
+        manifest.shard = Some(ShardInfo::new(shard, args.runs.get()));
+        manifest.sweep = Some(SweepInfo {
+            vary: args.vary.iter().map(ToString::to_string).collect(),
+            design: design.to_string(),
+        });
+        let tallies: Vec<&Tally> = tallies.iter().map(|(_, t)| t).collect();
+        let json = to_json_line(&tallies);
+        let written = outputs::write_shard(
+            staged,
+            (TALLIES_FILE, &json),
+            &loaded.text,
+            manifest,
+            &SWEEP_SHARD_FILES,
+        )?;
+        writeln!(
+            stdout,
+            "{}: shard {shard} of a sweep of {} points × {} runs (runs {}..{} of each), seed {}\nwrote {} ({})",
+            loaded.source.name,
+            scenarios.len(),
+            args.runs,
+            range.start,
+            range.end,
+            args.seed,
+            out_dir.display(),
+            written.join(", ")
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let points: Vec<SweepPoint> = scenarios
+        .iter()
+        .zip(&tallies)
+        .map(|((values, sc), (runs, tally))| SweepPoint {
+            values: values.clone(),
+            runs: *runs,
+            rows: summary_rows(sc, &tally.runs),
+        })
+        .collect();
+    let source = loaded.source.clone();
+    let files = write_sweep_files(staged, &paths, &points, source, args.seed, args.plots)?;
+    print_points(&mut stdout, &loaded.scenario, &paths, &points)?;
+    writeln!(stdout, "wrote {} ({})", out_dir.display(), files.join(", "))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes sweep.csv, points.csv, sweep.svg with `plots`, and manifest.json
+/// of a whole sweep and commits `staged` (for `sweep`, and for `merge` of a
+/// sweep's shards). Returns the files written.
+pub fn write_sweep_files(
+    mut staged: StagedDir,
+    paths: &[ParamPath],
+    points: &[SweepPoint],
+    source: ScenarioSource,
+    seed: u64,
+    plots: bool,
+) -> Result<Vec<String>> {
     let mut file = staged.file(FILES[0])?;
-    write_sweep(&paths, &points, &mut file).context("cannot write sweep.csv")?;
+    write_sweep(paths, points, &mut file).context("cannot write sweep.csv")?;
     file.finish()?;
     let mut file = staged.file(FILES[1])?;
-    write_points(&paths, &points, &mut file).context("cannot write points.csv")?;
+    write_points(paths, points, &mut file).context("cannot write points.csv")?;
     file.finish()?;
     let mut files: Vec<String> = FILES[..2].iter().map(|f| f.to_string()).collect();
-    if args.plots {
+    if plots {
         // Drawn from the bytes of sweep.csv, as `ceasefire plot` would.
         let mut bytes = Vec::new();
-        write_sweep(&paths, &points, &mut bytes).context("cannot write sweep.csv")?;
-        let chart = SweepResults::from_csv(&loaded.scenario.name, (FILES[0], bytes.as_slice()))?;
+        write_sweep(paths, points, &mut bytes).context("cannot write sweep.csv")?;
+        let chart = SweepResults::from_csv(&source.name, (FILES[0], bytes.as_slice()))?;
         let mut file = staged.file(SWEEP_CHART)?;
         file.write_all(draw_sweep(&chart)?.as_bytes())
             .context("cannot write sweep.svg")?;
@@ -171,24 +262,20 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     }
     files.push(FILES[2].into());
     let runs = points.iter().map(|p| p.runs).sum();
-    let manifest = Manifest::new(loaded.source.clone(), args.seed, runs, files.clone());
+    let manifest = Manifest::new(source, seed, runs, files.clone());
     let mut file = staged.file(FILES[2])?;
     file.write_all(manifest.to_json().as_bytes())
         .context("cannot write manifest.json")?;
     file.finish()?;
     staged.commit()?;
-
-    let mut stdout = std::io::stdout().lock();
-    print_points(&mut stdout, &loaded.scenario, &paths, &points)?;
-    writeln!(stdout, "wrote {} ({})", out_dir.display(), files.join(", "))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(files)
 }
 
 /// A table of the points with the share of runs entering each phase.
 fn print_points(
     out: &mut impl Write,
     sc: &Scenario,
-    paths: &[ceasefire::scenario::paths::ParamPath],
+    paths: &[ParamPath],
     points: &[SweepPoint],
 ) -> std::io::Result<()> {
     let phases: Vec<&str> = sc

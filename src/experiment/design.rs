@@ -84,6 +84,14 @@ impl FromStr for Vary {
     }
 }
 
+/// `PATH=LO:HI:STEPS`, which reads back as the same `Vary` (floats are
+/// written with the shortest digits that round-trip).
+impl std::fmt::Display for Vary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}:{}:{}", self.path, self.lo, self.hi, self.steps)
+    }
+}
+
 impl Vary {
     /// The grid values: `steps` values evenly spaced from `lo` to `hi`.
     pub fn grid(&self) -> Vec<f64> {
@@ -105,6 +113,31 @@ pub enum Design {
     /// A Latin hypercube of this many points: each path's range is cut into
     /// that many equal strata and each stratum is used exactly once.
     LatinHypercube(usize),
+}
+
+/// `grid` or `lhs:N`, which reads back as the same design.
+impl std::fmt::Display for Design {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Design::Grid => f.write_str("grid"),
+            Design::LatinHypercube(n) => write!(f, "lhs:{n}"),
+        }
+    }
+}
+
+impl FromStr for Design {
+    type Err = VaryError;
+
+    fn from_str(s: &str) -> Result<Self, VaryError> {
+        let lhs = s.strip_prefix("lhs:").map(|n| n.parse::<usize>());
+        match (s, lhs) {
+            ("grid", _) => Ok(Design::Grid),
+            (_, Some(Ok(n))) if n >= 1 => Ok(Design::LatinHypercube(n)),
+            _ => Err(VaryError(format!(
+                "design '{s}' is not allowed (allowed: grid, lhs:N with N ≥ 1)"
+            ))),
+        }
+    }
 }
 
 impl Design {
@@ -154,6 +187,20 @@ impl Design {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vary_and_design_read_back_what_they_write() {
+        for text in ["a.b=0.1:0.30000000000000004:7", "party.x.rate=-1:1e300:1"] {
+            let v: Vary = text.parse().unwrap();
+            assert_eq!(v.to_string().parse::<Vary>().unwrap(), v, "{text}");
+        }
+        for d in [Design::Grid, Design::LatinHypercube(12)] {
+            assert_eq!(d.to_string().parse::<Design>().unwrap(), d);
+        }
+        for bad in ["lhs:0", "lhs", "Grid", "lhs:x"] {
+            assert!(bad.parse::<Design>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn grids_cover_every_combination_in_order() {

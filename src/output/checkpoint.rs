@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::RunsCsv;
-use super::manifest::{MODEL_VERSION, ScenarioSource, versions};
+use super::manifest::{MODEL_VERSION, ScenarioSource, SweepInfo, versions};
 use super::staged::{OutputError, StagedDir, replace_durably};
 use crate::engine::{BLOCK_RUNS, Batch, BatchError, Shard, Tally, TallyMismatch};
 
@@ -60,6 +60,9 @@ pub struct BatchKey {
     pub runs: u64,
     /// The shard, if the batch is split.
     pub shard: Option<Shard>,
+    /// The design, if the batch is a sweep.
+    #[serde(default)]
+    pub sweep: Option<SweepInfo>,
 }
 
 impl BatchKey {
@@ -73,6 +76,7 @@ impl BatchKey {
             seed,
             runs,
             shard,
+            sweep: None,
         }
     }
 
@@ -111,6 +115,11 @@ impl BatchKey {
         differ("runs", self.runs.to_string(), now.runs.to_string());
         let shard = |s: Option<Shard>| s.map_or("none".to_string(), |s| s.to_string());
         differ("shard", shard(self.shard), shard(now.shard));
+        let sweep = |s: &Option<SweepInfo>| {
+            s.as_ref()
+                .map_or("none".to_string(), |s| format!("{} {:?}", s.design, s.vary))
+        };
+        differ("sweep", sweep(&self.sweep), sweep(&now.sweep));
         d
     }
 }

@@ -11,7 +11,9 @@ mod staged;
 
 use std::io::Write;
 
-pub use manifest::{MODEL_VERSION, Manifest, ScenarioSource, ShardInfo, VERSIONS, versions};
+pub use manifest::{
+    MODEL_VERSION, Manifest, ScenarioSource, ShardInfo, SweepInfo, VERSIONS, versions,
+};
 pub use staged::{OutputError, StagedDir, StagedFile, replace_durably, sync_dir};
 
 use crate::engine::{DayObserver, RunSink, RunSummary, Tally};

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::checkpoint::BatchKey;
-use super::manifest::{Manifest, ScenarioSource, ShardInfo};
+use super::manifest::{Manifest, ScenarioSource, ShardInfo, SweepInfo};
 use super::runs_header;
 use crate::engine::{Shard, Tally};
 use crate::scenario::paths::Assignment;
@@ -29,13 +29,21 @@ pub const TALLY_FILE: &str = "tally.json";
 /// A copy of the exact bytes of the scenario file a shard ran.
 pub const SCENARIO_FILE: &str = "scenario.toml";
 
+/// The integer tallies of a sweep shard's runs, one per point in point
+/// order, as a JSON array.
+pub const TALLIES_FILE: &str = "tallies.json";
+
 /// The files of a shard directory, in the order its manifest lists them.
 pub const SHARD_FILES: [&str; 4] = ["runs.csv", TALLY_FILE, SCENARIO_FILE, "manifest.json"];
 
-/// tally.json: the tally as compact JSON with a trailing newline. Integer
-/// sums beyond 2⁶⁴ are written as JSON integers, exactly.
-pub fn tally_json(tally: &Tally) -> Vec<u8> {
-    let mut v = serde_json::to_vec(tally).expect("a tally always serialises");
+/// The files of a sweep shard's directory (a sweep writes no runs.csv).
+pub const SWEEP_SHARD_FILES: [&str; 3] = [TALLIES_FILE, SCENARIO_FILE, "manifest.json"];
+
+/// tally.json (one tally) or tallies.json (a slice of them) as compact JSON
+/// with a trailing newline. Integer sums beyond 2⁶⁴ are written as JSON
+/// integers, exactly.
+pub fn to_json_line<T: serde::Serialize + ?Sized>(tallies: &T) -> Vec<u8> {
+    let mut v = serde_json::to_vec(tallies).expect("a tally always serialises");
     v.push(b'\n');
     v
 }
@@ -174,6 +182,7 @@ impl Part {
             seed: self.seed,
             runs: self.runs,
             shard: None,
+            sweep: m.sweep.clone(),
         }
     }
 
@@ -190,9 +199,17 @@ pub struct MergePlan {
     pub scenario: Scenario,
     /// Where it came from, as the shards' manifests record it.
     pub source: ScenarioSource,
+    /// The scenario file's text (before changes).
+    pub text: String,
+    /// The scenario copy as named in messages.
+    pub origin: String,
+    /// The `--set` changes the shards applied.
+    pub changes: Vec<Assignment>,
+    /// The sweep's design, if the shards are shards of a sweep.
+    pub sweep: Option<SweepInfo>,
     /// Master seed.
     pub seed: u64,
-    /// Runs of the whole batch.
+    /// Runs of the whole batch (of every point, for a sweep).
     pub runs: u64,
 }
 
@@ -281,17 +298,39 @@ impl MergePlan {
             runs,
             scenario,
             source,
+            text,
+            origin: shown,
+            changes,
+            sweep: key.sweep,
             parts,
         })
     }
 
     /// The sum of the shards' tallies: the tally of the whole batch.
     pub fn tally(&self) -> Result<Tally, MergeError> {
-        let mut total = Tally::new(&self.scenario);
+        let mut totals = self.sum_tallies(TALLY_FILE, &[&self.scenario], |t: Tally| vec![t])?;
+        Ok(totals.pop().unwrap_or_else(|| Tally::new(&self.scenario)))
+    }
+
+    /// For shards of a sweep: the sum of the shards' tallies at every point,
+    /// whose scenarios are `scenarios` in point order.
+    pub fn point_tallies(&self, scenarios: &[&Scenario]) -> Result<Vec<Tally>, MergeError> {
+        self.sum_tallies(TALLIES_FILE, scenarios, |t: Vec<Tally>| t)
+    }
+
+    /// Reads `file` of every shard as `T`, a tally per scenario, checks that
+    /// each fits its scenario and counts the shard's runs, and adds them up.
+    fn sum_tallies<T: serde::de::DeserializeOwned>(
+        &self,
+        file: &str,
+        scenarios: &[&Scenario],
+        tallies: impl Fn(T) -> Vec<Tally>,
+    ) -> Result<Vec<Tally>, MergeError> {
+        let mut total: Vec<Tally> = scenarios.iter().map(|sc| Tally::new(sc)).collect();
         for p in &self.parts {
-            let path = p.file(TALLY_FILE);
+            let path = p.file(file);
             let shown = path.display().to_string();
-            let file = File::open(&path).map_err(|source| MergeError::Read {
+            let f = File::open(&path).map_err(|source| MergeError::Read {
                 path: shown.clone(),
                 source,
             })?;
@@ -299,18 +338,23 @@ impl MergePlan {
                 path: shown.clone(),
                 reason,
             };
-            let tally: Tally = serde_json::from_reader(BufReader::new(file)).map_err(|e| {
-                invalid(format!(
-                    "not a tally written by `ceasefire run --shard`: {e}"
-                ))
-            })?;
+            let read: T = serde_json::from_reader(BufReader::new(f))
+                .map_err(|e| invalid(format!("not the {file} of a shard: {e}")))?;
+            let read = tallies(read);
+            if read.len() != scenarios.len() {
+                return Err(invalid(format!(
+                    "it holds {} tallies, but the batch has {} points",
+                    read.len(),
+                    scenarios.len()
+                )));
+            }
             let r = p.shard.runs();
-            tally
-                .check_fits(&self.scenario, r.end - r.start)
-                .map_err(|e| {
+            for ((sum, t), sc) in total.iter_mut().zip(&read).zip(scenarios) {
+                t.check_fits(sc, r.end - r.start).map_err(|e| {
                     invalid(format!("not the tally of runs {}..{}: {e}", r.start, r.end))
                 })?;
-            total.merge(&tally);
+                sum.merge(t);
+            }
         }
         Ok(total)
     }
