@@ -11,8 +11,9 @@
 #      user, with its own key and socket) and a single-node cluster on
 #      127.0.0.1 (proctrack/linuxproc, task/none, no accounting);
 #   3. submits scripts/slurm/shards.sbatch as a 4-task array of
-#      `ceasefire run --shard K/4`, waits for it, merges the shards, and
-#      checks every CSV against a single-process run, byte for byte;
+#      `ceasefire run --shard K/4`, then one of `ceasefire sweep --shard K/4`,
+#      waits for each, merges the shards, and checks every CSV against a
+#      single-process run, byte for byte;
 #   4. stops every daemon it started, by PID, on every exit path.
 # Every wait has a time limit. Nothing outside the temporary directory is
 # touched except the apt packages.
@@ -98,8 +99,11 @@ wait_for() {
     done
 }
 
-say "reference: $RUNS runs in one process"
+VARY="--vary monitoring.detection=0.5:0.9:3"
+say "reference: $RUNS runs, and a sweep of 3 points × $RUNS runs, in one process"
 "$bin" run --runs "$RUNS" --seed "$SEED" --out "$work/single" --quiet >/dev/null
+# shellcheck disable=SC2086 # VARY is two words
+"$bin" sweep $VARY --runs "$RUNS" --seed "$SEED" --out "$work/single-sweep" --quiet >/dev/null
 
 # 3. munge: own key, socket, pid, log and seed, as the munge user.
 mkdir -p "$work/munge"
@@ -158,20 +162,34 @@ node_idle() { [[ $(sinfo -h -n localhost -o %t) == idle ]]; }
 wait_for 60 "node localhost" node_idle
 say "cluster up: $(sinfo -h -o '%P %D %t %c CPUs')"
 
-# 5. The job array, and the merge.
-say "submitting a $SHARDS-task array of $RUNS runs"
-(
-    cd "$work/jobs"
-    CEASEFIRE=$bin RUNS=$RUNS SEED=$SEED OUT=$work/shards \
-        timeout 300 sbatch --wait --array=1-$SHARDS --time=10 \
-        "$OLDPWD/scripts/slurm/shards.sbatch"
-) || die "the job array failed or timed out"
+# 5. The job arrays (a batch, then a sweep), and the merges.
+# Submits scripts/slurm/shards.sbatch as an array of $SHARDS tasks with the
+# environment "$@" and waits for it; the shards go to $work/$name.
+submit() {
+    local name=$1
+    shift
+    say "submitting a $SHARDS-task array: $name"
+    (
+        cd "$work/jobs"
+        env "$@" CEASEFIRE="$bin" RUNS="$RUNS" SEED="$SEED" OUT="$work/$name" \
+            timeout 300 sbatch --wait --array=1-$SHARDS --time=10 \
+            "$OLDPWD/scripts/slurm/shards.sbatch"
+    ) || die "the $name job array failed or timed out"
+    "$bin" merge "$work/$name"/shard-*-of-$SHARDS --out "$work/merged-$name" >/dev/null
+}
+same() {
+    local a=$1 b=$2
+    shift 2
+    for f in "$@"; do
+        cmp "$work/$a/$f" "$work/$b/$f" || die "$f of the merged shards differs from one process"
+    done
+}
+
+submit shards COMMAND=run
 for ((k = 1; k <= SHARDS; k++)); do
     test -s "$work/shards/shard-$k-of-$SHARDS/tally.json" || die "shard $k/$SHARDS wrote no tally"
 done
-"$bin" merge "$work"/shards/shard-*-of-$SHARDS --out "$work/merged" >/dev/null
-
-for f in runs.csv daily.csv curves.csv daily_metrics.csv summary.csv; do
-    cmp "$work/single/$f" "$work/merged/$f" || die "$f of the merged shards differs from one process"
-done
-say "OK: $SHARDS Slurm array tasks merged equal one process byte for byte ($((SECONDS - started))s)"
+same single merged-shards runs.csv daily.csv curves.csv daily_metrics.csv summary.csv
+submit sweep-shards COMMAND=sweep EXTRA="$VARY"
+same single-sweep merged-sweep-shards sweep.csv points.csv
+say "OK: $SHARDS-task Slurm arrays (run and sweep) merged equal one process byte for byte ($((SECONDS - started))s)"
