@@ -476,3 +476,21 @@ fn merge_refuses_to_mix_sweep_and_batch_shards_or_different_sweeps() {
     assert_refused(&dir, &["s1", "r2"], &["different batches", "sweep grid"]);
     assert_refused(&dir, &["s1", "d2"], &["different batches", "lhs:4"]);
 }
+
+#[test]
+fn shards_refuse_what_only_a_whole_batch_can_do() {
+    // A shard has no estimates to draw or to judge the precision of.
+    let path = reference_scenario("munich-2016");
+    let p = path.to_str().unwrap();
+    for extra in [
+        ["--plots", "--runs", "10"],
+        ["--precision", "0.01", "--quiet"],
+    ] {
+        let dir = Dir::new();
+        let mut args = vec!["run", p, "--shard", "1/2", "--out", "o"];
+        args.extend(extra);
+        let ran = dir.command(&args).failure();
+        assert!(ran.stderr.contains("cannot be used with"), "{ran}");
+        assert!(outputs_under(dir.path()).is_empty(), "output left\n{ran}");
+    }
+}

@@ -59,7 +59,7 @@ pub struct RunArgs {
     /// Run only shard K of N (1-based): runs ⌊(K−1)R/N⌋ to ⌊KR/N⌋ − 1 of the
     /// R runs, written as partial files for `ceasefire merge` [default
     /// --out: results/<scenario file stem>/shard-K-of-N/].
-    #[arg(long, value_name = "K/N", conflicts_with = "precision")]
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["precision", "plots"])]
     pub shard: Option<Shard>,
     /// Continue a killed batch from the checkpoint in its output directory
     /// (same scenario, --set, --seed, --runs and --shard); start afresh if

@@ -72,7 +72,7 @@ pub struct SweepArgs {
     /// Run only shard K of N (1-based) of every point: runs ⌊(K−1)R/N⌋ to
     /// ⌊KR/N⌋ − 1 of the R runs, written as partial files for `ceasefire
     /// merge` [default --out: results/<stem>-sweep/shard-K-of-N/].
-    #[arg(long, value_name = "K/N", conflicts_with = "precision")]
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["precision", "plots"])]
     pub shard: Option<Shard>,
     /// Changes applied to the scenario at every point, before the varied ones.
     #[command(flatten)]
