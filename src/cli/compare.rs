@@ -15,7 +15,7 @@ use ceasefire::output::experiment::write_comparison;
 use ceasefire::output::{Manifest, StagedDir};
 
 use super::run::progress_bar;
-use super::{Changes, DEFAULT_SEED, load, thread_pool};
+use super::{Changes, Execution, load, thread_pool};
 
 /// Compare two scenarios run by run on common random numbers: for every
 /// metric, the paired difference B − A with its 95% interval, and the
@@ -29,18 +29,11 @@ pub struct CompareArgs {
     /// Runs of each scenario.
     #[arg(long, short = 'n', default_value = "20000")]
     pub runs: NonZeroU64,
-    /// Master seed, shared by both sides.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub exec: Execution,
     /// Output directory for compare.csv [default: results/<A stem>-vs-<B stem or "changed">/].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// No progress bar and no notes on stderr.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
     /// Changes applied to B.
     #[command(flatten)]
     pub changes: Changes,
@@ -52,15 +45,15 @@ pub const FILES: [&str; 2] = ["compare.csv", "manifest.json"];
 pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     let a = load(Some(&args.a), &Changes::default())?;
     let b = load(Some(args.b.as_deref().unwrap_or(&args.a)), &args.changes)?;
-    if args.b.is_none() && args.changes.set.is_empty() && !args.quiet {
+    if args.b.is_none() && args.changes.set.is_empty() && !args.exec.quiet {
         eprintln!("note: no B and no --set: comparing A with itself (every difference is 0)");
     }
     let runs = args.runs.get();
-    let bar = progress_bar(args.quiet, Some(runs));
-    let pool = thread_pool(args.threads.map(usize::from))?;
+    let bar = progress_bar(args.exec.quiet, Some(runs));
+    let pool = thread_pool(args.exec.threads.map(usize::from))?;
     let (batch_a, batch_b) = (
-        Batch::new(&a.scenario, args.seed),
-        Batch::new(&b.scenario, args.seed),
+        Batch::new(&a.scenario, args.exec.seed),
+        Batch::new(&b.scenario, args.exec.seed),
     );
     let comparison = pool.install(|| compare(&batch_a, &batch_b, runs, &|n| bar.inc(n)))?;
     bar.finish_and_clear();
@@ -81,7 +74,7 @@ pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     // The manifest names B's source; A's is in the command line.
     let manifest = Manifest::new(
         b.source.clone(),
-        args.seed,
+        args.exec.seed,
         runs,
         FILES.map(String::from).to_vec(),
     );
@@ -102,7 +95,7 @@ pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         } else {
             format!(" with {}", b.source.changes.join(" "))
         },
-        args.seed
+        args.exec.seed
     )?;
     writeln!(
         out,

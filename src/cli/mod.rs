@@ -12,6 +12,7 @@ mod run;
 mod sweep;
 mod trace;
 
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,6 +65,69 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Exact(args)) => exact::exact(args),
         Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
         Some(Command::Merge(args)) => merge::merge(args),
+    }
+}
+
+/// How a batch is run: its seed, its threads and what it tells the user.
+/// None of it but the seed changes a result.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Execution {
+    /// Master seed: run i draws only from streams derived from (seed, i).
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar and no notes on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl Default for Execution {
+    fn default() -> Self {
+        Execution {
+            seed: DEFAULT_SEED,
+            threads: None,
+            quiet: false,
+        }
+    }
+}
+
+/// Runs until a precision is reached, instead of a fixed number.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Precision {
+    /// Instead of a fixed number of runs, add runs in blocks of 10,000 (at
+    /// every point, for a sweep) until every phase's `entered` 95% interval
+    /// has half-width ≤ EPS (e.g. 0.005).
+    #[arg(long, value_name = "EPS", conflicts_with = "runs", value_parser = parse_precision)]
+    pub precision: Option<f64>,
+    /// With --precision: stop at this many runs (at any point) even if EPS
+    /// is not reached.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "10000000",
+        requires = "precision"
+    )]
+    pub max_runs: NonZeroU64,
+}
+
+impl Default for Precision {
+    fn default() -> Self {
+        Precision {
+            precision: None,
+            max_runs: NonZeroU64::new(10_000_000).expect("non-zero"),
+        }
+    }
+}
+
+/// `--precision`: a half-width in (0, 0.5).
+fn parse_precision(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 0.5 => Ok(x),
+        _ => Err(format!(
+            "'{s}' is not allowed (allowed: a half-width between 0 and 0.5, e.g. 0.005)"
+        )),
     }
 }
 

@@ -17,7 +17,7 @@ use ceasefire::output::{Manifest, RunsCsv, ShardInfo, StagedDir};
 use ceasefire::stats::summary::phase_table;
 use ceasefire::{Batch, Tally};
 
-use super::{Changes, DEFAULT_SEED, default_out, load, outputs, thread_pool};
+use super::{Changes, Execution, Precision, default_out, load, outputs, thread_pool};
 
 /// Run a batch of simulations and write runs.csv, daily.csv, curves.csv,
 /// daily_metrics.csv, summary.csv and manifest.json (and SVG charts with
@@ -29,33 +29,16 @@ pub struct RunArgs {
     /// Number of runs.
     #[arg(long, short = 'n', default_value = "100000")]
     pub runs: NonZeroU64,
-    /// Master seed: run i draws only from streams derived from (seed, i).
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub exec: Execution,
+    #[command(flatten)]
+    pub target: Precision,
     /// Output directory [default: results/<scenario file stem>/].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// No progress bar and no notes on stderr.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
     /// Also draw the SVG charts of `ceasefire plot` next to the CSV files.
     #[arg(long)]
     pub plots: bool,
-    /// Instead of a fixed number of runs, add runs in blocks of 10,000 until
-    /// every phase's `entered` 95% interval has half-width ≤ EPS (e.g. 0.005).
-    #[arg(long, value_name = "EPS", conflicts_with = "runs", value_parser = parse_precision)]
-    pub precision: Option<f64>,
-    /// With --precision: stop at this many runs even if EPS is not reached.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value = "10000000",
-        requires = "precision"
-    )]
-    pub max_runs: NonZeroU64,
     /// Run only shard K of N (1-based): runs ⌊(K−1)R/N⌋ to ⌊KR/N⌋ − 1 of the
     /// R runs, written as partial files for `ceasefire merge` [default
     /// --out: results/<scenario file stem>/shard-K-of-N/].
@@ -71,28 +54,15 @@ pub struct RunArgs {
     pub changes: Changes,
 }
 
-/// `--precision`: a half-width in (0, 0.5).
-pub fn parse_precision(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x > 0.0 && x < 0.5 => Ok(x),
-        _ => Err(format!(
-            "'{s}' is not allowed (allowed: a half-width between 0 and 0.5, e.g. 0.005)"
-        )),
-    }
-}
-
 impl Default for RunArgs {
     fn default() -> Self {
         RunArgs {
             scenario: None,
             runs: NonZeroU64::new(100_000).expect("non-zero"),
-            seed: DEFAULT_SEED,
-            threads: None,
+            exec: Execution::default(),
+            target: Precision::default(),
             out: None,
-            quiet: false,
             plots: false,
-            precision: None,
-            max_runs: NonZeroU64::new(10_000_000).expect("non-zero"),
             shard: None,
             resume: false,
             changes: Changes::default(),
@@ -107,34 +77,34 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| outputs::shard_dir(default_out(&loaded.stem), args.shard));
-    if !args.quiet {
+    if !args.exec.quiet {
         for w in &sc.warnings {
             eprintln!("warning: {w}");
         }
     }
 
     let mut staged = StagedDir::create(&out_dir)?;
-    let pool = thread_pool(args.threads.map(usize::from))?;
-    let batch = Batch::new(sc, args.seed);
-    let (tally, runs) = match args.precision {
+    let pool = thread_pool(args.exec.threads.map(usize::from))?;
+    let batch = Batch::new(sc, args.exec.seed);
+    let (tally, runs) = match args.target.precision {
         Some(eps) => pool.install(|| to_precision(&args, eps, &batch, &mut staged))?,
         None => {
             let runs = args.runs.get();
-            let key = BatchKey::new(&loaded.source, args.seed, runs, args.shard);
+            let key = BatchKey::new(&loaded.source, args.exec.seed, runs, args.shard);
             let range = key.range();
-            let bar = progress_bar(args.quiet, Some(range.end - range.start));
+            let bar = progress_bar(args.exec.quiet, Some(range.end - range.start));
             let done = pool.install(|| {
                 checkpoint::simulate(&batch, &key, &mut staged, args.resume, &|n| bar.inc(n))
             })?;
             bar.finish_and_clear();
-            if !args.quiet {
+            if !args.exec.quiet {
                 resume_note(args.resume, done.resumed_from, &out_dir);
             }
             (done.tally, runs)
         }
     };
 
-    let mut manifest = Manifest::new(loaded.source.clone(), args.seed, runs, Vec::new());
+    let mut manifest = Manifest::new(loaded.source.clone(), args.exec.seed, runs, Vec::new());
     let mut stdout = std::io::stdout().lock();
     if let Some(shard) = args.shard {
         let info = ShardInfo::new(shard, runs);
@@ -148,7 +118,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             loaded.source.name,
             info.first_run,
             info.end_run,
-            args.seed,
+            args.exec.seed,
             out_dir.display(),
             written.join(", ")
         )?;
@@ -161,7 +131,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         sc,
         &tally,
         runs,
-        args.seed,
+        args.exec.seed,
     )?;
     writeln!(
         stdout,
@@ -183,14 +153,14 @@ fn to_precision(
 ) -> Result<(Tally, u64)> {
     let sc = batch.scenario();
     let mut runs_csv = RunsCsv::new(sc, staged.file(outputs::FILES[0])?)?;
-    let bar = progress_bar(args.quiet, None);
+    let bar = progress_bar(args.exec.quiet, None);
     let progress = |n| bar.inc(n);
     let mut tally = Tally::new(sc);
-    let max = args.max_runs.get();
+    let max = args.target.max_runs.get();
     let done = run_to_precision(batch, eps, max, &mut tally, &mut runs_csv, &progress)?.end;
     bar.finish_and_clear();
     let reached = entered_half_width(&tally);
-    if !args.quiet {
+    if !args.exec.quiet {
         if reached <= eps {
             eprintln!(
                 "precision {eps} reached after {done} runs (largest half-width {reached:.5})"

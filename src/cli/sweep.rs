@@ -20,8 +20,8 @@ use ceasefire::scenario::paths::{Assignment, ParamPath};
 use ceasefire::stats::summary::summary_rows;
 use ceasefire::{Batch, Scenario, Tally};
 
-use super::run::{parse_precision, progress_bar};
-use super::{Changes, DEFAULT_SEED, load, outputs, thread_pool};
+use super::run::progress_bar;
+use super::{Changes, Execution, Precision, load, outputs, thread_pool};
 
 /// Run a scenario at many parameter values (a grid or a Latin hypercube),
 /// every point on the same run seeds, and write sweep.csv and points.csv.
@@ -42,30 +42,13 @@ pub struct SweepArgs {
     /// Runs at every point.
     #[arg(long, short = 'n', default_value = "20000")]
     pub runs: NonZeroU64,
-    /// Master seed, shared by every point (common random numbers).
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub exec: Execution,
+    #[command(flatten)]
+    pub target: Precision,
     /// Output directory [default: results/<scenario file stem>-sweep/].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// No progress bar and no notes on stderr.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// At every point, add runs in blocks of 10,000 until every `entered`
-    /// interval has half-width ≤ EPS.
-    #[arg(long, value_name = "EPS", conflicts_with = "runs", value_parser = parse_precision)]
-    pub precision: Option<f64>,
-    /// With --precision: the most runs at any point.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value = "10000000",
-        requires = "precision"
-    )]
-    pub max_runs: NonZeroU64,
     /// Also draw sweep.svg (the share entering each phase across the points).
     #[arg(long)]
     pub plots: bool,
@@ -138,7 +121,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         &args.changes.set,
         &args.vary,
         design,
-        args.seed,
+        args.exec.seed,
     )?;
     let out_dir = args.out.clone().unwrap_or_else(|| {
         let dir = super::default_out(&format!("{}-sweep", loaded.stem));
@@ -151,25 +134,26 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         .unwrap_or_else(Shard::whole)
         .runs(args.runs.get());
     let total = args
+        .target
         .precision
         .is_none()
         .then(|| (range.end - range.start) * scenarios.len() as u64);
-    let bar = progress_bar(args.quiet, total);
-    let pool = thread_pool(args.threads.map(usize::from))?;
+    let bar = progress_bar(args.exec.quiet, total);
+    let pool = thread_pool(args.exec.threads.map(usize::from))?;
     let tallies: Vec<(u64, Tally)> = pool.install(|| {
         scenarios
             .par_iter()
             .map(|(_, sc)| -> Result<(u64, Tally)> {
-                let batch = Batch::new(sc, args.seed);
+                let batch = Batch::new(sc, args.exec.seed);
                 let progress = |n| bar.inc(n);
                 let mut tally = Tally::new(sc);
-                let runs = match args.precision {
+                let runs = match args.target.precision {
                     None => {
                         batch.run_into(range.clone(), &mut tally, &mut (), &progress)?;
                         args.runs.get()
                     }
                     Some(eps) => {
-                        let max = args.max_runs.get();
+                        let max = args.target.max_runs.get();
                         run_to_precision(&batch, eps, max, &mut tally, &mut (), &progress)?.end
                     }
                 };
@@ -183,7 +167,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     if let Some(shard) = args.shard {
         let mut manifest = Manifest::new(
             loaded.source.clone(),
-            args.seed,
+            args.exec.seed,
             args.runs.get(),
             Vec::new(),
         );
@@ -209,7 +193,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
             args.runs,
             range.start,
             range.end,
-            args.seed,
+            args.exec.seed,
             out_dir.display(),
             written.join(", ")
         )?;
@@ -225,7 +209,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         })
         .collect();
     let source = loaded.source.clone();
-    let files = write_sweep_files(staged, &paths, &points, source, args.seed, args.plots)?;
+    let files = write_sweep_files(staged, &paths, &points, source, args.exec.seed, args.plots)?;
     print_points(&mut stdout, &loaded.scenario, &paths, &points)?;
     writeln!(stdout, "wrote {} ({})", out_dir.display(), files.join(", "))?;
     Ok(ExitCode::SUCCESS)
