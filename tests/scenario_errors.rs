@@ -519,14 +519,38 @@ fn window_naming_an_excluded_party_is_refused() {
 }
 
 #[test]
-fn false_reports_against_an_excluded_party_are_refused() {
-    assert_refused(&Case {
-        name: "false-reports-excluded",
-        from: "rate = 0.5",
-        to: "rate = 0.5\nfalse_reports_per_day = 1.5",
-        at: "1.5\n\n[[phase]]",
-        says: &["party 'isis' false_reports_per_day = 1.5", "excluded"],
-    });
+fn false_reports_against_an_excluded_party_are_a_warning_and_ignored() {
+    // MODEL.md defines false reports for bound parties only: a value given
+    // for an excluded party is ignored, and `check` says so.
+    let dir = Dir::new();
+    let with = BASE.replacen("rate = 0.5", "rate = 0.5\nfalse_reports_per_day = 1.5", 1);
+    assert_ne!(
+        with, BASE,
+        "the base scenario has an excluded party with rate 0.5"
+    );
+    dir.write("with.toml", &with);
+    dir.write("without.toml", BASE);
+    let check = dir.command(["check", "with.toml"]).success();
+    assert!(
+        check
+            .stdout
+            .contains("warning: party 'isis' false_reports_per_day = 1.5 is ignored"),
+        "{check}"
+    );
+    for name in ["with", "without"] {
+        let file = format!("{name}.toml");
+        dir.command([
+            "run",
+            file.as_str(),
+            "--out",
+            name,
+            "--runs",
+            "200",
+            "--quiet",
+        ])
+        .success();
+    }
+    assert_eq!(dir.read("with/runs.csv"), dir.read("without/runs.csv"));
 }
 
 #[test]

@@ -153,7 +153,8 @@ pub struct Party {
     pub rate: f64,
     /// Probability that an attack is major, `s ∈ [0, 1]`.
     pub major_share: f64,
-    /// False accusations per day, `f ≥ 0` (always 0 for excluded parties).
+    /// False accusations per day, `f ≥ 0` (ignored, with a warning, for
+    /// excluded parties).
     pub false_reports_per_day: f64,
     /// `(q, α_{q→p})`: extra attacks per day by this party per remembered
     /// attack by party `q`. Only entries with `α > 0` are kept.

@@ -242,19 +242,7 @@ impl Checker<'_> {
         let bound = raw.bound.unwrap_or(true);
         let false_reports_per_day = match &raw.false_reports_per_day {
             None => 0.0,
-            Some(f) => {
-                let f_val = self.non_negative(f, &key("false_reports_per_day"))?;
-                if !bound && f_val > 0.0 {
-                    return Err(self.err(
-                        f.span(),
-                        format!(
-                            "{} = {f_val} is not allowed: the party is excluded (bound = false) and excluded parties have no reported violations (allowed: 0 or omit the key)",
-                            key("false_reports_per_day")
-                        ),
-                    ));
-                }
-                f_val
-            }
+            Some(f) => self.non_negative(f, &key("false_reports_per_day"))?,
         };
         let half_life_days = match &raw.half_life_days {
             None => DEFAULT_HALF_LIFE_DAYS,
@@ -597,6 +585,16 @@ struct ConditionContext<'a> {
 /// Findings that do not stop a run but that a researcher should see.
 fn warnings(s: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
+    for p in s
+        .parties
+        .iter()
+        .filter(|p| !p.bound && p.false_reports_per_day > 0.0)
+    {
+        out.push(format!(
+            "party '{}' false_reports_per_day = {} is ignored: the party is excluded (bound = false), and excluded parties have no reported violations",
+            p.id, p.false_reports_per_day
+        ));
+    }
     let ratio = s.branching_ratio();
     if ratio >= 1.0 {
         out.push(format!(
