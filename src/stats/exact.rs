@@ -10,6 +10,13 @@ use super::{Estimate, exact, weighted_quantile};
 use crate::exact::Solution;
 use crate::scenario::Scenario;
 
+/// A probability from the solution as an estimate. Sums of many products
+/// can overshoot [0, 1] by rounding (by ~1e-13 over Munich's 120 days);
+/// shares are written clamped, as the mass balance is reported separately.
+fn probability(p: f64) -> Estimate {
+    exact(p.clamp(0.0, 1.0))
+}
+
 /// Rows of daily.csv.
 pub fn occupancy_rows(solution: &Solution) -> Vec<OccupancyRow> {
     let mut rows = Vec::new();
@@ -18,7 +25,7 @@ pub fn occupancy_rows(solution: &Solution) -> Vec<OccupancyRow> {
             rows.push(OccupancyRow {
                 day: day as u32,
                 phase,
-                share: exact(p),
+                share: probability(p),
             });
         }
     }
@@ -38,7 +45,7 @@ pub fn curve_rows(solution: &Solution) -> Vec<CurveRow> {
                 day: day as u32,
                 at_risk,
                 entered,
-                cumulative: exact(so_far),
+                cumulative: probability(so_far),
                 hazard: hazard(entered, at_risk),
             });
         }
@@ -62,8 +69,12 @@ pub fn summary_rows(scenario: &Scenario, solution: &Solution) -> Vec<SummaryRow>
     for (i, phase) in scenario.phases.iter().enumerate() {
         let id = phase.id.as_str();
         let entered = solution.entered(i);
-        row("entered", id, exact(entered));
-        row("in_phase_at_end", id, exact(last.map_or(0.0, |o| o[i])));
+        row("entered", id, probability(entered));
+        row(
+            "in_phase_at_end",
+            id,
+            probability(last.map_or(0.0, |o| o[i])),
+        );
         let mean = if entered > 0.0 {
             let days: f64 = solution.entry[i]
                 .iter()
