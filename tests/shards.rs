@@ -248,12 +248,40 @@ fn run_refuses_shards_that_do_not_exist() {
 /// suite is likely to meet.
 const KILLED_RUNS: u64 = 200_000;
 
+/// Starts `cmd`, waits until `ready` (a checkpoint exists), and kills it
+/// with SIGKILL, asserting that it was still running.
+fn kill_once(mut cmd: util::TestCommand, ready: impl Fn() -> bool) {
+    let mut child = cmd
+        .cmd()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cannot start ceasefire");
+    // A bound on a wait that fails the test only if no checkpoint ever
+    // appears, not a measure of speed.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !ready() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the command ended ({status}) before its first checkpoint");
+        }
+        assert!(Instant::now() < deadline, "no checkpoint after 300 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("cannot kill the command");
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "the command was not killed mid-way (it ended with {status})"
+    );
+}
+
 /// Starts `run` of Geneva 2016 into `out`, waits for its first checkpoint,
 /// kills it with SIGKILL and returns the checkpoint's bytes.
 fn kill_after_first_checkpoint(dir: &Dir, out: &str) -> Vec<u8> {
     let path = reference_scenario("geneva-2016");
     let runs = KILLED_RUNS.to_string();
-    let mut cmd = dir.command([
+    let cmd = dir.command([
         "run",
         path.to_str().unwrap(),
         "--runs",
@@ -264,30 +292,8 @@ fn kill_after_first_checkpoint(dir: &Dir, out: &str) -> Vec<u8> {
         out,
         "--quiet",
     ]);
-    let mut child = cmd
-        .cmd()
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cannot start ceasefire");
     let checkpoint = dir.join(out).join(CHECKPOINT);
-    // A bound on a wait that fails the test only if no checkpoint ever
-    // appears, not a measure of speed.
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while !checkpoint.exists() {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("the batch ended ({status}) before its first checkpoint");
-        }
-        assert!(Instant::now() < deadline, "no checkpoint after 300 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().expect("cannot kill the batch");
-    let status = child.wait().unwrap();
-    assert_eq!(
-        status.signal(),
-        Some(9),
-        "the batch was not killed mid-way (it ended with {status})"
-    );
+    kill_once(cmd, || checkpoint.exists());
     assert!(
         !dir.join(out).join("summary.csv").exists(),
         "a killed batch left final outputs"
@@ -417,24 +423,9 @@ fn shards_of_a_changed_scenario_merge_into_the_changed_batch_and_not_with_others
 
 /// `ceasefire sweep` of Munich 2016 over two paths into `out`, plus `extra`.
 fn sweep(dir: &Dir, out: &str, extra: &[&str]) {
-    let path = reference_scenario("munich-2016");
-    let mut args = vec![
-        "sweep",
-        path.to_str().unwrap(),
-        "--vary",
-        "monitoring.detection=0.5:0.9:3",
-        "--vary",
-        "party.government.rate=1:3:2",
-        "--runs",
-        "1001",
-        "--seed",
-        "3",
-        "--out",
-        out,
-        "--quiet",
-    ];
+    let mut args = vec!["--quiet"];
     args.extend_from_slice(extra);
-    dir.command(args).success();
+    sweep_command(dir, "munich-2016", "1001", out, &args).success();
 }
 
 #[test]
@@ -493,4 +484,212 @@ fn shards_refuse_what_only_a_whole_batch_can_do() {
         assert!(ran.stderr.contains("cannot be used with"), "{ran}");
         assert!(outputs_under(dir.path()).is_empty(), "output left\n{ran}");
     }
+}
+
+/// The directory of per-point checkpoints `sweep` keeps in its output
+/// directory.
+const SWEEP_CHECKPOINTS: &str = ".ceasefire-sweep-checkpoint";
+
+/// Runs at each point of the killed sweep: enough that its six points take
+/// a few seconds on one thread, so that it is still running when its first
+/// point's checkpoint appears.
+const KILLED_SWEEP_RUNS: &str = "40000";
+
+/// `ceasefire sweep` of reference scenario `stem` over six points of two
+/// paths with `runs` runs into `out`, seed 3, plus `extra`.
+fn sweep_command(
+    dir: &Dir,
+    stem: &str,
+    runs: &str,
+    out: &str,
+    extra: &[&str],
+) -> util::TestCommand {
+    let path = reference_scenario(stem);
+    let mut args = vec![
+        "sweep",
+        path.to_str().unwrap(),
+        "--vary",
+        "monitoring.detection=0.5:0.9:3",
+        "--vary",
+        "party.government.rate=1:3:2",
+        "--runs",
+        runs,
+        "--seed",
+        "3",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    dir.command(args)
+}
+
+/// The sweep [`kill_sweep_after_first_point`] kills: Geneva 2016,
+/// [`KILLED_SWEEP_RUNS`] runs at each point.
+fn killed_sweep(dir: &Dir, out: &str, extra: &[&str]) -> util::TestCommand {
+    sweep_command(dir, "geneva-2016", KILLED_SWEEP_RUNS, out, extra)
+}
+
+/// The point checkpoints in `out`, by name, with their bytes.
+fn sweep_checkpoints(dir: &Dir, out: &str) -> Vec<(String, Vec<u8>)> {
+    let Ok(entries) = fs::read_dir(dir.join(out).join(SWEEP_CHECKPOINTS)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, Vec<u8>)> = entries
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("point-"))
+        .map(|e| {
+            let bytes = fs::read(e.path()).unwrap();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Starts the sweep of [`killed_sweep`] on one thread, waits until at
+/// least one point's checkpoint exists, kills it with SIGKILL and returns
+/// the checkpoints it left.
+fn kill_sweep_after_first_point(dir: &Dir, out: &str, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let mut args = vec!["--threads", "1"];
+    args.extend_from_slice(extra);
+    let cmd = killed_sweep(dir, out, &args);
+    kill_once(cmd, || !sweep_checkpoints(dir, out).is_empty());
+    let left = sweep_checkpoints(dir, out);
+    assert!(
+        !left.is_empty() && left.len() < 6,
+        "{} of 6 points checkpointed",
+        left.len()
+    );
+    left
+}
+
+/// Asserts that `files` in `a` and `b` are byte-identical and not empty.
+fn assert_same_files(dir: &Dir, a: &str, b: &str, files: &[&str]) {
+    for f in files {
+        let x = dir.read_bytes(Path::new(a).join(f));
+        assert!(!x.is_empty(), "{a}/{f} is empty");
+        assert!(x == dir.read_bytes(Path::new(b).join(f)), "{f} differs");
+    }
+    assert!(
+        !dir.join(b).join(SWEEP_CHECKPOINTS).exists(),
+        "the checkpoints outlived the sweep in {b}"
+    );
+    assert!(
+        outputs_under(&dir.join(b))
+            .iter()
+            .all(|p| !p.to_string_lossy().ends_with(".partial")),
+        "temporary files left in {b}"
+    );
+}
+
+#[test]
+fn a_sweep_killed_with_sigkill_and_resumed_equals_one_never_stopped() {
+    let dir = Dir::new();
+    kill_sweep_after_first_point(&dir, "killed", &["--plots"]);
+    assert!(
+        !dir.join("killed/sweep.csv").exists(),
+        "a killed sweep left final outputs"
+    );
+    let ran = killed_sweep(&dir, "killed", &["--plots", "--resume", "--threads", "2"]).success();
+    assert!(
+        ran.stderr.contains("resuming with") && ran.stderr.contains("of 6 points done"),
+        "the sweep did not resume from its checkpoints\n{ran}"
+    );
+    killed_sweep(&dir, "whole", &["--plots"]).success();
+    assert_same_files(
+        &dir,
+        "whole",
+        "killed",
+        &["sweep.csv", "points.csv", "sweep.svg"],
+    );
+
+    // A shard of a sweep too: its partial files are those of a shard that
+    // never stopped, and merge as such.
+    kill_sweep_after_first_point(&dir, "s1", &["--shard", "1/2"]);
+    killed_sweep(&dir, "s1", &["--shard", "1/2", "--resume"]).success();
+    killed_sweep(&dir, "w1", &["--shard", "1/2"]).success();
+    assert_same_files(&dir, "w1", "s1", &["tallies.json", "scenario.toml"]);
+    killed_sweep(&dir, "s2", &["--shard", "2/2"]).success();
+    merge(&dir, &["s1", "s2"], "merged").success();
+    assert_same_files(&dir, "whole", "merged", &["sweep.csv", "points.csv"]);
+}
+
+#[test]
+fn resuming_a_sweep_refuses_another_sweeps_checkpoints_and_leaves_them() {
+    let dir = Dir::new();
+    let left = kill_sweep_after_first_point(&dir, "out", &[]);
+    let path = reference_scenario("geneva-2016");
+    let p = path.to_str().unwrap();
+    for (args, said) in [
+        (
+            vec!["--vary", "monitoring.detection=0.6:0.9:3"],
+            "monitoring.detection=0.6:0.9:3",
+        ),
+        (
+            vec![
+                "--vary",
+                "monitoring.detection=0.5:0.9:3",
+                "--vary",
+                "party.government.rate=1:3:2",
+                "--design",
+                "lhs",
+                "--points",
+                "6",
+            ],
+            "lhs:6",
+        ),
+        (
+            vec![
+                "--vary",
+                "monitoring.detection=0.5:0.9:3",
+                "--vary",
+                "party.government.rate=1:3:2",
+                "--shard",
+                "1/2",
+            ],
+            "shard none ≠ 1/2",
+        ),
+    ] {
+        let mut all = vec!["sweep", p, "--runs", KILLED_SWEEP_RUNS, "--seed", "3"];
+        all.extend(args);
+        all.extend(["--out", "out", "--resume"]);
+        let ran = dir.command(&all).failure();
+        assert!(ran.stderr.contains("belongs to another batch"), "{ran}");
+        assert!(ran.stderr.contains(SWEEP_CHECKPOINTS), "{ran}");
+        assert!(ran.stderr.contains(said), "{said:?} not said\n{ran}");
+        assert_eq!(
+            sweep_checkpoints(&dir, "out"),
+            left,
+            "a refused resume touched the checkpoints"
+        );
+        assert!(!dir.join("out/sweep.csv").exists(), "{ran}");
+    }
+    // A damaged checkpoint is refused by name.
+    let (name, bytes) = &left[0];
+    let damaged = dir.join("out").join(SWEEP_CHECKPOINTS).join(name);
+    fs::write(&damaged, b"{\"format\": 1, \"key\": 3}").unwrap();
+    let ran = killed_sweep(&dir, "out", &["--resume"]).failure();
+    assert!(ran.stderr.contains("not a readable checkpoint"), "{ran}");
+    assert!(ran.stderr.contains(name.as_str()), "{ran}");
+    fs::write(&damaged, bytes).unwrap();
+
+    let mut args = vec!["sweep", p, "--runs", KILLED_SWEEP_RUNS, "--seed", "3"];
+    args.extend([
+        "--vary",
+        "monitoring.detection=0.5:0.9:3",
+        "--vary",
+        "party.government.rate=1:3:2",
+        "--out",
+        "out",
+        "--resume",
+    ]);
+    let ran = dir.command(&args).success();
+    let said = format!("resuming with {} of 6 points done", left.len());
+    assert!(ran.stderr.contains(&said), "{said:?} not said\n{ran}");
+    assert!(!dir.join("out").join(SWEEP_CHECKPOINTS).exists());
+    let ran = killed_sweep(&dir, "fresh", &["--resume"]).success();
+    assert!(
+        ran.stdout.contains("wrote fresh"),
+        "a resume without checkpoints did not start afresh\n{ran}"
+    );
 }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use ceasefire::engine::Shard;
 use ceasefire::experiment::{Design, Vary, run_to_precision};
+use ceasefire::output::checkpoint::{BatchKey, PointCheckpoints, PointKey, SWEEP_CHECKPOINT_DIR};
 use ceasefire::output::experiment::{SweepPoint, write_points, write_sweep};
 use ceasefire::output::partial::{SWEEP_SHARD_FILES, TALLIES_FILE, to_json_line};
 use ceasefire::output::plot::{SWEEP_CHART, SweepResults, draw_sweep};
@@ -57,6 +58,13 @@ pub struct SweepArgs {
     /// merge` [default --out: results/<stem>-sweep/shard-K-of-N/].
     #[arg(long, value_name = "K/N", conflicts_with_all = ["precision", "plots"])]
     pub shard: Option<Shard>,
+    /// Continue a killed sweep from the checkpoints of its completed points
+    /// in its output directory (same scenario, --set, --vary, --design,
+    /// --points, --seed, --runs and --shard); start afresh if there are
+    /// none. The outputs are identical to those of an uninterrupted sweep.
+    /// Not with --precision (whose sweeps keep no checkpoints).
+    #[arg(long, conflicts_with = "precision")]
+    pub resume: bool,
     /// Changes applied to the scenario at every point, before the varied ones.
     #[command(flatten)]
     pub changes: Changes,
@@ -127,12 +135,48 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         let dir = super::default_out(&format!("{}-sweep", loaded.stem));
         outputs::shard_dir(dir, args.shard)
     });
-    let staged = StagedDir::create(&out_dir)?;
-
-    let range = args
-        .shard
-        .unwrap_or_else(Shard::whole)
-        .runs(args.runs.get());
+    let mut staged = StagedDir::create(&out_dir)?;
+    let sweep_info = SweepInfo {
+        vary: args.vary.iter().map(ToString::to_string).collect(),
+        design: design.to_string(),
+    };
+    let mut key = BatchKey::new(&loaded.source, args.exec.seed, args.runs.get(), args.shard);
+    key.sweep = Some(sweep_info.clone());
+    let keys: Vec<BatchKey> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, (values, _))| BatchKey {
+            point: Some(PointKey::new(i, values)),
+            ..key.clone()
+        })
+        .collect();
+    let range = key.range();
+    // Checkpoints of completed points, except with --precision (a point's
+    // runs then depend on its own estimates, and sweeps to a precision are
+    // not resumed).
+    let (checkpoints, done) = match args.target.precision {
+        None => {
+            let scs: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
+            let (c, done) = PointCheckpoints::open(&mut staged, &keys, &scs, args.resume)?;
+            (Some(c), done)
+        }
+        Some(_) => (None, vec![None; scenarios.len()]),
+    };
+    if !args.exec.quiet && args.resume {
+        let n = done.iter().filter(|d| d.is_some()).count();
+        let dir = out_dir.join(SWEEP_CHECKPOINT_DIR);
+        match n {
+            0 => eprintln!(
+                "note: no checkpoint in {}: starting from the first point",
+                out_dir.display()
+            ),
+            _ => eprintln!(
+                "note: resuming with {n} of {} points done (checkpoints in {})",
+                scenarios.len(),
+                dir.display()
+            ),
+        }
+    }
     let total = args
         .target
         .precision
@@ -143,7 +187,13 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     let tallies: Vec<(u64, Tally)> = pool.install(|| {
         scenarios
             .par_iter()
-            .map(|(_, sc)| -> Result<(u64, Tally)> {
+            .zip(done)
+            .zip(&keys)
+            .map(|(((_, sc), done), key)| -> Result<(u64, Tally)> {
+                if let Some(tally) = done {
+                    bar.inc(range.end - range.start);
+                    return Ok((args.runs.get(), tally));
+                }
                 let batch = Batch::new(sc, args.exec.seed);
                 let progress = |n| bar.inc(n);
                 let mut tally = Tally::new(sc);
@@ -157,6 +207,9 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
                         run_to_precision(&batch, eps, max, &mut tally, &mut (), &progress)?.end
                     }
                 };
+                if let Some(c) = &checkpoints {
+                    c.save(key, &tally)?;
+                }
                 Ok((runs, tally))
             })
             .collect::<Result<Vec<_>>>()
@@ -172,10 +225,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
             Vec::new(),
         );
         manifest.shard = Some(ShardInfo::new(shard, args.runs.get()));
-        manifest.sweep = Some(SweepInfo {
-            vary: args.vary.iter().map(ToString::to_string).collect(),
-            design: design.to_string(),
-        });
+        manifest.sweep = Some(sweep_info);
         let tallies: Vec<&Tally> = tallies.iter().map(|(_, t)| t).collect();
         let json = to_json_line(&tallies);
         let written = outputs::write_shard(

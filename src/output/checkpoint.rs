@@ -14,18 +14,25 @@
 //! that was never interrupted, whatever the moment of the kill.
 //!
 //! Which blocks end in a checkpoint depends on the clock, but no output does.
+//!
+//! A sweep checkpoints by point instead ([`PointCheckpoints`]): each
+//! completed point's tally is written on its own, under the same kind of
+//! key extended with the sweep's design and the point, and a resumed sweep
+//! runs only the points that have none.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::RunsCsv;
 use super::manifest::{MODEL_VERSION, ScenarioSource, SweepInfo, versions};
-use super::staged::{OutputError, StagedDir, replace_durably};
+use super::staged::{OutputError, StagedDir, replace_durably, sync_dir};
+use crate::Scenario;
 use crate::engine::{BLOCK_RUNS, Batch, BatchError, Shard, Tally, TallyMismatch};
 
 /// Name of the checkpoint file in an output directory (hidden: it is not a
@@ -63,6 +70,36 @@ pub struct BatchKey {
     /// The design, if the batch is a sweep.
     #[serde(default)]
     pub sweep: Option<SweepInfo>,
+    /// The point of the sweep, for the checkpoint of one point.
+    #[serde(default)]
+    pub point: Option<PointKey>,
+}
+
+/// One point of a sweep, as its checkpoint records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointKey {
+    /// Index of the point in the sweep (0-based, in point order).
+    pub index: usize,
+    /// The point's values of the varied paths, in `--vary` order, as
+    /// shortest round-trip decimals (so that equal strings mean equal
+    /// values).
+    pub values: Vec<String>,
+}
+
+impl PointKey {
+    /// The key of point `index` with `values`.
+    pub fn new(index: usize, values: &[f64]) -> Self {
+        PointKey {
+            index,
+            values: values.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+impl std::fmt::Display for PointKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.index, self.values.join(", "))
+    }
 }
 
 impl BatchKey {
@@ -77,6 +114,7 @@ impl BatchKey {
             runs,
             shard,
             sweep: None,
+            point: None,
         }
     }
 
@@ -120,6 +158,8 @@ impl BatchKey {
                 .map_or("none".to_string(), |s| format!("{} {:?}", s.design, s.vary))
         };
         differ("sweep", sweep(&self.sweep), sweep(&now.sweep));
+        let point = |p: &Option<PointKey>| p.as_ref().map_or("none".to_string(), |p| p.to_string());
+        differ("point", point(&self.point), point(&now.point));
         d
     }
 }
@@ -161,7 +201,7 @@ pub enum CheckpointError {
     },
     /// The checkpoint belongs to another batch.
     #[error(
-        "{path}: the checkpoint belongs to another batch (checkpoint ≠ this command: {}); resume with the same scenario, --set, --seed, --runs and --shard, or run without --resume to start again",
+        "{path}: the checkpoint belongs to another batch (checkpoint ≠ this command: {}); resume with the same scenario, --set, --seed, --runs and --shard (and, for a sweep, --vary, --design and --points), or run without --resume to start again",
         differences.join("; ")
     )]
     Foreign {
@@ -269,11 +309,39 @@ fn remove_stale(path: &Path) -> Result<(), OutputError> {
 /// Reads the checkpoint at `path`, if any, and checks that it belongs to
 /// the batch of `key`.
 fn load(path: &Path, key: &BatchKey, batch: &Batch) -> Result<Option<Checkpoint>, CheckpointError> {
-    let shown = path.display().to_string();
-    let unreadable = |reason: String| CheckpointError::Unreadable {
-        path: shown.clone(),
-        reason,
+    let Some(c) = read_checked(path, key, |c: &Checkpoint| &c.key)? else {
+        return Ok(None);
     };
+    let range = key.range();
+    if !(range.start..=range.end).contains(&c.next_run) {
+        return Err(unreadable(
+            path,
+            format!(
+                "next run {} is outside the batch's runs {}..{}",
+                c.next_run, range.start, range.end
+            ),
+        ));
+    }
+    c.tally
+        .check_fits(batch.scenario(), c.next_run - range.start)
+        .map_err(|e: TallyMismatch| unreadable(path, format!("its tally does not fit: {e}")))?;
+    Ok(Some(c))
+}
+
+fn unreadable(path: &Path, reason: String) -> CheckpointError {
+    CheckpointError::Unreadable {
+        path: path.display().to_string(),
+        reason,
+    }
+}
+
+/// Reads the checkpoint (of any kind) at `path`, if there is one, checking
+/// its format and that its key (`key_of`) is `key`.
+fn read_checked<C: DeserializeOwned>(
+    path: &Path,
+    key: &BatchKey,
+    key_of: impl Fn(&C) -> &BatchKey,
+) -> Result<Option<C>, CheckpointError> {
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -284,30 +352,159 @@ fn load(path: &Path, key: &BatchKey, batch: &Batch) -> Result<Option<Checkpoint>
     struct Format {
         format: u32,
     }
-    let format: Format = serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
+    let format: Format =
+        serde_json::from_slice(&bytes).map_err(|e| unreadable(path, e.to_string()))?;
     if format.format != CHECKPOINT_FORMAT {
-        return Err(unreadable(format!(
-            "format {}, this version reads format {CHECKPOINT_FORMAT}",
-            format.format
-        )));
+        return Err(unreadable(
+            path,
+            format!(
+                "format {}, this version reads format {CHECKPOINT_FORMAT}",
+                format.format
+            ),
+        ));
     }
-    let c: Checkpoint = serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
-    let differences = c.key.differences(key);
+    let c: C = serde_json::from_slice(&bytes).map_err(|e| unreadable(path, e.to_string()))?;
+    let differences = key_of(&c).differences(key);
     if !differences.is_empty() {
         return Err(CheckpointError::Foreign {
-            path: shown,
+            path: path.display().to_string(),
             differences,
         });
     }
-    let range = key.range();
-    if !(range.start..=range.end).contains(&c.next_run) {
-        return Err(unreadable(format!(
-            "next run {} is outside the batch's runs {}..{}",
-            c.next_run, range.start, range.end
-        )));
-    }
-    c.tally
-        .check_fits(batch.scenario(), c.next_run - range.start)
-        .map_err(|e: TallyMismatch| unreadable(format!("its tally does not fit: {e}")))?;
     Ok(Some(c))
+}
+
+/// Name of the directory, in a sweep's output directory, that holds one
+/// checkpoint per completed point (hidden, and removed when the sweep
+/// completes).
+pub const SWEEP_CHECKPOINT_DIR: &str = ".ceasefire-sweep-checkpoint";
+
+/// The checkpoint of one completed point of a sweep: its key (with
+/// [`BatchKey::point`] set) and the integer tally of its runs (of the
+/// shard's runs, for a shard). Generic so that it is written from
+/// references and read into owned values.
+#[derive(Debug, Serialize, Deserialize)]
+struct PointCheckpoint<K, T> {
+    format: u32,
+    key: K,
+    tally: T,
+}
+
+/// The checkpoints of a sweep's completed points, in
+/// [`SWEEP_CHECKPOINT_DIR`]: a point's integer tally is written (write,
+/// fsync, rename) as soon as the point is done, so a killed sweep loses at
+/// most the points it was running. Every point depends only on its
+/// scenario and `(seed, run)`, so a resumed sweep writes the bytes of one
+/// that never stopped.
+#[derive(Debug)]
+pub struct PointCheckpoints {
+    dir: PathBuf,
+}
+
+impl PointCheckpoints {
+    /// Prepares the checkpoints of the points of `keys` (one key per point,
+    /// with [`BatchKey::point`] set; `scenarios` in the same order) in
+    /// `staged`, and returns the tallies of the points already done. With
+    /// `resume`, every checkpoint in the directory is read and checked
+    /// first (a checkpoint of another sweep is refused and left as it is);
+    /// without it, or without checkpoints, every point is to be run and any
+    /// earlier checkpoint is discarded. The directory is registered as
+    /// scratch of `staged`, so committing the outputs removes it.
+    pub fn open(
+        staged: &mut StagedDir,
+        keys: &[BatchKey],
+        scenarios: &[&Scenario],
+        resume: bool,
+    ) -> Result<(Self, Vec<Option<Tally>>), CheckpointError> {
+        let dir = staged.dir().join(SWEEP_CHECKPOINT_DIR);
+        // Validate before registering the directory with `staged`: a
+        // refused resume must not remove it.
+        let done = if resume {
+            load_points(&dir, keys, scenarios)?
+        } else {
+            vec![None; keys.len()]
+        };
+        staged.scratch_dir(SWEEP_CHECKPOINT_DIR);
+        if !resume {
+            match fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(OutputError::new(&dir, e).into());
+                }
+                _ => {}
+            }
+        }
+        fs::create_dir_all(&dir).map_err(|e| OutputError::new(&dir, e))?;
+        sync_dir(staged.dir())?;
+        Ok((PointCheckpoints { dir }, done))
+    }
+
+    /// Durably records `tally` as the tally of the point of `key`.
+    pub fn save(&self, key: &BatchKey, tally: &Tally) -> Result<(), CheckpointError> {
+        let index = key.point.as_ref().map_or(0, |p| p.index);
+        let c = PointCheckpoint {
+            format: CHECKPOINT_FORMAT,
+            key,
+            tally,
+        };
+        let bytes = serde_json::to_vec(&c).expect("a checkpoint always serialises");
+        replace_durably(&self.dir.join(point_file(index)), &bytes)?;
+        Ok(())
+    }
+}
+
+/// The checkpoint file of point `index`.
+fn point_file(index: usize) -> String {
+    format!("point-{index}.json")
+}
+
+/// Reads and checks every point checkpoint in `dir` (none if it does not
+/// exist), in point order.
+fn load_points(
+    dir: &Path,
+    keys: &[BatchKey],
+    scenarios: &[&Scenario],
+) -> Result<Vec<Option<Tally>>, CheckpointError> {
+    let mut done = vec![None; keys.len()];
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(done),
+        Err(e) => return Err(OutputError::new(dir, e).into()),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| OutputError::new(dir, e))?;
+        let name = entry.file_name();
+        // Anything else (a temporary file of a write cut short) is ignored.
+        let index = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("point-")?.strip_suffix(".json"))
+            .and_then(|i| i.parse::<usize>().ok());
+        if let Some(index) = index {
+            found.push((index, entry.path()));
+        }
+    }
+    found.sort();
+    for (index, path) in found {
+        // A point beyond this sweep's is checked against the last point, so
+        // that the error names how the sweeps differ.
+        let (Some(key), Some(sc)) = (
+            keys.get(index).or(keys.last()),
+            scenarios.get(index).or(scenarios.last()),
+        ) else {
+            continue;
+        };
+        let c: PointCheckpoint<BatchKey, Tally> =
+            read_checked(&path, key, |c: &PointCheckpoint<BatchKey, Tally>| &c.key)?
+                .ok_or_else(|| unreadable(&path, "it vanished while being read".into()))?;
+        let range = key.range();
+        c.tally
+            .check_fits(sc, range.end - range.start)
+            .map_err(|e: TallyMismatch| {
+                unreadable(&path, format!("its tally does not fit: {e}"))
+            })?;
+        if let Some(slot) = done.get_mut(index) {
+            *slot = Some(c.tally);
+        }
+    }
+    Ok(done)
 }

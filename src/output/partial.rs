@@ -183,6 +183,7 @@ impl Part {
             runs: self.runs,
             shard: None,
             sweep: m.sweep.clone(),
+            point: None,
         }
     }
 

@@ -19,6 +19,7 @@ pub struct StagedDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
     scratch: Vec<PathBuf>,
+    scratch_dirs: Vec<PathBuf>,
 }
 
 /// An I/O error with the path it concerns.
@@ -50,6 +51,7 @@ impl StagedDir {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
             scratch: Vec::new(),
+            scratch_dirs: Vec::new(),
         })
     }
 
@@ -109,10 +111,27 @@ impl StagedDir {
         path
     }
 
+    /// Registers the directory `name` in the directory as scratch of the job
+    /// (e.g. a sweep's checkpoints, one file per point): it is removed with
+    /// everything in it like a scratch file. Returns its path.
+    pub fn scratch_dir(&mut self, name: &str) -> PathBuf {
+        let path = self.dir.join(name);
+        self.scratch_dirs.push(path.clone());
+        path
+    }
+
     /// Removes the scratch files, then renames every staged file into place.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
         for path in std::mem::take(&mut self.scratch) {
             match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(OutputError::new(&path, e));
+                }
+                _ => {}
+            }
+        }
+        for path in std::mem::take(&mut self.scratch_dirs) {
+            match fs::remove_dir_all(&path) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => {
                     return Err(OutputError::new(&path, e));
                 }
@@ -136,6 +155,9 @@ impl Drop for StagedDir {
         let scratch = self.scratch.iter();
         for path in scratch.chain(self.pending.iter().map(|(temp, _)| temp)) {
             let _ = fs::remove_file(path);
+        }
+        for path in &self.scratch_dirs {
+            let _ = fs::remove_dir_all(path);
         }
     }
 }
