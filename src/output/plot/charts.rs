@@ -2,7 +2,9 @@
 //! (title, subtitle, legend column, calendar x axis) so that they read alike
 //! side by side in a paper draft.
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -138,21 +140,27 @@ fn axes<'a, 'b>(
         r.date(day).format(date_fmt).to_string()
     };
     let start = r.start_date.format("%a %-d %b %Y");
-    chart
-        .configure_mesh()
-        .x_labels(11)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(y_fmt)
-        .x_desc(format!("Date (day 0 = {start})"))
-        .y_desc(y_desc)
-        .label_style((FONT, 15).into_font().color(&BLACK))
+    {
+        let mut mesh = chart.configure_mesh();
+        mesh.x_labels(11)
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(y_fmt)
+            .x_desc(format!("Date (day 0 = {start})"))
+            .y_desc(y_desc);
+        house_style(&mut mesh).draw().map_err(text)?;
+    }
+    Ok(chart)
+}
+
+/// The text, grid and axis styles every chart's mesh shares.
+pub(super) fn house_style<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style((FONT, 15).into_font().color(&BLACK))
         .axis_desc_style((FONT, 16).into_font().color(&BLACK))
         .bold_line_style(GRID)
         .light_line_style(WHITE)
         .axis_style(MUTED)
-        .draw()
-        .map_err(text)?;
-    Ok(chart)
 }
 
 /// A legend column: a colour swatch and a label per entry, top down.

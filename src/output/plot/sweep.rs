@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{
-    Area, BAND_OPACITY, FONT, GRID, MUTED, SIZE, colour, frame, legend, percent, text,
+    Area, BAND_OPACITY, FONT, SIZE, colour, frame, house_style, legend, percent, text,
 };
 use super::{PlotError, invalid};
 
@@ -161,18 +161,11 @@ fn sweep_chart(r: &SweepResults, root: &Area) -> Result<(), String> {
         .y_label_area_size(78)
         .build_cartesian_2d(x0 - pad..x1 + pad, 0.0..1.0)
         .map_err(text)?;
-    chart
-        .configure_mesh()
-        .x_desc(r.paths[0].as_str())
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(r.paths[0].as_str())
         .y_desc("Runs that entered the phase (% of all runs)")
-        .y_label_formatter(&percent)
-        .label_style((FONT, 15).into_font().color(&BLACK))
-        .axis_desc_style((FONT, 16).into_font().color(&BLACK))
-        .bold_line_style(GRID)
-        .light_line_style(WHITE)
-        .axis_style(MUTED)
-        .draw()
-        .map_err(text)?;
+        .y_label_formatter(&percent);
+    house_style(&mut mesh).draw().map_err(text)?;
     for l in &r.lines {
         let c = colour(phases.iter().position(|p| *p == l.phase).unwrap_or(0) + 1);
         let upper = l.points.iter().map(|p| (p.0, p.3));
