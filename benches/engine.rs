@@ -37,7 +37,7 @@ fn batches(c: &mut Criterion) {
     for (name, sc) in scenarios() {
         let batch = Batch::new(&sc, 20_160_912);
         group.bench_with_input(BenchmarkId::new("runs", name), &batch, |b, batch| {
-            b.iter(|| batch.run(0..RUNS, &mut (), &|_| {}).expect("no run fails"))
+            b.iter(|| batch.run(0..RUNS).expect("no run fails"))
         });
     }
     group.finish();

@@ -6,16 +6,18 @@
 //! (summarised in `docs/model.md`) defines it. Data flows one way:
 //!
 //! ```text
-//! scenario file → Scenario → engine (runs, in parallel) → Tally → stats → output
+//! scenario file → Scenario → engine (runs, in parallel) → Tally → stats → report/store
 //! ```
 //!
-//! The library is the product; the `ceasefire` binary is a thin client.
+//! with [`job`] on top (one type per command: a batch, a sweep, a
+//! comparison, exact answers, a merge) and the `ceasefire` binary as a thin
+//! client of the jobs. The library is the product: see `docs/architecture.md`.
 //!
 //! ```
 //! use ceasefire::{Batch, Scenario};
 //!
 //! let scenario = Scenario::from_toml(ceasefire::builtin::GENEVA_2016, "geneva-2016.toml")?;
-//! let tally = Batch::new(&scenario, 7).run(0..200, &mut (), &|_| {})?;
+//! let tally = Batch::new(&scenario, 7).run(0..200)?;
 //! assert_eq!(tally.runs.runs, 200);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -24,10 +26,12 @@ pub mod builtin;
 pub mod engine;
 pub mod exact;
 pub mod experiment;
+pub mod job;
 pub mod model;
-pub mod output;
+pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod store;
 
 pub use engine::{Batch, RunSummary, Tally};
 pub use scenario::{Scenario, ScenarioError};

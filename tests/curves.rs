@@ -10,9 +10,11 @@
 //! streak, computed here without sampling, and every day of the Monte Carlo
 //! curves must agree with it within 4.5 standard errors.
 
-use ceasefire::engine::{DailyTally, RunTally};
-use ceasefire::stats::curves::entry_curves;
-use ceasefire::stats::daily::daily_metric_rows;
+use ceasefire::Tally;
+use ceasefire::engine::DayMetric;
+use ceasefire::stats::Metric;
+use ceasefire::stats::curves::curve_rows;
+use ceasefire::stats::daily_metrics::daily_metric_rows;
 use ceasefire::stats::summary::summary_rows;
 use ceasefire::stats::wilson_with_z;
 use ceasefire::{Batch, Scenario};
@@ -115,11 +117,10 @@ fn exact() -> Exact {
     out
 }
 
-fn simulate(sc: &Scenario) -> (RunTally, DailyTally) {
-    let tally = Batch::new(sc, SEED)
-        .run(0..RUNS, &mut (), &|_| {})
-        .expect("the runs complete");
-    (tally.runs, tally.daily)
+fn simulate(sc: &Scenario) -> Tally {
+    Batch::new(sc, SEED)
+        .run(0..RUNS)
+        .expect("the runs complete")
 }
 
 /// Asserts that a share estimated from `RUNS` runs is within Z standard
@@ -137,9 +138,9 @@ fn assert_share(what: &str, day: usize, estimate: f64, p: f64) {
 #[test]
 fn entry_curves_agree_with_the_exact_answer_on_every_day() {
     let sc = scenario();
-    let (runs, _) = simulate(&sc);
+    let runs = simulate(&sc);
     let truth = exact();
-    let rows = entry_curves(&sc, &runs);
+    let rows = curve_rows(&runs, sc.phases.len());
     assert_eq!(rows.len(), 3 * HORIZON);
     for row in &rows {
         let day = row.day as usize;
@@ -169,8 +170,8 @@ fn entry_curves_agree_with_the_exact_answer_on_every_day() {
 #[test]
 fn hazards_multiply_to_the_curve_and_its_end_is_the_entered_share() {
     let sc = scenario();
-    let (runs, _) = simulate(&sc);
-    let rows = entry_curves(&sc, &runs);
+    let runs = simulate(&sc);
+    let rows = curve_rows(&runs, sc.phases.len());
     let summary = summary_rows(&sc, &runs);
     for (phase, p) in sc.phases.iter().enumerate() {
         let curve: Vec<_> = rows.iter().filter(|r| r.phase == phase).collect();
@@ -190,7 +191,7 @@ fn hazards_multiply_to_the_curve_and_its_end_is_the_entered_share() {
         }
         let entered = summary
             .iter()
-            .find(|s| s.metric == "entered" && s.subject == p.id)
+            .find(|s| s.metric == Metric::Entered && s.subject == p.id)
             .expect("an entered row per phase");
         assert_eq!(curve.last().unwrap().cumulative, entered.value, "{}", p.id);
     }
@@ -199,13 +200,13 @@ fn hazards_multiply_to_the_curve_and_its_end_is_the_entered_share() {
 #[test]
 fn competing_first_exits_agree_with_the_exact_answer() {
     let sc = scenario();
-    let (runs, _) = simulate(&sc);
+    let runs = simulate(&sc);
     let truth = exact();
     let summary = summary_rows(&sc, &runs);
     let share = |subject: &str| {
         summary
             .iter()
-            .find(|s| s.metric == "first_exit" && s.subject == subject)
+            .find(|s| s.metric == Metric::FirstExit && s.subject == subject)
             .unwrap_or_else(|| panic!("no first_exit row for {subject}"))
             .value
             .estimate
@@ -229,14 +230,14 @@ fn competing_first_exits_agree_with_the_exact_answer() {
 #[test]
 fn daily_means_count_absorbed_runs_as_zeros_and_agree_with_the_exact_answer() {
     let sc = scenario();
-    let (_, daily) = simulate(&sc);
+    let tally = simulate(&sc);
     let truth = exact();
     let q = (-MU).exp();
-    for row in daily_metric_rows(&sc, &daily) {
+    for row in daily_metric_rows(&sc, &tally) {
         let day = row.day as usize;
         let in_truce = truth.truce[day];
         match row.metric {
-            "attacks" | "reported" => {
+            DayMetric::Attacks(_) | DayMetric::Reported(_) => {
                 // X = Poisson(μ) in the truce, 0 once absorbed.
                 let mean = MU * in_truce;
                 let var = in_truce * (MU + MU * MU) - mean * mean;
@@ -244,14 +245,17 @@ fn daily_means_count_absorbed_runs_as_zeros_and_agree_with_the_exact_answer() {
                 assert!(
                     (row.value.estimate - mean).abs() <= Z * se,
                     "{} day {day}: {} vs exact {mean} (SE {se})",
-                    row.metric,
+                    row.metric.name(),
                     row.value.estimate
                 );
                 assert!(row.value.low <= mean + Z * se && mean - Z * se <= row.value.high);
             }
-            "compliant" => assert_share("compliant", day, row.value.estimate, in_truce * q),
-            "convoys_delivered" | "convoys_blocked" => assert_eq!(row.value.estimate, 0.0),
-            other => panic!("unexpected metric {other}"),
+            DayMetric::Compliant => {
+                assert_share("compliant", day, row.value.estimate, in_truce * q)
+            }
+            DayMetric::ConvoysDelivered | DayMetric::ConvoysBlocked => {
+                assert_eq!(row.value.estimate, 0.0)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ mod generate;
 mod util;
 
 use ceasefire::exact::{self, Solution, SolveOptions};
-use ceasefire::stats::exact::deviations;
+use ceasefire::stats::solution::deviations;
 use ceasefire::{Batch, Scenario};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -218,7 +218,7 @@ fn retaliation_is_refused_with_every_entry_named() {
 /// [`MAX_SE`] standard errors, and every exact 0 or 1 matched exactly.
 fn assert_agrees(sc: &Scenario, sol: &Solution, runs: u64, seed: u64, text: &str) {
     let tally = Batch::new(sc, seed)
-        .run(0..runs, &mut (), &|_| {})
+        .run(0..runs)
         .unwrap_or_else(|e| panic!("{e}"));
     for d in deviations(sol, &tally) {
         if !d.is_judged() {

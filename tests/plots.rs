@@ -155,7 +155,7 @@ fn plot_on_a_damaged_file_names_it_and_writes_nothing() {
 
     std::fs::write(
         dir.join("daily.csv"),
-        "day,date,phase,share\n0,2016-02-31,truce,1\n",
+        "day,date,phase,share,ci_low,ci_high\n0,2016-02-31,truce,1,1,1\n",
     )
     .unwrap();
     let err = fails(&["plot", dir.to_str().unwrap()]);

@@ -3,10 +3,10 @@
 //! (so parsing is exercised too), and every random choice, seeds included,
 //! comes from proptest.
 
-use ceasefire::engine::{DayObserver, RunSink, RunSummary};
+use ceasefire::engine::{BatchObserver, DayObserver, ObserverError, RunSummary};
 use ceasefire::model::DayRecord;
 use ceasefire::scenario::Condition;
-use ceasefire::{Batch, Scenario};
+use ceasefire::{Batch, Scenario, Tally};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -34,8 +34,15 @@ impl DayObserver for Recorder {
 #[derive(Default)]
 struct Collect(Vec<RunSummary>);
 
-impl RunSink for Collect {
-    fn run(&mut self, s: &RunSummary) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// The tally of `runs`, with every summary handed to `sink`.
+fn tally_of(batch: &Batch, runs: std::ops::Range<u64>, sink: &mut Collect) -> Tally {
+    let mut tally = Tally::new(batch.scenario());
+    batch.run_observed(runs, &mut tally, sink).unwrap();
+    tally
+}
+
+impl BatchObserver for Collect {
+    fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
         self.0.push(s.clone());
         Ok(())
     }
@@ -130,7 +137,7 @@ proptest! {
         let sc = parse(&text);
         let batch = Batch::new(&sc, seed);
         let mut sink = Collect::default();
-        let tally = batch.run(0..runs, &mut sink, &|_| {}).unwrap();
+        let tally = tally_of(&batch, 0..runs, &mut sink);
         prop_assert_eq!(sink.0.len() as u64, runs);
         let mut ws = batch.workspace();
         for (i, summary) in sink.0.iter().enumerate() {
@@ -173,7 +180,7 @@ proptest! {
         let run_with = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             let mut sink = Collect::default();
-            let tally = pool.install(|| batch.run(0..runs, &mut sink, &|_| {})).unwrap();
+            let tally = pool.install(|| tally_of(&batch, 0..runs, &mut sink));
             (sink.0, tally)
         };
         let (one, tally_one) = run_with(1);
@@ -182,13 +189,13 @@ proptest! {
         prop_assert_eq!(&tally_one, &tally_four);
         let k = ((runs as f64) * cut) as u64;
         let mut parts = Collect::default();
-        let mut merged = batch.run(0..k, &mut parts, &|_| {}).unwrap();
-        merged.merge(&batch.run(k..runs, &mut parts, &|_| {}).unwrap());
+        let mut merged = tally_of(&batch, 0..k, &mut parts);
+        merged.merge(&tally_of(&batch, k..runs, &mut parts));
         prop_assert_eq!(&parts.0, &one);
         prop_assert_eq!(&merged, &tally_one, "tallies of parts merge into the whole");
         let mut extended = ceasefire::Tally::new(&sc);
-        batch.run_into(0..k, &mut extended, &mut (), &|_| {}).unwrap();
-        batch.run_into(k..runs, &mut extended, &mut (), &|_| {}).unwrap();
+        batch.run_observed(0..k, &mut extended, &mut ()).unwrap();
+        batch.run_observed(k..runs, &mut extended, &mut ()).unwrap();
         prop_assert_eq!(&extended, &tally_one, "a batch extended block by block");
     }
 

@@ -13,7 +13,7 @@ fn scenario(text: &str) -> Scenario {
 }
 
 fn run(sc: &Scenario, seed: u64, runs: u64) -> Tally {
-    Batch::new(sc, seed).run(0..runs, &mut (), &|_| {}).unwrap()
+    Batch::new(sc, seed).run(0..runs).unwrap()
 }
 
 /// Asserts `estimate` lies within `Z` standard errors of `truth`.

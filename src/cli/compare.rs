@@ -6,16 +6,12 @@ use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
-use ceasefire::Batch;
-use ceasefire::experiment::compare;
-use ceasefire::output::experiment::write_comparison;
-use ceasefire::output::{Manifest, StagedDir};
+use ceasefire::job::CompareJob;
 
-use super::run::progress_bar;
-use super::{Changes, Execution, load, thread_pool};
+use super::{Bar, Changes, Execution, load};
 
 /// Compare two scenarios run by run on common random numbers: for every
 /// metric, the paired difference B − A with its 95% interval, and the
@@ -39,50 +35,24 @@ pub struct CompareArgs {
     pub changes: Changes,
 }
 
-/// The files `compare` writes.
-pub const FILES: [&str; 2] = ["compare.csv", "manifest.json"];
-
-pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
+pub fn compare(args: CompareArgs) -> Result<ExitCode> {
     let a = load(Some(&args.a), &Changes::default())?;
     let b = load(Some(args.b.as_deref().unwrap_or(&args.a)), &args.changes)?;
     if args.b.is_none() && args.changes.set.is_empty() && !args.exec.quiet {
         eprintln!("note: no B and no --set: comparing A with itself (every difference is 0)");
     }
     let runs = args.runs.get();
-    let bar = progress_bar(args.exec.quiet, Some(runs));
-    let pool = thread_pool(args.exec.threads.map(usize::from))?;
-    let (batch_a, batch_b) = (
-        Batch::new(&a.scenario, args.exec.seed),
-        Batch::new(&b.scenario, args.exec.seed),
-    );
-    let comparison = pool.install(|| compare(&batch_a, &batch_b, runs, &|n| bar.inc(n)))?;
-    bar.finish_and_clear();
-
-    let b_name = if args.b.is_some() {
-        b.stem.clone()
-    } else {
-        "changed".into()
-    };
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| super::default_out(&format!("{}-vs-{b_name}", a.stem)));
-    let mut staged = StagedDir::create(&out_dir)?;
-    let mut file = staged.file(FILES[0])?;
-    write_comparison(&comparison, &mut file).context("cannot write compare.csv")?;
-    file.finish()?;
-    // The manifest names B's source; A's is in the command line.
-    let manifest = Manifest::new(
-        b.source.clone(),
-        args.exec.seed,
+    let job = CompareJob {
+        a,
+        b,
+        b_is_file: args.b.is_some(),
+        seed: args.exec.seed,
         runs,
-        FILES.map(String::from).to_vec(),
-    );
-    let mut file = staged.file(FILES[1])?;
-    file.write_all(manifest.to_json().as_bytes())
-        .context("cannot write manifest.json")?;
-    file.finish()?;
-    staged.commit()?;
+        out: args.out.clone(),
+        exec: args.exec.job(),
+    };
+    let done = job.run(&Bar::new(args.exec.quiet))?;
+    let (a, b, comparison) = (&job.a, &job.b, &done.comparison);
 
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -119,6 +89,11 @@ pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
             }
         )?;
     }
-    writeln!(out, "wrote {} ({})", out_dir.display(), FILES.join(", "))?;
+    writeln!(
+        out,
+        "wrote {} ({})",
+        done.dir.display(),
+        done.files.join(", ")
+    )?;
     Ok(ExitCode::SUCCESS)
 }

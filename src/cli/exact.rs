@@ -5,25 +5,17 @@ use std::io::Write;
 use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
-use ceasefire::exact::{self, DEFAULT_MAX_LOSS, DEFAULT_MAX_STATES, SolveOptions};
-use ceasefire::output::{self, Manifest, StagedDir};
-use ceasefire::stats::exact::{
-    MIN_EXPECTED, curve_rows, daily_metric_rows, deviations, largest_deviation, median_entry_day,
-    occupancy_rows, summary_rows,
-};
-use ceasefire::{Batch, Scenario};
+use ceasefire::Scenario;
+use ceasefire::exact::{DEFAULT_MAX_LOSS, DEFAULT_MAX_STATES};
+use ceasefire::job::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactJob};
+use ceasefire::stats::solution::MIN_EXPECTED;
+use ceasefire::stats::weighted_quantile;
 
-use super::{Changes, DEFAULT_SEED, default_out, load, thread_pool};
-
-/// Largest deviation of `--check`, in standard errors, that still passes:
-/// with a few hundred (correlated) comparisons, chance alone exceeds 4.5 SE
-/// less than once in a thousand checks.
-pub const CHECK_MAX_SE: f64 = 4.5;
+use super::{Changes, DEFAULT_SEED, Execution, load};
 
 /// Solve a scenario without retaliation exactly (a finite Markov chain) and
 /// write daily.csv, curves.csv, daily_metrics.csv, summary.csv and
@@ -60,67 +52,29 @@ pub struct ExactArgs {
     pub threads: Option<u16>,
 }
 
-/// The files `exact` writes, in the order they are listed in the manifest.
-pub const FILES: [&str; 5] = [
-    "daily.csv",
-    "curves.csv",
-    "daily_metrics.csv",
-    "summary.csv",
-    "manifest.json",
-];
-
 pub fn exact(args: ExactArgs) -> Result<ExitCode> {
-    if !(args.max_loss >= 0.0 && args.max_loss <= 1.0) {
-        anyhow::bail!(
-            "--max-loss {} is out of range (allowed: 0 to 1)",
-            args.max_loss
-        );
-    }
     let loaded = load(Some(&args.scenario), &args.changes)?;
-    let sc = &loaded.scenario;
-    let started = Instant::now();
-    let solution = exact::solve(
-        sc,
-        SolveOptions {
-            max_loss: args.max_loss,
-            max_states: args.max_states,
-        },
-    )
-    .with_context(|| format!("{}: cannot solve exactly", args.scenario.display()))?;
-    let elapsed = started.elapsed();
-
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&format!("{}-exact", loaded.stem)));
-    let mut staged = StagedDir::create(&out_dir)?;
-    let mut f = staged.file(FILES[0])?;
-    output::write_occupancy(sc, &occupancy_rows(&solution), &mut f)?;
-    f.finish()?;
-    let mut f = staged.file(FILES[1])?;
-    output::write_curve_rows(sc, &curve_rows(&solution), &mut f)?;
-    f.finish()?;
-    let mut f = staged.file(FILES[2])?;
-    output::write_daily_metric_rows(sc, &daily_metric_rows(sc, &solution), &mut f)?;
-    f.finish()?;
-    let mut f = staged.file(FILES[3])?;
-    output::write_summary_rows(&summary_rows(sc, &solution), &mut f)?;
-    f.finish()?;
-    let manifest = Manifest::exact(
-        loaded.source.clone(),
-        FILES.iter().map(|f| f.to_string()).collect(),
-    );
-    let mut f = staged.file(FILES[4])?;
-    f.write_all(manifest.to_json().as_bytes())
-        .context("cannot write manifest.json")?;
-    f.finish()?;
-    staged.commit()?;
+    let mut job = ExactJob::new(loaded);
+    job.max_loss = args.max_loss;
+    job.max_states = args.max_states;
+    job.out = args.out.clone();
+    job.check = args.check.then_some(ExactCheck {
+        runs: args.runs.get(),
+        seed: args.seed,
+    });
+    job.exec = Execution {
+        threads: args.threads,
+        ..Execution::default()
+    }
+    .job();
+    let done = job.run()?;
+    let (sc, solution) = (&job.loaded.scenario, &done.solution);
 
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
         "{}: exact solution over {} days from {}",
-        loaded.source.name, sc.horizon_days, sc.start_date
+        job.loaded.source.name, sc.horizon_days, sc.start_date
     )?;
     writeln!(
         stdout,
@@ -128,7 +82,7 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
         solution.states,
         solution.lost,
         args.max_loss,
-        elapsed.as_secs_f64() * 1e3
+        done.elapsed.as_secs_f64() * 1e3
     )?;
     writeln!(
         stdout,
@@ -136,7 +90,7 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
         "phase", "entered"
     )?;
     for (i, phase) in sc.phases.iter().enumerate() {
-        let median = match median_entry_day(&solution, i) {
+        let median = match weighted_quantile(&solution.entry[i], 0.5) {
             Some(d) => format!("{d} ({})", sc.date(d)),
             None => "never entered".into(),
         };
@@ -147,33 +101,29 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
             100.0 * solution.entered(i)
         )?;
     }
-    writeln!(stdout, "wrote {} ({})", out_dir.display(), FILES.join(", "))?;
-
-    if args.check {
-        return check(sc, &solution, &args, &mut stdout);
+    writeln!(
+        stdout,
+        "wrote {} ({})",
+        done.dir.display(),
+        done.files.join(", ")
+    )?;
+    match &done.check {
+        Some(outcome) => print_check(sc, outcome, &mut stdout),
+        None => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
-/// `--check`: a batch of runs against the exact solution.
-fn check(
-    sc: &Scenario,
-    solution: &exact::Solution,
-    args: &ExactArgs,
-    out: &mut impl Write,
-) -> Result<ExitCode> {
-    let runs = args.runs.get();
-    let pool = thread_pool(args.threads.map(usize::from))?;
-    let batch = Batch::new(sc, args.seed);
-    let tally = pool.install(|| batch.run(0..runs, &mut (), &|_| {}))?;
-    let devs = deviations(solution, &tally);
-    let Some(worst) = largest_deviation(&devs) else {
+/// The report of `--check`.
+fn print_check(sc: &Scenario, outcome: &CheckOutcome, out: &mut impl Write) -> Result<ExitCode> {
+    let devs = &outcome.deviations;
+    let Some(worst) = outcome.worst() else {
         return Ok(ExitCode::SUCCESS);
     };
     writeln!(
         out,
-        "check: {runs} runs (seed {}), {} comparisons (share in each phase and share entered by each day, every phase and day), {} with fewer than {MIN_EXPECTED} expected runs on the rarer side not judged",
-        args.seed,
+        "check: {} runs (seed {}), {} comparisons (share in each phase and share entered by each day, every phase and day), {} with fewer than {MIN_EXPECTED} expected runs on the rarer side not judged",
+        outcome.check.runs,
+        outcome.check.seed,
         devs.len(),
         devs.iter().filter(|d| !d.is_judged()).count()
     )?;
@@ -187,7 +137,7 @@ fn check(
         worst.estimate,
         worst.exact
     )?;
-    if worst.standard_errors > CHECK_MAX_SE {
+    if !outcome.passed() {
         writeln!(
             out,
             "check FAILED: the runs depart from the exact solution by more than {CHECK_MAX_SE} standard errors"

@@ -6,22 +6,20 @@ mod compare;
 mod exact;
 mod export_prism;
 mod merge;
-mod outputs;
 mod plot;
 mod run;
 mod sweep;
 mod trace;
 
 use std::num::NonZeroU64;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use ceasefire::Scenario;
-use ceasefire::builtin;
-use ceasefire::output::ScenarioSource;
+use ceasefire::job::{self, LoadedScenario, PrecisionTarget};
 use ceasefire::scenario::paths::Assignment;
 
 /// The seed used when none is given; printed with every result.
@@ -61,7 +59,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Trace(args)) => trace::trace(args),
         Some(Command::Plot(args)) => plot::plot(args),
         Some(Command::Sweep(args)) => sweep::sweep(args),
-        Some(Command::Compare(args)) => compare::compare_cmd(args),
+        Some(Command::Compare(args)) => compare::compare(args),
         Some(Command::Exact(args)) => exact::exact(args),
         Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
         Some(Command::Merge(args)) => merge::merge(args),
@@ -141,65 +139,70 @@ pub struct Changes {
     pub set: Vec<Assignment>,
 }
 
-/// A scenario as loaded for a command, with what provenance needs.
-pub struct Loaded {
-    /// The validated scenario (with any changes applied).
-    pub scenario: Scenario,
-    /// Path, name, hash and changes, for the manifest.
-    pub source: ScenarioSource,
-    /// File stem, for the default output directory.
-    pub stem: String,
-    /// The file's text, before changes.
-    pub text: String,
-    /// The file as named in messages.
-    pub origin: String,
-}
-
 /// Loads the scenario at `path`, or the built-in Geneva 2016 scenario, and
 /// applies `changes`.
-pub fn load(path: Option<&Path>, changes: &Changes) -> Result<Loaded> {
-    let (text, origin, stem) = match path {
-        None => (
-            builtin::GENEVA_2016.to_string(),
-            format!("built-in:{}.toml", builtin::GENEVA_2016_STEM),
-            builtin::GENEVA_2016_STEM.to_string(),
-        ),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("{}: cannot read scenario", p.display()))?;
-            let stem = p
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "scenario".into());
-            (text, p.display().to_string(), stem)
+pub fn load(path: Option<&Path>, changes: &Changes) -> Result<LoadedScenario> {
+    Ok(LoadedScenario::load(path, &changes.set)?)
+}
+
+impl Execution {
+    /// The job's view: threads, and this process's command line for the
+    /// manifest.
+    pub fn job(&self) -> job::Execution {
+        job::Execution {
+            threads: self.threads.map(usize::from),
+            command_line: std::env::args().collect(),
         }
-    };
-    let scenario = Scenario::from_toml_with(&text, &origin, &changes.set)?;
-    let mut source = ScenarioSource::new(&scenario.name, &origin, &text);
-    source.changes = changes
-        .set
-        .iter()
-        .map(|c| format!("{}={}", c.path, c.value))
-        .collect();
-    Ok(Loaded {
-        scenario,
-        source,
-        stem,
-        text,
-        origin,
-    })
-}
-
-/// Builds the rayon pool for `--threads` (all cores when `None`).
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        b = b.num_threads(t);
     }
-    b.build().context("cannot start worker threads")
 }
 
-/// Default output directory of a scenario: `results/<stem>/`.
-pub fn default_out(stem: &str) -> PathBuf {
-    Path::new("results").join(stem)
+impl Precision {
+    /// The precision target, if one was asked for.
+    pub fn target(&self) -> Option<PrecisionTarget> {
+        self.precision.map(|eps| PrecisionTarget {
+            eps,
+            max_runs: self.max_runs.get(),
+        })
+    }
+}
+
+/// A progress bar on stderr (hidden when stderr is not a terminal or when
+/// quiet), for the jobs' progress reports.
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    /// A bar, hidden if `quiet`.
+    pub fn new(quiet: bool) -> Self {
+        Bar(if quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        })
+    }
+}
+
+impl job::Progress for Bar {
+    fn start(&self, total: Option<u64>) {
+        let template = if total.is_some() {
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} runs ({per_sec}, eta {eta})"
+        } else {
+            "{elapsed_precise} {human_pos} runs ({per_sec})"
+        };
+        if let Some(t) = total {
+            self.0.set_length(t);
+        }
+        self.0.set_style(
+            ProgressStyle::with_template(template)
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+    }
+
+    fn advance(&self, runs: u64) {
+        self.0.inc(runs);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }

@@ -7,17 +7,13 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use ceasefire::engine::Shard;
-use ceasefire::experiment::{entered_half_width, run_to_precision};
-use ceasefire::output::checkpoint::{self, BatchKey};
-use ceasefire::output::partial::{SHARD_FILES, TALLY_FILE, to_json_line};
-use ceasefire::output::{Manifest, RunsCsv, ShardInfo, StagedDir};
+use ceasefire::job::BatchJob;
 use ceasefire::stats::summary::phase_table;
-use ceasefire::{Batch, Tally};
+use ceasefire::store::checkpoint::CheckpointPolicy;
 
-use super::{Changes, Execution, Precision, default_out, load, outputs, thread_pool};
+use super::{Bar, Changes, Execution, Precision, load};
 
 /// Run a batch of simulations and write runs.csv, daily.csv, curves.csv,
 /// daily_metrics.csv, summary.csv and manifest.json (and SVG charts with
@@ -50,6 +46,14 @@ pub struct RunArgs {
     /// uninterrupted batch.
     #[arg(long, conflicts_with = "precision")]
     pub resume: bool,
+    /// Write a checkpoint every RUNS runs (rounded up to whole blocks of
+    /// 8,192) instead of every half second or so. No output depends on it.
+    #[arg(long, value_name = "RUNS")]
+    pub checkpoint_every: Option<NonZeroU64>,
+    /// For tests of crash safety: abort the process, as a kill would, right
+    /// after writing this many checkpoints.
+    #[arg(long, value_name = "N", hide = true)]
+    pub abort_after_checkpoints: Option<u32>,
     #[command(flatten)]
     pub changes: Changes,
 }
@@ -65,6 +69,8 @@ impl Default for RunArgs {
             plots: false,
             shard: None,
             resume: false,
+            checkpoint_every: None,
+            abort_after_checkpoints: None,
             changes: Changes::default(),
         }
     }
@@ -72,107 +78,72 @@ impl Default for RunArgs {
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
-    let sc = &loaded.scenario;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| outputs::shard_dir(default_out(&loaded.stem), args.shard));
-    if !args.exec.quiet {
-        for w in &sc.warnings {
+    let quiet = args.exec.quiet;
+    if !quiet {
+        for w in &loaded.scenario.warnings {
             eprintln!("warning: {w}");
         }
     }
-
-    let mut staged = StagedDir::create(&out_dir)?;
-    let pool = thread_pool(args.exec.threads.map(usize::from))?;
-    let batch = Batch::new(sc, args.exec.seed);
-    let (tally, runs) = match args.target.precision {
-        Some(eps) => pool.install(|| to_precision(&args, eps, &batch, &mut staged))?,
-        None => {
-            let runs = args.runs.get();
-            let key = BatchKey::new(&loaded.source, args.exec.seed, runs, args.shard);
-            let range = key.range();
-            let bar = progress_bar(args.exec.quiet, Some(range.end - range.start));
-            let done = pool.install(|| {
-                checkpoint::simulate(&batch, &key, &mut staged, args.resume, &|n| bar.inc(n))
-            })?;
-            bar.finish_and_clear();
-            if !args.exec.quiet {
-                resume_note(args.resume, done.resumed_from, &out_dir);
+    let mut job = BatchJob::new(loaded, args.exec.seed, args.runs.get());
+    job.precision = args.target.target();
+    job.shard = args.shard;
+    job.resume = args.resume;
+    job.plots = args.plots;
+    job.out = args.out.clone();
+    if let Some(runs) = args.checkpoint_every {
+        job.checkpoints = CheckpointPolicy::every_runs(runs.get());
+    }
+    job.checkpoints.abort_after = args.abort_after_checkpoints;
+    job.exec = args.exec.job();
+    let done = job.run(&Bar::new(quiet))?;
+    if !quiet {
+        if let (Some(target), Some(reached)) = (job.precision, done.half_width) {
+            let (eps, max) = (target.eps, target.max_runs);
+            if reached <= eps {
+                eprintln!(
+                    "precision {eps} reached after {} runs (largest half-width {reached:.5})",
+                    done.runs
+                );
+            } else {
+                eprintln!(
+                    "warning: --max-runs {max} reached before precision {eps}: the largest half-width of `entered` is {reached:.5}"
+                );
             }
-            (done.tally, runs)
         }
-    };
+        resume_note(args.resume, done.resumed_from, &done.dir);
+    }
 
-    let mut manifest = Manifest::new(loaded.source.clone(), args.exec.seed, runs, Vec::new());
+    let name = &job.loaded.source.name;
     let mut stdout = std::io::stdout().lock();
-    if let Some(shard) = args.shard {
-        let info = ShardInfo::new(shard, runs);
-        manifest.shard = Some(info);
-        let tally = to_json_line(&tally);
-        let tallies = (TALLY_FILE, tally.as_slice());
-        let written = outputs::write_shard(staged, tallies, &loaded.text, manifest, &SHARD_FILES)?;
+    if let (Some(shard), Some(info)) = (args.shard, done.shard) {
         writeln!(
             stdout,
-            "{}: shard {shard} of {runs} runs (runs {}..{}), seed {}\nwrote {} ({})",
-            loaded.source.name,
+            "{name}: shard {shard} of {} runs (runs {}..{}), seed {}\nwrote {} ({})",
+            done.runs,
             info.first_run,
             info.end_run,
             args.exec.seed,
-            out_dir.display(),
-            written.join(", ")
+            done.dir.display(),
+            done.files.join(", ")
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let written = outputs::write_batch(staged, sc, &tally, args.plots, manifest)?;
+    let sc = &job.loaded.scenario;
     print_table(
         &mut stdout,
-        &loaded.source.name,
+        name,
         sc,
-        &tally,
-        runs,
+        &done.tally,
+        done.runs,
         args.exec.seed,
     )?;
     writeln!(
         stdout,
         "wrote {} ({})",
-        out_dir.display(),
-        written.join(", ")
+        done.dir.display(),
+        done.files.join(", ")
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `--precision EPS`: blocks of runs into runs.csv in `staged` until every
-/// `entered` interval is narrow enough (or `--max-runs`); returns the tally
-/// and the number of runs.
-fn to_precision(
-    args: &RunArgs,
-    eps: f64,
-    batch: &Batch,
-    staged: &mut StagedDir,
-) -> Result<(Tally, u64)> {
-    let sc = batch.scenario();
-    let mut runs_csv = RunsCsv::new(sc, staged.file(outputs::FILES[0])?)?;
-    let bar = progress_bar(args.exec.quiet, None);
-    let progress = |n| bar.inc(n);
-    let mut tally = Tally::new(sc);
-    let max = args.target.max_runs.get();
-    let done = run_to_precision(batch, eps, max, &mut tally, &mut runs_csv, &progress)?.end;
-    bar.finish_and_clear();
-    let reached = entered_half_width(&tally);
-    if !args.exec.quiet {
-        if reached <= eps {
-            eprintln!(
-                "precision {eps} reached after {done} runs (largest half-width {reached:.5})"
-            );
-        } else {
-            eprintln!(
-                "warning: --max-runs {max} reached before precision {eps}: the largest half-width of `entered` is {reached:.5}"
-            );
-        }
-    }
-    runs_csv.into_inner()?.finish()?;
-    Ok((tally, done))
 }
 
 /// Says on stderr where a `--resume` started.
@@ -224,24 +195,4 @@ fn print_table(
         )?;
     }
     Ok(())
-}
-
-/// A progress bar on stderr (hidden when stderr is not a terminal or with
-/// `--quiet`), over `total` runs if known.
-pub fn progress_bar(quiet: bool, total: Option<u64>) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
-    let template = if total.is_some() {
-        "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} runs ({per_sec}, eta {eta})"
-    } else {
-        "{elapsed_precise} {human_pos} runs ({per_sec})"
-    };
-    bar.set_style(
-        ProgressStyle::with_template(template)
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar
 }

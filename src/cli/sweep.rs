@@ -6,23 +6,19 @@ use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
 
 use ceasefire::engine::Shard;
-use ceasefire::experiment::{Design, Vary, run_to_precision};
-use ceasefire::output::checkpoint::{BatchKey, PointCheckpoints, PointKey, SWEEP_CHECKPOINT_DIR};
-use ceasefire::output::experiment::{SweepPoint, write_points, write_sweep};
-use ceasefire::output::partial::{SWEEP_SHARD_FILES, TALLIES_FILE, to_json_line};
-use ceasefire::output::plot::{SWEEP_CHART, SweepResults, draw_sweep};
-use ceasefire::output::{Manifest, ScenarioSource, ShardInfo, StagedDir, SweepInfo};
-use ceasefire::scenario::paths::{Assignment, ParamPath};
-use ceasefire::stats::summary::summary_rows;
-use ceasefire::{Batch, Scenario, Tally};
+use ceasefire::experiment::{Design, Vary};
+use ceasefire::job::SweepJob;
+use ceasefire::report::experiment::SweepPoint;
+use ceasefire::scenario::Scenario;
+use ceasefire::scenario::paths::ParamPath;
+use ceasefire::stats::Metric;
+use ceasefire::store::layout::SWEEP_CHECKPOINT_DIR;
 
-use super::run::progress_bar;
-use super::{Changes, Execution, Precision, load, outputs, thread_pool};
+use super::{Bar, Changes, Execution, Precision, load};
 
 /// Run a scenario at many parameter values (a grid or a Latin hypercube),
 /// every point on the same run seeds, and write sweep.csv and points.csv.
@@ -79,230 +75,65 @@ pub enum DesignKind {
     Lhs,
 }
 
-/// The files `sweep` writes.
-pub const FILES: [&str; 3] = ["sweep.csv", "points.csv", "manifest.json"];
-
-/// The points of a sweep, each with its values and its scenario: the base
-/// scenario text with `changes`, then the varied paths set to the point's
-/// values. Every point's scenario is built and validated before any run, so
-/// a bad value is refused before work starts. Integer keys take rounded
-/// values. `merge` rebuilds a sweep's points with this same function.
-pub fn point_scenarios(
-    text: &str,
-    origin: &str,
-    changes: &[Assignment],
-    vary: &[Vary],
-    design: Design,
-    seed: u64,
-) -> Result<Vec<(Vec<f64>, Scenario)>> {
-    let paths: Vec<_> = vary.iter().map(|v| v.path.clone()).collect();
-    design
-        .points(vary, seed)
-        .into_iter()
-        .map(|values| {
-            let values: Vec<f64> = values
-                .iter()
-                .zip(&paths)
-                .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
-                .collect();
-            let mut all = changes.to_vec();
-            all.extend(paths.iter().zip(&values).map(|(path, x)| Assignment {
-                path: path.clone(),
-                value: path.value(*x),
-            }));
-            let sc = Scenario::from_toml_with(text, origin, &all)?;
-            Ok((values, sc))
-        })
-        .collect()
-}
-
 pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
     let design = match args.design {
         DesignKind::Grid => Design::Grid,
         DesignKind::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
     };
-    let paths: Vec<_> = args.vary.iter().map(|v| v.path.clone()).collect();
-    let scenarios = point_scenarios(
-        &loaded.text,
-        &loaded.origin,
-        &args.changes.set,
-        &args.vary,
+    let job = SweepJob {
+        loaded,
+        vary: args.vary.clone(),
         design,
-        args.exec.seed,
-    )?;
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        let dir = super::default_out(&format!("{}-sweep", loaded.stem));
-        outputs::shard_dir(dir, args.shard)
-    });
-    let mut staged = StagedDir::create(&out_dir)?;
-    let sweep_info = SweepInfo {
-        vary: args.vary.iter().map(ToString::to_string).collect(),
-        design: design.to_string(),
+        seed: args.exec.seed,
+        runs: args.runs.get(),
+        precision: args.target.target(),
+        shard: args.shard,
+        resume: args.resume,
+        plots: args.plots,
+        out: args.out.clone(),
+        exec: args.exec.job(),
     };
-    let mut key = BatchKey::new(&loaded.source, args.exec.seed, args.runs.get(), args.shard);
-    key.sweep = Some(sweep_info.clone());
-    let keys: Vec<BatchKey> = scenarios
-        .iter()
-        .enumerate()
-        .map(|(i, (values, _))| BatchKey {
-            point: Some(PointKey::new(i, values)),
-            ..key.clone()
-        })
-        .collect();
-    let range = key.range();
-    // Checkpoints of completed points, except with --precision (a point's
-    // runs then depend on its own estimates, and sweeps to a precision are
-    // not resumed).
-    let (checkpoints, done) = match args.target.precision {
-        None => {
-            let scs: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
-            let (c, done) = PointCheckpoints::open(&mut staged, &keys, &scs, args.resume)?;
-            (Some(c), done)
-        }
-        Some(_) => (None, vec![None; scenarios.len()]),
-    };
-    if !args.exec.quiet && args.resume {
-        let n = done.iter().filter(|d| d.is_some()).count();
-        let dir = out_dir.join(SWEEP_CHECKPOINT_DIR);
+    let done = job.run(&Bar::new(args.exec.quiet))?;
+    if !args.exec.quiet
+        && let Some(n) = done.resumed_points
+    {
         match n {
             0 => eprintln!(
                 "note: no checkpoint in {}: starting from the first point",
-                out_dir.display()
+                done.dir.display()
             ),
             _ => eprintln!(
                 "note: resuming with {n} of {} points done (checkpoints in {})",
-                scenarios.len(),
-                dir.display()
+                done.point_count,
+                done.dir.join(SWEEP_CHECKPOINT_DIR).display()
             ),
         }
     }
-    let total = args
-        .target
-        .precision
-        .is_none()
-        .then(|| (range.end - range.start) * scenarios.len() as u64);
-    let bar = progress_bar(args.exec.quiet, total);
-    let pool = thread_pool(args.exec.threads.map(usize::from))?;
-    let tallies: Vec<(u64, Tally)> = pool.install(|| {
-        scenarios
-            .par_iter()
-            .zip(done)
-            .zip(&keys)
-            .map(|(((_, sc), done), key)| -> Result<(u64, Tally)> {
-                if let Some(tally) = done {
-                    bar.inc(range.end - range.start);
-                    return Ok((args.runs.get(), tally));
-                }
-                let batch = Batch::new(sc, args.exec.seed);
-                let progress = |n| bar.inc(n);
-                let mut tally = Tally::new(sc);
-                let runs = match args.target.precision {
-                    None => {
-                        batch.run_into(range.clone(), &mut tally, &mut (), &progress)?;
-                        args.runs.get()
-                    }
-                    Some(eps) => {
-                        let max = args.target.max_runs.get();
-                        run_to_precision(&batch, eps, max, &mut tally, &mut (), &progress)?.end
-                    }
-                };
-                if let Some(c) = &checkpoints {
-                    c.save(key, &tally)?;
-                }
-                Ok((runs, tally))
-            })
-            .collect::<Result<Vec<_>>>()
-    })?;
-    bar.finish_and_clear();
-
     let mut stdout = std::io::stdout().lock();
-    if let Some(shard) = args.shard {
-        let mut manifest = Manifest::new(
-            loaded.source.clone(),
-            args.exec.seed,
-            args.runs.get(),
-            Vec::new(),
-        );
-        manifest.shard = Some(ShardInfo::new(shard, args.runs.get()));
-        manifest.sweep = Some(sweep_info);
-        let tallies: Vec<&Tally> = tallies.iter().map(|(_, t)| t).collect();
-        let json = to_json_line(&tallies);
-        let written = outputs::write_shard(
-            staged,
-            (TALLIES_FILE, &json),
-            &loaded.text,
-            manifest,
-            &SWEEP_SHARD_FILES,
-        )?;
+    let name = &job.loaded.source.name;
+    if let (Some(shard), Some(info)) = (args.shard, done.shard) {
         writeln!(
             stdout,
-            "{}: shard {shard} of a sweep of {} points × {} runs (runs {}..{} of each), seed {}\nwrote {} ({})",
-            loaded.source.name,
-            scenarios.len(),
+            "{name}: shard {shard} of a sweep of {} points × {} runs (runs {}..{} of each), seed {}\nwrote {} ({})",
+            done.point_count,
             args.runs,
-            range.start,
-            range.end,
+            info.first_run,
+            info.end_run,
             args.exec.seed,
-            out_dir.display(),
-            written.join(", ")
+            done.dir.display(),
+            done.files.join(", ")
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let points: Vec<SweepPoint> = scenarios
-        .iter()
-        .zip(&tallies)
-        .map(|((values, sc), (runs, tally))| SweepPoint {
-            values: values.clone(),
-            runs: *runs,
-            rows: summary_rows(sc, &tally.runs),
-        })
-        .collect();
-    let source = loaded.source.clone();
-    let files = write_sweep_files(staged, &paths, &points, source, args.exec.seed, args.plots)?;
-    print_points(&mut stdout, &loaded.scenario, &paths, &points)?;
-    writeln!(stdout, "wrote {} ({})", out_dir.display(), files.join(", "))?;
+    print_points(&mut stdout, &job.loaded.scenario, &done.paths, &done.points)?;
+    writeln!(
+        stdout,
+        "wrote {} ({})",
+        done.dir.display(),
+        done.files.join(", ")
+    )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes sweep.csv, points.csv, sweep.svg with `plots`, and manifest.json
-/// of a whole sweep and commits `staged` (for `sweep`, and for `merge` of a
-/// sweep's shards). Returns the files written.
-pub fn write_sweep_files(
-    mut staged: StagedDir,
-    paths: &[ParamPath],
-    points: &[SweepPoint],
-    source: ScenarioSource,
-    seed: u64,
-    plots: bool,
-) -> Result<Vec<String>> {
-    let mut file = staged.file(FILES[0])?;
-    write_sweep(paths, points, &mut file).context("cannot write sweep.csv")?;
-    file.finish()?;
-    let mut file = staged.file(FILES[1])?;
-    write_points(paths, points, &mut file).context("cannot write points.csv")?;
-    file.finish()?;
-    let mut files: Vec<String> = FILES[..2].iter().map(|f| f.to_string()).collect();
-    if plots {
-        // Drawn from the bytes of sweep.csv, as `ceasefire plot` would.
-        let mut bytes = Vec::new();
-        write_sweep(paths, points, &mut bytes).context("cannot write sweep.csv")?;
-        let chart = SweepResults::from_csv(&source.name, (FILES[0], bytes.as_slice()))?;
-        let mut file = staged.file(SWEEP_CHART)?;
-        file.write_all(draw_sweep(&chart)?.as_bytes())
-            .context("cannot write sweep.svg")?;
-        file.finish()?;
-        files.push(SWEEP_CHART.into());
-    }
-    files.push(FILES[2].into());
-    let runs = points.iter().map(|p| p.runs).sum();
-    let manifest = Manifest::new(source, seed, runs, files.clone());
-    let mut file = staged.file(FILES[2])?;
-    file.write_all(manifest.to_json().as_bytes())
-        .context("cannot write manifest.json")?;
-    file.finish()?;
-    staged.commit()?;
-    Ok(files)
 }
 
 /// A table of the points with the share of runs entering each phase.
@@ -330,7 +161,7 @@ fn print_points(
             let share = p
                 .rows
                 .iter()
-                .find(|r| r.metric == "entered" && r.subject == *phase)
+                .find(|r| r.metric == Metric::Entered && r.subject == *phase)
                 .map_or(f64::NAN, |r| r.value.estimate);
             line.push(format!("{:.2}%", 100.0 * share));
         }

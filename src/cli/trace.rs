@@ -1,14 +1,13 @@
 //! `ceasefire trace`: the day-by-day record of one run.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
-use ceasefire::Batch;
-use ceasefire::output::{StagedDir, TraceCsv};
+use ceasefire::job::TraceJob;
 
 use super::{Changes, DEFAULT_SEED, load};
 
@@ -32,34 +31,15 @@ pub struct TraceArgs {
 }
 
 pub fn trace(args: TraceArgs) -> Result<ExitCode> {
-    let loaded = load(args.scenario.as_deref(), &args.changes)?;
-    let sc = &loaded.scenario;
-    let batch = Batch::new(sc, args.seed);
-    let mut ws = batch.workspace();
-    if args.out.as_os_str() == "-" {
-        let stdout = io::stdout().lock();
-        let mut trace = TraceCsv::new(sc, stdout)?;
-        ws.run(args.run, &mut trace)?;
-        trace.finish()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let dir = match args.out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let job = TraceJob {
+        loaded: load(args.scenario.as_deref(), &args.changes)?,
+        seed: args.seed,
+        run: args.run,
     };
-    let name = args
-        .out
-        .file_name()
-        .context("--out must name a file or be -")?
-        .to_string_lossy()
-        .into_owned();
-    let mut staged = StagedDir::create(&dir)?;
-    let mut file = staged.file(&name)?;
-    let mut trace = TraceCsv::new(sc, &mut file)?;
-    ws.run(args.run, &mut trace)?;
-    trace.finish()?;
-    file.flush()?;
-    file.finish()?;
-    staged.commit()?;
+    if args.out.as_os_str() == "-" {
+        job.write(io::stdout().lock())?;
+    } else {
+        job.write_file(&args.out)?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -28,20 +28,63 @@ pub enum BatchError {
     /// A run could not be simulated.
     #[error(transparent)]
     Run(#[from] RunError),
-    /// The sink refused a run summary (e.g. a write failed).
+    /// An observer refused a run or a block (e.g. a write failed).
     #[error("cannot record a finished run")]
-    Sink(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Sink(#[source] ObserverError),
 }
 
-/// Receives run summaries in run order.
-pub trait RunSink {
-    /// Run `s.run` is complete.
-    fn run(&mut self, s: &RunSummary) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+/// What an observer returns when it cannot take a run or a block.
+pub type ObserverError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Watches a batch: every run summary in run order, and the end of every
+/// block of runs with the tally so far. Writers of runs.csv, checkpoints
+/// and progress bars are observers; the engine knows nothing of them.
+pub trait BatchObserver {
+    /// Run `s.run` is complete. Runs arrive in run order.
+    fn run(&mut self, _s: &RunSummary) -> Result<(), ObserverError> {
+        Ok(())
+    }
+
+    /// Runs `block` are complete, and `tally` holds every run of the batch
+    /// up to `block.end` (the moment to checkpoint or report progress).
+    fn block_done(&mut self, _block: Range<u64>, _tally: &Tally) -> Result<(), ObserverError> {
+        Ok(())
+    }
 }
 
-/// Discards run summaries.
-impl RunSink for () {
-    fn run(&mut self, _s: &RunSummary) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// Observes nothing.
+impl BatchObserver for () {}
+
+impl<T: BatchObserver + ?Sized> BatchObserver for &mut T {
+    fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
+        (**self).run(s)
+    }
+
+    fn block_done(&mut self, block: Range<u64>, tally: &Tally) -> Result<(), ObserverError> {
+        (**self).block_done(block, tally)
+    }
+}
+
+/// Two observers, told in turn.
+impl<A: BatchObserver, B: BatchObserver> BatchObserver for (A, B) {
+    fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
+        self.0.run(s)?;
+        self.1.run(s)
+    }
+
+    fn block_done(&mut self, block: Range<u64>, tally: &Tally) -> Result<(), ObserverError> {
+        self.0.block_done(block.clone(), tally)?;
+        self.1.block_done(block, tally)
+    }
+}
+
+/// Tells a function how many runs each block completed (a progress bar).
+#[derive(Debug, Clone, Copy)]
+pub struct ProgressFn<F>(pub F);
+
+impl<F: Fn(u64)> BatchObserver for ProgressFn<F> {
+    fn block_done(&mut self, block: Range<u64>, _tally: &Tally) -> Result<(), ObserverError> {
+        (self.0)(block.end - block.start);
         Ok(())
     }
 }
@@ -79,29 +122,24 @@ impl<'a> Batch<'a> {
         Workspace::new(self.scenario, &self.keys)
     }
 
-    /// Simulates runs `runs` on the current rayon pool, handing each summary
-    /// to `sink` in run order and calling `progress` with the number of runs
-    /// completed after each block.
-    pub fn run(
-        &self,
-        runs: Range<u64>,
-        sink: &mut dyn RunSink,
-        progress: &dyn Fn(u64),
-    ) -> Result<Tally, BatchError> {
+    /// Simulates runs `runs` on the current rayon pool and returns their
+    /// tally.
+    pub fn run(&self, runs: Range<u64>) -> Result<Tally, BatchError> {
         let mut tally = Tally::new(self.scenario);
-        self.run_into(runs, &mut tally, sink, progress)?;
+        self.run_observed(runs, &mut tally, &mut ())?;
         Ok(tally)
     }
 
-    /// Like [`Batch::run`], adding to an existing tally, so that a batch can
-    /// be extended block by block (as `--precision` does) with the same
-    /// result as one call over the whole range.
-    pub fn run_into(
+    /// Simulates runs `runs`, adding them to `tally`, and tells `observer`
+    /// of every run summary (in run order) and of the end of every block of
+    /// [`BLOCK_RUNS`] runs. A batch extended range by range (as
+    /// `--precision` or a resumed batch does) ends with the same tally as
+    /// one call over the whole range.
+    pub fn run_observed(
         &self,
         runs: Range<u64>,
         tally: &mut Tally,
-        sink: &mut dyn RunSink,
-        progress: &dyn Fn(u64),
+        observer: &mut dyn BatchObserver,
     ) -> Result<(), BatchError> {
         let mut start = runs.start;
         while start < runs.end {
@@ -122,12 +160,14 @@ impl<'a> Batch<'a> {
                 .collect::<Result<_, _>>()?;
             for (summaries, daily) in parts {
                 for s in &summaries {
-                    sink.run(s).map_err(BatchError::Sink)?;
+                    observer.run(s).map_err(BatchError::Sink)?;
                     tally.runs.observe(s);
                 }
                 tally.daily.merge(&daily);
             }
-            progress(end - start);
+            observer
+                .block_done(start..end, tally)
+                .map_err(BatchError::Sink)?;
             start = end;
         }
         Ok(())

@@ -10,7 +10,7 @@ mod shard;
 mod streams;
 mod tally;
 
-pub use batch::{BLOCK_RUNS, Batch, BatchError, RunSink};
+pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, ProgressFn};
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
 pub use streams::{RunStreams, StreamKeys};

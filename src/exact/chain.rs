@@ -533,9 +533,4 @@ impl Chain {
     pub fn len(&self) -> usize {
         self.states.len()
     }
-
-    /// Whether the chain has no states (never: state 0 always exists).
-    pub fn is_empty(&self) -> bool {
-        self.states.is_empty()
-    }
 }

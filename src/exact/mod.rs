@@ -3,16 +3,18 @@
 //!
 //! Without retaliation a day's draws depend only on the phase, and what the
 //! future depends on is a finite state (phase, capped counters, capped window
-//! history). This module builds that chain ([`chain`]) from the per-phase
-//! day outcome table ([`outcome`]) and propagates the probability
+//! history). This module builds that chain from the per-phase day outcome
+//! table and propagates the probability
 //! distribution over its states day by day ([`solve`]), giving the same
 //! quantities as a batch of runs with no sampling error. It is the strongest
 //! test of the Monte Carlo engine, and [`prism`] exports the same chain for
 //! probabilistic model checkers.
 
-pub mod chain;
-pub mod outcome;
+pub(crate) mod chain;
+pub(crate) mod outcome;
 pub mod prism;
+
+pub use outcome::DayMeans;
 
 use crate::scenario::Scenario;
 use chain::{Chain, ChainOptions};

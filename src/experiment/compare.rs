@@ -5,7 +5,9 @@
 //! independent batches.
 
 use super::Batch;
-use crate::engine::{BLOCK_RUNS, BatchError, RunSink, RunSummary, Sums};
+use crate::engine::{
+    BLOCK_RUNS, BatchError, BatchObserver, ObserverError, RunSummary, Sums, Tally,
+};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, mean, mean_of, t_quantile, variance};
 
@@ -115,8 +117,8 @@ fn same_shape(a: &Scenario, b: &Scenario) -> Result<(), CompareError> {
 /// Collects a block's summaries.
 struct Block(Vec<RunSummary>);
 
-impl RunSink for Block {
-    fn run(&mut self, s: &RunSummary) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+impl BatchObserver for Block {
+    fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
         self.0.push(s.clone());
         Ok(())
     }
@@ -138,8 +140,9 @@ pub fn compare(
     while start < runs {
         let end = runs.min(start + BLOCK_RUNS);
         let (mut ba, mut bb) = (Block(Vec::new()), Block(Vec::new()));
-        a.run(start..end, &mut ba, &|_| {})?;
-        b.run(start..end, &mut bb, &|_| {})?;
+        let (mut ta, mut tb) = (Tally::new(sa), Tally::new(sb));
+        a.run_observed(start..end, &mut ta, &mut ba)?;
+        b.run_observed(start..end, &mut tb, &mut bb)?;
         for (ra, rb) in ba.0.iter().zip(&bb.0) {
             values(sa, ra, &mut va);
             values(sb, rb, &mut vb);

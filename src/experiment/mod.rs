@@ -15,7 +15,7 @@ use std::ops::Range;
 pub use compare::{CompareError, Comparison, PairedMetric, compare};
 pub use design::{Design, Vary, VaryError};
 
-use crate::engine::{Batch, BatchError, RunSink, Tally};
+use crate::engine::{Batch, BatchError, BatchObserver, Tally};
 use crate::stats::wilson;
 
 /// Runs added at a time by [`run_to_precision`]: fixed, so that where a
@@ -35,21 +35,20 @@ pub fn entered_half_width(tally: &Tally) -> f64 {
 }
 
 /// Adds runs to `tally` in blocks of [`PRECISION_BLOCK`] until every
-/// `entered` interval has half-width ≤ `eps` or `max_runs` runs are done.
-/// Returns the run range simulated; the caller can tell from its end
-/// whether the limit was hit.
+/// `entered` interval has half-width ≤ `eps` or `max_runs` runs are done,
+/// telling `observer` of every run and block. Returns the run range
+/// simulated; the caller can tell from its end whether the limit was hit.
 pub fn run_to_precision(
     batch: &Batch<'_>,
     eps: f64,
     max_runs: u64,
     tally: &mut Tally,
-    sink: &mut dyn RunSink,
-    progress: &dyn Fn(u64),
+    observer: &mut dyn BatchObserver,
 ) -> Result<Range<u64>, BatchError> {
     let mut done = 0;
     while done < max_runs && (done == 0 || entered_half_width(tally) > eps) {
         let end = max_runs.min(done + PRECISION_BLOCK);
-        batch.run_into(done..end, tally, sink, progress)?;
+        batch.run_observed(done..end, tally, observer)?;
         done = end;
     }
     Ok(0..done)

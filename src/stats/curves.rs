@@ -8,12 +8,11 @@
 //! share `entered by t / runs`, a binomial proportion, so it gets the Wilson
 //! interval like every other proportion in the outputs.
 //!
-//! The exact solver ([`super::exact`]) feeds the same rows, with `at_risk`
-//! and `entered` as probabilities (shares of all runs).
+//! An exact solution feeds the same rows (see [`Estimates`]), with
+//! `at_risk` and `entered` as probabilities (shares of all runs).
 
-use super::{Estimate, wilson};
-use crate::engine::RunTally;
-use crate::scenario::Scenario;
+use super::Estimate;
+use super::estimates::Estimates;
 
 /// One row of curves.csv: phase `phase` on day `day`.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,21 +43,21 @@ pub fn hazard(entered: f64, at_risk: f64) -> f64 {
 }
 
 /// Every row of curves.csv: phase by phase (file order), day by day.
-pub fn entry_curves(scenario: &Scenario, t: &RunTally) -> Vec<CurveRow> {
-    let mut rows = Vec::with_capacity(scenario.phases.len() * scenario.horizon_days as usize);
-    for (phase, histogram) in t.entry_histogram.iter().enumerate() {
-        let mut so_far = 0u64;
-        for (day, &entered) in histogram.iter().enumerate() {
-            // Counts of runs: exact in f64 below 2⁵³ runs.
-            let at_risk = (t.runs - so_far) as f64;
+pub fn curve_rows(est: &dyn Estimates, phases: usize) -> Vec<CurveRow> {
+    let mut rows = Vec::new();
+    let total = est.total();
+    for phase in 0..phases {
+        let mut so_far = 0.0;
+        for (day, entered) in est.entries(phase).into_iter().enumerate() {
+            let at_risk = total - so_far;
             so_far += entered;
             rows.push(CurveRow {
                 phase,
                 day: day as u32,
                 at_risk,
-                entered: entered as f64,
-                cumulative: wilson(so_far, t.runs),
-                hazard: hazard(entered as f64, at_risk),
+                entered,
+                cumulative: est.share(so_far),
+                hazard: hazard(entered, at_risk),
             });
         }
     }

@@ -6,10 +6,15 @@
 //! from order statistics.
 
 pub mod curves;
-pub mod daily;
-pub mod exact;
+pub mod daily_metrics;
+mod estimates;
+mod metric;
 pub mod occupancy;
+pub mod solution;
 pub mod summary;
+
+pub use estimates::{Estimates, RunTotal};
+pub use metric::{Metric, UnknownMetric};
 
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
@@ -38,6 +43,16 @@ impl Estimate {
         low: f64::NAN,
         high: f64::NAN,
     };
+
+    /// A value known without sampling error: its interval is the value
+    /// itself.
+    pub fn point(x: f64) -> Estimate {
+        Estimate {
+            estimate: x,
+            low: x,
+            high: x,
+        }
+    }
 }
 
 /// The standard normal quantile for [`CONFIDENCE`] (≈ 1.96).
@@ -134,15 +149,6 @@ pub fn weighted_quantile(weights: &[f64], q: f64) -> Option<u32> {
         }
     }
     Some(weights.len() as u32 - 1)
-}
-
-/// An exact value: its interval is the value itself.
-pub fn exact(x: f64) -> Estimate {
-    Estimate {
-        estimate: x,
-        low: x,
-        high: x,
-    }
 }
 
 /// The `r`-th smallest entry day (1-based) in `histogram`.

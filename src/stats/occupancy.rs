@@ -1,11 +1,10 @@
 //! The rows of daily.csv: the share of runs in each phase, day by day.
 //!
-//! Both a batch of runs ([`occupancy_rows`]) and the exact solver
-//! ([`super::exact`]) produce these rows, so one writer serves both.
+//! Built from any [`Estimates`], so a batch of runs and the exact solver
+//! share one table.
 
-use super::{Estimate, wilson_with_z, z};
-use crate::engine::Tally;
-use crate::scenario::Scenario;
+use super::Estimate;
+use super::estimates::Estimates;
 
 /// One row of daily.csv: phase `phase` on day `day`.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,17 +17,15 @@ pub struct OccupancyRow {
     pub share: Estimate,
 }
 
-/// Every row of daily.csv from a batch: day by day, phases in file order.
-pub fn occupancy_rows(scenario: &Scenario, tally: &Tally) -> Vec<OccupancyRow> {
-    let runs = tally.runs.runs;
-    let z = z();
-    let mut rows = Vec::with_capacity(scenario.horizon_days as usize * scenario.phases.len());
-    for (day, counts) in tally.daily.occupancy().iter().enumerate() {
-        for (phase, &count) in counts.iter().enumerate() {
+/// Every row of daily.csv: day by day, phases in file order.
+pub fn occupancy_rows(est: &dyn Estimates) -> Vec<OccupancyRow> {
+    let mut rows = Vec::new();
+    for (day, amounts) in est.occupancy().iter().enumerate() {
+        for (phase, &amount) in amounts.iter().enumerate() {
             rows.push(OccupancyRow {
                 day: day as u32,
                 phase,
-                share: wilson_with_z(count, runs, z),
+                share: est.share(amount),
             });
         }
     }

@@ -1,14 +1,16 @@
-//! The rows of summary.csv, built from a batch's tally.
+//! The rows of summary.csv, from any [`Estimates`].
 
-use super::{Estimate, mean, quantile, quantile_interval, wilson};
+use super::estimates::{Estimates, RunTotal};
+use super::metric::Metric;
+use super::{Estimate, quantile, wilson};
 use crate::engine::RunTally;
 use crate::scenario::Scenario;
 
 /// One row of summary.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
-    /// What is estimated (`entered`, `attacks_per_run`, …).
-    pub metric: &'static str,
+    /// What is estimated.
+    pub metric: Metric,
     /// The phase or party it concerns (`all` for convoys).
     pub subject: String,
     /// The estimate and its 95% interval.
@@ -17,14 +19,6 @@ pub struct SummaryRow {
     /// which rests on no sample).
     pub runs: Option<u64>,
 }
-
-/// Quantiles of the entry day reported for every phase, with their metric
-/// names.
-pub const ENTRY_DAY_QUANTILES: [(f64, &str); 3] = [
-    (0.1, "entry_day_q10"),
-    (0.5, "entry_day_q50"),
-    (0.9, "entry_day_q90"),
-];
 
 /// Subject suffix of the `first_exit` row counting runs that entered a phase
 /// and never left it before the horizon. Parentheses cannot occur in ids.
@@ -45,71 +39,59 @@ pub fn exit_targets(scenario: &Scenario, phase: usize) -> Vec<usize> {
 /// Every row of summary.csv, in a fixed order: phase metrics phase by phase
 /// (entry share, share at the end, entry-day mean and quantiles, then the
 /// competing first exits), then party metrics party by party, then convoys.
-pub fn summary_rows(scenario: &Scenario, t: &RunTally) -> Vec<SummaryRow> {
+pub fn summary_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     let mut row = |metric, subject: &str, value, runs| {
         rows.push(SummaryRow {
             metric,
             subject: subject.to_string(),
             value,
-            runs: Some(runs),
+            runs,
         })
     };
+    let runs = est.runs();
     for (i, phase) in scenario.phases.iter().enumerate() {
         let id = phase.id.as_str();
-        row("entered", id, wilson(t.entered[i], t.runs), t.runs);
+        let entered: f64 = est.entries(i).iter().sum();
+        let entered_runs = est.entered_runs(i);
+        row(Metric::Entered, id, est.share(entered), runs);
+        row(Metric::InPhaseAtEnd, id, est.share(est.at_end(i)), runs);
         row(
-            "in_phase_at_end",
+            Metric::EntryDayMean,
             id,
-            wilson(t.in_phase_at_end[i], t.runs),
-            t.runs,
+            est.entry_day_mean(i),
+            entered_runs,
         );
-        row("entry_day_mean", id, mean(&t.entry_day[i]), t.entered[i]);
-        for (q, metric) in ENTRY_DAY_QUANTILES {
-            let value = quantile_interval(&t.entry_histogram[i], q).unwrap_or(Estimate::UNDEFINED);
-            row(metric, id, value, t.entered[i]);
+        for (q, metric) in Metric::ENTRY_DAY_QUANTILES {
+            row(metric, id, est.entry_day_quantile(i, q), entered_runs);
         }
         if phase.is_absorbing() {
             continue;
         }
         // Competing outcomes: where runs went when they first left the phase.
-        let exits = &t.first_exit[i];
+        let exits = est.first_exits(i);
         for to in exit_targets(scenario, i) {
             let subject = format!("{id}>{}", scenario.phases[to].id);
-            row(
-                "first_exit",
-                &subject,
-                wilson(exits[to], t.entered[i]),
-                t.entered[i],
-            );
+            let value = est.share_of(exits[to], entered);
+            row(Metric::FirstExit, &subject, value, entered_runs);
         }
-        let stayed = t.entered[i] - exits.iter().sum::<u64>();
+        let stayed = (entered - exits.iter().sum::<f64>()).max(0.0);
         let subject = format!("{id}>{STAYED}");
-        row(
-            "first_exit",
-            &subject,
-            wilson(stayed, t.entered[i]),
-            t.entered[i],
-        );
+        let value = est.share_of(stayed, entered);
+        row(Metric::FirstExit, &subject, value, entered_runs);
     }
     for (p, party) in scenario.parties.iter().enumerate() {
-        row("attacks_per_run", &party.id, mean(&t.attacks[p]), t.runs);
+        let value = est.per_run(RunTotal::Attacks(p));
+        row(Metric::AttacksPerRun, &party.id, value, runs);
     }
     for (p, party) in scenario.parties.iter().enumerate().filter(|(_, p)| p.bound) {
-        row("reported_per_run", &party.id, mean(&t.reported[p]), t.runs);
+        let value = est.per_run(RunTotal::Reported(p));
+        row(Metric::ReportedPerRun, &party.id, value, runs);
     }
-    row(
-        "convoys_delivered_per_run",
-        "all",
-        mean(&t.convoys_delivered),
-        t.runs,
-    );
-    row(
-        "convoys_blocked_per_run",
-        "all",
-        mean(&t.convoys_blocked),
-        t.runs,
-    );
+    let delivered = est.per_run(RunTotal::ConvoysDelivered);
+    row(Metric::ConvoysDeliveredPerRun, "all", delivered, runs);
+    let blocked = est.per_run(RunTotal::ConvoysBlocked);
+    row(Metric::ConvoysBlockedPerRun, "all", blocked, runs);
     rows
 }
 

@@ -209,7 +209,7 @@ impl Write for StagedFile {
 /// temporary file next to it, which is synced and renamed over `path`, and
 /// the directory is synced. After a crash, `path` holds either its old
 /// contents or `bytes`, never a mixture.
-pub fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub(crate) fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temp = path.with_file_name(format!(".{name}.new"));
     let write = || -> io::Result<()> {

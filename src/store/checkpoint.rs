@@ -2,18 +2,20 @@
 //! moments of work.
 //!
 //! While a batch runs, its runs.csv grows under a temporary name (see
-//! [`StagedDir`]). Every [`CHECKPOINT_INTERVAL`] or so, at the end of a block
-//! of runs, the rows so far are flushed and synced, and a checkpoint is
-//! written next to them by write, fsync and rename: the [`BatchKey`] of the
-//! batch, the next run to simulate, the durable length of runs.csv and the
-//! integer [`Tally`] of the runs before it. A later `--resume` of the same
+//! [`StagedDir`]). When the [`CheckpointPolicy`] says so, at the end of a
+//! block of runs (the engine tells its observers), the rows so far are
+//! flushed and synced, and a checkpoint is written next to them by write,
+//! fsync and rename: the [`BatchKey`] of the batch, the next run to
+//! simulate, the durable length of runs.csv and the integer [`Tally`] of the
+//! runs before it. A later `--resume` of the same
 //! command checks the key, cuts runs.csv back to that length (rows written
 //! after the checkpoint are simulated again) and goes on from that run.
 //! Because the tally is exact integers and every run depends only on
 //! `(seed, run)`, the finished files are byte-identical to those of a batch
 //! that was never interrupted, whatever the moment of the kill.
 //!
-//! Which blocks end in a checkpoint depends on the clock, but no output does.
+//! Which blocks end in a checkpoint depends on the policy (and, with a time
+//! interval, on the clock), but no output does.
 //!
 //! A sweep checkpoints by point instead ([`PointCheckpoints`]): each
 //! completed point's tally is written on its own, under the same kind of
@@ -29,21 +31,64 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::RunsCsv;
-use super::manifest::{MODEL_VERSION, ScenarioSource, SweepInfo, versions};
+use super::layout::{CHECKPOINT_FILE, SWEEP_CHECKPOINT_DIR};
+use super::manifest::{MODEL_VERSION, ScenarioSource, SweepRecord, versions};
 use super::staged::{OutputError, StagedDir, replace_durably, sync_dir};
 use crate::Scenario;
-use crate::engine::{BLOCK_RUNS, Batch, BatchError, Shard, Tally, TallyMismatch};
+use crate::engine::{Shard, Tally, TallyMismatch};
 
-/// Name of the checkpoint file in an output directory (hidden: it is not a
-/// result, and it is removed when the batch completes).
-pub const CHECKPOINT_FILE: &str = ".ceasefire-checkpoint.json";
+/// When a batch writes a checkpoint: at the end of a block of runs, once
+/// enough runs or enough time have passed since the last one (whichever
+/// comes first). A value, so that tests and callers choose it; no output
+/// depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    /// At least this many runs since the last checkpoint (`None`: no limit).
+    pub every_runs: Option<u64>,
+    /// At least this much time since the last checkpoint (`None`: no limit).
+    pub every: Option<Duration>,
+    /// For tests of crash safety: abort the process, as a kill would (no
+    /// clean-up of any kind), right after writing this many checkpoints.
+    pub abort_after: Option<u32>,
+}
 
-/// Least time between two checkpoints. A checkpoint costs two fsyncs and a
-/// copy of the tally (a few tens of kB for the reference scenarios; more for
-/// long horizons), so writing one after every block would slow small
-/// scenarios down; a kill loses at most this much work plus one block.
-pub const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(500);
+impl CheckpointPolicy {
+    /// Least time between two checkpoints by default. A checkpoint costs two
+    /// fsyncs and a copy of the tally (a few tens of kB for the reference
+    /// scenarios; more for long horizons), so writing one after every block
+    /// would slow small scenarios down; a kill loses at most this much work
+    /// plus one block.
+    pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(500);
+
+    /// Every `runs` runs (rounded up to whole blocks), whatever the clock.
+    pub fn every_runs(runs: u64) -> Self {
+        CheckpointPolicy {
+            every_runs: Some(runs),
+            every: None,
+            abort_after: None,
+        }
+    }
+
+    /// Never (a batch that is not worth resuming).
+    pub fn never() -> Self {
+        CheckpointPolicy {
+            every_runs: None,
+            every: None,
+            abort_after: None,
+        }
+    }
+}
+
+impl Default for CheckpointPolicy {
+    /// Every [`CheckpointPolicy::DEFAULT_INTERVAL`].
+    fn default() -> Self {
+        CheckpointPolicy {
+            every_runs: None,
+            every: Some(Self::DEFAULT_INTERVAL),
+            abort_after: None,
+        }
+    }
+}
 
 /// Format of the checkpoint file; a checkpoint of another format is refused.
 const CHECKPOINT_FORMAT: u32 = 1;
@@ -69,7 +114,7 @@ pub struct BatchKey {
     pub shard: Option<Shard>,
     /// The design, if the batch is a sweep.
     #[serde(default)]
-    pub sweep: Option<SweepInfo>,
+    pub sweep: Option<SweepRecord>,
     /// The point of the sweep, for the checkpoint of one point.
     #[serde(default)]
     pub point: Option<PointKey>,
@@ -153,7 +198,7 @@ impl BatchKey {
         differ("runs", self.runs.to_string(), now.runs.to_string());
         let shard = |s: Option<Shard>| s.map_or("none".to_string(), |s| s.to_string());
         differ("shard", shard(self.shard), shard(now.shard));
-        let sweep = |s: &Option<SweepInfo>| {
+        let sweep = |s: &Option<SweepRecord>| {
             s.as_ref()
                 .map_or("none".to_string(), |s| format!("{} {:?}", s.design, s.vary))
         };
@@ -164,18 +209,22 @@ impl BatchKey {
     }
 }
 
-/// The contents of the checkpoint file.
+/// The contents of the checkpoint file. Generic so that it is written
+/// from references and read into owned values.
 #[derive(Debug, Serialize, Deserialize)]
-struct Checkpoint {
+struct Checkpoint<K, T> {
     format: u32,
-    key: BatchKey,
+    key: K,
     /// The first run not yet in runs.csv.
     next_run: u64,
     /// Length of runs.csv (header included) holding every run before.
     runs_csv_bytes: u64,
     /// Tally of every run before `next_run`.
-    tally: Tally,
+    tally: T,
 }
+
+/// A checkpoint as read back.
+type OwnedCheckpoint = Checkpoint<BatchKey, Tally>;
 
 /// Why a batch could not be run or resumed.
 #[derive(Debug, thiserror::Error)]
@@ -183,12 +232,6 @@ pub enum CheckpointError {
     /// A file could not be written or reopened.
     #[error(transparent)]
     Output(#[from] OutputError),
-    /// The batch stopped.
-    #[error(transparent)]
-    Batch(#[from] BatchError),
-    /// runs.csv could not be written.
-    #[error("cannot write runs.csv")]
-    Csv(#[from] std::io::Error),
     /// The checkpoint file cannot be read.
     #[error(
         "{path}: not a readable checkpoint ({reason}); remove it, or run without --resume to start again"
@@ -212,89 +255,114 @@ pub enum CheckpointError {
     },
 }
 
-/// The result of [`simulate`].
+/// Where a resumed batch starts: the checkpoint's next run, the durable
+/// length of its runs.csv and the tally of every run before.
 #[derive(Debug)]
-pub struct Simulated {
-    /// Tally of every run of the batch.
+pub struct Resumed {
+    /// The first run not yet in runs.csv.
+    pub next_run: u64,
+    /// Length of runs.csv (header included) holding every run before.
+    pub runs_csv_bytes: u64,
+    /// Tally of every run before `next_run`.
     pub tally: Tally,
-    /// The run the batch resumed from, if it resumed from a checkpoint.
-    pub resumed_from: Option<u64>,
 }
 
-/// Simulates the runs of `key` into runs.csv in `staged`, checkpointing as
-/// it goes, and returns their tally. With `resume`, continues from the
-/// checkpoint in the directory, if there is one (without one, starts
-/// afresh); without it, any earlier checkpoint is discarded.
-///
-/// runs.csv is left staged (finished, not yet renamed), and the checkpoint
-/// is registered as a scratch file of `staged`, so that committing the
-/// directory removes it before the outputs appear. `progress` is told of
-/// the runs already done on resuming, then of each block.
-pub fn simulate(
-    batch: &Batch,
-    key: &BatchKey,
-    staged: &mut StagedDir,
-    resume: bool,
-    progress: &dyn Fn(u64),
-) -> Result<Simulated, CheckpointError> {
-    let sc = batch.scenario();
-    let range = key.range();
-    let path = staged.dir().join(CHECKPOINT_FILE);
-    // Validate before registering anything with `staged`: a refused resume
-    // must not remove the checkpoint or the rows it describes.
-    let found = if resume {
-        load(&path, key, batch)?
-    } else {
-        None
-    };
-    staged.scratch(CHECKPOINT_FILE);
-    let resumed_from = found.as_ref().map(|c| c.next_run);
-    let (mut runs_csv, mut tally, mut next) = match found {
-        Some(c) => {
-            let file = staged.reopen("runs.csv", c.runs_csv_bytes)?;
-            (RunsCsv::append(sc, file), c.tally, c.next_run)
-        }
-        None => {
+/// Writes the checkpoints of one batch into its output directory, as its
+/// [`CheckpointPolicy`] asks.
+#[derive(Debug)]
+pub struct Checkpointer {
+    path: PathBuf,
+    key: BatchKey,
+    policy: CheckpointPolicy,
+    last_time: Instant,
+    last_run: u64,
+    saved: u32,
+}
+
+impl Checkpointer {
+    /// Prepares the checkpoints of the batch of `key` in `staged`. With
+    /// `resume`, reads and checks the checkpoint in the directory, if any,
+    /// and returns where to resume; without it, any earlier checkpoint is
+    /// discarded. The checkpoint is registered as a scratch file of
+    /// `staged`, so that committing the directory removes it before the
+    /// outputs appear.
+    pub fn open(
+        staged: &mut StagedDir,
+        key: &BatchKey,
+        scenario: &Scenario,
+        resume: bool,
+        policy: CheckpointPolicy,
+    ) -> Result<(Self, Option<Resumed>), CheckpointError> {
+        let path = staged.dir().join(CHECKPOINT_FILE);
+        // Validate before registering anything with `staged`: a refused
+        // resume must not remove the checkpoint or the rows it describes.
+        let found = if resume {
+            load(&path, key, scenario)?
+        } else {
+            None
+        };
+        staged.scratch(CHECKPOINT_FILE);
+        if found.is_none() {
             remove_stale(&path)?;
-            let file = staged.file("runs.csv")?;
-            let csv = RunsCsv::new(sc, file).map_err(csv_io)?;
-            (csv, Tally::new(sc), range.start)
         }
-    };
-    progress(next - range.start);
-    let mut last = Instant::now();
-    while next < range.end {
-        let end = range.end.min(next.saturating_add(BLOCK_RUNS));
-        batch.run_into(next..end, &mut tally, &mut runs_csv, progress)?;
-        next = end;
-        if next < range.end && last.elapsed() >= CHECKPOINT_INTERVAL {
-            runs_csv.flush()?;
-            let runs_csv_bytes = runs_csv.get_ref().sync_flushed()?;
-            let c = Checkpoint {
-                format: CHECKPOINT_FORMAT,
-                key: key.clone(),
-                next_run: next,
-                runs_csv_bytes,
-                tally,
-            };
-            replace_durably(&path, &to_json(&c))?;
-            tally = c.tally;
-            last = Instant::now();
-        }
+        let resumed = found.map(|c| Resumed {
+            next_run: c.next_run,
+            runs_csv_bytes: c.runs_csv_bytes,
+            tally: c.tally,
+        });
+        let last_run = resumed.as_ref().map_or(key.range().start, |r| r.next_run);
+        let checkpointer = Checkpointer {
+            path,
+            key: key.clone(),
+            policy,
+            last_time: Instant::now(),
+            last_run,
+            saved: 0,
+        };
+        Ok((checkpointer, resumed))
     }
-    runs_csv.into_inner()?.finish()?;
-    Ok(Simulated {
-        tally,
-        resumed_from,
-    })
-}
 
-fn to_json(c: &Checkpoint) -> Vec<u8> {
-    serde_json::to_vec(c).expect("a checkpoint always serialises")
-}
+    /// Whether the policy asks for a checkpoint now that every run before
+    /// `next_run` is done. Never at the end of the batch, which commits
+    /// instead.
+    pub fn due(&self, next_run: u64) -> bool {
+        let p = self.policy;
+        next_run < self.key.range().end
+            && (p.every_runs.is_some_and(|n| next_run - self.last_run >= n)
+                || p.every.is_some_and(|t| self.last_time.elapsed() >= t))
+    }
 
-fn csv_io(e: csv::Error) -> CheckpointError {
-    CheckpointError::Csv(std::io::Error::other(e))
+    /// Durably records that every run before `next_run` is in `tally` and in
+    /// the first `runs_csv_bytes` bytes of runs.csv (which the caller has
+    /// synced).
+    pub fn save(
+        &mut self,
+        next_run: u64,
+        runs_csv_bytes: u64,
+        tally: &Tally,
+    ) -> Result<(), OutputError> {
+        let c = Checkpoint {
+            format: CHECKPOINT_FORMAT,
+            key: &self.key,
+            next_run,
+            runs_csv_bytes,
+            tally,
+        };
+        let bytes = serde_json::to_vec(&c).expect("a checkpoint always serialises");
+        replace_durably(&self.path, &bytes)?;
+        self.last_time = Instant::now();
+        self.last_run = next_run;
+        self.saved += 1;
+        if self.policy.abort_after == Some(self.saved) {
+            std::process::abort();
+        }
+        Ok(())
+    }
+
+    /// The checkpoint file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
 }
 
 /// Removes the checkpoint of an earlier batch that is not being resumed, so
@@ -308,8 +376,12 @@ fn remove_stale(path: &Path) -> Result<(), OutputError> {
 
 /// Reads the checkpoint at `path`, if any, and checks that it belongs to
 /// the batch of `key`.
-fn load(path: &Path, key: &BatchKey, batch: &Batch) -> Result<Option<Checkpoint>, CheckpointError> {
-    let Some(c) = read_checked(path, key, |c: &Checkpoint| &c.key)? else {
+fn load(
+    path: &Path,
+    key: &BatchKey,
+    scenario: &Scenario,
+) -> Result<Option<OwnedCheckpoint>, CheckpointError> {
+    let Some(c) = read_checked(path, key, |c: &OwnedCheckpoint| &c.key)? else {
         return Ok(None);
     };
     let range = key.range();
@@ -323,7 +395,7 @@ fn load(path: &Path, key: &BatchKey, batch: &Batch) -> Result<Option<Checkpoint>
         ));
     }
     c.tally
-        .check_fits(batch.scenario(), c.next_run - range.start)
+        .check_fits(scenario, c.next_run - range.start)
         .map_err(|e: TallyMismatch| unreadable(path, format!("its tally does not fit: {e}")))?;
     Ok(Some(c))
 }
@@ -373,11 +445,6 @@ fn read_checked<C: DeserializeOwned>(
     }
     Ok(Some(c))
 }
-
-/// Name of the directory, in a sweep's output directory, that holds one
-/// checkpoint per completed point (hidden, and removed when the sweep
-/// completes).
-pub const SWEEP_CHECKPOINT_DIR: &str = ".ceasefire-sweep-checkpoint";
 
 /// The checkpoint of one completed point of a sweep: its key (with
 /// [`BatchKey::point`] set) and the integer tally of its runs (of the

@@ -1,38 +1,26 @@
-//! Writers of the CSV and JSON outputs. They observe the engine (as a
-//! [`RunSink`] or [`DayObserver`]) or format its tallies; the engine knows
-//! nothing of them. Every column is documented in docs/outputs.md.
+//! What results say: the CSV tables and SVG charts of every command. The
+//! writers observe the engine (as a [`BatchObserver`] or [`DayObserver`]) or
+//! format its tallies; the engine knows nothing of them, and where the
+//! bytes go is [`crate::store`]'s business. Every column is documented in
+//! docs/outputs.md.
 
-pub mod checkpoint;
 pub mod experiment;
-mod manifest;
-pub mod partial;
 pub mod plot;
-mod staged;
+pub mod rows;
 
 use std::io::Write;
 
-pub use manifest::{
-    MODEL_VERSION, Manifest, ScenarioSource, ShardInfo, SweepInfo, VERSIONS, versions,
-};
-pub use staged::{OutputError, StagedDir, StagedFile, replace_durably, sync_dir};
+pub use rows::number;
 
-use crate::engine::{DayObserver, RunSink, RunSummary, Tally};
+use crate::engine::{BatchObserver, DayObserver, ObserverError, RunSummary};
 use crate::model::DayRecord;
 use crate::scenario::Scenario;
-use crate::stats::Estimate;
-use crate::stats::curves::{CurveRow, entry_curves};
-use crate::stats::daily::{MetricRow, daily_metric_rows};
-use crate::stats::occupancy::{OccupancyRow, occupancy_rows};
-use crate::stats::summary::{SummaryRow, summary_rows};
-
-/// Formats a float for CSV: shortest round-trip digits, empty for `NaN`.
-pub fn number(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        x.to_string()
-    }
-}
+use crate::stats::Estimates;
+use crate::stats::curves::curve_rows;
+use crate::stats::daily_metrics::daily_metric_rows;
+use crate::stats::occupancy::occupancy_rows;
+use crate::stats::summary::summary_rows;
+use rows::{CurveRow, DailyRow, MetricRow, Num, SummaryRow};
 
 pub(crate) fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().has_headers(false).from_writer(w)
@@ -121,35 +109,34 @@ impl<'a, W: Write> RunsCsv<'a, W> {
     }
 }
 
-impl<W: Write> RunSink for RunsCsv<'_, W> {
-    fn run(&mut self, s: &RunSummary) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+impl<W: Write> BatchObserver for RunsCsv<'_, W> {
+    fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
         Ok(self.write(s)?)
     }
 }
 
-/// Writes daily.csv from a batch's tally (see [`write_occupancy`]).
-pub fn write_daily<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
-    write_occupancy(scenario, &occupancy_rows(scenario, tally), w)
+/// A CSV writer that takes its header from the row type.
+fn serde_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().has_headers(true).from_writer(w)
 }
 
 /// Writes daily.csv: for every day and phase, the share of runs in it.
 pub fn write_occupancy<W: Write>(
     scenario: &Scenario,
-    rows: &[OccupancyRow],
+    est: &dyn Estimates,
     w: W,
 ) -> csv::Result<()> {
-    let mut out = csv_writer(w);
-    out.write_record(["day", "date", "phase", "share", "ci_low", "ci_high"])?;
-    for row in rows {
+    let mut out = serde_writer(w);
+    for row in occupancy_rows(est) {
         let e = row.share;
-        out.write_record([
-            &row.day.to_string(),
-            &scenario.date(row.day).to_string(),
-            &scenario.phases[row.phase].id,
-            &number(e.estimate),
-            &number(e.low),
-            &number(e.high),
-        ])?;
+        out.serialize(DailyRow {
+            day: row.day,
+            date: scenario.date(row.day).to_string(),
+            phase: scenario.phases[row.phase].id.clone(),
+            share: Num(e.estimate),
+            ci_low: Num(e.low),
+            ci_high: Num(e.high),
+        })?;
     }
     out.flush()?;
     Ok(())
@@ -157,95 +144,64 @@ pub fn write_occupancy<W: Write>(
 
 /// Writes curves.csv: for every phase and day, the time-to-event curve of
 /// first entry.
-pub fn write_curve_rows<W: Write>(scenario: &Scenario, rows: &[CurveRow], w: W) -> csv::Result<()> {
-    let mut out = csv_writer(w);
-    out.write_record([
-        "phase",
-        "day",
-        "date",
-        "at_risk",
-        "entered",
-        "cumulative_share",
-        "ci_low",
-        "ci_high",
-        "hazard",
-    ])?;
-    for row in rows {
-        out.write_record([
-            scenario.phases[row.phase].id.as_str(),
-            &row.day.to_string(),
-            &scenario.date(row.day).to_string(),
-            &number(row.at_risk),
-            &number(row.entered),
-            &number(row.cumulative.estimate),
-            &number(row.cumulative.low),
-            &number(row.cumulative.high),
-            &number(row.hazard),
-        ])?;
+pub fn write_curve_rows<W: Write>(
+    scenario: &Scenario,
+    est: &dyn Estimates,
+    w: W,
+) -> csv::Result<()> {
+    let mut out = serde_writer(w);
+    for row in curve_rows(est, scenario.phases.len()) {
+        out.serialize(CurveRow {
+            phase: scenario.phases[row.phase].id.clone(),
+            day: row.day,
+            date: scenario.date(row.day).to_string(),
+            at_risk: Num(row.at_risk),
+            entered: Num(row.entered),
+            cumulative_share: Num(row.cumulative.estimate),
+            ci_low: Num(row.cumulative.low),
+            ci_high: Num(row.cumulative.high),
+            hazard: Num(row.hazard),
+        })?;
     }
     out.flush()?;
     Ok(())
 }
 
-/// Writes summary.csv from a batch's tally (see [`summary_rows`]).
-pub fn write_summary<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
-    write_summary_rows(&summary_rows(scenario, &tally.runs), w)
-}
-
-/// Writes summary.csv; `runs` is empty for exact answers.
-pub fn write_summary_rows<W: Write>(rows: &[SummaryRow], w: W) -> csv::Result<()> {
-    let mut out = csv_writer(w);
-    out.write_record(["metric", "subject", "estimate", "ci_low", "ci_high", "runs"])?;
-    for row in rows {
-        let Estimate {
-            estimate,
-            low,
-            high,
-        } = row.value;
-        out.write_record([
-            row.metric,
-            &row.subject,
-            &number(estimate),
-            &number(low),
-            &number(high),
-            &row.runs.map(|r| r.to_string()).unwrap_or_default(),
-        ])?;
+/// Writes summary.csv (see [`summary_rows`]); `runs` is empty for exact
+/// answers.
+pub fn write_summary<W: Write>(scenario: &Scenario, est: &dyn Estimates, w: W) -> csv::Result<()> {
+    let mut out = serde_writer(w);
+    for row in summary_rows(scenario, est) {
+        out.serialize(SummaryRow {
+            metric: row.metric,
+            subject: row.subject,
+            estimate: Num(row.value.estimate),
+            ci_low: Num(row.value.low),
+            ci_high: Num(row.value.high),
+            runs: row.runs,
+        })?;
     }
     out.flush()?;
     Ok(())
-}
-
-/// Writes curves.csv: for every phase and day, the time-to-event curve of
-/// first entry (see [`entry_curves`]).
-pub fn write_curves<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
-    write_curve_rows(scenario, &entry_curves(scenario, &tally.runs), w)
 }
 
 /// Writes daily_metrics.csv (long format; see [`daily_metric_rows`]).
-pub fn write_daily_metrics<W: Write>(scenario: &Scenario, tally: &Tally, w: W) -> csv::Result<()> {
-    write_daily_metric_rows(scenario, &daily_metric_rows(scenario, &tally.daily), w)
-}
-
-/// Writes daily_metrics.csv from its rows (a batch's or exact ones).
 pub fn write_daily_metric_rows<W: Write>(
     scenario: &Scenario,
-    rows: &[MetricRow],
+    est: &dyn Estimates,
     w: W,
 ) -> csv::Result<()> {
-    let mut out = csv_writer(w);
-    out.write_record([
-        "day", "date", "metric", "subject", "mean", "ci_low", "ci_high",
-    ])?;
-    for row in rows {
-        out.write_record([
-            &row.day.to_string(),
-            &scenario.date(row.day).to_string(),
-            row.metric,
-            &row.subject,
-            &number(row.value.estimate),
-            &number(row.value.low),
-            &number(row.value.high),
-        ])?;
+    let mut out = serde_writer(w);
+    for row in daily_metric_rows(scenario, est) {
+        out.serialize(MetricRow {
+            day: row.day,
+            date: scenario.date(row.day).to_string(),
+            metric: row.metric.name().to_string(),
+            subject: row.subject,
+            mean: Num(row.value.estimate),
+            ci_low: Num(row.value.low),
+            ci_high: Num(row.value.high),
+        })?;
     }
     out.flush()?;
     Ok(())

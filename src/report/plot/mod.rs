@@ -18,17 +18,19 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-pub use charts::{CHARTS, draw};
-pub use sweep::{SWEEP_CHART, SweepLine, SweepResults, draw_sweep};
+pub use charts::draw;
+pub use sweep::{SweepLine, SweepResults, draw_sweep};
 
-/// The CSV files a chart needs, as `run` names them.
-pub const INPUTS: [&str; 3] = ["daily.csv", "curves.csv", "daily_metrics.csv"];
+use super::rows::{CurveRow, DailyRow, MetricRow};
+use crate::engine::DayMetric;
+use crate::store::ResultFile;
+use crate::store::layout::CHART_INPUTS;
 
 /// Why charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     /// An input file does not exist.
-    #[error("{path}: missing; a results directory needs {} and manifest.json (write them with `ceasefire run --out DIR`)", INPUTS.join(", "))]
+    #[error("{path}: missing; a results directory needs {} and {} (write them with `ceasefire run --out DIR`)", CHART_INPUTS.map(ResultFile::name).join(", "), ResultFile::Manifest)]
     Missing {
         /// The file.
         path: String,
@@ -58,37 +60,6 @@ pub enum PlotError {
         /// What went wrong.
         message: String,
     },
-}
-
-/// One row of daily.csv, as far as charts need it.
-#[derive(Debug, Deserialize)]
-struct DailyRow {
-    day: u32,
-    date: String,
-    phase: String,
-    share: Option<f64>,
-}
-
-/// One row of curves.csv, as far as charts need it.
-#[derive(Debug, Deserialize)]
-struct CurveRow {
-    phase: String,
-    day: u32,
-    at_risk: u64,
-    cumulative_share: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
-}
-
-/// One row of daily_metrics.csv, as far as charts need it.
-#[derive(Debug, Deserialize)]
-struct MetricRow {
-    day: u32,
-    metric: String,
-    subject: String,
-    mean: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
 }
 
 /// A day-indexed series with an interval: `(day, estimate, low, high)`.
@@ -162,9 +133,9 @@ impl SweepResults {
     /// Reads sweep.csv of a directory written by `ceasefire sweep`, and the
     /// scenario name from its manifest.json.
     pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
-        let (manifest_path, manifest) = open_in(dir, "manifest.json")?;
+        let (manifest_path, manifest) = open_in(dir, ResultFile::Manifest.name())?;
         let name = scenario_name(&manifest_path, manifest)?;
-        let (path, file) = open_in(dir, "sweep.csv")?;
+        let (path, file) = open_in(dir, ResultFile::Sweep.name())?;
         SweepResults::from_csv(&name, (&path, file))
     }
 }
@@ -174,11 +145,12 @@ impl Results {
     /// its manifest.json.
     pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
         let open = |name: &str| open_in(dir, name);
-        let (manifest_path, manifest) = open("manifest.json")?;
+        let (manifest_path, manifest) = open(ResultFile::Manifest.name())?;
         let name = scenario_name(&manifest_path, manifest)?;
-        let (daily_path, daily) = open(INPUTS[0])?;
-        let (curves_path, curves) = open(INPUTS[1])?;
-        let (metrics_path, metrics) = open(INPUTS[2])?;
+        let [daily, curves, metrics] = CHART_INPUTS.map(|f| open(f.name()));
+        let (daily_path, daily) = daily?;
+        let (curves_path, curves) = curves?;
+        let (metrics_path, metrics) = metrics?;
         Results::from_csv(
             &name,
             (&daily_path, daily),
@@ -214,7 +186,7 @@ impl Results {
         for row in &daily_rows {
             let i = index_of(&mut phases, &row.phase);
             occupancy.resize_with(phases.len(), Vec::new);
-            occupancy[i].push((row.day, row.share.unwrap_or(0.0)));
+            occupancy[i].push((row.day, row.share.value().unwrap_or(0.0)));
             last_day = last_day.max(row.day);
         }
 
@@ -229,9 +201,11 @@ impl Results {
                 )
             })?;
             if row.day == 0 {
-                runs = runs.max(row.at_risk);
+                // A count of runs (a probability, 1, for exact answers).
+                runs = runs.max(row.at_risk.value().unwrap_or(0.0) as u64);
             }
-            if let (Some(e), Some(l), Some(h)) = (row.cumulative_share, row.ci_low, row.ci_high) {
+            let (e, l, h) = (row.cumulative_share, row.ci_low, row.ci_high);
+            if let (Some(e), Some(l), Some(h)) = (e.value(), l.value(), h.value()) {
                 entry[i].push((row.day, e, l, h));
             }
         }
@@ -239,15 +213,15 @@ impl Results {
         let metric_rows: Vec<MetricRow> = rows(metrics.0, metrics.1)?;
         let mut parties = Vec::new();
         let mut attacks: Vec<Band> = Vec::new();
-        for row in metric_rows.iter().filter(|r| r.metric == "attacks") {
+        for row in metric_rows.iter().filter(|r| r.is(DayMetric::Attacks(0))) {
             let i = index_of(&mut parties, &row.subject);
             attacks.resize_with(parties.len(), Vec::new);
-            if let Some(m) = row.mean {
+            if let Some(m) = row.mean.value() {
                 attacks[i].push((
                     row.day,
                     m,
-                    row.ci_low.unwrap_or(m),
-                    row.ci_high.unwrap_or(m),
+                    row.ci_low.value().unwrap_or(m),
+                    row.ci_high.value().unwrap_or(m),
                 ));
             }
         }

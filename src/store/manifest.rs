@@ -10,14 +10,15 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::Shard;
 
-/// Versions of this crate and of the crates the random numbers depend on,
-/// read from Cargo.lock at build time.
-pub const VERSIONS: [(&str, &str); 5] = [
-    ("ceasefire", env!("CARGO_PKG_VERSION")),
-    ("rand", env!("CEASEFIRE_RAND_VERSION")),
-    ("rand_chacha", env!("CEASEFIRE_RAND_CHACHA_VERSION")),
-    ("rand_core", env!("CEASEFIRE_RAND_CORE_VERSION")),
-    ("statrs", env!("CEASEFIRE_STATRS_VERSION")),
+/// The crates the random numbers depend on, at the exact versions
+/// Cargo.toml pins (`=x.y.z`) and Cargo.lock resolves; a test keeps these
+/// equal to Cargo.lock, so a manifest never names a version that did not
+/// produce its numbers.
+pub const PINNED: [(&str, &str); 4] = [
+    ("rand", "0.10.3"),
+    ("rand_chacha", "0.10.0"),
+    ("rand_core", "0.10.1"),
+    ("statrs", "0.19.1"),
 ];
 
 /// Where a scenario came from and a hash of its exact bytes.
@@ -50,10 +51,10 @@ impl ScenarioSource {
 /// Version of the model contract implemented (shared/MODEL.md).
 pub const MODEL_VERSION: &str = "1";
 
-/// [`VERSIONS`] as a map, as manifests record them.
+/// This crate's version and the [`PINNED`] ones, as manifests record them.
 pub fn versions() -> BTreeMap<String, String> {
-    VERSIONS
-        .into_iter()
+    std::iter::once(("ceasefire", env!("CARGO_PKG_VERSION")))
+        .chain(PINNED)
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
@@ -64,7 +65,7 @@ pub fn versions() -> BTreeMap<String, String> {
 pub struct Manifest {
     /// Version of the model contract implemented.
     pub model: String,
-    /// Crate versions (see [`VERSIONS`]).
+    /// Crate versions (see [`versions`]).
     pub versions: BTreeMap<String, String>,
     /// The scenario.
     pub scenario: ScenarioSource,
@@ -84,16 +85,16 @@ pub struct Manifest {
     /// For a shard of a batch (`run --shard K/N`): which shard and which
     /// runs. Absent for a whole batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<ShardInfo>,
+    pub shard: Option<ShardRecord>,
     /// For a shard of a sweep (`sweep --shard K/N`): the sweep's design, so
     /// that `merge` can rebuild its points. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sweep: Option<SweepInfo>,
+    pub sweep: Option<SweepRecord>,
 }
 
 /// The design of a sweep, as a shard of it records it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SweepInfo {
+pub struct SweepRecord {
     /// Every `--vary` as `PATH=LO:HI:STEPS`, in order.
     pub vary: Vec<String>,
     /// `grid` or `lhs:N`.
@@ -102,7 +103,7 @@ pub struct SweepInfo {
 
 /// Which part of a batch a shard holds.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ShardInfo {
+pub struct ShardRecord {
     /// K of `K/N` (1-based).
     pub index: u64,
     /// N of `K/N`.
@@ -113,11 +114,11 @@ pub struct ShardInfo {
     pub end_run: u64,
 }
 
-impl ShardInfo {
+impl ShardRecord {
     /// Shard `shard` of a batch of `runs` runs.
     pub fn new(shard: Shard, runs: u64) -> Self {
         let r = shard.runs(runs);
-        ShardInfo {
+        ShardRecord {
             index: shard.index(),
             count: shard.count(),
             first_run: r.start,
@@ -135,18 +136,25 @@ impl ShardInfo {
 pub const MONTE_CARLO: &str = "monte-carlo";
 
 impl Manifest {
-    /// A manifest for a batch.
-    pub fn new(scenario: ScenarioSource, seed: u64, runs: u64, files: Vec<String>) -> Self {
+    /// A manifest for a batch of `runs` runs under master seed `seed`,
+    /// made by `command_line` (word by word); its `files` are filled in by
+    /// whoever writes the directory.
+    pub fn monte_carlo(
+        scenario: ScenarioSource,
+        seed: u64,
+        runs: u64,
+        command_line: &[String],
+    ) -> Self {
         Manifest {
             method: MONTE_CARLO.to_string(),
             seed: Some(seed),
             runs: Some(runs),
-            ..Manifest::exact(scenario, files)
+            ..Manifest::exact(scenario, command_line)
         }
     }
 
     /// A manifest for exact answers (`ceasefire exact`).
-    pub fn exact(scenario: ScenarioSource, files: Vec<String>) -> Self {
+    pub fn exact(scenario: ScenarioSource, command_line: &[String]) -> Self {
         Manifest {
             model: MODEL_VERSION.to_string(),
             versions: versions(),
@@ -154,8 +162,8 @@ impl Manifest {
             method: "exact".to_string(),
             seed: None,
             runs: None,
-            command_line: std::env::args().collect(),
-            files,
+            command_line: command_line.to_vec(),
+            files: Vec::new(),
             shard: None,
             sweep: None,
         }
@@ -166,5 +174,36 @@ impl Manifest {
         let mut s = serde_json::to_string_pretty(self).expect("a manifest always serialises");
         s.push('\n');
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PINNED;
+
+    /// The version Cargo.lock resolves for `krate` (every entry of that
+    /// name, so that a second copy of a pinned crate is caught too).
+    fn locked(lock: &toml::Table, krate: &str) -> Vec<String> {
+        lock["package"]
+            .as_array()
+            .expect("Cargo.lock has packages")
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(krate))
+            .map(|p| p["version"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn pinned_versions_are_those_of_cargo_lock() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock"))
+            .expect("Cargo.lock is next to Cargo.toml");
+        let lock: toml::Table = text.parse().expect("Cargo.lock is TOML");
+        for (krate, version) in PINNED {
+            assert_eq!(
+                locked(&lock, krate),
+                vec![version.to_string()],
+                "{krate}: PINNED says {version}; Cargo.lock must resolve exactly one copy of it"
+            );
+        }
     }
 }

@@ -6,8 +6,9 @@
 //! 0 convoys, not compliant), so a falling line after a collapse says that
 //! fewer runs are still being fought over, not that fighting eased.
 
-use super::{Estimate, mean, wilson};
-use crate::engine::{DailyTally, DayMetric};
+use super::Estimate;
+use super::estimates::Estimates;
+use crate::engine::DayMetric;
 use crate::scenario::Scenario;
 
 /// One row of daily_metrics.csv.
@@ -15,8 +16,8 @@ use crate::scenario::Scenario;
 pub struct MetricRow {
     /// Day index.
     pub day: u32,
-    /// What is measured (`attacks`, `reported`, `compliant`, …).
-    pub metric: &'static str,
+    /// What is measured.
+    pub metric: DayMetric,
     /// The party it concerns, or `all`.
     pub subject: String,
     /// Mean over runs (a share for `compliant`) with its 95% interval.
@@ -26,45 +27,26 @@ pub struct MetricRow {
 /// Every row of daily_metrics.csv, day by day; within a day: attacks of
 /// every party, reported violations of every bound party, compliance,
 /// convoys delivered and blocked.
-pub fn daily_metric_rows(scenario: &Scenario, daily: &DailyTally) -> Vec<MetricRow> {
+pub fn daily_metric_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<MetricRow> {
     let mut rows = Vec::new();
     for day in 0..scenario.horizon_days {
-        let mut push = |metric, subject: &str, value| {
+        let mut push = |metric, subject: &str| {
             rows.push(MetricRow {
                 day,
                 metric,
                 subject: subject.to_string(),
-                value,
+                value: est.daily(day, metric),
             })
         };
         for (p, party) in scenario.parties.iter().enumerate() {
-            push(
-                "attacks",
-                &party.id,
-                mean(&daily.sums(day, DayMetric::Attacks(p))),
-            );
+            push(DayMetric::Attacks(p), &party.id);
         }
         for (p, party) in scenario.parties.iter().enumerate().filter(|(_, p)| p.bound) {
-            push(
-                "reported",
-                &party.id,
-                mean(&daily.sums(day, DayMetric::Reported(p))),
-            );
+            push(DayMetric::Reported(p), &party.id);
         }
-        let compliant = daily.sums(day, DayMetric::Compliant);
-        // A 0/1 quantity: its sum is a count, and its mean a proportion.
-        let count = u64::try_from(compliant.sum).unwrap_or(u64::MAX);
-        push("compliant", "all", wilson(count, compliant.n));
-        push(
-            "convoys_delivered",
-            "all",
-            mean(&daily.sums(day, DayMetric::ConvoysDelivered)),
-        );
-        push(
-            "convoys_blocked",
-            "all",
-            mean(&daily.sums(day, DayMetric::ConvoysBlocked)),
-        );
+        push(DayMetric::Compliant, "all");
+        push(DayMetric::ConvoysDelivered, "all");
+        push(DayMetric::ConvoysBlocked, "all");
     }
     rows
 }

@@ -10,9 +10,8 @@ use super::charts::{
     Area, BAND_OPACITY, FONT, SIZE, colour, frame, house_style, legend, percent, text,
 };
 use super::{PlotError, invalid};
-
-/// The file name of the sweep chart.
-pub const SWEEP_CHART: &str = "sweep.svg";
+use crate::stats::Metric;
+use crate::store::ResultFile;
 
 /// One line of the sweep chart: a phase, at fixed values of the other varied
 /// parameters, as `(x, estimate, low, high)` sorted by x.
@@ -77,7 +76,7 @@ impl SweepResults {
         let mut lines: Vec<SweepLine> = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| invalid(path, e.to_string()))?;
-            if &record[metric] != "entered" {
+            if &record[metric] != Metric::Entered.name() {
                 continue;
             }
             let num = |i: usize| -> Result<f64, PlotError> {
@@ -124,7 +123,7 @@ pub fn draw_sweep(r: &SweepResults) -> Result<String, PlotError> {
         sweep_chart(r, &root)
             .and_then(|()| root.present().map_err(text))
             .map_err(|message| PlotError::Draw {
-                chart: SWEEP_CHART,
+                chart: ResultFile::SweepChart.name(),
                 message,
             })?;
     }

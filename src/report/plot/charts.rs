@@ -9,9 +9,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{Band, PlotError, Results};
-
-/// The charts [`draw`] returns, by file name.
-pub const CHARTS: [&str; 3] = ["occupancy.svg", "entry_curves.svg", "violence.svg"];
+use crate::store::ResultFile;
+use crate::store::layout::CHARTS;
 
 /// Size of every chart in pixels: 16:9, legible when scaled to a column.
 pub(super) const SIZE: (u32, u32) = (960, 540);
@@ -53,7 +52,7 @@ pub(super) fn text(e: impl std::fmt::Display) -> String {
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Draws every chart of [`CHARTS`], in that order, as SVG text.
-pub fn draw(r: &Results) -> Result<Vec<(&'static str, String)>, PlotError> {
+pub fn draw(r: &Results) -> Result<Vec<(ResultFile, String)>, PlotError> {
     let drawers: [Drawer; 3] = [occupancy, entry_curves, violence];
     CHARTS
         .iter()
@@ -64,7 +63,10 @@ pub fn draw(r: &Results) -> Result<Vec<(&'static str, String)>, PlotError> {
                 let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
                 drawer(r, &root)
                     .and_then(|()| root.present().map_err(text))
-                    .map_err(|message| PlotError::Draw { chart, message })?;
+                    .map_err(|message| PlotError::Draw {
+                        chart: chart.name(),
+                        message,
+                    })?;
             }
             Ok((chart, svg))
         })

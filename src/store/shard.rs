@@ -17,27 +17,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::checkpoint::BatchKey;
-use super::manifest::{Manifest, ScenarioSource, ShardInfo, SweepInfo};
-use super::runs_header;
+use super::layout::ResultFile;
+use super::manifest::{Manifest, ScenarioSource, ShardRecord, SweepRecord};
 use crate::engine::{Shard, Tally};
+use crate::report::runs_header;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
-
-/// The integer tally of a shard's runs, as JSON.
-pub const TALLY_FILE: &str = "tally.json";
-
-/// A copy of the exact bytes of the scenario file a shard ran.
-pub const SCENARIO_FILE: &str = "scenario.toml";
-
-/// The integer tallies of a sweep shard's runs, one per point in point
-/// order, as a JSON array.
-pub const TALLIES_FILE: &str = "tallies.json";
-
-/// The files of a shard directory, in the order its manifest lists them.
-pub const SHARD_FILES: [&str; 4] = ["runs.csv", TALLY_FILE, SCENARIO_FILE, "manifest.json"];
-
-/// The files of a sweep shard's directory (a sweep writes no runs.csv).
-pub const SWEEP_SHARD_FILES: [&str; 3] = [TALLIES_FILE, SCENARIO_FILE, "manifest.json"];
 
 /// tally.json (one tally) or tallies.json (a slice of them) as compact JSON
 /// with a trailing newline. Integer sums beyond 2⁶⁴ are written as JSON
@@ -116,14 +101,14 @@ pub enum MergeError {
 struct Part {
     dir: PathBuf,
     manifest: Manifest,
-    shard: ShardInfo,
+    shard: ShardRecord,
     seed: u64,
     runs: u64,
 }
 
 impl Part {
     fn open(dir: &Path) -> Result<Part, MergeError> {
-        let path = dir.join("manifest.json");
+        let path = dir.join(ResultFile::Manifest.name());
         let shown = path.display().to_string();
         let file = File::open(&path).map_err(|source| MergeError::Read {
             path: shown.clone(),
@@ -207,7 +192,7 @@ pub struct MergePlan {
     /// The `--set` changes the shards applied.
     pub changes: Vec<Assignment>,
     /// The sweep's design, if the shards are shards of a sweep.
-    pub sweep: Option<SweepInfo>,
+    pub sweep: Option<SweepRecord>,
     /// Master seed.
     pub seed: u64,
     /// Runs of the whole batch (of every point, for a sweep).
@@ -267,7 +252,7 @@ impl MergePlan {
         }
 
         let first = &parts[0];
-        let path = first.file(SCENARIO_FILE);
+        let path = first.file(ResultFile::ScenarioCopy.name());
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(&path).map_err(|source| MergeError::Read {
             path: shown.clone(),
@@ -290,7 +275,10 @@ impl MergePlan {
             .map(|c| c.parse::<Assignment>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| MergeError::Invalid {
-                path: first.file("manifest.json").display().to_string(),
+                path: first
+                    .file(ResultFile::Manifest.name())
+                    .display()
+                    .to_string(),
                 reason: format!("its scenario changes cannot be read back: {e}"),
             })?;
         let scenario = Scenario::from_toml_with(&text, &shown, &changes)?;
@@ -309,27 +297,28 @@ impl MergePlan {
 
     /// The sum of the shards' tallies: the tally of the whole batch.
     pub fn tally(&self) -> Result<Tally, MergeError> {
-        let mut totals = self.sum_tallies(TALLY_FILE, &[&self.scenario], |t: Tally| vec![t])?;
+        let mut totals =
+            self.sum_tallies(ResultFile::Tally, &[&self.scenario], |t: Tally| vec![t])?;
         Ok(totals.pop().unwrap_or_else(|| Tally::new(&self.scenario)))
     }
 
     /// For shards of a sweep: the sum of the shards' tallies at every point,
     /// whose scenarios are `scenarios` in point order.
     pub fn point_tallies(&self, scenarios: &[&Scenario]) -> Result<Vec<Tally>, MergeError> {
-        self.sum_tallies(TALLIES_FILE, scenarios, |t: Vec<Tally>| t)
+        self.sum_tallies(ResultFile::Tallies, scenarios, |t: Vec<Tally>| t)
     }
 
     /// Reads `file` of every shard as `T`, a tally per scenario, checks that
     /// each fits its scenario and counts the shard's runs, and adds them up.
     fn sum_tallies<T: serde::de::DeserializeOwned>(
         &self,
-        file: &str,
+        file: ResultFile,
         scenarios: &[&Scenario],
         tallies: impl Fn(T) -> Vec<Tally>,
     ) -> Result<Vec<Tally>, MergeError> {
         let mut total: Vec<Tally> = scenarios.iter().map(|sc| Tally::new(sc)).collect();
         for p in &self.parts {
-            let path = p.file(file);
+            let path = p.file(file.name());
             let shown = path.display().to_string();
             let f = File::open(&path).map_err(|source| MergeError::Read {
                 path: shown.clone(),
@@ -371,7 +360,7 @@ impl MergePlan {
             .map_err(MergeError::Write)?;
         let mut line = Vec::with_capacity(256);
         for p in &self.parts {
-            let path = p.file("runs.csv");
+            let path = p.file(ResultFile::Runs.name());
             let shown = path.display().to_string();
             let read_err = |source| MergeError::Read {
                 path: shown.clone(),

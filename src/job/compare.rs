@@ -1,0 +1,86 @@
+//! A paired comparison (`ceasefire compare`): two scenarios, or one and its
+//! changes, run by run on the same run seeds.
+
+use std::path::PathBuf;
+
+use super::write::{finish, put, table};
+use super::{Execution, JobError, LoadedScenario, Progress, default_dir};
+use crate::engine::Batch;
+use crate::experiment::{Comparison, compare};
+use crate::report::experiment::write_comparison;
+use crate::store::layout::ResultFile;
+use crate::store::{Manifest, StagedDir};
+
+/// A comparison, as `ceasefire compare` performs it.
+#[derive(Debug, Clone)]
+pub struct CompareJob {
+    /// Scenario A.
+    pub a: LoadedScenario,
+    /// Scenario B (A with changes, or another file).
+    pub b: LoadedScenario,
+    /// Whether B is another file (rather than A with changes): it names the
+    /// default output directory.
+    pub b_is_file: bool,
+    /// Master seed of both sides.
+    pub seed: u64,
+    /// Runs of each side.
+    pub runs: u64,
+    /// Output directory (default: [`CompareJob::default_out`]).
+    pub out: Option<PathBuf>,
+    /// Threads and the command line for the manifest.
+    pub exec: Execution,
+}
+
+/// What a comparison found and wrote.
+#[derive(Debug)]
+pub struct CompareDone {
+    /// The directory written.
+    pub dir: PathBuf,
+    /// The files written.
+    pub files: Vec<String>,
+    /// Every metric compared.
+    pub comparison: Comparison,
+}
+
+impl CompareJob {
+    /// `results/<A stem>-vs-<B stem, or "changed">/`.
+    pub fn default_out(&self) -> PathBuf {
+        let b = if self.b_is_file {
+            self.b.stem.as_str()
+        } else {
+            "changed"
+        };
+        default_dir(&format!("{}-vs-{b}", self.a.stem))
+    }
+
+    /// Runs both sides and writes compare.csv and the manifest.
+    pub fn run(&self, progress: &dyn Progress) -> Result<CompareDone, JobError> {
+        let (a, b) = (
+            Batch::new(&self.a.scenario, self.seed),
+            Batch::new(&self.b.scenario, self.seed),
+        );
+        progress.start(Some(self.runs));
+        let result = self
+            .exec
+            .install(|| compare(&a, &b, self.runs, &|n| progress.advance(n)));
+        progress.finish();
+        let comparison = result??;
+        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        let mut staged = StagedDir::create(&dir)?;
+        let (file, bytes) = table(ResultFile::Compare, |w| write_comparison(&comparison, w))?;
+        put(&mut staged, file.name(), &bytes)?;
+        // The manifest names B's source; A's is in the command line.
+        let manifest = Manifest::monte_carlo(
+            self.b.source.clone(),
+            self.seed,
+            self.runs,
+            &self.exec.command_line,
+        );
+        let files = finish(staged, manifest, vec![file.name().to_string()])?;
+        Ok(CompareDone {
+            dir,
+            files,
+            comparison,
+        })
+    }
+}

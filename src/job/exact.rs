@@ -1,0 +1,148 @@
+//! Exact answers (`ceasefire exact`) for a scenario without retaliation,
+//! written in the schemas of a batch of runs, and optionally a batch
+//! compared against them.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::write::write_tables;
+use super::{Execution, JobError, LoadedScenario, default_dir};
+use crate::engine::Batch;
+use crate::exact::{self, DEFAULT_MAX_LOSS, DEFAULT_MAX_STATES, Solution, SolveOptions};
+use crate::stats::solution::{Deviation, deviations, largest_deviation};
+use crate::store::layout::ResultFile;
+use crate::store::{Manifest, StagedDir};
+
+/// Largest deviation of a check, in standard errors, that still passes:
+/// with a few hundred (correlated) comparisons, chance alone exceeds 4.5 SE
+/// less than once in a thousand checks.
+pub const CHECK_MAX_SE: f64 = 4.5;
+
+/// A batch of runs to compare with the exact answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactCheck {
+    /// Runs of the batch.
+    pub runs: u64,
+    /// Its master seed.
+    pub seed: u64,
+}
+
+/// Exact answers, as `ceasefire exact` computes them.
+#[derive(Debug, Clone)]
+pub struct ExactJob {
+    /// The scenario (no party may retaliate).
+    pub loaded: LoadedScenario,
+    /// Largest probability mass the solution may lose to rounding.
+    pub max_loss: f64,
+    /// Largest number of chain states to build.
+    pub max_states: usize,
+    /// Also compare a batch of runs.
+    pub check: Option<ExactCheck>,
+    /// Output directory (default: [`ExactJob::default_out`]).
+    pub out: Option<PathBuf>,
+    /// Threads (of the check) and the command line for the manifest.
+    pub exec: Execution,
+}
+
+/// The outcome of a check.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    /// The batch.
+    pub check: ExactCheck,
+    /// Every comparison (share in each phase, share entered by each day).
+    pub deviations: Vec<Deviation>,
+}
+
+impl CheckOutcome {
+    /// The largest judged deviation.
+    pub fn worst(&self) -> Option<&Deviation> {
+        largest_deviation(&self.deviations)
+    }
+
+    /// Whether the runs stay within [`CHECK_MAX_SE`] of the exact answers.
+    pub fn passed(&self) -> bool {
+        self.worst()
+            .is_none_or(|w| w.standard_errors <= CHECK_MAX_SE)
+    }
+}
+
+/// What the solver found and wrote.
+#[derive(Debug)]
+pub struct ExactDone {
+    /// The directory written.
+    pub dir: PathBuf,
+    /// The files written.
+    pub files: Vec<String>,
+    /// The solution.
+    pub solution: Solution,
+    /// Time to solve.
+    pub elapsed: Duration,
+    /// The check, if asked for.
+    pub check: Option<CheckOutcome>,
+}
+
+impl ExactJob {
+    /// Exact answers for `loaded` with the default limits.
+    pub fn new(loaded: LoadedScenario) -> Self {
+        ExactJob {
+            loaded,
+            max_loss: DEFAULT_MAX_LOSS,
+            max_states: DEFAULT_MAX_STATES,
+            check: None,
+            out: None,
+            exec: Execution::default(),
+        }
+    }
+
+    /// `results/<scenario file stem>-exact/`.
+    pub fn default_out(&self) -> PathBuf {
+        default_dir(&format!("{}-exact", self.loaded.stem))
+    }
+
+    /// Solves the scenario, writes the tables and runs the check.
+    pub fn run(&self) -> Result<ExactDone, JobError> {
+        if !(0.0..=1.0).contains(&self.max_loss) {
+            return Err(JobError::Invalid(format!(
+                "--max-loss {} is out of range (allowed: 0 to 1)",
+                self.max_loss
+            )));
+        }
+        let sc = &self.loaded.scenario;
+        let started = Instant::now();
+        let options = SolveOptions {
+            max_loss: self.max_loss,
+            max_states: self.max_states,
+        };
+        let solution = exact::solve(sc, options).map_err(|source| JobError::Exact {
+            file: self.loaded.origin.clone(),
+            source,
+        })?;
+        let elapsed = started.elapsed();
+        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        let staged = StagedDir::create(&dir)?;
+        let manifest = Manifest::exact(self.loaded.source.clone(), &self.exec.command_line);
+        let files = write_tables(staged, sc, &solution, false, manifest, &[])?;
+        debug_assert_eq!(
+            files.last().map(String::as_str),
+            Some(ResultFile::Manifest.name())
+        );
+        let check = match self.check {
+            None => None,
+            Some(check) => {
+                let batch = Batch::new(sc, check.seed);
+                let tally = self.exec.install(|| batch.run(0..check.runs))??;
+                Some(CheckOutcome {
+                    check,
+                    deviations: deviations(&solution, &tally),
+                })
+            }
+        };
+        Ok(ExactDone {
+            dir,
+            files,
+            solution,
+            elapsed,
+            check,
+        })
+    }
+}

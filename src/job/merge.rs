@@ -1,0 +1,144 @@
+//! Merging shards (`ceasefire merge`): the shards of a batch or of a sweep,
+//! combined into the files one process would have written, byte for byte.
+
+use std::path::{Path, PathBuf};
+
+use super::sweep::{point_scenarios, sweep_points};
+use super::write::{write_sweep_files, write_tables};
+use super::{Execution, JobError};
+use crate::experiment::{Design, Vary};
+use crate::scenario::Scenario;
+use crate::scenario::paths::ParamPath;
+use crate::store::layout::ResultFile;
+use crate::store::shard::{MergeError, MergePlan};
+use crate::store::{Manifest, StagedDir, SweepRecord};
+
+/// A merge, as `ceasefire merge` performs it.
+#[derive(Debug, Clone)]
+pub struct MergeJob {
+    /// The shard directories, in any order.
+    pub dirs: Vec<PathBuf>,
+    /// The directory of the merged outputs.
+    pub out: PathBuf,
+    /// Also draw the charts.
+    pub plots: bool,
+    /// The command line for the manifest.
+    pub exec: Execution,
+}
+
+/// What a merge wrote.
+#[derive(Debug)]
+pub struct MergeDone {
+    /// The shards' plan: scenario, seed, runs, directories.
+    pub plan: MergePlan,
+    /// The files written.
+    pub files: Vec<String>,
+    /// For a sweep, its number of points.
+    pub points: Option<usize>,
+}
+
+impl MergeJob {
+    /// Checks the shards and writes the merged outputs.
+    pub fn run(&self) -> Result<MergeDone, JobError> {
+        let plan = MergePlan::open(&self.dirs)?;
+        let out = std::path::absolute(&self.out).map_err(|e| {
+            JobError::Invalid(format!(
+                "{}: not a usable directory: {e}",
+                self.out.display()
+            ))
+        })?;
+        if plan
+            .dirs()
+            .any(|dir| std::path::absolute(dir).is_ok_and(|d| d == out))
+        {
+            return Err(JobError::Invalid(format!(
+                "--out {} is one of the shard directories; merge into another directory",
+                self.out.display()
+            )));
+        }
+        let mut staged = StagedDir::create(&self.out)?;
+        let manifest = Manifest::monte_carlo(
+            plan.source.clone(),
+            plan.seed,
+            plan.runs,
+            &self.exec.command_line,
+        );
+        if let Some(sweep) = plan.sweep.clone() {
+            return self.merge_sweep(plan, &sweep, staged, manifest);
+        }
+        let mut runs_csv = staged.file(ResultFile::Runs.name())?;
+        plan.write_runs_csv(&mut runs_csv)?;
+        runs_csv.finish()?;
+        let tally = plan.tally()?;
+        let first = [ResultFile::Runs];
+        let files = write_tables(staged, &plan.scenario, &tally, self.plots, manifest, &first)?;
+        Ok(MergeDone {
+            plan,
+            files,
+            points: None,
+        })
+    }
+
+    /// Merges the shards of a sweep: rebuilds its points from the recorded
+    /// design exactly as a sweep builds them, adds up each point's tallies
+    /// and writes the sweep's files with the sweep's writer.
+    fn merge_sweep(
+        &self,
+        plan: MergePlan,
+        sweep: &SweepRecord,
+        staged: StagedDir,
+        mut manifest: Manifest,
+    ) -> Result<MergeDone, JobError> {
+        let manifest_path = || plan_manifest(&plan);
+        let invalid = |reason: String| {
+            JobError::Merge(MergeError::Invalid {
+                path: manifest_path(),
+                reason,
+            })
+        };
+        let vary = sweep
+            .vary
+            .iter()
+            .map(|v| v.parse::<Vary>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| invalid(format!("its sweep cannot be read back: {e}")))?;
+        let design: Design = sweep
+            .design
+            .parse()
+            .map_err(|e| invalid(format!("its design cannot be read back: {e}")))?;
+        let paths: Vec<ParamPath> = vary.iter().map(|v| v.path.clone()).collect();
+        let scenarios = point_scenarios(
+            &plan.text,
+            &plan.origin,
+            &plan.changes,
+            &vary,
+            design,
+            plan.seed,
+        )?;
+        let only: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
+        let tallies: Vec<_> = plan
+            .point_tallies(&only)?
+            .into_iter()
+            .map(|t| (plan.runs, t))
+            .collect();
+        let points = sweep_points(&scenarios, &tallies);
+        manifest.runs = Some(points.iter().map(|p| p.runs).sum());
+        let name = &plan.source.name;
+        let files = write_sweep_files(staged, &paths, &points, name, manifest, self.plots)?;
+        Ok(MergeDone {
+            files,
+            points: Some(points.len()),
+            plan,
+        })
+    }
+}
+
+/// The manifest of the first shard, as named in messages.
+fn plan_manifest(plan: &MergePlan) -> String {
+    plan.dirs()
+        .next()
+        .unwrap_or(Path::new("."))
+        .join(ResultFile::Manifest.name())
+        .display()
+        .to_string()
+}

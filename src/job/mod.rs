@@ -1,0 +1,232 @@
+//! Jobs: one type per thing the `ceasefire` command does (a batch of runs, a
+//! sweep, a comparison, an exact solution, a merge of shards, a trace, the
+//! charts of a directory, a PRISM export).
+//!
+//! A job takes a validated scenario (with its provenance) and options,
+//! does the work through the engine, the statistics and the writers, and
+//! returns what it found and which files it wrote. The command line is a
+//! thin client: it parses arguments, builds a job, calls [`run`] on it (the
+//! job's own method) and prints the result. A library user does the same
+//! without compiling the command line.
+//!
+//! ```
+//! use ceasefire::job::{BatchJob, LoadedScenario};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let loaded = LoadedScenario::builtin(&[])?;
+//! let mut job = BatchJob::new(loaded, 7, 500);
+//! job.out = Some(dir.path().join("geneva"));
+//! let done = job.run(&())?;
+//! let share = done.tally.runs.entered[1] as f64 / 500.0;
+//! assert!(share > 0.0 && share < 1.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`run`]: BatchJob::run
+
+mod batch;
+mod compare;
+mod exact;
+mod merge;
+mod plot;
+mod prism;
+mod sweep;
+mod trace;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use batch::{BatchDone, BatchJob, PrecisionTarget};
+pub use compare::{CompareDone, CompareJob};
+pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob};
+pub use merge::{MergeDone, MergeJob};
+pub use plot::{PlotDone, PlotJob};
+pub use prism::{PrismDone, PrismJob};
+pub use sweep::{SweepDone, SweepJob, point_scenarios};
+pub use trace::TraceJob;
+
+use crate::builtin;
+use crate::engine::{BatchError, Shard};
+use crate::exact::ExactError;
+use crate::experiment::CompareError;
+use crate::report::plot::PlotError;
+use crate::scenario::paths::Assignment;
+use crate::scenario::{Scenario, ScenarioError};
+use crate::store::checkpoint::CheckpointError;
+use crate::store::shard::MergeError;
+use crate::store::{OutputError, ScenarioSource};
+
+/// Why a job failed. Nothing it would have written is left behind.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The scenario is invalid, or cannot be read.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The runs stopped.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// A checkpoint could not be used.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// Shards cannot be merged.
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    /// Two scenarios cannot be compared.
+    #[error(transparent)]
+    Compare(#[from] CompareError),
+    /// Charts cannot be drawn.
+    #[error(transparent)]
+    Plot(#[from] PlotError),
+    /// The exact solver refused the scenario.
+    #[error("{file}: cannot solve exactly")]
+    Exact {
+        /// The scenario, as named in messages.
+        file: String,
+        /// Why.
+        #[source]
+        source: ExactError,
+    },
+    /// A table could not be written.
+    #[error("cannot write {file}")]
+    Table {
+        /// The file.
+        file: String,
+        /// Why.
+        #[source]
+        source: csv::Error,
+    },
+    /// An option or a combination of options that cannot be used.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A scenario as loaded for a job: the validated scenario and what
+/// provenance and default output directories need.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The validated scenario (with any changes applied).
+    pub scenario: Scenario,
+    /// Path, name, hash and changes, for the manifest.
+    pub source: ScenarioSource,
+    /// File stem, for the default output directory.
+    pub stem: String,
+    /// The file's text, before changes.
+    pub text: String,
+    /// The file as named in messages.
+    pub origin: String,
+    /// The changes applied to the text, in order.
+    pub changes: Vec<Assignment>,
+}
+
+impl LoadedScenario {
+    /// Loads the scenario file at `path` and applies `changes`.
+    pub fn from_path(path: &Path, changes: &[Assignment]) -> Result<Self, ScenarioError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: origin.clone(),
+            source,
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        Self::from_text(text, origin, stem, changes)
+    }
+
+    /// The built-in Geneva 2016 scenario with `changes`.
+    pub fn builtin(changes: &[Assignment]) -> Result<Self, ScenarioError> {
+        Self::from_text(
+            builtin::GENEVA_2016.to_string(),
+            format!("built-in:{}.toml", builtin::GENEVA_2016_STEM),
+            builtin::GENEVA_2016_STEM.to_string(),
+            changes,
+        )
+    }
+
+    /// The file at `path`, or the built-in scenario without one.
+    pub fn load(path: Option<&Path>, changes: &[Assignment]) -> Result<Self, ScenarioError> {
+        match path {
+            Some(p) => Self::from_path(p, changes),
+            None => Self::builtin(changes),
+        }
+    }
+
+    /// Scenario text named `origin` (in messages and the manifest), whose
+    /// default output directory is named after `stem`, with `changes`.
+    pub fn from_text(
+        text: String,
+        origin: String,
+        stem: String,
+        changes: &[Assignment],
+    ) -> Result<Self, ScenarioError> {
+        let scenario = Scenario::from_toml_with(&text, &origin, changes)?;
+        let mut source = ScenarioSource::new(&scenario.name, &origin, &text);
+        source.changes = changes
+            .iter()
+            .map(|c| format!("{}={}", c.path, c.value))
+            .collect();
+        Ok(LoadedScenario {
+            scenario,
+            source,
+            stem,
+            text,
+            origin,
+            changes: changes.to_vec(),
+        })
+    }
+}
+
+/// Told how far a long job has come (a progress bar, or nothing). Called
+/// from worker threads.
+pub trait Progress: Sync {
+    /// Work of `total` runs begins (`None`: not known in advance).
+    fn start(&self, _total: Option<u64>) {}
+    /// `runs` more runs are done.
+    fn advance(&self, _runs: u64) {}
+    /// The work is over (successfully or not).
+    fn finish(&self) {}
+}
+
+/// Reports nothing.
+impl Progress for () {}
+
+/// How a job uses the machine: none of it changes a result.
+#[derive(Debug, Clone, Default)]
+pub struct Execution {
+    /// Worker threads (`None`: all cores).
+    pub threads: Option<usize>,
+    /// The command line that started the job, word by word, recorded in
+    /// manifests (empty for a library call unless the caller says).
+    pub command_line: Vec<String>,
+}
+
+impl Execution {
+    /// Runs `work` on a rayon pool of the chosen size.
+    fn install<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T, JobError> {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = self.threads {
+            b = b.num_threads(t);
+        }
+        let pool = b
+            .build()
+            .map_err(|e| JobError::Invalid(format!("cannot start worker threads: {e}")))?;
+        Ok(pool.install(work))
+    }
+}
+
+/// The default results directory named `name`: `results/<name>/`.
+pub fn default_dir(name: &str) -> PathBuf {
+    Path::new("results").join(name)
+}
+
+/// The directory of shard `K/N` of outputs that go to `dir`:
+/// `dir/shard-K-of-N/` (`dir` itself for a whole batch).
+pub fn shard_dir(dir: PathBuf, shard: Option<Shard>) -> PathBuf {
+    match shard {
+        Some(s) => dir.join(format!("shard-{}-of-{}", s.index(), s.count())),
+        None => dir,
+    }
+}

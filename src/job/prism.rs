@@ -1,0 +1,66 @@
+//! A scenario without retaliation as a PRISM DTMC (`ceasefire
+//! export-prism`), with a properties file, for PRISM and Storm.
+
+use std::path::{Path, PathBuf};
+
+use super::write::put;
+use super::{JobError, LoadedScenario};
+use crate::exact::prism;
+use crate::store::StagedDir;
+
+/// An export, as `ceasefire export-prism` writes it.
+#[derive(Debug, Clone)]
+pub struct PrismJob {
+    /// The scenario (no party may retaliate).
+    pub loaded: LoadedScenario,
+    /// The model file to write (`.pm`); the properties go next to it with
+    /// the extension `.props`.
+    pub out: PathBuf,
+}
+
+/// What was written.
+#[derive(Debug)]
+pub struct PrismDone {
+    /// The model file.
+    pub model: PathBuf,
+    /// The properties file.
+    pub properties: PathBuf,
+    /// Commands in the model (one per phase).
+    pub commands: usize,
+}
+
+impl PrismJob {
+    /// Exports the model and its properties, both or neither.
+    pub fn run(&self) -> Result<PrismDone, JobError> {
+        let export = prism::export(&self.loaded.scenario).map_err(|source| JobError::Exact {
+            file: self.loaded.origin.clone(),
+            source,
+        })?;
+        let file_name = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| JobError::Invalid("--out must name a file".into()))
+        };
+        let name = file_name(&self.out)?;
+        let props = file_name(&self.out.with_extension("props"))?;
+        if props == name {
+            return Err(JobError::Invalid(format!(
+                "--out {} would be overwritten by its own properties file; give the model the extension .pm",
+                self.out.display()
+            )));
+        }
+        let dir = match self.out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut staged = StagedDir::create(&dir)?;
+        put(&mut staged, &name, export.model.as_bytes())?;
+        put(&mut staged, &props, export.properties.as_bytes())?;
+        staged.commit()?;
+        Ok(PrismDone {
+            model: dir.join(&name),
+            properties: dir.join(&props),
+            commands: export.commands,
+        })
+    }
+}

@@ -1,0 +1,273 @@
+//! A sweep (`ceasefire sweep`): a scenario evaluated over a grid or Latin
+//! hypercube of parameter values, every point on the same run seeds, with a
+//! checkpoint per completed point (and `--resume`), or one shard of every
+//! point.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::batch::PrecisionTarget;
+use super::write::{write_shard, write_sweep_files};
+use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
+use crate::engine::{Batch, ProgressFn, Shard, Tally};
+use crate::experiment::{Design, Vary, run_to_precision};
+use crate::report::experiment::SweepPoint;
+use crate::scenario::Scenario;
+use crate::scenario::paths::{Assignment, ParamPath};
+use crate::stats::summary::summary_rows;
+use crate::store::checkpoint::{BatchKey, PointCheckpoints, PointKey};
+use crate::store::layout::{ResultFile, SWEEP_SHARD};
+use crate::store::shard::to_json_line;
+use crate::store::{Manifest, ShardRecord, StagedDir, SweepRecord};
+
+/// The points of a sweep, each with its values and its scenario: the base
+/// scenario text with `changes`, then the varied paths set to the point's
+/// values. Every point's scenario is built and validated before any run, so
+/// a bad value is refused before work starts. Integer keys take rounded
+/// values. `merge` rebuilds a sweep's points with this same function.
+pub fn point_scenarios(
+    text: &str,
+    origin: &str,
+    changes: &[Assignment],
+    vary: &[Vary],
+    design: Design,
+    seed: u64,
+) -> Result<Vec<(Vec<f64>, Scenario)>, JobError> {
+    let paths: Vec<_> = vary.iter().map(|v| v.path.clone()).collect();
+    design
+        .points(vary, seed)
+        .into_iter()
+        .map(|values| {
+            let values: Vec<f64> = values
+                .iter()
+                .zip(&paths)
+                .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
+                .collect();
+            let mut all = changes.to_vec();
+            all.extend(paths.iter().zip(&values).map(|(path, x)| Assignment {
+                path: path.clone(),
+                value: path.value(*x),
+            }));
+            let sc = Scenario::from_toml_with(text, origin, &all)?;
+            Ok((values, sc))
+        })
+        .collect()
+}
+
+/// The summary rows of every point, from their tallies.
+pub(super) fn sweep_points(
+    scenarios: &[(Vec<f64>, Scenario)],
+    tallies: &[(u64, Tally)],
+) -> Vec<SweepPoint> {
+    scenarios
+        .iter()
+        .zip(tallies)
+        .map(|((values, sc), (runs, tally))| SweepPoint {
+            values: values.clone(),
+            runs: *runs,
+            rows: summary_rows(sc, tally),
+        })
+        .collect()
+}
+
+/// A sweep, as `ceasefire sweep` performs it.
+#[derive(Debug, Clone)]
+pub struct SweepJob {
+    /// The scenario (with the changes applied at every point).
+    pub loaded: LoadedScenario,
+    /// The varied parameters.
+    pub vary: Vec<Vary>,
+    /// How points are chosen.
+    pub design: Design,
+    /// Master seed, the same at every point.
+    pub seed: u64,
+    /// Runs at every point.
+    pub runs: u64,
+    /// Instead of `runs`, run every point to a precision.
+    pub precision: Option<PrecisionTarget>,
+    /// Only this shard of every point's runs.
+    pub shard: Option<Shard>,
+    /// Continue from the checkpoints of completed points.
+    pub resume: bool,
+    /// Also draw sweep.svg.
+    pub plots: bool,
+    /// Output directory (default: [`SweepJob::default_out`]).
+    pub out: Option<PathBuf>,
+    /// Threads and the command line for the manifest.
+    pub exec: Execution,
+}
+
+/// What a sweep found and wrote.
+#[derive(Debug)]
+pub struct SweepDone {
+    /// The directory written.
+    pub dir: PathBuf,
+    /// The files written, in manifest order.
+    pub files: Vec<String>,
+    /// The varied paths.
+    pub paths: Vec<ParamPath>,
+    /// Every point with its summary rows (empty for a shard).
+    pub points: Vec<SweepPoint>,
+    /// Number of points.
+    pub point_count: usize,
+    /// Points taken from checkpoints, when resuming (`None` without
+    /// `resume`).
+    pub resumed_points: Option<usize>,
+    /// For a shard: which runs of every point it holds.
+    pub shard: Option<ShardRecord>,
+}
+
+impl SweepJob {
+    /// `results/<scenario file stem>-sweep/`, or its `shard-K-of-N/`.
+    pub fn default_out(&self) -> PathBuf {
+        let dir = default_dir(&format!("{}-sweep", self.loaded.stem));
+        shard_dir(dir, self.shard)
+    }
+
+    /// The output directory.
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.default_out())
+    }
+
+    /// The design as a shard's manifest and a checkpoint record it.
+    fn record(&self) -> SweepRecord {
+        SweepRecord {
+            vary: self.vary.iter().map(ToString::to_string).collect(),
+            design: self.design.to_string(),
+        }
+    }
+
+    /// Runs every point and writes the sweep's results directory.
+    pub fn run(&self, progress: &dyn Progress) -> Result<SweepDone, JobError> {
+        if self.shard.is_some() && (self.plots || self.precision.is_some()) {
+            return Err(JobError::Invalid(
+                "a shard has no estimates to draw or to judge: --shard cannot be combined with --plots or --precision".into(),
+            ));
+        }
+        if self.resume && self.precision.is_some() {
+            return Err(JobError::Invalid(
+                "sweeps to a precision keep no checkpoints: --resume cannot be combined with --precision".into(),
+            ));
+        }
+        let l = &self.loaded;
+        let scenarios = point_scenarios(
+            &l.text,
+            &l.origin,
+            &l.changes,
+            &self.vary,
+            self.design,
+            self.seed,
+        )?;
+        let dir = self.out_dir();
+        let mut staged = StagedDir::create(&dir)?;
+        let record = self.record();
+        let mut key = BatchKey::new(&l.source, self.seed, self.runs, self.shard);
+        key.sweep = Some(record.clone());
+        let keys: Vec<BatchKey> = scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, (values, _))| BatchKey {
+                point: Some(PointKey::new(i, values)),
+                ..key.clone()
+            })
+            .collect();
+        let range = key.range();
+        // Checkpoints of completed points, except with a precision target (a
+        // point's runs then depend on its own estimates, and sweeps to a
+        // precision are not resumed).
+        let (checkpoints, done) = match self.precision {
+            None => {
+                let scs: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
+                let (c, done) = PointCheckpoints::open(&mut staged, &keys, &scs, self.resume)?;
+                (Some(c), done)
+            }
+            Some(_) => (None, vec![None; scenarios.len()]),
+        };
+        let resumed_points = self
+            .resume
+            .then(|| done.iter().filter(|d| d.is_some()).count());
+        let per_point = range.end - range.start;
+        progress.start(
+            self.precision
+                .is_none()
+                .then(|| per_point * scenarios.len() as u64),
+        );
+        let result = self.exec.install(|| {
+            scenarios
+                .par_iter()
+                .zip(done)
+                .zip(&keys)
+                .map(|(((_, sc), done), key)| -> Result<(u64, Tally), JobError> {
+                    if let Some(tally) = done {
+                        progress.advance(per_point);
+                        return Ok((self.runs, tally));
+                    }
+                    let batch = Batch::new(sc, self.seed);
+                    let mut observer = ProgressFn(|n| progress.advance(n));
+                    let mut tally = Tally::new(sc);
+                    let runs = match self.precision {
+                        None => {
+                            batch.run_observed(range.clone(), &mut tally, &mut observer)?;
+                            self.runs
+                        }
+                        Some(t) => {
+                            let (eps, max) = (t.eps, t.max_runs);
+                            run_to_precision(&batch, eps, max, &mut tally, &mut observer)?.end
+                        }
+                    };
+                    if let Some(c) = &checkpoints {
+                        c.save(key, &tally)?;
+                    }
+                    Ok((runs, tally))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        });
+        progress.finish();
+        let tallies = result??;
+
+        let paths: Vec<ParamPath> = self.vary.iter().map(|v| v.path.clone()).collect();
+        let mut manifest = Manifest::monte_carlo(
+            l.source.clone(),
+            self.seed,
+            self.runs,
+            &self.exec.command_line,
+        );
+        if let Some(shard) = self.shard {
+            let record_shard = ShardRecord::new(shard, self.runs);
+            manifest.shard = Some(record_shard);
+            manifest.sweep = Some(record);
+            let tallies: Vec<&Tally> = tallies.iter().map(|(_, t)| t).collect();
+            let json = to_json_line(&tallies);
+            let files = write_shard(
+                staged,
+                (ResultFile::Tallies, &json),
+                &l.text,
+                manifest,
+                &SWEEP_SHARD,
+            )?;
+            return Ok(SweepDone {
+                dir,
+                files,
+                paths,
+                points: Vec::new(),
+                point_count: scenarios.len(),
+                resumed_points,
+                shard: Some(record_shard),
+            });
+        }
+        let points = sweep_points(&scenarios, &tallies);
+        manifest.runs = Some(points.iter().map(|p| p.runs).sum());
+        let name = &l.source.name;
+        let files = write_sweep_files(staged, &paths, &points, name, manifest, self.plots)?;
+        Ok(SweepDone {
+            dir,
+            files,
+            paths,
+            point_count: points.len(),
+            points,
+            resumed_points,
+            shard: None,
+        })
+    }
+}

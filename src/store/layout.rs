@@ -1,0 +1,116 @@
+//! The layout of results directories: every file a command writes, named
+//! once, and which files each kind of directory holds, in the order its
+//! manifest lists them.
+//!
+//! Names live here and nowhere else, so that a writer, a reader (`plot`,
+//! `merge`, `--resume`) and the documentation cannot disagree about them.
+
+/// A file of a results directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResultFile {
+    /// One row per run (`runs.csv`).
+    Runs,
+    /// Share of runs in each phase, day by day (`daily.csv`).
+    Daily,
+    /// Time to first entry of each phase (`curves.csv`).
+    Curves,
+    /// Day-by-day means of attacks, reports, compliance and convoys
+    /// (`daily_metrics.csv`).
+    DailyMetrics,
+    /// Every metric of the batch with its interval (`summary.csv`).
+    Summary,
+    /// Provenance of the directory (`manifest.json`).
+    Manifest,
+    /// Summary metrics at every point of a sweep (`sweep.csv`).
+    Sweep,
+    /// The points of a sweep (`points.csv`).
+    Points,
+    /// Paired differences of a comparison (`compare.csv`).
+    Compare,
+    /// The integer tally of a shard's runs (`tally.json`).
+    Tally,
+    /// The integer tallies of a sweep shard, one per point (`tallies.json`).
+    Tallies,
+    /// A copy of the exact bytes of the scenario a shard ran
+    /// (`scenario.toml`).
+    ScenarioCopy,
+    /// Chart of phase occupancy (`occupancy.svg`).
+    OccupancyChart,
+    /// Chart of time to first entry (`entry_curves.svg`).
+    EntryCurvesChart,
+    /// Chart of violence by party (`violence.svg`).
+    ViolenceChart,
+    /// Chart of a sweep (`sweep.svg`).
+    SweepChart,
+}
+
+impl ResultFile {
+    /// The file's name in a results directory.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ResultFile::Runs => "runs.csv",
+            ResultFile::Daily => "daily.csv",
+            ResultFile::Curves => "curves.csv",
+            ResultFile::DailyMetrics => "daily_metrics.csv",
+            ResultFile::Summary => "summary.csv",
+            ResultFile::Manifest => "manifest.json",
+            ResultFile::Sweep => "sweep.csv",
+            ResultFile::Points => "points.csv",
+            ResultFile::Compare => "compare.csv",
+            ResultFile::Tally => "tally.json",
+            ResultFile::Tallies => "tallies.json",
+            ResultFile::ScenarioCopy => "scenario.toml",
+            ResultFile::OccupancyChart => "occupancy.svg",
+            ResultFile::EntryCurvesChart => "entry_curves.svg",
+            ResultFile::ViolenceChart => "violence.svg",
+            ResultFile::SweepChart => "sweep.svg",
+        }
+    }
+}
+
+impl std::fmt::Display for ResultFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+use ResultFile::*;
+
+/// A whole batch (`run`, `merge`): the charts of `--plots` come between
+/// summary.csv and manifest.json.
+pub const BATCH: [ResultFile; 6] = [Runs, Daily, Curves, DailyMetrics, Summary, Manifest];
+
+/// Exact answers (`exact`): a batch's files but runs.csv.
+pub const EXACT: [ResultFile; 5] = [Daily, Curves, DailyMetrics, Summary, Manifest];
+
+/// The charts of a batch or of exact answers, in the order they are drawn.
+pub const CHARTS: [ResultFile; 3] = [OccupancyChart, EntryCurvesChart, ViolenceChart];
+
+/// The CSV files the charts are drawn from.
+pub const CHART_INPUTS: [ResultFile; 3] = [Daily, Curves, DailyMetrics];
+
+/// A shard of a batch (`run --shard K/N`).
+pub const BATCH_SHARD: [ResultFile; 4] = [Runs, Tally, ScenarioCopy, Manifest];
+
+/// A shard of a sweep (`sweep --shard K/N`): a sweep keeps no runs.csv.
+pub const SWEEP_SHARD: [ResultFile; 3] = [Tallies, ScenarioCopy, Manifest];
+
+/// A whole sweep (`sweep`, `merge`): sweep.svg of `--plots` comes before
+/// manifest.json.
+pub const SWEEP: [ResultFile; 3] = [Sweep, Points, Manifest];
+
+/// A comparison (`compare`).
+pub const COMPARE: [ResultFile; 2] = [Compare, Manifest];
+
+/// The checkpoint of a batch in its output directory (hidden: it is not a
+/// result, and it is removed when the batch completes).
+pub const CHECKPOINT_FILE: &str = ".ceasefire-checkpoint.json";
+
+/// The directory, in a sweep's output directory, that holds one checkpoint
+/// per completed point (hidden, and removed when the sweep completes).
+pub const SWEEP_CHECKPOINT_DIR: &str = ".ceasefire-sweep-checkpoint";
+
+/// The names of `files`, in order.
+pub fn names(files: &[ResultFile]) -> Vec<String> {
+    files.iter().map(|f| f.name().to_string()).collect()
+}

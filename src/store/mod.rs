@@ -1,0 +1,18 @@
+//! Where results are kept: results directories that appear all at once or
+//! not at all, their layout, their manifests, the checkpoints that let a
+//! killed batch resume, and the shards that `merge` combines.
+//!
+//! This module stores bytes; what the bytes say (CSV rows, charts) is
+//! [`crate::report`]'s business.
+
+pub mod checkpoint;
+pub mod layout;
+mod manifest;
+pub mod shard;
+mod staged;
+
+pub use layout::ResultFile;
+pub use manifest::{
+    MODEL_VERSION, Manifest, PINNED, ScenarioSource, ShardRecord, SweepRecord, versions,
+};
+pub use staged::{OutputError, StagedDir, StagedFile, sync_dir};
