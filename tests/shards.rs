@@ -1,8 +1,9 @@
 //! Scaling out without losing work, end to end with the real binary:
 //! `run --shard K/N` and `merge` give the bytes of one process, `merge`
-//! refuses shards that do not make up one batch, and a batch killed with
-//! SIGKILL and resumed with `--resume` gives the bytes of one that never
-//! stopped.
+//! refuses shards that do not make up one batch, and a batch or sweep killed
+//! mid-way (aborted right after a checkpoint, which is what a kill at that
+//! moment leaves on disk) and resumed with `--resume` gives the bytes of one
+//! that never stopped. No test waits on the clock.
 
 mod util;
 
@@ -10,7 +11,6 @@ use std::fs;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
 
 use util::{CSV_FILES, Dir, assert_same_csvs, outputs_under, reference_scenario, run_batch};
 
@@ -243,41 +243,30 @@ fn run_refuses_shards_that_do_not_exist() {
     }
 }
 
-/// Runs of the killed batch: long enough that it is still running when its
-/// first checkpoint appears (about half a second in), on any machine this
-/// suite is likely to meet.
-const KILLED_RUNS: u64 = 200_000;
+/// Runs of the killed batch: more than two blocks of 8,192 runs, so that
+/// the batch checkpoints after its first block and has runs left.
+const KILLED_RUNS: u64 = 20_000;
 
-/// Starts `cmd`, waits until `ready` (a checkpoint exists), and kills it
-/// with SIGKILL, asserting that it was still running.
-fn kill_once(mut cmd: util::TestCommand, ready: impl Fn() -> bool) {
-    let mut child = cmd
+/// Runs `cmd`, which must die by SIGABRT (`--abort-after-checkpoints`
+/// aborts the process right after a checkpoint, exactly as a kill at that
+/// moment would: no destructor, no clean-up). No clock is involved.
+fn crash(mut cmd: util::TestCommand) {
+    let status = cmd
         .cmd()
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("cannot start ceasefire");
-    // A bound on a wait that fails the test only if no checkpoint ever
-    // appears, not a measure of speed.
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while !ready() {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("the command ended ({status}) before its first checkpoint");
-        }
-        assert!(Instant::now() < deadline, "no checkpoint after 300 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().expect("cannot kill the command");
-    let status = child.wait().unwrap();
     assert_eq!(
         status.signal(),
-        Some(9),
-        "the command was not killed mid-way (it ended with {status})"
+        Some(6),
+        "the command did not die mid-way (it ended with {status})"
     );
 }
 
-/// Starts `run` of Geneva 2016 into `out`, waits for its first checkpoint,
-/// kills it with SIGKILL and returns the checkpoint's bytes.
+/// Runs `run` of Geneva 2016 into `out` until its first checkpoint (after
+/// the first block of runs), kills it there and returns the checkpoint's
+/// bytes.
 fn kill_after_first_checkpoint(dir: &Dir, out: &str) -> Vec<u8> {
     let path = reference_scenario("geneva-2016");
     let runs = KILLED_RUNS.to_string();
@@ -288,12 +277,16 @@ fn kill_after_first_checkpoint(dir: &Dir, out: &str) -> Vec<u8> {
         &runs,
         "--threads",
         "1",
+        "--checkpoint-every",
+        "1",
+        "--abort-after-checkpoints",
+        "1",
         "--out",
         out,
         "--quiet",
     ]);
+    crash(cmd);
     let checkpoint = dir.join(out).join(CHECKPOINT);
-    kill_once(cmd, || checkpoint.exists());
     assert!(
         !dir.join(out).join("summary.csv").exists(),
         "a killed batch left final outputs"
@@ -302,7 +295,7 @@ fn kill_after_first_checkpoint(dir: &Dir, out: &str) -> Vec<u8> {
 }
 
 #[test]
-fn a_batch_killed_with_sigkill_and_resumed_equals_one_never_stopped() {
+fn a_batch_killed_mid_way_and_resumed_equals_one_never_stopped() {
     let path = reference_scenario("geneva-2016");
     let dir = Dir::new();
     kill_after_first_checkpoint(&dir, "killed");
@@ -344,7 +337,7 @@ fn resuming_says_where_it_starts_and_refuses_another_batchs_checkpoint() {
         (["--runs", &runs, "--seed", "1"], "seed 20160912 ≠ 1"),
         (
             ["--runs", "1000", "--seed", "20160912"],
-            "runs 200000 ≠ 1000",
+            "runs 20000 ≠ 1000",
         ),
         (["--runs", &runs, "--shard", "1/2"], "shard none ≠ 1/2"),
     ] {
@@ -490,10 +483,8 @@ fn shards_refuse_what_only_a_whole_batch_can_do() {
 /// directory.
 const SWEEP_CHECKPOINTS: &str = ".ceasefire-sweep-checkpoint";
 
-/// Runs at each point of the killed sweep: enough that its six points take
-/// a few seconds on one thread, so that it is still running when its first
-/// point's checkpoint appears.
-const KILLED_SWEEP_RUNS: &str = "40000";
+/// Runs at each point of the killed sweep.
+const KILLED_SWEEP_RUNS: &str = "2000";
 
 /// `ceasefire sweep` of reference scenario `stem` over six points of two
 /// paths with `runs` runs into `out`, seed 3, plus `extra`.
@@ -546,14 +537,12 @@ fn sweep_checkpoints(dir: &Dir, out: &str) -> Vec<(String, Vec<u8>)> {
     found
 }
 
-/// Starts the sweep of [`killed_sweep`] on one thread, waits until at
-/// least one point's checkpoint exists, kills it with SIGKILL and returns
-/// the checkpoints it left.
+/// Runs the sweep of [`killed_sweep`] on one thread, kills it right after
+/// its second point's checkpoint and returns the checkpoints it left.
 fn kill_sweep_after_first_point(dir: &Dir, out: &str, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
-    let mut args = vec!["--threads", "1"];
+    let mut args = vec!["--threads", "1", "--abort-after-checkpoints", "2"];
     args.extend_from_slice(extra);
-    let cmd = killed_sweep(dir, out, &args);
-    kill_once(cmd, || !sweep_checkpoints(dir, out).is_empty());
+    crash(killed_sweep(dir, out, &args));
     let left = sweep_checkpoints(dir, out);
     assert!(
         !left.is_empty() && left.len() < 6,
@@ -583,7 +572,7 @@ fn assert_same_files(dir: &Dir, a: &str, b: &str, files: &[&str]) {
 }
 
 #[test]
-fn a_sweep_killed_with_sigkill_and_resumed_equals_one_never_stopped() {
+fn a_sweep_killed_mid_way_and_resumed_equals_one_never_stopped() {
     let dir = Dir::new();
     kill_sweep_after_first_point(&dir, "killed", &["--plots"]);
     assert!(

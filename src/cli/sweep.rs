@@ -61,6 +61,10 @@ pub struct SweepArgs {
     /// Not with --precision (whose sweeps keep no checkpoints).
     #[arg(long, conflicts_with = "precision")]
     pub resume: bool,
+    /// For tests of crash safety: abort the process, as a kill would, right
+    /// after writing this many point checkpoints.
+    #[arg(long, value_name = "N", hide = true)]
+    pub abort_after_checkpoints: Option<u32>,
     /// Changes applied to the scenario at every point, before the varied ones.
     #[command(flatten)]
     pub changes: Changes,
@@ -92,6 +96,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         resume: args.resume,
         plots: args.plots,
         out: args.out.clone(),
+        abort_after_checkpoints: args.abort_after_checkpoints,
         exec: args.exec.job(),
     };
     let done = job.run(&Bar::new(args.exec.quiet))?;

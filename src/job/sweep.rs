@@ -94,6 +94,9 @@ pub struct SweepJob {
     pub plots: bool,
     /// Output directory (default: [`SweepJob::default_out`]).
     pub out: Option<PathBuf>,
+    /// For tests of crash safety: abort after this many point checkpoints
+    /// (see [`crate::store::checkpoint::CheckpointPolicy::abort_after`]).
+    pub abort_after_checkpoints: Option<u32>,
     /// Threads and the command line for the manifest.
     pub exec: Execution,
 }
@@ -179,7 +182,9 @@ impl SweepJob {
         let (checkpoints, done) = match self.precision {
             None => {
                 let scs: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
-                let (c, done) = PointCheckpoints::open(&mut staged, &keys, &scs, self.resume)?;
+                let abort = self.abort_after_checkpoints;
+                let (c, done) =
+                    PointCheckpoints::open(&mut staged, &keys, &scs, self.resume, abort)?;
                 (Some(c), done)
             }
             Some(_) => (None, vec![None; scenarios.len()]),

@@ -466,6 +466,10 @@ struct PointCheckpoint<K, T> {
 #[derive(Debug)]
 pub struct PointCheckpoints {
     dir: PathBuf,
+    /// For tests of crash safety: abort after this many checkpoints (see
+    /// [`CheckpointPolicy::abort_after`]).
+    abort_after: Option<u32>,
+    saved: std::sync::atomic::AtomicU32,
 }
 
 impl PointCheckpoints {
@@ -482,6 +486,7 @@ impl PointCheckpoints {
         keys: &[BatchKey],
         scenarios: &[&Scenario],
         resume: bool,
+        abort_after: Option<u32>,
     ) -> Result<(Self, Vec<Option<Tally>>), CheckpointError> {
         let dir = staged.dir().join(SWEEP_CHECKPOINT_DIR);
         // Validate before registering the directory with `staged`: a
@@ -502,7 +507,12 @@ impl PointCheckpoints {
         }
         fs::create_dir_all(&dir).map_err(|e| OutputError::new(&dir, e))?;
         sync_dir(staged.dir())?;
-        Ok((PointCheckpoints { dir }, done))
+        let checkpoints = PointCheckpoints {
+            dir,
+            abort_after,
+            saved: Default::default(),
+        };
+        Ok((checkpoints, done))
     }
 
     /// Durably records `tally` as the tally of the point of `key`.
@@ -515,6 +525,10 @@ impl PointCheckpoints {
         };
         let bytes = serde_json::to_vec(&c).expect("a checkpoint always serialises");
         replace_durably(&self.dir.join(point_file(index)), &bytes)?;
+        let saved = 1 + self.saved.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self.abort_after == Some(saved) {
+            std::process::abort();
+        }
         Ok(())
     }
 }
