@@ -18,7 +18,7 @@
 //!
 //! let scenario = Scenario::from_toml(ceasefire::builtin::GENEVA_2016, "geneva-2016.toml")?;
 //! let tally = Batch::new(&scenario, 7).run(0..200)?;
-//! assert_eq!(tally.runs.runs, 200);
+//! assert_eq!(tally.runs.count, 200);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -32,6 +32,8 @@ pub mod report;
 pub mod scenario;
 pub mod stats;
 pub mod store;
+#[cfg(feature = "proptest-strategies")]
+pub mod strategies;
 
 pub use engine::{Batch, RunSummary, Tally};
 pub use scenario::{Scenario, ScenarioError};

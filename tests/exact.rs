@@ -2,6 +2,7 @@
 //! generated scenarios of the Markov class, and through the real binary
 //! (`exact`, its refusal of retaliation, `--check`, `export-prism`).
 
+#[path = "../src/strategies.rs"]
 mod generate;
 mod util;
 
@@ -9,7 +10,7 @@ use ceasefire::exact::{self, Solution, SolveOptions};
 use ceasefire::stats::solution::deviations;
 use ceasefire::{Batch, Scenario};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
+use proptest::test_runner::{FileFailurePersistence, RngSeed};
 
 use generate::scenario_text;
 use util::{Dir, repo_file};
@@ -238,8 +239,12 @@ fn assert_agrees(sc: &Scenario, sol: &Solution, runs: u64, seed: u64, text: &str
 }
 
 proptest! {
+    // A fixed seed: the same twelve cases every time, so that this slowest
+    // statistical test cannot flake (new cases are for a deliberate change
+    // of the seed).
     #![proptest_config(ProptestConfig {
         cases: 12,
+        rng_seed: RngSeed::Fixed(20_160_912),
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
             "tests/proptest-regressions/exact.txt",
         ))),

@@ -10,6 +10,7 @@ use ceasefire::{Batch, Scenario, Tally};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
+#[path = "../src/strategies.rs"]
 mod generate;
 use generate::scenario_text;
 

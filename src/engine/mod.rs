@@ -2,7 +2,7 @@
 //! streams that make every result independent of how the work is split.
 //!
 //! The engine knows nothing of files: it hands run summaries to a
-//! [`RunSink`] and returns integer [`Tally`] aggregates.
+//! [`BatchObserver`] and returns integer [`Tally`] aggregates.
 
 mod batch;
 mod run;

@@ -196,7 +196,8 @@ impl DayObserver for DailyTally {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunTally {
     /// Runs observed.
-    pub runs: u64,
+    #[serde(rename = "runs")]
+    pub count: u64,
     /// Per phase: runs that entered it.
     pub entered: Vec<u64>,
     /// Per phase: entry day of the runs that entered it.
@@ -224,7 +225,7 @@ impl RunTally {
     pub fn new(scenario: &Scenario) -> Self {
         let (np, nq) = (scenario.phases.len(), scenario.parties.len());
         RunTally {
-            runs: 0,
+            count: 0,
             entered: vec![0; np],
             entry_day: vec![Sums::default(); np],
             entry_histogram: vec![vec![0; scenario.horizon_days as usize]; np],
@@ -240,7 +241,7 @@ impl RunTally {
 
     /// Adds one run.
     pub fn observe(&mut self, s: &RunSummary) {
-        self.runs += 1;
+        self.count += 1;
         for (phase, day) in s.entered.iter().enumerate() {
             if let Some(day) = *day {
                 self.entered[phase] += 1;
@@ -273,7 +274,7 @@ impl RunTally {
         fn add_sums(a: &mut [Sums], b: &[Sums]) {
             a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
         }
-        self.runs += other.runs;
+        self.count += other.count;
         add(&mut self.entered, &other.entered);
         add_sums(&mut self.entry_day, &other.entry_day);
         for (a, b) in self.entry_histogram.iter_mut().zip(&other.entry_histogram) {
@@ -360,7 +361,7 @@ impl Tally {
             return Err(TallyMismatch::Shape(name));
         }
         let counted = [
-            self.runs.runs,
+            self.runs.count,
             self.daily.runs(),
             self.runs.convoys_blocked.n,
         ];

@@ -4,16 +4,16 @@
 //! The model is structured, not explicit: the model checker explores the
 //! states itself, so the file stays a few kilobytes however many states the
 //! chain has (the Munich variant has 0.7 million). Its variables are those
-//! of a [`super::chain::State`] without the visited and left sets (a model
+//! of a chain state without the visited and left sets (a model
 //! checker asks reachability questions directly): `phase`, `days` and
 //! `streak` (capped per phase as the solver caps them), and one variable
 //! `h<k>_<i>` per window key `k` and day `i` ago, holding the solver's
 //! canonical history (each day's count cut down so that the running sums
 //! stay within the key's cap). There is one command per phase; its
 //! probabilistic choice enumerates the phase's day outcome table (the
-//! solver's own [`super::chain::Tables`]), and each outcome branches once
+//! solver's own per-phase tables), and each outcome branches once
 //! more on which transition fires: the first whose condition holds, in file
-//! order, with probability conditions as the products of [`chance`] written
+//! order, with probability conditions as the products of `chance` written
 //! as expressions of the state. An absorbing phase loops on itself and, as
 //! in the solver, forgets everything but its phase, so the model checker
 //! builds exactly the solver's states.

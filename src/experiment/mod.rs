@@ -28,7 +28,7 @@ pub fn entered_half_width(tally: &Tally) -> f64 {
     t.entered
         .iter()
         .map(|&k| {
-            let e = wilson(k, t.runs);
+            let e = wilson(k, t.count);
             (e.high - e.low) / 2.0
         })
         .fold(0.0, f64::max)

@@ -1,8 +1,8 @@
 //! Scenario files: TOML text → raw serde structs → a validated [`Scenario`].
 //!
 //! Parsing happens in two stages so that the engine never re-checks anything
-//! and never sees a string id: [`raw`] mirrors the file (unknown keys are
-//! refused there), and [`validate`] resolves ids to indices, checks every
+//! and never sees a string id: `raw` mirrors the file (unknown keys are
+//! refused there), and `validate` resolves ids to indices, checks every
 //! number against `shared/MODEL.md`, and produces the types below. A value of
 //! [`Scenario`] is valid by construction.
 

@@ -72,16 +72,16 @@ pub trait Estimates {
 
 impl Estimates for Tally {
     fn runs(&self) -> Option<u64> {
-        Some(self.runs.runs)
+        Some(self.runs.count)
     }
 
     fn total(&self) -> f64 {
         // Counts of runs are exact in f64 below 2⁵³ runs.
-        self.runs.runs as f64
+        self.runs.count as f64
     }
 
     fn share(&self, part: f64) -> Estimate {
-        wilson(part as u64, self.runs.runs)
+        wilson(part as u64, self.runs.count)
     }
 
     fn share_of(&self, part: f64, whole: f64) -> Estimate {

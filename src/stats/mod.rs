@@ -188,6 +188,27 @@ pub fn quantile_interval(histogram: &[u64], q: f64) -> Option<Estimate> {
 mod tests {
     use super::*;
 
+    /// Newcombe (1998), "Two-sided confidence intervals for the single
+    /// proportion", Statistics in Medicine 17, Table I, method 3 (Wilson
+    /// score interval without continuity correction), to the four decimals
+    /// published. The small-n cases pin the z²/(4n²) term: with z²/(2n²)
+    /// the upper bound of 0/20 would be 0.194.
+    #[test]
+    fn wilson_matches_newcombes_published_intervals() {
+        for (x, n, low, high) in [
+            (81, 263, 0.2553, 0.3662),
+            (15, 148, 0.0624, 0.1605),
+            (0, 20, 0.0, 0.1611),
+            (1, 29, 0.0061, 0.1718),
+        ] {
+            let e = wilson(x, n);
+            assert!(
+                (e.low - low).abs() < 5e-5 && (e.high - high).abs() < 5e-5,
+                "{x}/{n}: {e:?}, published ({low}, {high})"
+            );
+        }
+    }
+
     #[test]
     fn wilson_matches_a_textbook_value() {
         // 81 of 263: Wilson 95% interval (0.2553, 0.3662) (Newcombe 1998, example).

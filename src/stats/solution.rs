@@ -154,7 +154,7 @@ pub fn standard_errors(exact: f64, successes: u64, runs: u64) -> f64 {
 /// For every phase and day, how far a batch's shares (in phase, entered by)
 /// lie from the exact probabilities, in standard errors.
 pub fn deviations(solution: &Solution, tally: &crate::engine::Tally) -> Vec<Deviation> {
-    let runs = tally.runs.runs;
+    let runs = tally.runs.count;
     let mut out = Vec::new();
     for (day, (counts, exact)) in tally
         .daily

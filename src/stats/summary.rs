@@ -115,7 +115,7 @@ pub fn phase_table(scenario: &Scenario, t: &RunTally) -> Vec<PhaseLine> {
         .enumerate()
         .map(|(i, phase)| PhaseLine {
             phase: phase.id.clone(),
-            entered: wilson(t.entered[i], t.runs),
+            entered: wilson(t.entered[i], t.count),
             median_entry_day: quantile(&t.entry_histogram[i], 0.5),
         })
         .collect()

@@ -1,8 +1,24 @@
-//! Strategies that write whole valid scenarios as TOML (so that parsing is
-//! exercised too), shared by the property tests of the engine and of the
-//! exact solver. Every random choice is proptest's.
+//! Proptest strategies that write whole valid scenarios as TOML (so that
+//! parsing is exercised too), for property tests of the engine, of the exact
+//! solver, and of users' own invariants (feature `proptest-strategies`).
+//! Every random choice is proptest's, so a failing case shrinks and replays.
+//!
+//! ```
+//! use ceasefire::Scenario;
+//! use ceasefire::strategies::scenario_text;
+//! use proptest::prelude::*;
+//!
+//! proptest!(|(text in scenario_text())| {
+//!     let sc = Scenario::from_toml(&text, "generated.toml").unwrap();
+//!     prop_assert!(sc.horizon_days >= 1);
+//! });
+//! ```
+//!
+//! The project's own tests include this file as a module, so it uses
+//! nothing of the crate.
 
-// Each test crate uses a different subset of these strategies.
+// Each test crate of the project uses a different subset of these
+// strategies.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
@@ -20,6 +36,8 @@ pub struct PartySpec {
     half_life: f64,
 }
 
+/// A party's parameters, drawn from ranges that keep runs short and
+/// retaliation mostly tame (it can still be explosive, as users' files can).
 pub fn party() -> impl Strategy<Value = PartySpec> {
     (
         any::<bool>(),
