@@ -13,5 +13,4 @@ mod tally;
 pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, ProgressFn};
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
-pub use streams::{RunStreams, StreamKeys};
 pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch};

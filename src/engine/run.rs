@@ -65,7 +65,7 @@ pub struct Workspace<'a> {
 
 impl<'a> Workspace<'a> {
     /// Buffers for a scenario and the stream keys of a seed.
-    pub fn new(scenario: &'a Scenario, keys: &'a StreamKeys) -> Self {
+    pub(crate) fn new(scenario: &'a Scenario, keys: &'a StreamKeys) -> Self {
         Workspace {
             scenario,
             state: RunState::new(scenario),
