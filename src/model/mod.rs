@@ -208,7 +208,7 @@ pub fn step<S: Streams>(
 
         let (mut rep_major, mut rep_minor) = (0, 0);
         if party.bound {
-            let d = scenario.detection;
+            let d = phase.detection;
             let f = party.false_reports_per_day;
             if (major + minor > 0 && d < 1.0) || f > 0.0 {
                 let rng = streams.stream(Purpose::Monitoring(p), day);
@@ -230,8 +230,8 @@ pub fn step<S: Streams>(
         rec.reported_minor[p] = rep_minor;
     }
 
-    // 4. Humanitarian access.
-    let h = &scenario.humanitarian;
+    // 4. Humanitarian access, at the phase's rates (v2).
+    let h = &phase.humanitarian;
     let block = if any_major_attack {
         h.block_probability_violent
     } else {

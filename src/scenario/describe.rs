@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Condition, Scenario};
+use super::{Condition, Phase, Scenario};
 
 impl Scenario {
     /// A condition in words, with ids instead of indices.
@@ -25,6 +25,12 @@ impl Scenario {
                     severity.as_str()
                 )
             }
+            Condition::BlockedInWindow { days, at_least } => {
+                format!("≥ {at_least} blocked convoys in {days} days")
+            }
+            Condition::ViolationDaysInWindow { days, at_least } => {
+                format!("≥ {at_least} violation days in {days} days")
+            }
             Condition::Probability { p, on, .. } => {
                 format!("chance {p} on each {}", on.as_str().replace('_', " "))
             }
@@ -38,6 +44,32 @@ impl Scenario {
                 format!("({})", parts.join(join))
             }
         }
+    }
+
+    /// (v2) A phase's effective monitoring and aid where they differ from
+    /// the scenario's, in words (`None` if they do not).
+    pub fn phase_overrides(&self, phase: &Phase) -> Option<String> {
+        let (h, own) = (&self.humanitarian, &phase.humanitarian);
+        let mut parts = Vec::new();
+        for (key, scenario, value) in [
+            ("detection", self.detection, phase.detection),
+            ("convoys_per_day", h.convoys_per_day, own.convoys_per_day),
+            (
+                "block_probability",
+                h.block_probability,
+                own.block_probability,
+            ),
+            (
+                "block_probability_violent",
+                h.block_probability_violent,
+                own.block_probability_violent,
+            ),
+        ] {
+            if value != scenario {
+                parts.push(format!("{key} {value} (scenario: {scenario})"));
+            }
+        }
+        (!parts.is_empty()).then(|| format!("in this phase: {}", parts.join(", ")))
     }
 
     /// A multi-line description: dates, parties, phases and transitions,
@@ -92,6 +124,9 @@ impl Scenario {
                 ""
             };
             let _ = writeln!(s, "  {}{absorbing}{extra}", ph.id);
+            if let Some(own) = self.phase_overrides(ph) {
+                let _ = writeln!(s, "    {own}");
+            }
             for (k, t) in ph.transitions.iter().enumerate() {
                 let _ = writeln!(
                     s,

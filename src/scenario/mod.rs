@@ -84,6 +84,20 @@ pub enum Condition {
         /// A bound party's index, or `None` for all bound parties.
         party: Option<usize>,
     },
+    /// (v2) Blocked convoys over the last `days` days reach `at_least`.
+    BlockedInWindow {
+        /// Window length `w ≥ 1`.
+        days: u32,
+        /// Threshold `k ≥ 1`.
+        at_least: u64,
+    },
+    /// (v2) At least `at_least` of the last `days` days were not compliant.
+    ViolationDaysInWindow {
+        /// Window length `w ≥ 1`.
+        days: u32,
+        /// Threshold `k ≥ 1`.
+        at_least: u64,
+    },
     /// An independent draw with success probability `p` on days of kind `on`.
     Probability {
         /// Success probability.
@@ -129,6 +143,12 @@ pub struct Phase {
     pub name: String,
     /// `m(φ, p)` for every party, in party order.
     pub rate_multiplier: Vec<f64>,
+    /// (v2) Detection probability `d` on days of this phase: the phase's own
+    /// `detection`, else the scenario's.
+    pub detection: f64,
+    /// (v2) Convoys and their blocking on days of this phase: each value the
+    /// phase's own, else the scenario's effective value of the same key.
+    pub humanitarian: Humanitarian,
     /// Transitions, tried in file order.
     pub transitions: Vec<Transition>,
 }
@@ -212,7 +232,7 @@ pub struct Scenario {
     pub humanitarian: Humanitarian,
     /// Number of `probability` conditions (each has its own random stream).
     pub probability_conditions: usize,
-    /// Longest `reported_in_window` window, in days (0 if none).
+    /// Longest window of any window condition, in days (0 if none).
     pub max_window: u32,
     /// Non-fatal findings (explosive retaliation, unreachable phases).
     pub warnings: Vec<String>,
