@@ -9,9 +9,11 @@ mod run;
 mod shard;
 mod streams;
 mod tally;
+mod windows;
 
 pub use batch::{BLOCK_RUNS, Batch, BatchError, RunSink};
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
 pub use streams::{RunStreams, StreamKeys};
 pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch};
+pub use windows::WindowReadings;

@@ -5,6 +5,7 @@
 //! [`Streams`] trait (one independent stream per purpose), and what happened
 //! goes out in a [`DayRecord`].
 
+pub mod baseline;
 mod condition;
 mod sample;
 
