@@ -130,7 +130,7 @@ pub fn day_outcomes(
     let ph = &scenario.phases[phase];
     // (v2) The phase's own monitoring and aid (the scenario's unless it
     // overrides them).
-    let d = ph.detection;
+    let d = scenario.phase_detection(phase);
     // Joint law, over the parties seen so far, of (total major, total any,
     // per-key party counts, any actual major attack).
     type Agg = (u32, u32, Vec<u32>, bool);
@@ -181,7 +181,7 @@ pub fn day_outcomes(
         joint = next;
     }
 
-    let h = &ph.humanitarian;
+    let h = &scenario.phase_humanitarian(phase);
     let c = &scenario.compliance;
     let block = |violent: bool| {
         if violent {

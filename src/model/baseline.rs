@@ -35,7 +35,7 @@ impl Baseline {
     /// and aid.
     pub fn of(scenario: &Scenario, phase: usize) -> Baseline {
         let ph = &scenario.phases[phase];
-        let d = ph.detection;
+        let d = scenario.phase_detection(phase);
         let n = scenario.parties.len();
         let (mut reported_major, mut reported_any) = (vec![0.0; n], vec![0.0; n]);
         // Mean of reports that remain when no party made a major attack.
@@ -53,7 +53,7 @@ impl Baseline {
             }
         }
         let quiet = (-majors).exp();
-        let h = &ph.humanitarian;
+        let h = scenario.phase_humanitarian(phase);
         let blocked = h.convoys_per_day
             * (quiet * h.block_probability + (1.0 - quiet) * h.block_probability_violent);
         let c = &scenario.compliance;

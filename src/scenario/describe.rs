@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Condition, Phase, Scenario};
+use super::{Condition, Scenario};
 
 impl Scenario {
     /// A condition in words, with ids instead of indices.
@@ -48,11 +48,11 @@ impl Scenario {
 
     /// (v2) A phase's effective monitoring and aid where they differ from
     /// the scenario's, in words (`None` if they do not).
-    pub fn phase_overrides(&self, phase: &Phase) -> Option<String> {
-        let (h, own) = (&self.humanitarian, &phase.humanitarian);
+    pub fn phase_overrides(&self, phase: usize) -> Option<String> {
+        let (h, own) = (&self.humanitarian, self.phase_humanitarian(phase));
         let mut parts = Vec::new();
         for (key, scenario, value) in [
-            ("detection", self.detection, phase.detection),
+            ("detection", self.detection, self.phase_detection(phase)),
             ("convoys_per_day", h.convoys_per_day, own.convoys_per_day),
             (
                 "block_probability",
@@ -106,7 +106,7 @@ impl Scenario {
             s.push('\n');
         }
         let _ = writeln!(s, "phases:");
-        for ph in &self.phases {
+        for (i, ph) in self.phases.iter().enumerate() {
             let mut mult: Vec<String> = Vec::new();
             for (p, m) in self.parties.iter().zip(&ph.rate_multiplier) {
                 if *m != 1.0 {
@@ -124,7 +124,7 @@ impl Scenario {
                 ""
             };
             let _ = writeln!(s, "  {}{absorbing}{extra}", ph.id);
-            if let Some(own) = self.phase_overrides(ph) {
+            if let Some(own) = self.phase_overrides(i) {
                 let _ = writeln!(s, "    {own}");
             }
             for (k, t) in ph.transitions.iter().enumerate() {

@@ -290,12 +290,10 @@ mod tests {
             "phase.truce.convoys_per_day=2",
         ])
         .unwrap();
-        assert_eq!(sc.phases[1].detection, 0.9);
-        assert_eq!(
-            sc.phases[0].detection, 0.9,
-            "the truce keeps the scenario's"
-        );
-        assert_eq!(sc.phases[0].humanitarian.convoys_per_day, 2.0);
+        assert_eq!(sc.phases[1].overrides.detection, Some(0.9));
+        assert_eq!(sc.phase_detection(1), 0.9);
+        assert_eq!(sc.phase_detection(0), 0.9, "the truce keeps the scenario's");
+        assert_eq!(sc.phase_humanitarian(0).convoys_per_day, 2.0);
         assert_eq!(sc.parties[0].rate, 2.5);
         assert!(sc.parties[1].retaliation.contains(&(0, 0.3)));
         assert_eq!(sc.phases[1].rate_multiplier[3], 3.0);

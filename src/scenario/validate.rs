@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::raw::{RawCondition, RawCountWindow, RawFile, RawParty, RawPhase, RawWindow};
 use super::{
-    Compliance, Condition, DayKind, Humanitarian, Party, Phase, Scenario, ScenarioError, Severity,
-    Transition,
+    Compliance, Condition, DayKind, Humanitarian, Party, Phase, PhaseOverrides, Scenario,
+    ScenarioError, Severity, Transition,
 };
 
 /// Largest allowed horizon, in days (100 years).
@@ -161,7 +161,6 @@ impl Checker<'_> {
                     &party_ids,
                     &phase_ids,
                     &parties,
-                    (detection, &humanitarian),
                     &mut probability_conditions,
                     &mut max_window,
                 )
@@ -292,47 +291,37 @@ impl Checker<'_> {
         })
     }
 
-    // The ids, the parties, the scenario's own rates and the two running
-    // tallies over conditions are all a phase needs: bundling them would
-    // only move the list elsewhere.
-    #[allow(clippy::too_many_arguments)]
     fn phase(
         &self,
         raw: &RawPhase,
         party_ids: &Ids,
         phase_ids: &Ids,
         parties: &[Party],
-        (detection, humanitarian): (f64, &Humanitarian),
         probability_conditions: &mut usize,
         max_window: &mut u32,
     ) -> Result<Phase, ScenarioError> {
         let id = raw.id.get_ref().clone();
-        // (v2) Each key the phase leaves out is the scenario's effective
-        // value; in particular block_probability_violent does not follow the
-        // phase's own block_probability.
-        let own = |x: &Option<Spanned<f64>>, key: &str, default: f64, non_negative: bool| match x {
-            None => Ok(default),
-            Some(v) if non_negative => self.non_negative(v, &format!("phase '{id}' {key}")),
-            Some(v) => self.probability(v, &format!("phase '{id}' {key}")),
+        // (v2) Each key the phase leaves out stays `None`: the scenario's
+        // effective value applies (`Scenario::phase_humanitarian`).
+        let own = |x: &Option<Spanned<f64>>, key: &str, non_negative: bool| {
+            x.as_ref()
+                .map(|v| {
+                    let key = format!("phase '{id}' {key}");
+                    if non_negative {
+                        self.non_negative(v, &key)
+                    } else {
+                        self.probability(v, &key)
+                    }
+                })
+                .transpose()
         };
-        let detection = own(&raw.detection, "detection", detection, false)?;
-        let humanitarian = Humanitarian {
-            convoys_per_day: own(
-                &raw.convoys_per_day,
-                "convoys_per_day",
-                humanitarian.convoys_per_day,
-                true,
-            )?,
-            block_probability: own(
-                &raw.block_probability,
-                "block_probability",
-                humanitarian.block_probability,
-                false,
-            )?,
+        let overrides = PhaseOverrides {
+            detection: own(&raw.detection, "detection", false)?,
+            convoys_per_day: own(&raw.convoys_per_day, "convoys_per_day", true)?,
+            block_probability: own(&raw.block_probability, "block_probability", false)?,
             block_probability_violent: own(
                 &raw.block_probability_violent,
                 "block_probability_violent",
-                humanitarian.block_probability_violent,
                 false,
             )?,
         };
@@ -373,8 +362,7 @@ impl Checker<'_> {
         Ok(Phase {
             name: raw.name.clone().unwrap_or_else(|| id.clone()),
             rate_multiplier,
-            detection,
-            humanitarian,
+            overrides,
             transitions,
             id,
         })
@@ -698,10 +686,9 @@ fn condition_warnings(s: &Scenario) -> Vec<String> {
     // Transitions are tried at the end of days 0 … H−2 only, so counters
     // read by a transition never exceed H − 1.
     let most = s.horizon_days.saturating_sub(1);
-    let aid_possible = s.phases.iter().any(|p| {
-        p.humanitarian.convoys_per_day > 0.0
-            && (p.humanitarian.block_probability > 0.0
-                || p.humanitarian.block_probability_violent > 0.0)
+    let aid_possible = (0..s.phases.len()).any(|p| {
+        let h = s.phase_humanitarian(p);
+        h.convoys_per_day > 0.0 && (h.block_probability > 0.0 || h.block_probability_violent > 0.0)
     });
     let mut out = Vec::new();
     for phase in &s.phases {
