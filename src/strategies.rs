@@ -85,6 +85,11 @@ pub fn condition(bound: Vec<String>) -> impl Strategy<Value = String> {
                     "{{ reported_in_window = {{ days = {days}, at_least = {k}, severity = \"{sev}\"{party} }} }}"
                 )
             }),
+        (1u32..5, 1u32..4)
+            .prop_map(|(days, k)| format!("{{ blocked_in_window = {{ days = {days}, at_least = {k} }} }}")),
+        (1u32..5, 1u32..5).prop_map(|(days, k)| format!(
+            "{{ violation_days_in_window = {{ days = {days}, at_least = {k} }} }}"
+        )),
         (
             0.0..=1.0f64,
             prop::sample::select(vec!["violation_day", "compliant_day", "any_day"])
@@ -100,6 +105,31 @@ pub fn condition(bound: Vec<String>) -> impl Strategy<Value = String> {
             )
         })
     })
+}
+
+/// (v2) A phase's own monitoring and aid keys, each present or not, as TOML
+/// lines.
+pub fn phase_overrides() -> impl Strategy<Value = String> {
+    (
+        prop::option::of(0.0..=1.0f64),
+        prop::option::of(0.0..3.0f64),
+        prop::option::of(0.0..=1.0f64),
+        prop::option::of(0.0..=1.0f64),
+    )
+        .prop_map(|(d, c, b, bv)| {
+            let mut s = String::new();
+            for (key, value) in [
+                ("detection", d),
+                ("convoys_per_day", c),
+                ("block_probability", b),
+                ("block_probability_violent", bv),
+            ] {
+                if let Some(v) = value {
+                    let _ = writeln!(s, "{key} = {v:?}");
+                }
+            }
+            s
+        })
 }
 
 /// A whole valid scenario as TOML text.
@@ -126,18 +156,19 @@ pub fn scenario_text() -> impl Strategy<Value = String> {
                 prop::collection::vec(prop_oneof![Just(1.0), 0.0..2.0f64], parties.len()),
                 phases,
             );
+            let overrides = prop::collection::vec(phase_overrides(), phases);
             (
                 Just(parties),
                 Just(horizon),
                 Just(compliance),
                 Just(monitoring),
                 transitions,
-                multipliers,
+                (multipliers, overrides),
                 0..phases,
             )
         })
         .prop_map(
-            |(parties, horizon, (tolerance, any, aid), (d, convoys, b, bv), transitions, mult, initial)| {
+            |(parties, horizon, (tolerance, any, aid), (d, convoys, b, bv), transitions, (mult, overrides), initial)| {
                 let mut s = String::new();
                 let _ = writeln!(
                     s,
@@ -171,12 +202,12 @@ pub fn scenario_text() -> impl Strategy<Value = String> {
                     );
                     let _ = writeln!(s, "retaliation = {{ {} }}\n", retaliation.join(", "));
                 }
-                for (f, (ts, m)) in transitions.iter().zip(&mult).enumerate() {
+                for (f, ((ts, m), own)) in transitions.iter().zip(&mult).zip(&overrides).enumerate() {
                     let m: Vec<String> =
                         m.iter().enumerate().map(|(p, x)| format!("p{p} = {x:?}")).collect();
                     let _ = writeln!(
                         s,
-                        "[[phase]]\nid = \"f{f}\"\nrate_multiplier = {{ {} }}\n",
+                        "[[phase]]\nid = \"f{f}\"\nrate_multiplier = {{ {} }}\n{own}",
                         m.join(", ")
                     );
                     for (to, when) in ts {

@@ -277,6 +277,34 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/exact.txt",
+        ))),
+        ..ProptestConfig::default()
+    })]
+
+    /// Issue 10, at the issue's size: generated Markov-class scenarios
+    /// (which draw phase overrides, blocked_in_window and
+    /// violation_days_in_window) agree with 100,000 runs.
+    #[test]
+    #[ignore = "100,000 runs per generated scenario: about a minute"]
+    fn exact_agrees_with_100000_runs(text in scenario_text(), seed in any::<u64>()) {
+        let mut sc = parse(&text);
+        for p in &mut sc.parties {
+            p.retaliation.clear();
+        }
+        let sol = match exact::solve(&sc, SolveOptions { max_states: 200_000, ..SolveOptions::default() }) {
+            Ok(sol) => sol,
+            Err(exact::ExactError::TooManyStates { .. }) => return Ok(()),
+            Err(e) => panic!("{e}\n{text}"),
+        };
+        assert_agrees(&sc, &sol, 100_000, seed, &text);
+    }
+}
+
 #[test]
 fn the_markov_reference_variants_agree_with_monte_carlo() {
     let path = repo_file("scenarios/markov/geneva-2016-no-retaliation.toml");
@@ -288,6 +316,16 @@ fn the_markov_reference_variants_agree_with_monte_carlo() {
         40_000,
         20_160_912,
         "geneva-2016-no-retaliation",
+    );
+    // Issue 10: the Markov model that uses every v2 feature.
+    let path = repo_file("scenarios/markov/aid-access-no-retaliation.toml");
+    let sc = parse(&std::fs::read_to_string(&path).unwrap());
+    assert_agrees(
+        &sc,
+        &solve(&sc),
+        20_000,
+        20_170_301,
+        "aid-access-no-retaliation",
     );
 }
 

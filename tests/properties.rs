@@ -5,7 +5,7 @@
 
 use ceasefire::engine::{BatchObserver, DayObserver, ObserverError, RunSummary};
 use ceasefire::model::DayRecord;
-use ceasefire::scenario::Condition;
+use ceasefire::scenario::{Condition, PhaseOverrides};
 use ceasefire::{Batch, Scenario, Tally};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -159,6 +159,9 @@ proptest! {
     fn perfect_monitoring_reports_every_attack(text in scenario_text(), seed in any::<u64>(), run in any::<u64>()) {
         let mut sc = parse(&text);
         sc.detection = 1.0;
+        for ph in &mut sc.phases {
+            ph.overrides.detection = None;
+        }
         for p in &mut sc.parties {
             p.false_reports_per_day = 0.0;
         }
@@ -218,6 +221,9 @@ proptest! {
         }
         for ph in &mut a.phases {
             ph.rate_multiplier.fill(1.0);
+            // Monitoring and convoys the same in every phase (v2 overrides
+            // are the subject of their own property below).
+            ph.overrides = PhaseOverrides::default();
         }
         let mut b = a.clone();
         b.parties[0].rate = rate;
@@ -235,5 +241,78 @@ proptest! {
             }
             prop_assert_eq!(da.convoys, db.convoys, "day {}", da.day);
         }
+    }
+
+    /// Issue 10: a phase's overrides change nothing in the phases that do
+    /// not set them. Changing phase φ's four keys leaves every day of a run
+    /// identical until the run first enters φ, and that day's attacks too
+    /// (the draws of other purposes stay where they were).
+    #[test]
+    fn phase_overrides_change_nothing_in_other_phases(
+        text in scenario_text(),
+        seed in any::<u64>(),
+        run in 0u64..1000,
+        phase in any::<prop::sample::Index>(),
+        (d, c, b, bv) in (0.0..=1.0f64, 0.0..3.0f64, 0.0..=1.0f64, 0.0..=1.0f64),
+    ) {
+        let a = parse(&text);
+        let phi = phase.index(a.phases.len());
+        let mut b_sc = a.clone();
+        b_sc.phases[phi].overrides = PhaseOverrides {
+            detection: Some(d),
+            convoys_per_day: Some(c),
+            block_probability: Some(b),
+            block_probability_violent: Some(bv),
+        };
+        let (mut ra, mut rb) = (Recorder::default(), Recorder::default());
+        Batch::new(&a, seed).workspace().run(run, &mut ra).unwrap();
+        Batch::new(&b_sc, seed).workspace().run(run, &mut rb).unwrap();
+        for (da, db) in ra.days.iter().zip(&rb.days) {
+            if da.phase == phi {
+                prop_assert_eq!(db.phase, phi);
+                prop_assert_eq!(&da.attacks_major, &db.attacks_major, "day {}", da.day);
+                prop_assert_eq!(&da.attacks_minor, &db.attacks_minor, "day {}", da.day);
+                break;
+            }
+            prop_assert_eq!(da, db, "day {} in phase {} (overrides of phase {})", da.day, da.phase, phi);
+        }
+        if !ra.days.iter().any(|d| d.phase == phi) {
+            prop_assert_eq!(&ra.days, &rb.days);
+            prop_assert_eq!(ra.absorbed, rb.absorbed);
+        }
+    }
+
+    /// Issue 10: a scenario whose phases set every override to the
+    /// scenario-level value is the same scenario: the same runs and the
+    /// same tallies (so byte-identical outputs).
+    #[test]
+    fn overrides_equal_to_the_scenario_values_change_nothing(
+        text in scenario_text(),
+        seed in any::<u64>(),
+        runs in 1u64..40,
+    ) {
+        let a = parse(&text);
+        let mut doc: toml::Table = toml::from_str(&text).unwrap();
+        let h = &a.humanitarian;
+        let phases = doc.get_mut("phase").and_then(|p| p.as_array_mut()).unwrap();
+        for phase in phases {
+            let t = phase.as_table_mut().unwrap();
+            for (key, value) in [
+                ("detection", a.detection),
+                ("convoys_per_day", h.convoys_per_day),
+                ("block_probability", h.block_probability),
+                ("block_probability_violent", h.block_probability_violent),
+            ] {
+                t.entry(key).or_insert(toml::Value::Float(value));
+            }
+        }
+        let explicit = toml::to_string(&doc).unwrap();
+        let b = parse(&explicit);
+        prop_assert!(b.phases.iter().all(|p| p.overrides.detection.is_some()));
+        let (mut sa, mut sb) = (Collect::default(), Collect::default());
+        let ta = tally_of(&Batch::new(&a, seed), 0..runs, &mut sa);
+        let tb = tally_of(&Batch::new(&b, seed), 0..runs, &mut sb);
+        prop_assert_eq!(&sa.0, &sb.0);
+        prop_assert_eq!(&ta, &tb);
     }
 }

@@ -792,3 +792,187 @@ fn a_run_that_explodes_midway_leaves_no_partial_output_and_keeps_old_results() {
         );
     }
 }
+
+/// Issue 10 (model v2): the four keys a phase may set, refused out of range
+/// or misspelt with the phase named.
+#[test]
+fn issue_10_phase_overrides_out_of_range_or_misspelt_are_refused() {
+    let phase = "[[phase]]\nid = \"joint\"\n";
+    let cases = [
+        Case {
+            name: "phase-detection",
+            from: phase,
+            to: "[[phase]]\nid = \"joint\"\ndetection = 2.5\n",
+            at: "2.5",
+            says: &["phase 'joint' detection = 2.5", "a probability in [0, 1]"],
+        },
+        Case {
+            name: "phase-convoys",
+            from: phase,
+            to: "[[phase]]\nid = \"joint\"\nconvoys_per_day = -4.0\n",
+            at: "-4.0",
+            says: &["phase 'joint' convoys_per_day = -4", "a finite number ≥ 0"],
+        },
+        Case {
+            name: "phase-block",
+            from: phase,
+            to: "[[phase]]\nid = \"joint\"\nblock_probability = 1.25\n",
+            at: "1.25",
+            says: &["phase 'joint' block_probability = 1.25", "[0, 1]"],
+        },
+        Case {
+            name: "phase-block-violent",
+            from: phase,
+            to: "[[phase]]\nid = \"joint\"\nblock_probability_violent = -0.25\n",
+            at: "-0.25",
+            says: &["phase 'joint' block_probability_violent = -0.25", "[0, 1]"],
+        },
+        Case {
+            name: "phase-detection-misspelt",
+            from: phase,
+            to: "[[phase]]\nid = \"joint\"\ndetecton = 0.9\n",
+            at: "detecton",
+            says: &[
+                "unknown field `detecton`",
+                "`detection`",
+                "`convoys_per_day`",
+            ],
+        },
+        Case {
+            name: "phase-detection-type",
+            from: phase,
+            to: "[[phase]]\nid = \"joint\"\ndetection = \"high\"\n",
+            at: "\"high\"",
+            says: &["invalid type", "\"high\""],
+        },
+    ];
+    for case in &cases {
+        assert_refused(case);
+    }
+}
+
+/// Issue 10 (model v2): `blocked_in_window` and `violation_days_in_window`
+/// refused with a window under 1 day, a threshold under 1, a misspelt or
+/// missing key, or a value of the wrong type.
+#[test]
+fn issue_10_new_window_conditions_out_of_range_or_misspelt_are_refused() {
+    let from = "when = { probability = 0.1, on = \"violation_day\" }";
+    let cases = [
+        Case {
+            name: "blocked-days",
+            from,
+            to: "when = { blocked_in_window = { days = 0, at_least = 2 } }",
+            at: "0, at_least = 2",
+            says: &["blocked_in_window.days = 0", "allowed: 1..=36500"],
+        },
+        Case {
+            name: "blocked-at-least",
+            from,
+            to: "when = { blocked_in_window = { days = 2, at_least = 0 } }",
+            at: "0 } }",
+            says: &["blocked_in_window.at_least = 0", "an integer ≥ 1"],
+        },
+        Case {
+            name: "violation-days-days",
+            from,
+            to: "when = { violation_days_in_window = { days = -3, at_least = 1 } }",
+            at: "-3",
+            says: &["violation_days_in_window.days = -3", "allowed: 1..=36500"],
+        },
+        Case {
+            name: "violation-days-at-least",
+            from,
+            to: "when = { violation_days_in_window = { days = 4, at_least = -2 } }",
+            at: "-2",
+            says: &["violation_days_in_window.at_least = -2", "an integer ≥ 1"],
+        },
+        Case {
+            name: "violation-days-key",
+            from,
+            to: "when = { violation_days_in_window = { days = 4, atleast = 2 } }",
+            at: "atleast",
+            says: &["unknown field `atleast`", "`at_least`"],
+        },
+        Case {
+            name: "blocked-kind",
+            from,
+            to: "when = { blocked_in_windows = { days = 4, at_least = 2 } }",
+            at: "blocked_in_windows",
+            says: &["unknown field `blocked_in_windows`", "`blocked_in_window`"],
+        },
+        Case {
+            name: "blocked-missing",
+            from,
+            to: "when = { blocked_in_window = { days = 4 } }",
+            at: "{ days = 4 }",
+            says: &["missing field `at_least`"],
+        },
+        Case {
+            name: "violation-days-type",
+            from,
+            to: "when = { violation_days_in_window = { days = 4, at_least = 2.5 } }",
+            at: "2.5",
+            says: &["invalid type", "2.5"],
+        },
+        Case {
+            name: "blocked-with-severity",
+            from,
+            to: "when = { blocked_in_window = { days = 4, at_least = 2, severity = \"any\" } }",
+            at: "severity = \"any\"",
+            says: &["unknown field `severity`", "`days`", "`at_least`"],
+        },
+        Case {
+            name: "two-kinds",
+            from,
+            to: "when = { blocked_in_window = { days = 4, at_least = 2 }, violation_days_in_window = { days = 4, at_least = 2 } }",
+            at: "{ blocked_in_window",
+            says: &[
+                "names 2 kinds",
+                "blocked_in_window, violation_days_in_window",
+            ],
+        },
+    ];
+    for case in &cases {
+        assert_refused(case);
+    }
+}
+
+/// Issue 10: `check` warns about conditions that can never hold (or always
+/// hold), and the scenario still runs.
+#[test]
+fn issue_10_conditions_that_can_never_hold_are_warnings() {
+    let dir = Dir::new();
+    let text = BASE
+        .replacen(
+            "when = { probability = 0.1, on = \"violation_day\" }",
+            "when = { any = [{ violation_days_in_window = { days = 3, at_least = 4 } }, { days_in_phase_at_least = 40 }] }",
+            1,
+        )
+        .replacen(
+            "when = { streak_at_least = 3 }",
+            "when = { streak_at_least = 0 }",
+            1,
+        );
+    dir.write("never.toml", &text);
+    let check = dir.command(["check", "never.toml"]).success();
+    for says in [
+        "warning: '≥ 4 violation days in 3 days' can never hold: a window of 3 days",
+        "warning: '40 days in the phase' can never hold: transitions are tried at the end of days 0 … 28 only, after at most 29 days in the phase (horizon_days = 30) (transition 0 of phase 'joint', to 'collapse')",
+        "warning: '0 consecutive compliant days' always holds",
+    ] {
+        assert!(
+            check.stdout.contains(says),
+            "check does not say {says:?}\n{check}"
+        );
+    }
+    dir.command([
+        "run",
+        "never.toml",
+        "--out",
+        "out",
+        "--runs",
+        "10",
+        "--quiet",
+    ])
+    .success();
+}

@@ -244,3 +244,150 @@ when = {{ days_in_phase_at_least = 1000 }}
     let (m, se) = mean_se(&t.runs.attacks[1]);
     assert_close("attacks of b", m, total_b, se);
 }
+
+#[test]
+fn issue_10_a_blocked_convoy_by_day_t_under_phase_specific_convoy_rates() {
+    // "supply" lasts days 0 … 4 (a transition after its fifth day), then
+    // "surge" schedules more convoys. The first blocked convoy ends either
+    // (a blocked_in_window of one day), so entering "blocked" by day t + 1
+    // is having a convoy blocked by day t. With no retaliation the days are
+    // independent: P(no block on a day) = q·e^{−c·b} + (1 − q)·e^{−c·b_v},
+    // q = P(no major attack) = e^{−Σλs}. "supply" sets only
+    // block_probability, so it keeps the scenario's block_probability_violent.
+    let (c_supply, b_supply) = (0.4, 0.15);
+    let (c_surge, b_surge, bv_surge) = (1.6, 0.05, 0.6);
+    let bv = 0.35;
+    let (rate, share) = (0.9f64, 0.3f64);
+    let h = 20usize;
+    let sc = scenario(&format!(
+        r#"
+[scenario]
+name = "convoys"
+start_date = 2020-01-01
+horizon_days = {h}
+initial_phase = "supply"
+[humanitarian]
+convoys_per_day = 5.0
+block_probability = 0.9
+block_probability_violent = {bv:?}
+[[party]]
+id = "a"
+bound = false
+rate = {rate:?}
+major_share = {share:?}
+[[phase]]
+id = "supply"
+convoys_per_day = {c_supply:?}
+block_probability = {b_supply:?}
+[[phase.transition]]
+to = "blocked"
+when = {{ blocked_in_window = {{ days = 1, at_least = 1 }} }}
+[[phase.transition]]
+to = "surge"
+when = {{ days_in_phase_at_least = 5 }}
+[[phase]]
+id = "surge"
+convoys_per_day = {c_surge:?}
+block_probability = {b_surge:?}
+block_probability_violent = {bv_surge:?}
+[[phase.transition]]
+to = "blocked"
+when = {{ blocked_in_window = {{ days = 1, at_least = 1 }} }}
+[[phase]]
+id = "blocked"
+"#
+    ));
+    let runs = 40_000;
+    let t = run(&sc, 1016, runs);
+    let q = (-rate * share).exp();
+    let clear = |c: f64, b: f64, bv: f64| q * (-c * b).exp() + (1.0 - q) * (-c * bv).exp();
+    let mut none_yet = 1.0;
+    for day in 0..h - 1 {
+        none_yet *= if day < 5 {
+            clear(c_supply, b_supply, bv)
+        } else {
+            clear(c_surge, b_surge, bv_surge)
+        };
+        let truth = 1.0 - none_yet;
+        let by: u64 = t.runs.entry_histogram[2][..=day + 1].iter().sum();
+        let est = by as f64 / runs as f64;
+        let se = (truth * (1.0 - truth) / runs as f64).sqrt();
+        assert_close(&format!("P(a convoy blocked by day {day})"), est, truth, se);
+    }
+}
+
+/// Probability that some window of `w` consecutive days (cut at day 0)
+/// ending on one of the first `m` days holds at least `k` violation days,
+/// each day one with probability `v` independently: a recursion over the
+/// last `w − 1` days.
+fn k_in_window(v: f64, w: usize, k: u32, m: usize) -> f64 {
+    let keep = w - 1;
+    let mask = (1usize << keep) - 1;
+    // dist[s]: the last `keep` days (bit 0 = yesterday), not yet reached.
+    let mut dist = vec![0.0; 1 << keep];
+    dist[0] = 1.0;
+    let mut reached = 0.0;
+    for _ in 0..m {
+        let mut next = vec![0.0; 1 << keep];
+        for (s, &p) in dist.iter().enumerate() {
+            for (today, pt) in [(0usize, 1.0 - v), (1, v)] {
+                let count = s.count_ones() + today as u32;
+                if count >= k {
+                    reached += p * pt;
+                } else if keep > 0 {
+                    next[((s << 1) | today) & mask] += p * pt;
+                } else {
+                    next[0] += p * pt;
+                }
+            }
+        }
+        dist = next;
+    }
+    reached
+}
+
+#[test]
+fn issue_10_reaching_k_violation_days_in_a_window() {
+    // Tolerance 0, every attack major: a day is a violation day iff a
+    // reported attack happens, with probability 1 − e^{−μ·d}, d the phase's
+    // own detection (0.8; the scenario's 0.3 would give another answer).
+    for (mu, w, k, h) in [(0.4f64, 4usize, 3u32, 30usize), (0.15, 6, 2, 25)] {
+        let sc = scenario(&format!(
+            r#"
+[scenario]
+name = "violation days"
+start_date = 2020-01-01
+horizon_days = {h}
+initial_phase = "watch"
+[monitoring]
+detection = 0.3
+[[party]]
+id = "a"
+rate = {mu:?}
+[[phase]]
+id = "watch"
+detection = 0.8
+[[phase.transition]]
+to = "alarm"
+when = {{ violation_days_in_window = {{ days = {w}, at_least = {k} }} }}
+[[phase]]
+id = "alarm"
+"#
+        ));
+        let runs = 40_000;
+        let t = run(&sc, 77, runs);
+        let v = 1.0 - (-mu * 0.8).exp();
+        for day in 0..h - 1 {
+            let truth = k_in_window(v, w, k, day + 1);
+            let by: u64 = t.runs.entry_histogram[1][..=day + 1].iter().sum();
+            let est = by as f64 / runs as f64;
+            let se = (truth * (1.0 - truth) / runs as f64).sqrt().max(1e-9);
+            assert_close(
+                &format!("P({k} violation days in {w} by day {day}) with μ={mu}"),
+                est,
+                truth,
+                se,
+            );
+        }
+    }
+}

@@ -8,10 +8,13 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
+use ceasefire::model::baseline;
+
 use super::{Changes, load};
 
 /// Validate scenario files and describe each (parties, phases, transitions,
-/// warnings). Exits non-zero if any file has an error.
+/// warnings, and each phase's expected day at baseline rates next to the
+/// thresholds that read it). Exits non-zero if any file has an error.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Scenario files (TOML).
@@ -28,7 +31,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
         match load(Some(path), &args.changes) {
             Ok(loaded) => {
                 writeln!(stdout, "{}: ok", path.display())?;
-                writeln!(stdout, "{}", loaded.scenario.describe())?;
+                write!(stdout, "{}", loaded.scenario.describe())?;
+                writeln!(stdout, "{}", baseline::describe(&loaded.scenario))?;
             }
             Err(e) => {
                 failed += 1;

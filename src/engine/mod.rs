@@ -9,8 +9,10 @@ mod run;
 mod shard;
 mod streams;
 mod tally;
+mod windows;
 
 pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, ProgressFn};
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
 pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch};
+pub use windows::WindowReadings;

@@ -60,18 +60,8 @@ impl HistoryLayout {
         for phase in &scenario.phases {
             for t in &phase.transitions {
                 t.when.visit(&mut |c| {
-                    if let Condition::ReportedInWindow {
-                        days,
-                        at_least,
-                        severity,
-                        party,
-                    } = c
-                    {
-                        let key = WindowKey {
-                            severity: *severity,
-                            party: *party,
-                        };
-                        let cap = u32::try_from(*at_least).unwrap_or(u32::MAX);
+                    if let Some((key, days, at_least)) = window_of(c) {
+                        let cap = u32::try_from(at_least).unwrap_or(u32::MAX);
                         let keep = days - 1;
                         match keys.iter().position(|(k, _)| *k == key) {
                             Some(i) => {
@@ -150,6 +140,26 @@ impl HistoryLayout {
     }
 }
 
+/// The window a condition reads, if it is a window condition: its key, its
+/// length in days and its threshold. Every window kind (reported
+/// violations, and in v2 blocked convoys and violation days) is the same
+/// to the chain: a daily count summed over the window.
+pub fn window_of(c: &Condition) -> Option<(WindowKey, u32, u64)> {
+    match *c {
+        Condition::ReportedInWindow {
+            days,
+            at_least,
+            severity,
+            party,
+        } => Some((WindowKey::Reported { severity, party }, days, at_least)),
+        Condition::BlockedInWindow { days, at_least } => Some((WindowKey::Blocked, days, at_least)),
+        Condition::ViolationDaysInWindow { days, at_least } => {
+            Some((WindowKey::ViolationDays, days, at_least))
+        }
+        _ => None,
+    }
+}
+
 /// A condition that reads the day's facts, as opposed to one that combines
 /// others or draws a number: what [`chance`] asks its caller to evaluate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,19 +212,16 @@ pub fn chance<V: Chance>(c: &Condition, compliant: bool, test: &impl Fn(Leaf) ->
     match c {
         Condition::StreakAtLeast(n) => test(Leaf::Streak(*n)),
         Condition::DaysInPhaseAtLeast(n) => test(Leaf::Days(*n)),
-        Condition::ReportedInWindow {
-            days,
-            at_least,
-            severity,
-            party,
-        } => test(Leaf::Window {
-            key: WindowKey {
-                severity: *severity,
-                party: *party,
-            },
-            days: *days,
-            at_least: *at_least,
-        }),
+        Condition::ReportedInWindow { .. }
+        | Condition::BlockedInWindow { .. }
+        | Condition::ViolationDaysInWindow { .. } => {
+            let (key, days, at_least) = window_of(c).expect("a window condition");
+            test(Leaf::Window {
+                key,
+                days,
+                at_least,
+            })
+        }
         Condition::Probability { p, on, .. } => {
             V::constant(if on.matches(compliant) { *p } else { 0.0 })
         }

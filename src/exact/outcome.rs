@@ -19,18 +19,26 @@ use statrs::distribution::{Discrete, DiscreteCDF, Poisson};
 
 use crate::scenario::{Scenario, Severity};
 
-/// A reported count a window condition reads: a severity, and one bound
-/// party or (`None`) all bound parties together.
+/// A daily count a window condition reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WindowKey {
-    /// Which severities count.
-    pub severity: Severity,
-    /// The party, or all bound parties.
-    pub party: Option<usize>,
+pub enum WindowKey {
+    /// Reported violations of a severity, by one bound party or (`None`)
+    /// all bound parties together.
+    Reported {
+        /// Which severities count.
+        severity: Severity,
+        /// The party, or all bound parties.
+        party: Option<usize>,
+    },
+    /// (v2) Blocked convoys.
+    Blocked,
+    /// (v2) 1 on a violation day (a day that is not compliant), else 0.
+    ViolationDays,
 }
 
 /// One possible day: its compliance, today's capped count for every window
-/// key, and its probability.
+/// key, and its probability. Blocked convoys ~ Poisson(convoys · block
+/// probability) by thinning, given whether any party made a major attack.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DayOutcome {
     /// Whether the day is compliant.
@@ -105,7 +113,10 @@ fn bound_party_day(lambda: f64, s: f64, d: f64, f: f64, cap: u32) -> Vec<((u32, 
 /// window thresholds, and `tolerance + 1` for compliance.
 pub fn count_cap(scenario: &Scenario, keys: &[(WindowKey, u32)]) -> u32 {
     let tol = u32::try_from(scenario.compliance.tolerance.saturating_add(1)).unwrap_or(u32::MAX);
-    keys.iter().map(|&(_, cap)| cap).fold(tol, u32::max)
+    keys.iter()
+        .filter(|(key, _)| matches!(key, WindowKey::Reported { .. }))
+        .map(|&(_, cap)| cap)
+        .fold(tol, u32::max)
 }
 
 /// The outcome table and the means of a day in phase `phase`. `keys` lists
@@ -117,7 +128,9 @@ pub fn day_outcomes(
     cap: u32,
 ) -> (Vec<DayOutcome>, DayMeans) {
     let ph = &scenario.phases[phase];
-    let d = scenario.detection;
+    // (v2) The phase's own monitoring and aid (the scenario's unless it
+    // overrides them).
+    let d = scenario.phase_detection(phase);
     // Joint law, over the parties seen so far, of (total major, total any,
     // per-key party counts, any actual major attack).
     type Agg = (u32, u32, Vec<u32>, bool);
@@ -148,8 +161,13 @@ pub fn day_outcomes(
             for &((m, a, f), r) in &day {
                 let mut per = per.clone();
                 for (slot, (key, kcap)) in per.iter_mut().zip(keys) {
-                    if key.party == Some(p) {
-                        let x = match key.severity {
+                    if let WindowKey::Reported {
+                        severity,
+                        party: Some(q),
+                    } = *key
+                        && q == p
+                    {
+                        let x = match severity {
                             Severity::Major => m,
                             Severity::Any => a,
                         };
@@ -163,16 +181,38 @@ pub fn day_outcomes(
         joint = next;
     }
 
-    let h = &scenario.humanitarian;
+    let h = &scenario.phase_humanitarian(phase);
     let c = &scenario.compliance;
-    // Convoys blocked ~ Poisson(c·b) by thinning: P(none blocked) = e^{−cb}.
-    let p_blocked = |violent: bool| {
-        let b = if violent {
+    let block = |violent: bool| {
+        if violent {
             h.block_probability_violent
         } else {
             h.block_probability
-        };
-        1.0 - (-h.convoys_per_day * b).exp()
+        }
+    };
+    // Convoys blocked ~ Poisson(c·b) by thinning: P(none blocked) = e^{−cb}.
+    let p_blocked = |violent: bool| 1.0 - (-h.convoys_per_day * block(violent)).exp();
+    // (v2) With a blocked_in_window, the law of today's blocked convoys up
+    // to the largest threshold; otherwise only whether any was blocked
+    // matters, and only when compliance requires aid.
+    let blocked_cap = keys
+        .iter()
+        .filter(|(key, _)| *key == WindowKey::Blocked)
+        .map(|&(_, cap)| cap)
+        .max();
+    let blocked_law = |violent: bool| -> Vec<(u32, f64)> {
+        match blocked_cap {
+            Some(cap) => poisson_buckets(h.convoys_per_day * block(violent), cap)
+                .into_iter()
+                .enumerate()
+                .map(|(b, p)| (b as u32, p))
+                .collect(),
+            None if c.requires_aid => {
+                let p = p_blocked(violent);
+                vec![(0, 1.0 - p), (1, p)]
+            }
+            None => vec![(0, 1.0)],
+        }
     };
     let mean_block =
         p_no_major * h.block_probability + (1.0 - p_no_major) * h.block_probability_violent;
@@ -186,20 +226,29 @@ pub fn day_outcomes(
             Severity::Major => maj,
             Severity::Any => any,
         };
-        let counts: Vec<u32> = keys
-            .iter()
-            .zip(per)
-            .map(|((key, kcap), own)| match (key.party, key.severity) {
-                (Some(_), _) => own,
-                (None, Severity::Major) => maj.min(*kcap),
-                (None, Severity::Any) => any.min(*kcap),
-            })
-            .collect();
         let within = counted <= tolerance;
-        let blocked = if c.requires_aid { p_blocked(flag) } else { 0.0 };
-        for (compliant, p) in [(within, q * (1.0 - blocked)), (false, q * blocked)] {
+        for (blocked, pb) in blocked_law(flag) {
+            let compliant = within && !(c.requires_aid && blocked > 0);
+            let counts: Vec<u32> = keys
+                .iter()
+                .zip(&per)
+                .map(|((key, kcap), &own)| match *key {
+                    WindowKey::Reported { party: Some(_), .. } => own,
+                    WindowKey::Reported {
+                        severity: Severity::Major,
+                        party: None,
+                    } => maj.min(*kcap),
+                    WindowKey::Reported {
+                        severity: Severity::Any,
+                        party: None,
+                    } => any.min(*kcap),
+                    WindowKey::Blocked => blocked.min(*kcap),
+                    WindowKey::ViolationDays => u32::from(!compliant).min(*kcap),
+                })
+                .collect();
+            let p = q * pb;
             if p > 0.0 {
-                *outcomes.entry((compliant, counts.clone())).or_insert(0.0) += p;
+                *outcomes.entry((compliant, counts)).or_insert(0.0) += p;
             }
         }
     }

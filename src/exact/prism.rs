@@ -26,8 +26,9 @@
 use std::fmt::Write as _;
 
 use super::ExactError;
-use super::chain::{Chance, Leaf, Tables, chance};
-use crate::scenario::{Scenario, Severity};
+use super::chain::{Chance, Leaf, Tables, chance, window_of};
+use super::outcome::WindowKey;
+use crate::scenario::Scenario;
 
 /// A PRISM model and its properties file.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,8 +143,8 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
         for t in &phase.transitions {
             let mut at_least = 0;
             t.when.visit(&mut |c| {
-                if let crate::scenario::Condition::ReportedInWindow { at_least: k, .. } = c {
-                    at_least = at_least.max(*k);
+                if let Some((_, _, k)) = window_of(c) {
+                    at_least = at_least.max(k);
                 }
             });
             fits(at_least)?;
@@ -165,7 +166,7 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
          // retaliates), with one command per phase whose branches are the phase's day\n\
          // outcomes times the transition that fires. Variables: phase (index below),\n\
          // days in phase and streak (capped at the largest threshold of the phase that\n\
-         // reads them), and h<k>_<i>: the reported count of window key k, i days ago,\n\
+         // reads them), and h<k>_<i>: the daily count of window key k, i days ago,\n\
          // cut down so that the running sums stay within the key's cap."
     );
     for (i, p) in scenario.phases.iter().enumerate() {
@@ -177,16 +178,18 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
         );
     }
     for (k, &(key, cap)) in layout.keys.iter().enumerate() {
-        let severity = match key.severity {
-            Severity::Major => "major",
-            Severity::Any => "any",
+        let what = match key {
+            WindowKey::Reported { severity, party } => format!(
+                "{} reports of {}",
+                severity.as_str(),
+                party.map_or("all bound parties", |p| scenario.parties[p].id.as_str())
+            ),
+            WindowKey::Blocked => "blocked convoys".to_string(),
+            WindowKey::ViolationDays => "violation days".to_string(),
         };
-        let party = key
-            .party
-            .map_or("all bound parties", |p| scenario.parties[p].id.as_str());
         let _ = writeln!(
             m,
-            "//   window key {k} = {severity} reports of {party}: {} days kept, capped at {cap}",
+            "//   window key {k} = {what}: {} days kept, capped at {cap}",
             layout.len[k]
         );
     }

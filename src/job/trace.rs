@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{JobError, LoadedScenario};
-use crate::engine::Batch;
+use crate::engine::{Batch, WindowReadings};
 use crate::report::TraceCsv;
 use crate::store::{OutputError, StagedDir};
 
@@ -21,7 +21,9 @@ pub struct TraceJob {
 }
 
 impl TraceJob {
-    /// Writes the trace to `w` as CSV.
+    /// Writes the trace to `w` as CSV: the day records, and after them one
+    /// column per window condition with its running value on the days it is
+    /// read ([`WindowReadings`]).
     pub fn write(&self, w: impl Write) -> Result<(), JobError> {
         let sc = &self.loaded.scenario;
         let batch = Batch::new(sc, self.seed);
@@ -30,10 +32,40 @@ impl TraceJob {
             file: "the trace".into(),
             source,
         };
-        let mut trace = TraceCsv::new(sc, w).map_err(table)?;
-        ws.run(self.run, &mut trace)
-            .map_err(|e| JobError::Batch(e.into()))?;
-        trace.finish().map_err(table)
+        let run_error = |e| JobError::Batch(crate::engine::BatchError::Run(e));
+        let readings = WindowReadings::new(sc);
+        if readings.is_empty() {
+            let mut trace = TraceCsv::new(sc, w).map_err(table)?;
+            ws.run(self.run, &mut trace).map_err(run_error)?;
+            return trace.finish().map_err(table);
+        }
+        // The day records go to memory first, and each row is written out
+        // with the window readings of its day appended.
+        let mut records = Vec::new();
+        let readings = {
+            let mut both = (TraceCsv::new(sc, &mut records).map_err(table)?, readings);
+            ws.run(self.run, &mut both).map_err(run_error)?;
+            let (trace, readings) = both;
+            trace.finish().map_err(table)?;
+            readings
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(records.as_slice());
+        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+        let mut rows = readings.rows().iter();
+        for (i, record) in reader.records().enumerate() {
+            let mut record = record.map_err(table)?;
+            if i == 0 {
+                readings.columns().iter().for_each(|c| record.push_field(c));
+            } else if let Some(row) = rows.next() {
+                for value in row {
+                    record.push_field(&value.map_or(String::new(), |v| v.to_string()));
+                }
+            }
+            writer.write_record(&record).map_err(table)?;
+        }
+        writer.flush().map_err(|e| table(e.into()))
     }
 
     /// Writes the trace to the file `path`, which appears only complete.

@@ -5,13 +5,14 @@ use crate::scenario::{Condition, Scenario, Severity};
 
 /// Reported violations of the last `W` days, where `W` is the longest window
 /// any condition asks for. Each day keeps, for all bound parties together and
-/// for each party, the major and any-severity counts.
+/// for each party, the major and any-severity counts, and (v2) the blocked
+/// convoys and whether the day was a violation day.
 #[derive(Debug, Clone)]
 pub struct WindowHistory {
     /// `W`; 0 when no condition reads a window.
     len: usize,
-    /// Values per day: `2 × (1 + parties)`: `[total major, total any,
-    /// party 0 major, party 0 any, …]`.
+    /// Values per day: `2 × (1 + parties) + 2`: `[total major, total any,
+    /// party 0 major, party 0 any, …, blocked convoys, violation day]`.
     stride: usize,
     /// Ring buffer of `len × stride` counts; day `t` is at slot `t % len`.
     counts: Vec<u64>,
@@ -21,7 +22,7 @@ impl WindowHistory {
     /// An empty history for a scenario (every day before 0 counts as 0).
     pub fn new(scenario: &Scenario) -> Self {
         let len = scenario.max_window as usize;
-        let stride = 2 * (1 + scenario.parties.len());
+        let stride = 2 * (1 + scenario.parties.len()) + 2;
         WindowHistory {
             len,
             stride,
@@ -55,12 +56,30 @@ impl WindowHistory {
         }
         slot[0] = major;
         slot[1] = any;
+        slot[self.stride - 2] = rec.blocked;
+        slot[self.stride - 1] = u64::from(!rec.compliant);
     }
 
     /// Reported violations over days `day-w+1 ..= day` (days before 0 count
     /// as 0), of a severity, by one party or all bound parties.
     pub fn sum(&self, day: u32, w: u32, severity: Severity, party: Option<usize>) -> u64 {
         let offset = party.map_or(0, |p| 2 + 2 * p) + usize::from(severity == Severity::Any);
+        self.sum_at(day, w, offset)
+    }
+
+    /// (v2) Blocked convoys over days `day-w+1 ..= day`.
+    pub fn blocked(&self, day: u32, w: u32) -> u64 {
+        self.sum_at(day, w, self.stride - 2)
+    }
+
+    /// (v2) Violation days (days that were not compliant) among days
+    /// `max(0, day-w+1) ..= day`.
+    pub fn violation_days(&self, day: u32, w: u32) -> u64 {
+        self.sum_at(day, w, self.stride - 1)
+    }
+
+    /// The values at `offset` of each slot, summed over the window.
+    fn sum_at(&self, day: u32, w: u32, offset: usize) -> u64 {
         let days = (w as usize).min(day as usize + 1);
         (0..days)
             .map(|d| {
@@ -90,6 +109,12 @@ pub fn holds<S: Streams>(
             severity,
             party,
         } => state.window.sum(day, *days, *severity, *party) >= *at_least,
+        Condition::BlockedInWindow { days, at_least } => {
+            state.window.blocked(day, *days) >= *at_least
+        }
+        Condition::ViolationDaysInWindow { days, at_least } => {
+            state.window.violation_days(day, *days) >= *at_least
+        }
         Condition::Probability { p, on, stream } => {
             on.matches(compliant)
                 && sample::bernoulli(streams.stream(Purpose::Condition(*stream), day), *p)

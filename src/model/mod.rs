@@ -5,6 +5,7 @@
 //! [`Streams`] trait (one independent stream per purpose), and what happened
 //! goes out in a [`DayRecord`].
 
+pub mod baseline;
 mod condition;
 mod sample;
 
@@ -179,7 +180,8 @@ pub fn step<S: Streams>(
     rec.phase = state.phase;
     rec.transition = None;
 
-    // 1–3. Intensity, attacks, monitoring.
+    // 1–3. Intensity, attacks, monitoring (v2: at the phase's detection).
+    let d = scenario.phase_detection(state.phase);
     let mut any_major_attack = false;
     let mut counted = 0u64;
     for (p, party) in scenario.parties.iter().enumerate() {
@@ -208,7 +210,6 @@ pub fn step<S: Streams>(
 
         let (mut rep_major, mut rep_minor) = (0, 0);
         if party.bound {
-            let d = scenario.detection;
             let f = party.false_reports_per_day;
             if (major + minor > 0 && d < 1.0) || f > 0.0 {
                 let rng = streams.stream(Purpose::Monitoring(p), day);
@@ -230,8 +231,8 @@ pub fn step<S: Streams>(
         rec.reported_minor[p] = rep_minor;
     }
 
-    // 4. Humanitarian access.
-    let h = &scenario.humanitarian;
+    // 4. Humanitarian access, at the phase's rates (v2).
+    let h = &scenario.phase_humanitarian(state.phase);
     let block = if any_major_attack {
         h.block_probability_violent
     } else {

@@ -25,6 +25,12 @@ impl Scenario {
                     severity.as_str()
                 )
             }
+            Condition::BlockedInWindow { days, at_least } => {
+                format!("≥ {at_least} blocked convoys in {days} days")
+            }
+            Condition::ViolationDaysInWindow { days, at_least } => {
+                format!("≥ {at_least} violation days in {days} days")
+            }
             Condition::Probability { p, on, .. } => {
                 format!("chance {p} on each {}", on.as_str().replace('_', " "))
             }
@@ -38,6 +44,32 @@ impl Scenario {
                 format!("({})", parts.join(join))
             }
         }
+    }
+
+    /// (v2) A phase's effective monitoring and aid where they differ from
+    /// the scenario's, in words (`None` if they do not).
+    pub fn phase_overrides(&self, phase: usize) -> Option<String> {
+        let (h, own) = (&self.humanitarian, self.phase_humanitarian(phase));
+        let mut parts = Vec::new();
+        for (key, scenario, value) in [
+            ("detection", self.detection, self.phase_detection(phase)),
+            ("convoys_per_day", h.convoys_per_day, own.convoys_per_day),
+            (
+                "block_probability",
+                h.block_probability,
+                own.block_probability,
+            ),
+            (
+                "block_probability_violent",
+                h.block_probability_violent,
+                own.block_probability_violent,
+            ),
+        ] {
+            if value != scenario {
+                parts.push(format!("{key} {value} (scenario: {scenario})"));
+            }
+        }
+        (!parts.is_empty()).then(|| format!("in this phase: {}", parts.join(", ")))
     }
 
     /// A multi-line description: dates, parties, phases and transitions,
@@ -74,7 +106,7 @@ impl Scenario {
             s.push('\n');
         }
         let _ = writeln!(s, "phases:");
-        for ph in &self.phases {
+        for (i, ph) in self.phases.iter().enumerate() {
             let mut mult: Vec<String> = Vec::new();
             for (p, m) in self.parties.iter().zip(&ph.rate_multiplier) {
                 if *m != 1.0 {
@@ -92,6 +124,9 @@ impl Scenario {
                 ""
             };
             let _ = writeln!(s, "  {}{absorbing}{extra}", ph.id);
+            if let Some(own) = self.phase_overrides(i) {
+                let _ = writeln!(s, "    {own}");
+            }
             for (k, t) in ph.transitions.iter().enumerate() {
                 let _ = writeln!(
                     s,

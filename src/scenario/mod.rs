@@ -84,6 +84,20 @@ pub enum Condition {
         /// A bound party's index, or `None` for all bound parties.
         party: Option<usize>,
     },
+    /// (v2) Blocked convoys over the last `days` days reach `at_least`.
+    BlockedInWindow {
+        /// Window length `w ≥ 1`.
+        days: u32,
+        /// Threshold `k ≥ 1`.
+        at_least: u64,
+    },
+    /// (v2) At least `at_least` of the last `days` days were not compliant.
+    ViolationDaysInWindow {
+        /// Window length `w ≥ 1`.
+        days: u32,
+        /// Threshold `k ≥ 1`.
+        at_least: u64,
+    },
     /// An independent draw with success probability `p` on days of kind `on`.
     Probability {
         /// Success probability.
@@ -129,6 +143,10 @@ pub struct Phase {
     pub name: String,
     /// `m(φ, p)` for every party, in party order.
     pub rate_multiplier: Vec<f64>,
+    /// (v2) The monitoring and aid keys this phase sets itself; the
+    /// scenario's values apply where it does not (see
+    /// [`Scenario::phase_detection`], [`Scenario::phase_humanitarian`]).
+    pub overrides: PhaseOverrides,
     /// Transitions, tried in file order.
     pub transitions: Vec<Transition>,
 }
@@ -138,6 +156,20 @@ impl Phase {
     pub fn is_absorbing(&self) -> bool {
         self.transitions.is_empty()
     }
+}
+
+/// (v2) The values a `[[phase]]` sets for the scenario-level monitoring and
+/// aid keys; `None` where it leaves the key out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PhaseOverrides {
+    /// The phase's own `detection`.
+    pub detection: Option<f64>,
+    /// The phase's own `convoys_per_day`.
+    pub convoys_per_day: Option<f64>,
+    /// The phase's own `block_probability`.
+    pub block_probability: Option<f64>,
+    /// The phase's own `block_probability_violent`.
+    pub block_probability_violent: Option<f64>,
 }
 
 /// One `[[party]]`.
@@ -212,7 +244,7 @@ pub struct Scenario {
     pub humanitarian: Humanitarian,
     /// Number of `probability` conditions (each has its own random stream).
     pub probability_conditions: usize,
-    /// Longest `reported_in_window` window, in days (0 if none).
+    /// Longest window of any window condition, in days (0 if none).
     pub max_window: u32,
     /// Non-fatal findings (explosive retaliation, unreachable phases).
     pub warnings: Vec<String>,
@@ -248,6 +280,30 @@ impl Scenario {
     /// Calendar date of day `t`.
     pub fn date(&self, day: u32) -> NaiveDate {
         self.start_date + chrono::Days::new(u64::from(day))
+    }
+
+    /// (v2) The detection probability `d` on days of phase `phase`: the
+    /// phase's own, else `monitoring.detection`.
+    pub fn phase_detection(&self, phase: usize) -> f64 {
+        self.phases[phase]
+            .overrides
+            .detection
+            .unwrap_or(self.detection)
+    }
+
+    /// (v2) Convoys and their blocking on days of phase `phase`: each value
+    /// the phase's own, else the scenario's effective value of the same key
+    /// (so a phase that sets only `block_probability` keeps the scenario's
+    /// `block_probability_violent`).
+    pub fn phase_humanitarian(&self, phase: usize) -> Humanitarian {
+        let (h, own) = (&self.humanitarian, &self.phases[phase].overrides);
+        Humanitarian {
+            convoys_per_day: own.convoys_per_day.unwrap_or(h.convoys_per_day),
+            block_probability: own.block_probability.unwrap_or(h.block_probability),
+            block_probability_violent: own
+                .block_probability_violent
+                .unwrap_or(h.block_probability_violent),
+        }
     }
 
     /// Whether every retaliation coefficient is zero, which makes the model a

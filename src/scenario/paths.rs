@@ -5,7 +5,9 @@
 //! Changes are made to the TOML document before validation, so a changed
 //! scenario is checked exactly like a file, and every value a file can hold
 //! can be addressed. `[[party]]` and `[[phase]]` entries are addressed by id,
-//! `[[phase.transition]]` entries by position (from 0).
+//! `[[phase.transition]]` entries, and the conditions of `all = [...]` and
+//! `any = [...]`, by position (from 0), e.g.
+//! `phase.truce.transition.1.when.any.0.blocked_in_window.at_least`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -168,14 +170,21 @@ fn slot<'a>(
     match t.get_mut(seg) {
         Some(Value::Array(entries)) => {
             let key = &segs[at + 1];
-            let entry = if seg == "transition" {
+            // Transitions, and the conditions listed in `all` and `any`,
+            // are addressed by position; parties and phases by id.
+            let entry = if matches!(seg.as_str(), "transition" | "all" | "any") {
                 let len = entries.len();
+                let what = if seg == "transition" {
+                    "transition ".to_string()
+                } else {
+                    format!("condition {seg}.")
+                };
                 key.parse::<usize>()
                     .ok()
                     .and_then(|i| entries.get_mut(i))
                     .ok_or_else(|| {
                         PathError(format!(
-                            "path '{path}': '{}' has no transition {key} (allowed: 0..{len})",
+                            "path '{path}': '{}' has no {what}{key} (allowed: 0..{len})",
                             segs[..at].join(".")
                         ))
                     })?
@@ -277,8 +286,14 @@ mod tests {
             "humanitarian.block_probability=0.5",
             "phase.truce.transition.2.when.probability=0.5",
             "phase.truce.transition.1.when.reported_in_window.at_least=20",
+            "phase.joint_targeting.detection=0.9",
+            "phase.truce.convoys_per_day=2",
         ])
         .unwrap();
+        assert_eq!(sc.phases[1].overrides.detection, Some(0.9));
+        assert_eq!(sc.phase_detection(1), 0.9);
+        assert_eq!(sc.phase_detection(0), 0.9, "the truce keeps the scenario's");
+        assert_eq!(sc.phase_humanitarian(0).convoys_per_day, 2.0);
         assert_eq!(sc.parties[0].rate, 2.5);
         assert!(sc.parties[1].retaliation.contains(&(0, 0.3)));
         assert_eq!(sc.phases[1].rate_multiplier[3], 3.0);

@@ -85,6 +85,14 @@ pub struct RawPhase {
     pub name: Option<String>,
     #[serde(default)]
     pub rate_multiplier: BTreeMap<Spanned<String>, Spanned<f64>>,
+    /// (v2) This phase's own `monitoring.detection`.
+    pub detection: Option<Spanned<f64>>,
+    /// (v2) This phase's own `humanitarian.convoys_per_day`.
+    pub convoys_per_day: Option<Spanned<f64>>,
+    /// (v2) This phase's own `humanitarian.block_probability`.
+    pub block_probability: Option<Spanned<f64>>,
+    /// (v2) This phase's own `humanitarian.block_probability_violent`.
+    pub block_probability_violent: Option<Spanned<f64>>,
     #[serde(default)]
     pub transition: Vec<Spanned<RawTransition>>,
 }
@@ -105,6 +113,8 @@ pub struct RawCondition {
     pub streak_at_least: Option<Spanned<i64>>,
     pub days_in_phase_at_least: Option<Spanned<i64>>,
     pub reported_in_window: Option<Spanned<RawWindow>>,
+    pub blocked_in_window: Option<Spanned<RawCountWindow>>,
+    pub violation_days_in_window: Option<Spanned<RawCountWindow>>,
     pub probability: Option<Spanned<f64>>,
     pub on: Option<Spanned<String>>,
     pub all: Option<Vec<Spanned<RawCondition>>>,
@@ -119,4 +129,12 @@ pub struct RawWindow {
     pub at_least: Spanned<i64>,
     pub severity: Option<Spanned<String>>,
     pub party: Option<Spanned<String>>,
+}
+
+/// (v2) The table of `blocked_in_window` and `violation_days_in_window`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCountWindow {
+    pub days: Spanned<i64>,
+    pub at_least: Spanned<i64>,
 }

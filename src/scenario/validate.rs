@@ -7,10 +7,10 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use toml::Spanned;
 
-use super::raw::{RawCondition, RawFile, RawParty, RawPhase, RawWindow};
+use super::raw::{RawCondition, RawCountWindow, RawFile, RawParty, RawPhase, RawWindow};
 use super::{
-    Compliance, Condition, DayKind, Humanitarian, Party, Phase, Scenario, ScenarioError, Severity,
-    Transition,
+    Compliance, Condition, DayKind, Humanitarian, Party, Phase, PhaseOverrides, Scenario,
+    ScenarioError, Severity, Transition,
 };
 
 /// Largest allowed horizon, in days (100 years).
@@ -118,23 +118,6 @@ impl Checker<'_> {
             .map(|p| self.party(p.get_ref(), &party_ids))
             .collect::<Result<Vec<_>, _>>()?;
 
-        let mut probability_conditions = 0;
-        let mut max_window = 0;
-        let phases = raw
-            .phase
-            .iter()
-            .map(|p| {
-                self.phase(
-                    p.get_ref(),
-                    &party_ids,
-                    &phase_ids,
-                    &parties,
-                    &mut probability_conditions,
-                    &mut max_window,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-
         let compliance = Compliance {
             counts: match &raw.compliance.counts {
                 None => Severity::Major,
@@ -166,6 +149,23 @@ impl Checker<'_> {
                 Some(b) => self.probability(b, "humanitarian.block_probability_violent")?,
             },
         };
+
+        let mut probability_conditions = 0;
+        let mut max_window = 0;
+        let phases = raw
+            .phase
+            .iter()
+            .map(|p| {
+                self.phase(
+                    p.get_ref(),
+                    &party_ids,
+                    &phase_ids,
+                    &parties,
+                    &mut probability_conditions,
+                    &mut max_window,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
 
         let mut scenario = Scenario {
             name,
@@ -301,6 +301,30 @@ impl Checker<'_> {
         max_window: &mut u32,
     ) -> Result<Phase, ScenarioError> {
         let id = raw.id.get_ref().clone();
+        // (v2) Each key the phase leaves out stays `None`: the scenario's
+        // effective value applies (`Scenario::phase_humanitarian`).
+        let own = |x: &Option<Spanned<f64>>, key: &str, non_negative: bool| {
+            x.as_ref()
+                .map(|v| {
+                    let key = format!("phase '{id}' {key}");
+                    if non_negative {
+                        self.non_negative(v, &key)
+                    } else {
+                        self.probability(v, &key)
+                    }
+                })
+                .transpose()
+        };
+        let overrides = PhaseOverrides {
+            detection: own(&raw.detection, "detection", false)?,
+            convoys_per_day: own(&raw.convoys_per_day, "convoys_per_day", true)?,
+            block_probability: own(&raw.block_probability, "block_probability", false)?,
+            block_probability_violent: own(
+                &raw.block_probability_violent,
+                "block_probability_violent",
+                false,
+            )?,
+        };
         let mut rate_multiplier = vec![1.0; parties.len()];
         for (pid, m) in &raw.rate_multiplier {
             let p = party_ids.find(pid.get_ref()).ok_or_else(|| {
@@ -338,6 +362,7 @@ impl Checker<'_> {
         Ok(Phase {
             name: raw.name.clone().unwrap_or_else(|| id.clone()),
             rate_multiplier,
+            overrides,
             transitions,
             id,
         })
@@ -356,6 +381,11 @@ impl Checker<'_> {
             ("streak_at_least", c.streak_at_least.is_some()),
             ("days_in_phase_at_least", c.days_in_phase_at_least.is_some()),
             ("reported_in_window", c.reported_in_window.is_some()),
+            ("blocked_in_window", c.blocked_in_window.is_some()),
+            (
+                "violation_days_in_window",
+                c.violation_days_in_window.is_some(),
+            ),
             ("probability", c.probability.is_some()),
             ("all", c.all.is_some()),
             ("any", c.any.is_some()),
@@ -363,8 +393,7 @@ impl Checker<'_> {
         .into_iter()
         .filter_map(|(k, present)| present.then_some(k))
         .collect();
-        let allowed =
-            "streak_at_least, days_in_phase_at_least, reported_in_window, probability, all, any";
+        let allowed = "streak_at_least, days_in_phase_at_least, reported_in_window, blocked_in_window, violation_days_in_window, probability, all, any";
         let where_ = format!("in a transition condition of phase '{}'", ctx.phase);
         match kinds.len() {
             0 if c.on.is_some() => {
@@ -408,6 +437,12 @@ impl Checker<'_> {
             Condition::DaysInPhaseAtLeast(self.threshold(n, "days_in_phase_at_least")?)
         } else if let Some(w) = &c.reported_in_window {
             self.window(w, ctx, max_window)?
+        } else if let Some(w) = &c.blocked_in_window {
+            let (days, at_least) = self.count_window(w, "blocked_in_window", max_window)?;
+            Condition::BlockedInWindow { days, at_least }
+        } else if let Some(w) = &c.violation_days_in_window {
+            let (days, at_least) = self.count_window(w, "violation_days_in_window", max_window)?;
+            Condition::ViolationDaysInWindow { days, at_least }
         } else if let Some(p) = &c.probability {
             let p = self.probability(p, "probability")?;
             let on = match &c.on {
@@ -518,6 +553,29 @@ impl Checker<'_> {
         })
     }
 
+    /// (v2) The `{ days, at_least }` of `blocked_in_window` and
+    /// `violation_days_in_window`: a window of 1 day or more and a
+    /// threshold of 1 or more (MODEL.md, "Conditions").
+    fn count_window(
+        &self,
+        raw: &Spanned<RawCountWindow>,
+        kind: &str,
+        max_window: &mut u32,
+    ) -> Result<(u32, u64), ScenarioError> {
+        let w = raw.get_ref();
+        let days = *w.days.get_ref();
+        if !(1..=MAX_HORIZON_DAYS).contains(&days) {
+            return Err(self.err(
+                w.days.span(),
+                format!("{kind}.days = {days} is not allowed (allowed: 1..={MAX_HORIZON_DAYS})"),
+            ));
+        }
+        let at_least = self.count(&w.at_least, &format!("{kind}.at_least"), 1)?;
+        let days = days as u32;
+        *max_window = (*max_window).max(days);
+        Ok((days, at_least))
+    }
+
     fn severity(&self, s: &Spanned<String>, key: &str) -> Result<Severity, ScenarioError> {
         match s.get_ref().as_str() {
             "major" => Ok(Severity::Major),
@@ -601,6 +659,7 @@ fn warnings(s: &Scenario) -> Vec<String> {
             "retaliation is explosive: the branching ratio (spectral radius of α/(1−β)) is {ratio:.3} ≥ 1, so attacks can grow without bound while no transition intervenes"
         ));
     }
+    out.extend(condition_warnings(s));
     let mut reached = vec![false; s.phases.len()];
     let mut stack = vec![s.initial_phase];
     reached[s.initial_phase] = true;
@@ -617,6 +676,71 @@ fn warnings(s: &Scenario) -> Vec<String> {
             "phase '{}' can never be reached from the initial phase '{}'",
             phase.id, s.phases[s.initial_phase].id
         ));
+    }
+    out
+}
+
+/// (v2) Conditions that can never hold, or that always hold (so that the
+/// transitions after them never fire), with where they are.
+fn condition_warnings(s: &Scenario) -> Vec<String> {
+    // Transitions are tried at the end of days 0 … H−2 only, so counters
+    // read by a transition never exceed H − 1.
+    let most = s.horizon_days.saturating_sub(1);
+    let aid_possible = (0..s.phases.len()).any(|p| {
+        let h = s.phase_humanitarian(p);
+        h.convoys_per_day > 0.0 && (h.block_probability > 0.0 || h.block_probability_violent > 0.0)
+    });
+    let mut out = Vec::new();
+    for phase in &s.phases {
+        for (k, t) in phase.transitions.iter().enumerate() {
+            let mut found = Vec::new();
+            t.when.visit(&mut |c| {
+                let what = s.describe_condition(c);
+                let never = |why: String| format!("'{what}' can never hold: {why}");
+                let always = |why: &str| format!("'{what}' always holds: {why}");
+                match *c {
+                    Condition::StreakAtLeast(0) | Condition::DaysInPhaseAtLeast(0) => {
+                        found.push(always("every counter is at least 0"));
+                    }
+                    Condition::StreakAtLeast(n) | Condition::DaysInPhaseAtLeast(n)
+                        if n > most =>
+                    {
+                        found.push(never(format!(
+                            "transitions are tried at the end of days 0 … {} only, after at most {most} days in the phase (horizon_days = {})",
+                            s.horizon_days.saturating_sub(2),
+                            s.horizon_days
+                        )));
+                    }
+                    Condition::ReportedInWindow { at_least: 0, .. } => {
+                        found.push(always("a sum of counts is at least 0"));
+                    }
+                    Condition::ViolationDaysInWindow { days, at_least }
+                        if at_least > u64::from(days.min(most)) =>
+                    {
+                        found.push(never(format!(
+                            "a window of {days} days read at the end of day {} at the latest contains at most {} days",
+                            s.horizon_days.saturating_sub(2),
+                            days.min(most)
+                        )));
+                    }
+                    Condition::BlockedInWindow { .. } if !aid_possible => {
+                        found.push(never(
+                            "no phase schedules convoys that can be blocked (convoys_per_day and both block probabilities)".into(),
+                        ));
+                    }
+                    Condition::Probability { p: 0.0, .. } => {
+                        found.push(never("its probability is 0".into()));
+                    }
+                    _ => {}
+                }
+            });
+            for f in found {
+                out.push(format!(
+                    "{f} (transition {k} of phase '{}', to '{}')",
+                    phase.id, s.phases[t.to].id
+                ));
+            }
+        }
     }
     out
 }

@@ -1,0 +1,260 @@
+//! (v2) What one day of each phase produces on average at baseline rates,
+//! with no retaliation memory: the figures `ceasefire check` prints next to
+//! the thresholds that read them, so that a scenario author can see before
+//! running anything that a rule will fire almost every day (or never).
+//!
+//! Everything here is in closed form from MODEL.md's steps 1 to 5 with
+//! `E_p = 0`, by Poisson thinning: a bound party's reported majors are
+//! `Poisson(λsd + fs)`, its reports of any severity `Poisson(λd + f)`, and
+//! blocked convoys `Poisson(c·b)` given whether any party made a major
+//! attack (no party did with probability `e^{−Σλs}`).
+
+use std::fmt::Write as _;
+
+use statrs::distribution::{DiscreteCDF, Poisson};
+
+use crate::scenario::{Condition, Scenario, Severity};
+
+/// The expected day of one phase at baseline rates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    /// Per party: expected reported major violations (0 if excluded).
+    pub reported_major: Vec<f64>,
+    /// Per party: expected reported violations of any severity (0 if
+    /// excluded).
+    pub reported_any: Vec<f64>,
+    /// Expected blocked convoys.
+    pub blocked: f64,
+    /// Probability that the day is a violation day (not compliant).
+    pub violation_day: f64,
+}
+
+impl Baseline {
+    /// The expected day of phase `phase` of `scenario`, every party at its
+    /// `rate` times the phase's multiplier, with the phase's own monitoring
+    /// and aid.
+    pub fn of(scenario: &Scenario, phase: usize) -> Baseline {
+        let ph = &scenario.phases[phase];
+        let d = scenario.phase_detection(phase);
+        let n = scenario.parties.len();
+        let (mut reported_major, mut reported_any) = (vec![0.0; n], vec![0.0; n]);
+        // Mean of reports that remain when no party made a major attack.
+        let (mut quiet_major, mut quiet_any) = (0.0, 0.0);
+        let mut majors = 0.0;
+        for (p, party) in scenario.parties.iter().enumerate() {
+            let lambda = ph.rate_multiplier[p] * party.rate;
+            let (s, f) = (party.major_share, party.false_reports_per_day);
+            majors += lambda * s;
+            if party.bound {
+                reported_major[p] = lambda * s * d + f * s;
+                reported_any[p] = lambda * d + f;
+                quiet_major += f * s;
+                quiet_any += f + lambda * (1.0 - s) * d;
+            }
+        }
+        let quiet = (-majors).exp();
+        let h = scenario.phase_humanitarian(phase);
+        let blocked = h.convoys_per_day
+            * (quiet * h.block_probability + (1.0 - quiet) * h.block_probability_violent);
+        let c = &scenario.compliance;
+        let (counted, counted_quiet) = match c.counts {
+            Severity::Major => (reported_major.iter().sum(), quiet_major),
+            Severity::Any => (reported_any.iter().sum(), quiet_any),
+        };
+        let within = poisson_cdf(counted, c.tolerance);
+        let compliant = if c.requires_aid {
+            // Within tolerance and no convoy blocked: the block probability
+            // depends on whether a major attack happened, which also
+            // drives the reports.
+            let within_quiet = quiet * poisson_cdf(counted_quiet, c.tolerance);
+            let none_blocked = |b: f64| (-h.convoys_per_day * b).exp();
+            none_blocked(h.block_probability_violent) * (within - within_quiet)
+                + none_blocked(h.block_probability) * within_quiet
+        } else {
+            within
+        };
+        Baseline {
+            reported_major,
+            reported_any,
+            blocked,
+            violation_day: 1.0 - compliant,
+        }
+    }
+
+    /// Expected reported violations of a severity by one party or (`None`)
+    /// all bound parties.
+    pub fn reported(&self, severity: Severity, party: Option<usize>) -> f64 {
+        let per = match severity {
+            Severity::Major => &self.reported_major,
+            Severity::Any => &self.reported_any,
+        };
+        party.map_or_else(|| per.iter().sum(), |p| per[p])
+    }
+}
+
+/// `P(X ≤ k)` for `X ~ Poisson(mean)`.
+fn poisson_cdf(mean: f64, k: u64) -> f64 {
+    match Poisson::new(mean) {
+        Ok(d) => d.cdf(k),
+        // A mean of 0 (validation keeps every rate finite and ≥ 0).
+        Err(_) => 1.0,
+    }
+}
+
+/// The baseline of every phase that is not absorbing, in words, with each
+/// threshold that reads it: what `ceasefire check` prints.
+pub fn describe(scenario: &Scenario) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "at baseline rates (no retaliation memory), per day of each phase:"
+    );
+    for (i, ph) in scenario.phases.iter().enumerate() {
+        if ph.is_absorbing() {
+            continue;
+        }
+        let b = Baseline::of(scenario, i);
+        let _ = writeln!(
+            s,
+            "  {}: reported violations {:.3} (major {:.3}); blocked convoys {:.3}; violation day {:.1}%",
+            ph.id,
+            b.reported(Severity::Any, None),
+            b.reported(Severity::Major, None),
+            b.blocked,
+            100.0 * b.violation_day
+        );
+        for (k, t) in ph.transitions.iter().enumerate() {
+            t.when.visit(&mut |c| {
+                if let Condition::StreakAtLeast(n @ 1..) = *c {
+                    let _ = writeln!(
+                        s,
+                        "    transition {k} (→ {}): {n} compliant days in a row: chance {:.4} for any {n} given days",
+                        scenario.phases[t.to].id,
+                        (1.0 - b.violation_day).powf(f64::from(n))
+                    );
+                }
+                let Some((expected, threshold, what)) = reading(scenario, &b, c) else {
+                    return;
+                };
+                let note = if expected >= threshold {
+                    " — at or above the threshold: expect it to hold on most days"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    s,
+                    "    transition {k} (→ {}): {what}: expected {expected:.3} against ≥ {threshold}{note}",
+                    scenario.phases[t.to].id
+                );
+            });
+        }
+    }
+    s
+}
+
+/// For a window condition: its expected value over a full window at
+/// baseline, its threshold, and what it counts.
+fn reading(scenario: &Scenario, b: &Baseline, c: &Condition) -> Option<(f64, f64, String)> {
+    let (expected, days, at_least, what) = match *c {
+        Condition::ReportedInWindow {
+            days,
+            at_least,
+            severity,
+            party,
+        } => {
+            let who = party.map_or("bound parties".to_string(), |p| {
+                format!("'{}'", scenario.parties[p].id)
+            });
+            (
+                b.reported(severity, party),
+                days,
+                at_least,
+                format!("{} reports by {who}", severity.as_str()),
+            )
+        }
+        Condition::BlockedInWindow { days, at_least } => {
+            (b.blocked, days, at_least, "blocked convoys".to_string())
+        }
+        Condition::ViolationDaysInWindow { days, at_least } => (
+            b.violation_day,
+            days,
+            at_least,
+            "violation days".to_string(),
+        ),
+        _ => return None,
+    };
+    Some((
+        expected * f64::from(days),
+        at_least as f64,
+        format!("{what} in {days} days"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exact::outcome::day_outcomes;
+
+    /// The closed forms agree with the exact solver's day outcome table,
+    /// which reaches the same quantities by enumerating outcomes.
+    #[test]
+    fn the_closed_forms_agree_with_the_day_outcome_tables() {
+        for (counts, aid) in [("major", true), ("any", true), ("major", false)] {
+            let text = format!(
+                r#"
+[scenario]
+name = "b"
+start_date = 2016-09-12
+horizon_days = 10
+initial_phase = "a"
+[compliance]
+counts = "{counts}"
+tolerance = 2
+requires_aid = {aid}
+[monitoring]
+detection = 0.6
+[humanitarian]
+convoys_per_day = 1.5
+block_probability = 0.1
+block_probability_violent = 0.5
+[[party]]
+id = "g"
+rate = 2.0
+major_share = 0.2
+false_reports_per_day = 0.7
+[[party]]
+id = "x"
+bound = false
+rate = 0.8
+major_share = 0.4
+[[phase]]
+id = "a"
+detection = 0.9
+convoys_per_day = 3.0
+block_probability = 0.05
+[[phase.transition]]
+to = "b"
+when = {{ violation_days_in_window = {{ days = 3, at_least = 2 }} }}
+[[phase]]
+id = "b"
+"#
+            );
+            let sc = Scenario::from_toml(&text, "b.toml").unwrap();
+            let b = Baseline::of(&sc, 0);
+            let tol = u32::try_from(sc.compliance.tolerance + 1).unwrap();
+            let (_, means) = day_outcomes(&sc, 0, &[], tol);
+            let close = |x: f64, y: f64| (x - y).abs() < 1e-12;
+            assert!(
+                close(b.violation_day, 1.0 - means.compliant),
+                "{counts} {aid}: {} vs {}",
+                b.violation_day,
+                1.0 - means.compliant
+            );
+            assert!(close(b.blocked, means.convoys_blocked));
+            assert!(close(b.reported_any[0], means.reported[0]));
+            // 2·0.2·0.9 + 0.7·0.2: the phase's own detection.
+            assert!(close(b.reported_major[0], 0.5));
+            assert_eq!(b.reported(Severity::Any, Some(1)), 0.0);
+        }
+    }
+}
