@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // whatever the number of threads.
     let tally = Batch::new(&scenario, 20_160_912).run(0..20_000)?;
 
-    println!("{} with monitoring.detection = 0.9", scenario.name);
+    println!("{} with monitoring.detection = 0.9", scenario.name());
     for row in summary_rows(&scenario, &tally) {
         if row.metric == Metric::Entered {
             let e = row.value;

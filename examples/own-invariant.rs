@@ -28,7 +28,7 @@ fn main() {
             let t = &tally.runs;
             prop_assert_eq!(t.count, runs);
             prop_assert_eq!(
-                t.entered[sc.initial_phase],
+                t.entered[sc.initial_phase()],
                 runs,
                 "every run starts in the initial phase"
             );

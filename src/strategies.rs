@@ -10,7 +10,7 @@
 //!
 //! proptest!(|(text in scenario_text())| {
 //!     let sc = Scenario::from_toml(&text, "generated.toml").unwrap();
-//!     prop_assert!(sc.horizon_days >= 1);
+//!     prop_assert!(sc.horizon_days() >= 1);
 //! });
 //! ```
 //!

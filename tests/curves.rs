@@ -140,11 +140,11 @@ fn entry_curves_agree_with_the_exact_answer_on_every_day() {
     let sc = scenario();
     let runs = simulate(&sc);
     let truth = exact();
-    let rows = curve_rows(&runs, sc.phases.len());
+    let rows = curve_rows(&runs, sc.phases().len());
     assert_eq!(rows.len(), 3 * HORIZON);
     for row in &rows {
         let day = row.day as usize;
-        let (name, p) = match sc.phases[row.phase].id.as_str() {
+        let (name, p) = match sc.phases()[row.phase].id.as_str() {
             "truce" => ("truce", 1.0),
             "joint" => ("joint", truth.joint[day]),
             _ => ("collapse", truth.collapse[day]),
@@ -171,9 +171,9 @@ fn entry_curves_agree_with_the_exact_answer_on_every_day() {
 fn hazards_multiply_to_the_curve_and_its_end_is_the_entered_share() {
     let sc = scenario();
     let runs = simulate(&sc);
-    let rows = curve_rows(&runs, sc.phases.len());
+    let rows = curve_rows(&runs, sc.phases().len());
     let summary = summary_rows(&sc, &runs);
-    for (phase, p) in sc.phases.iter().enumerate() {
+    for (phase, p) in sc.phases().iter().enumerate() {
         let curve: Vec<_> = rows.iter().filter(|r| r.phase == phase).collect();
         let mut survival = 1.0;
         for r in &curve {

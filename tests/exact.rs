@@ -187,10 +187,15 @@ fn a_window_with_detection_and_false_reports_counts_reported_majors() {
         "[[phase.transition]]\nto = \"collapse\"\nwhen = { reported_in_window = { days = 2, at_least = 3, severity = \"major\" } }",
         "[monitoring]\ndetection = 0.5\n",
     );
-    // one_party gives no false reports and major share 1: patch them in.
-    let mut sc = sc;
-    sc.parties[0].major_share = 0.5;
-    sc.parties[0].false_reports_per_day = 1.0;
+    // one_party gives no false reports and major share 1: change them.
+    let id = &sc.parties()[0].id;
+    let sc = util::changed(
+        &sc,
+        &[
+            format!("party.{id}.major_share=0.5"),
+            format!("party.{id}.false_reports_per_day=1.0"),
+        ],
+    );
     let sol = solve(&sc);
     let tail = |m: f64| {
         1.0 - (-m).exp() * (1.0 + m + m * m / 2.0) // P(Poisson(m) ≥ 3)
@@ -255,10 +260,7 @@ proptest! {
     /// sums to 1 every day and agrees with 20,000 runs.
     #[test]
     fn exact_agrees_with_monte_carlo(text in scenario_text(), seed in any::<u64>()) {
-        let mut sc = parse(&text);
-        for p in &mut sc.parties {
-            p.retaliation.clear();
-        }
+        let sc = util::without_retaliation(&parse(&text));
         let sol = match exact::solve(&sc, SolveOptions { max_states: 200_000, ..SolveOptions::default() }) {
             Ok(sol) => sol,
             Err(exact::ExactError::TooManyStates { .. }) => return Ok(()),
@@ -292,10 +294,7 @@ proptest! {
     #[test]
     #[ignore = "100,000 runs per generated scenario: about a minute"]
     fn exact_agrees_with_100000_runs(text in scenario_text(), seed in any::<u64>()) {
-        let mut sc = parse(&text);
-        for p in &mut sc.parties {
-            p.retaliation.clear();
-        }
+        let sc = util::without_retaliation(&parse(&text));
         let sol = match exact::solve(&sc, SolveOptions { max_states: 200_000, ..SolveOptions::default() }) {
             Ok(sol) => sol,
             Err(exact::ExactError::TooManyStates { .. }) => return Ok(()),

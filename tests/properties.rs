@@ -5,14 +5,16 @@
 
 use ceasefire::engine::{BatchObserver, DayObserver, ObserverError, RunSummary};
 use ceasefire::model::DayRecord;
-use ceasefire::scenario::{Condition, PhaseOverrides};
+use ceasefire::scenario::Condition;
 use ceasefire::{Batch, Scenario, Tally};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
 #[path = "../src/strategies.rs"]
 mod generate;
+mod util;
 use generate::scenario_text;
+use util::{changed, same_in_every_phase, without_retaliation};
 
 /// Records every day of a run, and where the run came to rest.
 #[derive(Default)]
@@ -59,7 +61,7 @@ fn parse(text: &str) -> Scenario {
 /// Checks every per-day invariant of one recorded run.
 fn check_run(sc: &Scenario, rec: &Recorder, summary: &RunSummary) {
     let days = &rec.days;
-    let mut phase = sc.initial_phase;
+    let mut phase = sc.initial_phase();
     for (i, d) in days.iter().enumerate() {
         assert_eq!(d.day as usize, i, "days are consecutive from 0");
         assert_eq!(
@@ -67,14 +69,14 @@ fn check_run(sc: &Scenario, rec: &Recorder, summary: &RunSummary) {
             "day {i}: phase changes only by a transition"
         );
         assert!(
-            !sc.phases[phase].is_absorbing(),
+            !sc.phases()[phase].is_absorbing(),
             "day {i}: an absorbing phase is never simulated"
         );
         assert!(
             d.streak <= d.days_in_phase,
             "day {i}: streak ≤ days in phase"
         );
-        for (p, party) in sc.parties.iter().enumerate() {
+        for (p, party) in sc.parties().iter().enumerate() {
             if !party.bound {
                 assert_eq!(d.reported(p), 0, "day {i}: excluded party {p} has reports");
             }
@@ -82,10 +84,10 @@ fn check_run(sc: &Scenario, rec: &Recorder, summary: &RunSummary) {
         assert!(d.blocked <= d.convoys);
         if let Some(k) = d.transition {
             assert!(
-                i + 1 < sc.horizon_days as usize,
+                i + 1 < sc.horizon_days() as usize,
                 "no transition on the last day"
             );
-            let t = &sc.phases[phase].transitions[k];
+            let t = &sc.phases()[phase].transitions[k];
             if let Condition::StreakAtLeast(n @ 1..) = t.when {
                 let n = n as usize;
                 assert!(i + 1 >= n);
@@ -107,12 +109,12 @@ fn check_run(sc: &Scenario, rec: &Recorder, summary: &RunSummary) {
         Some((p, from)) => {
             assert_eq!(p, phase);
             assert_eq!(from as usize, days.len());
-            assert!(sc.phases[p].is_absorbing());
+            assert!(sc.phases()[p].is_absorbing());
         }
-        None => assert_eq!(days.len(), sc.horizon_days as usize),
+        None => assert_eq!(days.len(), sc.horizon_days() as usize),
     }
     assert_eq!(summary.final_phase, phase);
-    for (p, party) in sc.parties.iter().enumerate() {
+    for (p, party) in sc.parties().iter().enumerate() {
         let attacks: u64 = days.iter().map(|d| d.attacks(p)).sum();
         assert_eq!(summary.attacks[p], attacks);
         if !party.bound {
@@ -157,19 +159,16 @@ proptest! {
     /// actual attacks for every bound party, day by day.
     #[test]
     fn perfect_monitoring_reports_every_attack(text in scenario_text(), seed in any::<u64>(), run in any::<u64>()) {
-        let mut sc = parse(&text);
-        sc.detection = 1.0;
-        for ph in &mut sc.phases {
-            ph.overrides.detection = None;
-        }
-        for p in &mut sc.parties {
-            p.false_reports_per_day = 0.0;
-        }
+        let sc = parse(&text);
+        let mut changes = vec!["monitoring.detection=1.0".to_string()];
+        changes.extend(sc.phases().iter().map(|ph| format!("phase.{}.detection=1.0", ph.id)));
+        changes.extend(sc.parties().iter().map(|p| format!("party.{}.false_reports_per_day=0.0", p.id)));
+        let sc = changed(&sc, &changes);
         let batch = Batch::new(&sc, seed);
         let mut rec = Recorder::default();
         batch.workspace().run(run, &mut rec).unwrap();
         for d in &rec.days {
-            for (p, party) in sc.parties.iter().enumerate() {
+            for (p, party) in sc.parties().iter().enumerate() {
                 let expected = if party.bound { (d.attacks_major[p], d.attacks_minor[p]) } else { (0, 0) };
                 prop_assert_eq!((d.reported_major[p], d.reported_minor[p]), expected);
             }
@@ -215,24 +214,27 @@ proptest! {
         rate in 0.0..4.0f64,
         share in 0.0..=1.0f64,
     ) {
-        let mut a = parse(&text);
-        for p in &mut a.parties {
-            p.retaliation.clear();
+        let a = without_retaliation(&parse(&text));
+        // Monitoring and convoys the same in every phase (v2 overrides are
+        // the subject of their own property below), and no multipliers.
+        let a = same_in_every_phase(&a);
+        let mut ones = Vec::new();
+        for ph in a.phases() {
+            for p in a.parties() {
+                ones.push(format!("phase.{}.rate_multiplier.{}=1.0", ph.id, p.id));
+            }
         }
-        for ph in &mut a.phases {
-            ph.rate_multiplier.fill(1.0);
-            // Monitoring and convoys the same in every phase (v2 overrides
-            // are the subject of their own property below).
-            ph.overrides = PhaseOverrides::default();
-        }
-        let mut b = a.clone();
-        b.parties[0].rate = rate;
-        b.parties[0].major_share = share;
+        let a = changed(&a, &ones);
+        let first = &a.parties()[0].id;
+        let b = changed(&a, &[
+            format!("party.{first}.rate={rate:?}"),
+            format!("party.{first}.major_share={share:?}"),
+        ]);
         let (mut ra, mut rb) = (Recorder::default(), Recorder::default());
         Batch::new(&a, seed).workspace().run(run, &mut ra).unwrap();
         Batch::new(&b, seed).workspace().run(run, &mut rb).unwrap();
         for (da, db) in ra.days.iter().zip(&rb.days) {
-            for p in 1..a.parties.len() {
+            for p in 1..a.parties().len() {
                 prop_assert_eq!(
                     (da.attacks_major[p], da.attacks_minor[p], da.reported_major[p], da.reported_minor[p]),
                     (db.attacks_major[p], db.attacks_minor[p], db.reported_major[p], db.reported_minor[p]),
@@ -256,14 +258,14 @@ proptest! {
         (d, c, b, bv) in (0.0..=1.0f64, 0.0..3.0f64, 0.0..=1.0f64, 0.0..=1.0f64),
     ) {
         let a = parse(&text);
-        let phi = phase.index(a.phases.len());
-        let mut b_sc = a.clone();
-        b_sc.phases[phi].overrides = PhaseOverrides {
-            detection: Some(d),
-            convoys_per_day: Some(c),
-            block_probability: Some(b),
-            block_probability_violent: Some(bv),
-        };
+        let phi = phase.index(a.phases().len());
+        let id = &a.phases()[phi].id;
+        let b_sc = changed(&a, &[
+            format!("phase.{id}.detection={d:?}"),
+            format!("phase.{id}.convoys_per_day={c:?}"),
+            format!("phase.{id}.block_probability={b:?}"),
+            format!("phase.{id}.block_probability_violent={bv:?}"),
+        ]);
         let (mut ra, mut rb) = (Recorder::default(), Recorder::default());
         Batch::new(&a, seed).workspace().run(run, &mut ra).unwrap();
         Batch::new(&b_sc, seed).workspace().run(run, &mut rb).unwrap();
@@ -293,12 +295,12 @@ proptest! {
     ) {
         let a = parse(&text);
         let mut doc: toml::Table = toml::from_str(&text).unwrap();
-        let h = &a.humanitarian;
+        let h = &a.humanitarian();
         let phases = doc.get_mut("phase").and_then(|p| p.as_array_mut()).unwrap();
         for phase in phases {
             let t = phase.as_table_mut().unwrap();
             for (key, value) in [
-                ("detection", a.detection),
+                ("detection", a.detection()),
                 ("convoys_per_day", h.convoys_per_day),
                 ("block_probability", h.block_probability),
                 ("block_probability_violent", h.block_probability_violent),
@@ -308,7 +310,7 @@ proptest! {
         }
         let explicit = toml::to_string(&doc).unwrap();
         let b = parse(&explicit);
-        prop_assert!(b.phases.iter().all(|p| p.overrides.detection.is_some()));
+        prop_assert!(b.phases().iter().all(|p| p.overrides.detection.is_some()));
         let (mut sa, mut sb) = (Collect::default(), Collect::default());
         let ta = tally_of(&Batch::new(&a, seed), 0..runs, &mut sa);
         let tb = tally_of(&Batch::new(&b, seed), 0..runs, &mut sb);

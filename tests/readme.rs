@@ -21,8 +21,8 @@ fn block_after(marker: &str, kind: &str) -> &'static str {
 fn the_readme_example_scenario_is_valid() {
     let text = block_after("## Writing a scenario", "toml");
     let sc = ceasefire::Scenario::from_toml(text, "README.md").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(sc.phases.len(), 3);
-    assert!(sc.warnings.is_empty(), "{:?}", sc.warnings);
+    assert_eq!(sc.phases().len(), 3);
+    assert!(sc.warnings().is_empty(), "{:?}", sc.warnings());
 }
 
 #[test]

@@ -74,7 +74,9 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
     writeln!(
         stdout,
         "{}: exact solution over {} days from {}",
-        job.loaded.source.name, sc.horizon_days, sc.start_date
+        job.loaded.source.name,
+        sc.horizon_days(),
+        sc.start_date()
     )?;
     writeln!(
         stdout,
@@ -89,7 +91,7 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
         "{:<20} {:>10}  median entry day",
         "phase", "entered"
     )?;
-    for (i, phase) in sc.phases.iter().enumerate() {
+    for (i, phase) in sc.phases().iter().enumerate() {
         let median = match weighted_quantile(&solution.entry[i], 0.5) {
             Some(d) => format!("{d} ({})", sc.date(d)),
             None => "never entered".into(),
@@ -132,7 +134,7 @@ fn print_check(sc: &Scenario, outcome: &CheckOutcome, out: &mut impl Write) -> R
         "largest deviation: {:.2} standard errors ({} of {} on day {}: runs {:.6}, exact {:.6})",
         worst.standard_errors,
         worst.quantity,
-        sc.phases[worst.phase].id,
+        sc.phases()[worst.phase].id,
         worst.day,
         worst.estimate,
         worst.exact

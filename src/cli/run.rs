@@ -80,7 +80,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
     let quiet = args.exec.quiet;
     if !quiet {
-        for w in &loaded.scenario.warnings {
+        for w in loaded.scenario.warnings() {
             eprintln!("warning: {w}");
         }
     }
@@ -172,7 +172,8 @@ fn print_table(
     writeln!(
         out,
         "{name}: {runs} runs of {} days from {}, seed {seed}",
-        sc.horizon_days, sc.start_date
+        sc.horizon_days(),
+        sc.start_date()
     )?;
     writeln!(
         out,

@@ -149,10 +149,10 @@ fn print_points(
     points: &[SweepPoint],
 ) -> std::io::Result<()> {
     let phases: Vec<&str> = sc
-        .phases
+        .phases()
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i != sc.initial_phase)
+        .filter(|(i, _)| *i != sc.initial_phase())
         .map(|(_, p)| p.id.as_str())
         .collect();
     let mut header = vec!["point".to_string()];

@@ -81,25 +81,25 @@ impl<'a> Workspace<'a> {
         observer: &mut O,
     ) -> Result<RunSummary, RunError> {
         let sc = self.scenario;
-        let n = sc.parties.len();
+        let n = sc.parties().len();
         self.state.reset(sc);
         self.streams.start_run(run);
         let mut s = RunSummary {
             run,
-            final_phase: sc.initial_phase,
-            entered: vec![None; sc.phases.len()],
+            final_phase: sc.initial_phase(),
+            entered: vec![None; sc.phases().len()],
             first_move: None,
-            first_exit: vec![None; sc.phases.len()],
+            first_exit: vec![None; sc.phases().len()],
             attacks: vec![0; n],
             reported: vec![0; n],
             convoys_delivered: 0,
             convoys_blocked: 0,
         };
-        s.entered[sc.initial_phase] = Some(0);
-        let horizon = sc.horizon_days;
+        s.entered[sc.initial_phase()] = Some(0);
+        let horizon = sc.horizon_days();
         for day in 0..horizon {
             let phase = self.state.phase;
-            if sc.phases[phase].is_absorbing() {
+            if sc.phases()[phase].is_absorbing() {
                 observer.absorbed(phase, day);
                 break;
             }

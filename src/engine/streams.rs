@@ -27,8 +27,8 @@ pub struct StreamKeys {
 impl StreamKeys {
     /// The keys for master seed `seed`.
     pub fn new(scenario: &Scenario, seed: u64) -> Self {
-        let parties = scenario.parties.len();
-        let slots = 2 * parties + 1 + scenario.probability_conditions;
+        let parties = scenario.parties().len();
+        let slots = 2 * parties + 1 + scenario.probability_conditions();
         let keys = (0..slots)
             .map(|slot| key(seed, purpose_of(slot, parties)))
             .collect();

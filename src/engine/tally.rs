@@ -78,12 +78,12 @@ pub struct DailyTally {
 impl DailyTally {
     /// An empty tally for a scenario.
     pub fn new(scenario: &Scenario) -> Self {
-        let days = scenario.horizon_days as usize;
-        let cells = days * scenario.phases.len();
-        let parties = scenario.parties.len();
+        let days = scenario.horizon_days() as usize;
+        let cells = days * scenario.phases().len();
+        let parties = scenario.parties().len();
         let metric_cells = days * Self::stride_of(parties);
         DailyTally {
-            phases: scenario.phases.len(),
+            phases: scenario.phases().len(),
             parties,
             occupancy: vec![0; cells],
             absorbed: vec![0; cells],
@@ -223,12 +223,12 @@ pub struct RunTally {
 impl RunTally {
     /// An empty tally for a scenario.
     pub fn new(scenario: &Scenario) -> Self {
-        let (np, nq) = (scenario.phases.len(), scenario.parties.len());
+        let (np, nq) = (scenario.phases().len(), scenario.parties().len());
         RunTally {
             count: 0,
             entered: vec![0; np],
             entry_day: vec![Sums::default(); np],
-            entry_histogram: vec![vec![0; scenario.horizon_days as usize]; np],
+            entry_histogram: vec![vec![0; scenario.horizon_days() as usize]; np],
             in_phase_at_end: vec![0; np],
             first_move: vec![0; np],
             first_exit: vec![vec![0; np]; np],

@@ -37,7 +37,7 @@ impl<'a> WindowReadings<'a> {
     /// Readings of every window condition of `scenario`, in file order.
     pub fn new(scenario: &'a Scenario) -> Self {
         let mut windows = Vec::new();
-        for (phase, ph) in scenario.phases.iter().enumerate() {
+        for (phase, ph) in scenario.phases().iter().enumerate() {
             for (transition, t) in ph.transitions.iter().enumerate() {
                 collect(
                     &t.when,
@@ -107,7 +107,7 @@ impl DayObserver for WindowReadings<'_> {
         self.history.record(rec.day, rec, sc);
         // Transitions are tried on every day but the last, in file order,
         // until one fires.
-        let tried = rec.day + 1 < sc.horizon_days;
+        let tried = rec.day + 1 < sc.horizon_days();
         let h = &self.history;
         let row = self
             .windows
@@ -135,7 +135,7 @@ impl DayObserver for WindowReadings<'_> {
     }
 
     fn absorbed(&mut self, _phase: usize, from: u32) {
-        for _ in from..self.scenario.horizon_days {
+        for _ in from..self.scenario.horizon_days() {
             self.rows.push(vec![None; self.windows.len()]);
         }
     }

@@ -57,7 +57,7 @@ impl HistoryLayout {
     pub fn new(scenario: &Scenario) -> Result<Self, ExactError> {
         let mut keys: Vec<(WindowKey, u32)> = Vec::new();
         let mut len: Vec<u32> = Vec::new();
-        for phase in &scenario.phases {
+        for phase in scenario.phases() {
             for t in &phase.transitions {
                 t.when.visit(&mut |c| {
                     if let Some((key, days, at_least)) = window_of(c) {
@@ -271,14 +271,14 @@ fn holds(c: &Condition, f: &Facts) -> f64 {
 /// at the horizon (a counter never exceeds it).
 fn phase_cap(scenario: &Scenario, phase: usize, pick: fn(&Condition) -> Option<u32>) -> u32 {
     let mut cap = 0;
-    for t in &scenario.phases[phase].transitions {
+    for t in &scenario.phases()[phase].transitions {
         t.when.visit(&mut |c| {
             if let Some(n) = pick(c) {
                 cap = cap.max(n);
             }
         });
     }
-    cap.min(scenario.horizon_days)
+    cap.min(scenario.horizon_days())
 }
 
 /// What both the chain and its PRISM export are built from, computed once:
@@ -303,12 +303,12 @@ impl Tables {
     /// Computes the tables of a scenario (of any class: retaliation is
     /// ignored, so check [`super::require_markov`] first).
     pub fn new(scenario: &Scenario) -> Result<Tables, ExactError> {
-        let phases = scenario.phases.len();
+        let phases = scenario.phases().len();
         let layout = HistoryLayout::new(scenario)?;
         let cap = count_cap(scenario, &layout.keys);
         let mut outcomes: Vec<Vec<DayOutcome>> = Vec::new();
         let mut means = Vec::new();
-        for (i, phase) in scenario.phases.iter().enumerate() {
+        for (i, phase) in scenario.phases().iter().enumerate() {
             if phase.is_absorbing() {
                 outcomes.push(Vec::new());
                 means.push(None);
@@ -375,7 +375,7 @@ impl Chain {
     /// Explores every state reachable from the start of day 0.
     pub fn build(scenario: &Scenario, opts: ChainOptions) -> Result<Chain, ExactError> {
         super::require_markov(scenario)?;
-        let phases = scenario.phases.len();
+        let phases = scenario.phases().len();
         if opts.track_history && phases > 64 {
             return Err(ExactError::TooLarge {
                 what: "number of phases",
@@ -392,7 +392,7 @@ impl Chain {
 
         let bit = |phase: usize| if opts.track_history { 1u64 << phase } else { 0 };
         let normal = |s: State| {
-            if scenario.phases[s.phase as usize].is_absorbing() {
+            if scenario.phases()[s.phase as usize].is_absorbing() {
                 // Nothing about an absorbed run matters any more but its phase.
                 State {
                     phase: s.phase,
@@ -407,11 +407,11 @@ impl Chain {
             }
         };
         let start = normal(State {
-            phase: scenario.initial_phase as u32,
+            phase: scenario.initial_phase() as u32,
             days: 0,
             streak: 0,
             history: 0,
-            visited: bit(scenario.initial_phase),
+            visited: bit(scenario.initial_phase()),
             left: 0,
         });
         let mut chain = Chain {
@@ -431,7 +431,7 @@ impl Chain {
         while s < chain.states.len() {
             let st = chain.states[s];
             let phase = st.phase as usize;
-            let absorbing = scenario.phases[phase].is_absorbing();
+            let absorbing = scenario.phases()[phase].is_absorbing();
             // An absorbed run's state has forgotten its history: its
             // self-loop enters and leaves nothing.
             let track = opts.track_history && !absorbing;
@@ -485,7 +485,7 @@ impl Chain {
                     // The first transition that holds fires: transition k
                     // with probability h_k · Π_{j<k} (1 − h_j).
                     let mut none = o.probability;
-                    for t in &scenario.phases[phase].transitions {
+                    for t in &scenario.phases()[phase].transitions {
                         if none == 0.0 {
                             break;
                         }

@@ -78,19 +78,20 @@ pub fn require_markov(scenario: &Scenario) -> Result<(), ExactError> {
         return Ok(());
     }
     let causes = scenario
-        .parties
+        .parties()
         .iter()
         .flat_map(|p| {
             p.retaliation.iter().map(move |&(q, alpha)| {
                 format!(
                     "[[party]] '{}' has retaliation.{} = {alpha}",
-                    p.id, scenario.parties[q].id
+                    p.id,
+                    scenario.parties()[q].id
                 )
             })
         })
         .collect();
     Err(ExactError::NotMarkov {
-        scenario: scenario.name.clone(),
+        scenario: scenario.name().to_string(),
         causes,
     })
 }
@@ -155,14 +156,14 @@ pub fn solve(scenario: &Scenario, opts: SolveOptions) -> Result<Solution, ExactE
 /// Forward propagation of the distribution over `chain`'s states from day 0
 /// to the horizon (no transition after the last day).
 fn propagate(scenario: &Scenario, chain: &Chain, max_loss: f64) -> Result<Solution, ExactError> {
-    let (np, nq) = (scenario.phases.len(), scenario.parties.len());
-    let horizon = scenario.horizon_days as usize;
+    let (np, nq) = (scenario.phases().len(), scenario.parties().len());
+    let horizon = scenario.horizon_days() as usize;
     let mut x = vec![0.0; chain.len()];
     let mut y = vec![0.0; chain.len()];
     x[0] = 1.0;
     let mut occupancy = Vec::with_capacity(horizon);
     let mut entry = vec![vec![0.0; horizon]; np];
-    entry[scenario.initial_phase][0] = 1.0;
+    entry[scenario.initial_phase()][0] = 1.0;
     let mut first_exit = vec![vec![0.0; np]; np];
     for day in 0..horizon {
         let mut occ = vec![0.0; np];

@@ -112,7 +112,7 @@ fn bound_party_day(lambda: f64, s: f64, d: f64, f: f64, cap: u32) -> Vec<((u32, 
 /// The largest count any quantity of a day must be told apart below: the
 /// window thresholds, and `tolerance + 1` for compliance.
 pub fn count_cap(scenario: &Scenario, keys: &[(WindowKey, u32)]) -> u32 {
-    let tol = u32::try_from(scenario.compliance.tolerance.saturating_add(1)).unwrap_or(u32::MAX);
+    let tol = u32::try_from(scenario.compliance().tolerance.saturating_add(1)).unwrap_or(u32::MAX);
     keys.iter()
         .filter(|(key, _)| matches!(key, WindowKey::Reported { .. }))
         .map(|&(_, cap)| cap)
@@ -127,7 +127,7 @@ pub fn day_outcomes(
     keys: &[(WindowKey, u32)],
     cap: u32,
 ) -> (Vec<DayOutcome>, DayMeans) {
-    let ph = &scenario.phases[phase];
+    let ph = &scenario.phases()[phase];
     // (v2) The phase's own monitoring and aid (the scenario's unless it
     // overrides them).
     let d = scenario.phase_detection(phase);
@@ -137,14 +137,14 @@ pub fn day_outcomes(
     let mut joint: BTreeMap<Agg, f64> = BTreeMap::new();
     joint.insert((0, 0, vec![0; keys.len()], false), 1.0);
     let mut means = DayMeans {
-        attacks: vec![0.0; scenario.parties.len()],
-        reported: vec![0.0; scenario.parties.len()],
+        attacks: vec![0.0; scenario.parties().len()],
+        reported: vec![0.0; scenario.parties().len()],
         compliant: 0.0,
         convoys_delivered: 0.0,
         convoys_blocked: 0.0,
     };
     let mut p_no_major = 1.0;
-    for (p, party) in scenario.parties.iter().enumerate() {
+    for (p, party) in scenario.parties().iter().enumerate() {
         let lambda = ph.rate_multiplier[p] * party.rate;
         let s = party.major_share;
         means.attacks[p] = lambda;
@@ -182,7 +182,7 @@ pub fn day_outcomes(
     }
 
     let h = &scenario.phase_humanitarian(phase);
-    let c = &scenario.compliance;
+    let c = &scenario.compliance();
     let block = |violent: bool| {
         if violent {
             h.block_probability_violent

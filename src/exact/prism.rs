@@ -139,7 +139,7 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
     for (&(_, cap), &len) in layout.keys.iter().zip(&layout.len) {
         fits(u64::from(cap) * (u64::from(len) + 1))?;
     }
-    for phase in &scenario.phases {
+    for phase in scenario.phases() {
         for t in &phase.transitions {
             let mut at_least = 0;
             t.when.visit(&mut |c| {
@@ -150,14 +150,14 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
             fits(at_least)?;
         }
     }
-    let horizon = scenario.horizon_days.saturating_sub(1);
+    let horizon = scenario.horizon_days().saturating_sub(1);
 
     let mut m = String::new();
     // Writing to a String cannot fail.
     let _ = writeln!(
         m,
         "// {}: exported by ceasefire {} (`ceasefire export-prism`).",
-        scenario.name,
+        scenario.name(),
         env!("CARGO_PKG_VERSION")
     );
     let _ = writeln!(
@@ -169,7 +169,7 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
          // reads them), and h<k>_<i>: the daily count of window key k, i days ago,\n\
          // cut down so that the running sums stay within the key's cap."
     );
-    for (i, p) in scenario.phases.iter().enumerate() {
+    for (i, p) in scenario.phases().iter().enumerate() {
         let kind = if p.is_absorbing() { " (absorbing)" } else { "" };
         let _ = writeln!(
             m,
@@ -182,7 +182,7 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
             WindowKey::Reported { severity, party } => format!(
                 "{} reports of {}",
                 severity.as_str(),
-                party.map_or("all bound parties", |p| scenario.parties[p].id.as_str())
+                party.map_or("all bound parties", |p| scenario.parties()[p].id.as_str())
             ),
             WindowKey::Blocked => "blocked convoys".to_string(),
             WindowKey::ViolationDays => "violation days".to_string(),
@@ -197,8 +197,8 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
     let _ = writeln!(
         m,
         "  phase : [0..{}] init {};",
-        scenario.phases.len().saturating_sub(1),
-        scenario.initial_phase
+        scenario.phases().len().saturating_sub(1),
+        scenario.initial_phase()
     );
     let _ = writeln!(m, "  days : [0..{days_top}] init 0;");
     let _ = writeln!(m, "  streak : [0..{streak_top}] init 0;");
@@ -209,7 +209,7 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
     }
     let _ = writeln!(m);
     let mut commands = 0;
-    for (index, phase) in scenario.phases.iter().enumerate() {
+    for (index, phase) in scenario.phases().iter().enumerate() {
         commands += 1;
         if phase.is_absorbing() {
             let _ = writeln!(
@@ -275,7 +275,7 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
                     format!("(days'={days})"),
                     format!("(streak'={streak})"),
                 ];
-                let forget = scenario.phases[to].is_absorbing();
+                let forget = scenario.phases()[to].is_absorbing();
                 for (var, value) in &history {
                     let value = if forget { "0" } else { value.as_str() };
                     parts.push(format!("({var}'={value})"));
@@ -315,7 +315,7 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
         );
     }
     let _ = writeln!(m, "endmodule\n");
-    for (i, p) in scenario.phases.iter().enumerate() {
+    for (i, p) in scenario.phases().iter().enumerate() {
         let _ = writeln!(m, "label \"{}\" = phase={i};", label(&p.id));
     }
 
@@ -325,9 +325,9 @@ pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
         "// {}: probability of entering each phase by day t (here t = {horizon}, the last day).\n\
          // Replace the bound to ask about another day; `ceasefire exact` writes the same\n\
          // numbers as the cumulative_share of curves.csv.",
-        scenario.name
+        scenario.name()
     );
-    for p in &scenario.phases {
+    for p in scenario.phases() {
         let l = label(&p.id);
         let _ = writeln!(
             props,

@@ -61,20 +61,20 @@ pub enum CompareError {
 /// The per-run values of every compared metric, in [`Comparison`] order.
 fn values(sc: &Scenario, s: &RunSummary, out: &mut Vec<(&'static str, String, u64)>) {
     out.clear();
-    for (i, p) in sc.phases.iter().enumerate() {
+    for (i, p) in sc.phases().iter().enumerate() {
         out.push(("entered", p.id.clone(), u64::from(s.entered[i].is_some())));
     }
-    for (i, p) in sc.phases.iter().enumerate() {
+    for (i, p) in sc.phases().iter().enumerate() {
         out.push((
             "in_phase_at_end",
             p.id.clone(),
             u64::from(s.final_phase == i),
         ));
     }
-    for (i, p) in sc.parties.iter().enumerate() {
+    for (i, p) in sc.parties().iter().enumerate() {
         out.push(("attacks_per_run", p.id.clone(), s.attacks[i]));
     }
-    for (i, p) in sc.parties.iter().enumerate().filter(|(_, p)| p.bound) {
+    for (i, p) in sc.parties().iter().enumerate().filter(|(_, p)| p.bound) {
         out.push(("reported_per_run", p.id.clone(), s.reported[i]));
     }
     out.push((
@@ -88,9 +88,9 @@ fn values(sc: &Scenario, s: &RunSummary, out: &mut Vec<(&'static str, String, u6
 /// Checks that two scenarios have the same phases and parties, in order
 /// (their random streams then correspond purpose by purpose).
 fn same_shape(a: &Scenario, b: &Scenario) -> Result<(), CompareError> {
-    let phases = |s: &Scenario| s.phases.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    let phases = |s: &Scenario| s.phases().iter().map(|p| p.id.clone()).collect::<Vec<_>>();
     let parties = |s: &Scenario| {
-        s.parties
+        s.parties()
             .iter()
             .map(|p| match p.bound {
                 true => p.id.clone(),

@@ -163,7 +163,7 @@ impl LoadedScenario {
         changes: &[Assignment],
     ) -> Result<Self, ScenarioError> {
         let scenario = Scenario::from_toml_with(&text, &origin, changes)?;
-        let mut source = ScenarioSource::new(&scenario.name, &origin, &text);
+        let mut source = ScenarioSource::new(scenario.name(), &origin, &text);
         source.changes = changes
             .iter()
             .map(|c| format!("{}={}", c.path, c.value))

@@ -90,7 +90,7 @@ pub(super) fn write_tables(
     if plots {
         let [daily, curves, metrics] =
             [0, 1, 2].map(|k| (tables[k].0.name(), tables[k].1.as_slice()));
-        let results = Results::from_csv(&sc.name, daily, curves, metrics)?;
+        let results = Results::from_csv(sc.name(), daily, curves, metrics)?;
         charts = plot::draw(&results)?;
     }
     let contents = tables

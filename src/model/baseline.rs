@@ -34,14 +34,14 @@ impl Baseline {
     /// `rate` times the phase's multiplier, with the phase's own monitoring
     /// and aid.
     pub fn of(scenario: &Scenario, phase: usize) -> Baseline {
-        let ph = &scenario.phases[phase];
+        let ph = &scenario.phases()[phase];
         let d = scenario.phase_detection(phase);
-        let n = scenario.parties.len();
+        let n = scenario.parties().len();
         let (mut reported_major, mut reported_any) = (vec![0.0; n], vec![0.0; n]);
         // Mean of reports that remain when no party made a major attack.
         let (mut quiet_major, mut quiet_any) = (0.0, 0.0);
         let mut majors = 0.0;
-        for (p, party) in scenario.parties.iter().enumerate() {
+        for (p, party) in scenario.parties().iter().enumerate() {
             let lambda = ph.rate_multiplier[p] * party.rate;
             let (s, f) = (party.major_share, party.false_reports_per_day);
             majors += lambda * s;
@@ -56,7 +56,7 @@ impl Baseline {
         let h = scenario.phase_humanitarian(phase);
         let blocked = h.convoys_per_day
             * (quiet * h.block_probability + (1.0 - quiet) * h.block_probability_violent);
-        let c = &scenario.compliance;
+        let c = &scenario.compliance();
         let (counted, counted_quiet) = match c.counts {
             Severity::Major => (reported_major.iter().sum(), quiet_major),
             Severity::Any => (reported_any.iter().sum(), quiet_any),
@@ -109,7 +109,7 @@ pub fn describe(scenario: &Scenario) -> String {
         s,
         "at baseline rates (no retaliation memory), per day of each phase:"
     );
-    for (i, ph) in scenario.phases.iter().enumerate() {
+    for (i, ph) in scenario.phases().iter().enumerate() {
         if ph.is_absorbing() {
             continue;
         }
@@ -129,7 +129,7 @@ pub fn describe(scenario: &Scenario) -> String {
                     let _ = writeln!(
                         s,
                         "    transition {k} (→ {}): {n} compliant days in a row: chance {:.4} for any {n} given days",
-                        scenario.phases[t.to].id,
+                        scenario.phases()[t.to].id,
                         (1.0 - b.violation_day).powf(f64::from(n))
                     );
                 }
@@ -144,7 +144,7 @@ pub fn describe(scenario: &Scenario) -> String {
                 let _ = writeln!(
                     s,
                     "    transition {k} (→ {}): {what}: expected {expected:.3} against ≥ {threshold}{note}",
-                    scenario.phases[t.to].id
+                    scenario.phases()[t.to].id
                 );
             });
         }
@@ -163,7 +163,7 @@ fn reading(scenario: &Scenario, b: &Baseline, c: &Condition) -> Option<(f64, f64
             party,
         } => {
             let who = party.map_or("bound parties".to_string(), |p| {
-                format!("'{}'", scenario.parties[p].id)
+                format!("'{}'", scenario.parties()[p].id)
             });
             (
                 b.reported(severity, party),
@@ -241,7 +241,7 @@ id = "b"
             );
             let sc = Scenario::from_toml(&text, "b.toml").unwrap();
             let b = Baseline::of(&sc, 0);
-            let tol = u32::try_from(sc.compliance.tolerance + 1).unwrap();
+            let tol = u32::try_from(sc.compliance().tolerance + 1).unwrap();
             let (_, means) = day_outcomes(&sc, 0, &[], tol);
             let close = |x: f64, y: f64| (x - y).abs() < 1e-12;
             assert!(

@@ -21,8 +21,8 @@ pub struct WindowHistory {
 impl WindowHistory {
     /// An empty history for a scenario (every day before 0 counts as 0).
     pub fn new(scenario: &Scenario) -> Self {
-        let len = scenario.max_window as usize;
-        let stride = 2 * (1 + scenario.parties.len()) + 2;
+        let len = scenario.max_window() as usize;
+        let stride = 2 * (1 + scenario.parties().len()) + 2;
         WindowHistory {
             len,
             stride,
@@ -43,7 +43,7 @@ impl WindowHistory {
         let base = (day as usize % self.len) * self.stride;
         let slot = &mut self.counts[base..base + self.stride];
         let (mut major, mut any) = (0, 0);
-        for (p, party) in scenario.parties.iter().enumerate() {
+        for (p, party) in scenario.parties().iter().enumerate() {
             let (m, a) = if party.bound {
                 (rec.reported_major[p], rec.reported(p))
             } else {

@@ -77,17 +77,17 @@ impl RunState {
     /// The state at the start of day 0.
     pub fn new(scenario: &Scenario) -> Self {
         RunState {
-            phase: scenario.initial_phase,
+            phase: scenario.initial_phase(),
             days_in_phase: 0,
             streak: 0,
-            memory: vec![0.0; scenario.parties.len()],
+            memory: vec![0.0; scenario.parties().len()],
             window: WindowHistory::new(scenario),
         }
     }
 
     /// Returns to the state at the start of day 0, keeping allocations.
     pub fn reset(&mut self, scenario: &Scenario) {
-        self.phase = scenario.initial_phase;
+        self.phase = scenario.initial_phase();
         self.days_in_phase = 0;
         self.streak = 0;
         self.memory.fill(0.0);
@@ -127,7 +127,7 @@ pub struct DayRecord {
 impl DayRecord {
     /// An empty record sized for a scenario.
     pub fn new(scenario: &Scenario) -> Self {
-        let n = scenario.parties.len();
+        let n = scenario.parties().len();
         DayRecord {
             attacks_major: vec![0; n],
             attacks_minor: vec![0; n],
@@ -175,7 +175,7 @@ pub fn step<S: Streams>(
     day: u32,
     last_day: bool,
 ) -> Result<(), IntensityError> {
-    let phase = &scenario.phases[state.phase];
+    let phase = &scenario.phases()[state.phase];
     rec.day = day;
     rec.phase = state.phase;
     rec.transition = None;
@@ -184,7 +184,7 @@ pub fn step<S: Streams>(
     let d = scenario.phase_detection(state.phase);
     let mut any_major_attack = false;
     let mut counted = 0u64;
-    for (p, party) in scenario.parties.iter().enumerate() {
+    for (p, party) in scenario.parties().iter().enumerate() {
         let lambda = phase.rate_multiplier[p] * (party.rate + state.memory[p]);
         if lambda.is_nan() || lambda > MAX_INTENSITY {
             return Err(IntensityError {
@@ -222,7 +222,7 @@ pub fn step<S: Streams>(
             } else {
                 (rep_major, rep_minor) = (major, minor);
             }
-            counted += match scenario.compliance.counts {
+            counted += match scenario.compliance().counts {
                 Severity::Major => rep_major,
                 Severity::Any => rep_major + rep_minor,
             };
@@ -247,7 +247,7 @@ pub fn step<S: Streams>(
     };
 
     // 5. Compliance.
-    let c = &scenario.compliance;
+    let c = &scenario.compliance();
     rec.compliant = counted <= c.tolerance && !(c.requires_aid && rec.blocked > 0);
 
     // 6. Counters and window history.
@@ -258,7 +258,7 @@ pub fn step<S: Streams>(
     state.window.record(day, rec, scenario);
 
     // 7. Memory: actual attacks, decayed by each victim's half-life.
-    for (p, party) in scenario.parties.iter().enumerate() {
+    for (p, party) in scenario.parties().iter().enumerate() {
         let provoked: f64 = party
             .retaliation
             .iter()

@@ -29,11 +29,21 @@ pub(crate) fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
 /// The columns of runs.csv for `scenario`.
 pub fn runs_header(scenario: &Scenario) -> Vec<String> {
     let mut header = vec!["run".to_string(), "final_phase".to_string()];
-    header.extend(scenario.phases.iter().map(|p| format!("entered_{}", p.id)));
-    header.extend(scenario.parties.iter().map(|p| format!("attacks_{}", p.id)));
     header.extend(
         scenario
-            .parties
+            .phases()
+            .iter()
+            .map(|p| format!("entered_{}", p.id)),
+    );
+    header.extend(
+        scenario
+            .parties()
+            .iter()
+            .map(|p| format!("attacks_{}", p.id)),
+    );
+    header.extend(
+        scenario
+            .parties()
             .iter()
             .filter(|p| p.bound)
             .map(|p| format!("reported_{}", p.id)),
@@ -91,7 +101,7 @@ impl<'a, W: Write> RunsCsv<'a, W> {
         let r = &mut self.record;
         r.clear();
         r.push_field(s.run.to_string().as_bytes());
-        r.push_field(sc.phases[s.final_phase].id.as_bytes());
+        r.push_field(sc.phases()[s.final_phase].id.as_bytes());
         for e in &s.entered {
             r.push_field(e.map(|d| d.to_string()).unwrap_or_default().as_bytes());
         }
@@ -99,7 +109,7 @@ impl<'a, W: Write> RunsCsv<'a, W> {
             r.push_field(a.to_string().as_bytes());
         }
         for (p, rep) in s.reported.iter().enumerate() {
-            if sc.parties[p].bound {
+            if sc.parties()[p].bound {
                 r.push_field(rep.to_string().as_bytes());
             }
         }
@@ -132,7 +142,7 @@ pub fn write_occupancy<W: Write>(
         out.serialize(DailyRow {
             day: row.day,
             date: scenario.date(row.day).to_string(),
-            phase: scenario.phases[row.phase].id.clone(),
+            phase: scenario.phases()[row.phase].id.clone(),
             share: Num(e.estimate),
             ci_low: Num(e.low),
             ci_high: Num(e.high),
@@ -150,9 +160,9 @@ pub fn write_curve_rows<W: Write>(
     w: W,
 ) -> csv::Result<()> {
     let mut out = serde_writer(w);
-    for row in curve_rows(est, scenario.phases.len()) {
+    for row in curve_rows(est, scenario.phases().len()) {
         out.serialize(CurveRow {
-            phase: scenario.phases[row.phase].id.clone(),
+            phase: scenario.phases()[row.phase].id.clone(),
             day: row.day,
             date: scenario.date(row.day).to_string(),
             at_risk: Num(row.at_risk),
@@ -228,11 +238,11 @@ impl<'a, W: Write> TraceCsv<'a, W> {
         ]
         .map(String::from)
         .into();
-        for p in &scenario.parties {
+        for p in scenario.parties() {
             header.push(format!("attacks_{}", p.id));
             header.push(format!("attacks_major_{}", p.id));
         }
-        for p in scenario.parties.iter().filter(|p| p.bound) {
+        for p in scenario.parties().iter().filter(|p| p.bound) {
             header.push(format!("reported_{}", p.id));
             header.push(format!("reported_major_{}", p.id));
         }
@@ -272,7 +282,7 @@ impl<'a, W: Write> TraceCsv<'a, W> {
 impl<W: Write> DayObserver for TraceCsv<'_, W> {
     fn day(&mut self, rec: &DayRecord) {
         let sc = self.scenario;
-        let phase = &sc.phases[rec.phase];
+        let phase = &sc.phases()[rec.phase];
         let mut row = vec![
             rec.day.to_string(),
             sc.date(rec.day).to_string(),
@@ -281,11 +291,11 @@ impl<W: Write> DayObserver for TraceCsv<'_, W> {
             rec.streak.to_string(),
             rec.days_in_phase.to_string(),
         ];
-        for p in 0..sc.parties.len() {
+        for p in 0..sc.parties().len() {
             row.push(rec.attacks(p).to_string());
             row.push(rec.attacks_major[p].to_string());
         }
-        for (p, _) in sc.parties.iter().enumerate().filter(|(_, p)| p.bound) {
+        for (p, _) in sc.parties().iter().enumerate().filter(|(_, p)| p.bound) {
             row.push(rec.reported(p).to_string());
             row.push(rec.reported_major[p].to_string());
         }
@@ -294,7 +304,7 @@ impl<W: Write> DayObserver for TraceCsv<'_, W> {
         match rec.transition {
             Some(k) => {
                 row.push(k.to_string());
-                row.push(sc.phases[phase.transitions[k].to].id.clone());
+                row.push(sc.phases()[phase.transitions[k].to].id.clone());
             }
             None => row.extend([String::new(), String::new()]),
         }
@@ -304,12 +314,13 @@ impl<W: Write> DayObserver for TraceCsv<'_, W> {
 
     fn absorbed(&mut self, phase: usize, from: u32) {
         let sc = self.scenario;
-        let zeros = 2 * sc.parties.len() + 2 * sc.parties.iter().filter(|p| p.bound).count() + 2;
-        for day in from..sc.horizon_days {
+        let zeros =
+            2 * sc.parties().len() + 2 * sc.parties().iter().filter(|p| p.bound).count() + 2;
+        for day in from..sc.horizon_days() {
             let mut row = vec![
                 day.to_string(),
                 sc.date(day).to_string(),
-                sc.phases[phase].id.clone(),
+                sc.phases()[phase].id.clone(),
                 String::new(),
                 String::new(),
                 String::new(),

@@ -151,6 +151,13 @@ pub struct Phase {
     pub transitions: Vec<Transition>,
 }
 
+impl Party {
+    /// Daily memory decay `β = 0.5^(1/h)`, derived from the half-life.
+    pub fn decay(&self) -> f64 {
+        self.decay
+    }
+}
+
 impl Phase {
     /// A phase with no transitions is absorbing.
     pub fn is_absorbing(&self) -> bool {
@@ -193,8 +200,8 @@ pub struct Party {
     pub retaliation: Vec<(usize, f64)>,
     /// Memory half-life in days, `h > 0`.
     pub half_life_days: f64,
-    /// Daily memory decay `β = 0.5^(1/h)`.
-    pub decay: f64,
+    /// Daily memory decay `β = 0.5^(1/h)`, derived from the half-life.
+    pub(crate) decay: f64,
 }
 
 /// `[compliance]`.
@@ -220,37 +227,157 @@ pub struct Humanitarian {
 }
 
 /// A validated scenario: every id resolved, every number in range.
+///
+/// Its fields are private: a value exists only as validated, and its derived
+/// values (each party's decay, the count of probability conditions, the
+/// longest window, the warnings) cannot go stale. To change a value, apply
+/// a change of the file and validate again with [`Scenario::with`] or
+/// [`Scenario::with_value`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
-    /// `scenario.name`.
-    pub name: String,
-    /// `scenario.description`.
-    pub description: String,
-    /// Calendar date of day 0.
-    pub start_date: NaiveDate,
-    /// Number of days `H` in a run.
-    pub horizon_days: u32,
-    /// Index of the phase of day 0.
-    pub initial_phase: usize,
-    /// Parties in file order.
-    pub parties: Vec<Party>,
-    /// Phases in file order.
-    pub phases: Vec<Phase>,
-    /// Compliance rule.
-    pub compliance: Compliance,
-    /// Detection probability `d` of an actual attack.
-    pub detection: f64,
-    /// Convoys and their blocking.
-    pub humanitarian: Humanitarian,
-    /// Number of `probability` conditions (each has its own random stream).
-    pub probability_conditions: usize,
-    /// Longest window of any window condition, in days (0 if none).
-    pub max_window: u32,
-    /// Non-fatal findings (explosive retaliation, unreachable phases).
-    pub warnings: Vec<String>,
+    name: String,
+    description: String,
+    start_date: NaiveDate,
+    horizon_days: u32,
+    initial_phase: usize,
+    parties: Vec<Party>,
+    phases: Vec<Phase>,
+    compliance: Compliance,
+    detection: f64,
+    humanitarian: Humanitarian,
+    probability_conditions: usize,
+    max_window: u32,
+    warnings: Vec<String>,
+    source: Source,
+}
+
+/// The text a scenario was validated from and the changes applied to it,
+/// so that it can be changed again and revalidated. Provenance, not
+/// meaning: two scenarios that say the same thing are equal whatever text
+/// they came from.
+#[derive(Debug, Clone)]
+struct Source {
+    text: std::sync::Arc<str>,
+    origin: String,
+    changes: Vec<paths::Assignment>,
+}
+
+impl PartialEq for Source {
+    fn eq(&self, _other: &Source) -> bool {
+        true
+    }
 }
 
 impl Scenario {
+    /// `scenario.name`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `scenario.description` (empty if none).
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Calendar date of day 0.
+    pub fn start_date(&self) -> NaiveDate {
+        self.start_date
+    }
+
+    /// Number of days `H` in a run.
+    pub fn horizon_days(&self) -> u32 {
+        self.horizon_days
+    }
+
+    /// Index of the phase of day 0.
+    pub fn initial_phase(&self) -> usize {
+        self.initial_phase
+    }
+
+    /// Parties in file order.
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
+    /// Phases in file order.
+    pub fn phases(&self) -> &[Phase] {
+        &self.phases
+    }
+
+    /// The compliance rule.
+    pub fn compliance(&self) -> &Compliance {
+        &self.compliance
+    }
+
+    /// Detection probability `d` of an actual attack (`monitoring.detection`;
+    /// see [`Scenario::phase_detection`] for a phase's own).
+    pub fn detection(&self) -> f64 {
+        self.detection
+    }
+
+    /// Convoys and their blocking (`[humanitarian]`; see
+    /// [`Scenario::phase_humanitarian`] for a phase's own).
+    pub fn humanitarian(&self) -> &Humanitarian {
+        &self.humanitarian
+    }
+
+    /// Number of `probability` conditions (each has its own random stream).
+    pub fn probability_conditions(&self) -> usize {
+        self.probability_conditions
+    }
+
+    /// Longest window of any window condition, in days (0 if none).
+    pub fn max_window(&self) -> u32 {
+        self.max_window
+    }
+
+    /// Non-fatal findings (explosive retaliation, unreachable phases,
+    /// conditions that can never hold).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// This scenario with `changes` applied after those it was built with,
+    /// validated again exactly as a file is.
+    ///
+    /// ```
+    /// use ceasefire::Scenario;
+    /// use ceasefire::scenario::paths::Assignment;
+    ///
+    /// let sc = Scenario::from_toml(ceasefire::builtin::GENEVA_2016, "geneva-2016.toml")?;
+    /// let changed = sc.with(&["monitoring.detection=0.9".parse::<Assignment>()?])?;
+    /// assert_eq!(changed.detection(), 0.9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with(&self, changes: &[paths::Assignment]) -> Result<Scenario, ScenarioError> {
+        let mut all = self.source.changes.clone();
+        all.extend_from_slice(changes);
+        Scenario::from_toml_with(&self.source.text, &self.source.origin, &all)
+    }
+
+    /// This scenario with the value at `path` set to `value` (a TOML value
+    /// as on the command line: `0.9`, `true`, `major`), validated again.
+    pub fn with_value(
+        &self,
+        path: &str,
+        value: impl std::fmt::Display,
+    ) -> Result<Scenario, ScenarioError> {
+        let change: paths::Assignment =
+            format!("{path}={value}")
+                .parse()
+                .map_err(|e: paths::PathError| ScenarioError::Changed {
+                    file: self.source.origin.clone(),
+                    changes: format!("{path}={value}"),
+                    message: e.to_string(),
+                })?;
+        self.with(&[change])
+    }
+
+    /// The changes applied to the file this scenario was read from.
+    pub fn changes(&self) -> &[paths::Assignment] {
+        &self.source.changes
+    }
+
     /// Parses and validates scenario text. `origin` names the file in error
     /// messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {

@@ -249,11 +249,17 @@ impl Scenario {
             })?;
         }
         let changed = toml::to_string(&doc).unwrap_or_default();
-        Scenario::from_toml(&changed, origin).map_err(|e| ScenarioError::Changed {
-            file: origin.to_string(),
-            changes: describe(changes),
-            message: e.message().to_string(),
-        })
+        let mut scenario =
+            Scenario::from_toml(&changed, origin).map_err(|e| ScenarioError::Changed {
+                file: origin.to_string(),
+                changes: describe(changes),
+                message: e.message().to_string(),
+            })?;
+        // Provenance is the file's own text and the changes, so that more
+        // changes can follow.
+        scenario.source.text = text.into();
+        scenario.source.changes = changes.to_vec();
+        Ok(scenario)
     }
 }
 

@@ -181,6 +181,11 @@ impl Checker<'_> {
             probability_conditions,
             max_window,
             warnings: Vec::new(),
+            source: super::Source {
+                text: self.text.into(),
+                origin: self.file.to_string(),
+                changes: Vec::new(),
+            },
         };
         scenario.warnings = warnings(&scenario);
         Ok(scenario)

@@ -29,7 +29,7 @@ pub struct MetricRow {
 /// convoys delivered and blocked.
 pub fn daily_metric_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<MetricRow> {
     let mut rows = Vec::new();
-    for day in 0..scenario.horizon_days {
+    for day in 0..scenario.horizon_days() {
         let mut push = |metric, subject: &str| {
             rows.push(MetricRow {
                 day,
@@ -38,10 +38,15 @@ pub fn daily_metric_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<Metric
                 value: est.daily(day, metric),
             })
         };
-        for (p, party) in scenario.parties.iter().enumerate() {
+        for (p, party) in scenario.parties().iter().enumerate() {
             push(DayMetric::Attacks(p), &party.id);
         }
-        for (p, party) in scenario.parties.iter().enumerate().filter(|(_, p)| p.bound) {
+        for (p, party) in scenario
+            .parties()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.bound)
+        {
             push(DayMetric::Reported(p), &party.id);
         }
         push(DayMetric::Compliant, "all");

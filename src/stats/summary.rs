@@ -28,7 +28,7 @@ pub const STAYED: &str = "(stayed)";
 /// in file order: the subjects of its `first_exit` rows.
 pub fn exit_targets(scenario: &Scenario, phase: usize) -> Vec<usize> {
     let mut targets: Vec<usize> = Vec::new();
-    for tr in &scenario.phases[phase].transitions {
+    for tr in &scenario.phases()[phase].transitions {
         if tr.to != phase && !targets.contains(&tr.to) {
             targets.push(tr.to);
         }
@@ -50,7 +50,7 @@ pub fn summary_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<SummaryRow>
         })
     };
     let runs = est.runs();
-    for (i, phase) in scenario.phases.iter().enumerate() {
+    for (i, phase) in scenario.phases().iter().enumerate() {
         let id = phase.id.as_str();
         let entered: f64 = est.entries(i).iter().sum();
         let entered_runs = est.entered_runs(i);
@@ -71,7 +71,7 @@ pub fn summary_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<SummaryRow>
         // Competing outcomes: where runs went when they first left the phase.
         let exits = est.first_exits(i);
         for to in exit_targets(scenario, i) {
-            let subject = format!("{id}>{}", scenario.phases[to].id);
+            let subject = format!("{id}>{}", scenario.phases()[to].id);
             let value = est.share_of(exits[to], entered);
             row(Metric::FirstExit, &subject, value, entered_runs);
         }
@@ -80,11 +80,16 @@ pub fn summary_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<SummaryRow>
         let value = est.share_of(stayed, entered);
         row(Metric::FirstExit, &subject, value, entered_runs);
     }
-    for (p, party) in scenario.parties.iter().enumerate() {
+    for (p, party) in scenario.parties().iter().enumerate() {
         let value = est.per_run(RunTotal::Attacks(p));
         row(Metric::AttacksPerRun, &party.id, value, runs);
     }
-    for (p, party) in scenario.parties.iter().enumerate().filter(|(_, p)| p.bound) {
+    for (p, party) in scenario
+        .parties()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.bound)
+    {
         let value = est.per_run(RunTotal::Reported(p));
         row(Metric::ReportedPerRun, &party.id, value, runs);
     }
@@ -110,7 +115,7 @@ pub struct PhaseLine {
 /// The per-phase table printed after a run.
 pub fn phase_table(scenario: &Scenario, t: &RunTally) -> Vec<PhaseLine> {
     scenario
-        .phases
+        .phases()
         .iter()
         .enumerate()
         .map(|(i, phase)| PhaseLine {

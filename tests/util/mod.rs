@@ -289,3 +289,43 @@ impl Csv {
         self.rows.iter().map(|r| r[c].as_str()).collect()
     }
 }
+
+/// `sc` with `changes` (`PATH=VALUE`) applied and validated again.
+pub fn changed(sc: &ceasefire::Scenario, changes: &[String]) -> ceasefire::Scenario {
+    let changes: Vec<ceasefire::scenario::paths::Assignment> = changes
+        .iter()
+        .map(|c| c.parse().unwrap_or_else(|e| panic!("{c}: {e}")))
+        .collect();
+    sc.with(&changes)
+        .unwrap_or_else(|e| panic!("{changes:?} refused: {e}"))
+}
+
+/// `sc` with every retaliation coefficient set to 0: its Markov variant.
+pub fn without_retaliation(sc: &ceasefire::Scenario) -> ceasefire::Scenario {
+    let mut changes = Vec::new();
+    for p in sc.parties() {
+        for &(q, _) in &p.retaliation {
+            let q = &sc.parties()[q].id;
+            changes.push(format!("party.{}.retaliation.{q}=0", p.id));
+        }
+    }
+    changed(sc, &changes)
+}
+
+/// `sc` with every phase's monitoring and convoy keys set to the
+/// scenario-level values: the same in every phase, as in model v1.
+pub fn same_in_every_phase(sc: &ceasefire::Scenario) -> ceasefire::Scenario {
+    let h = sc.humanitarian();
+    let mut changes = Vec::new();
+    for ph in sc.phases() {
+        for (key, value) in [
+            ("detection", sc.detection()),
+            ("convoys_per_day", h.convoys_per_day),
+            ("block_probability", h.block_probability),
+            ("block_probability_violent", h.block_probability_violent),
+        ] {
+            changes.push(format!("phase.{}.{key}={value:?}", ph.id));
+        }
+    }
+    changed(sc, &changes)
+}
