@@ -496,13 +496,7 @@ impl Checker<'_> {
         max_window: &mut u32,
     ) -> Result<Condition, ScenarioError> {
         let w = raw.get_ref();
-        let days = *w.days.get_ref();
-        if !(1..=MAX_HORIZON_DAYS).contains(&days) {
-            return Err(self.err(
-                w.days.span(),
-                format!("reported_in_window.days = {days} is not allowed (allowed: 1..={MAX_HORIZON_DAYS})"),
-            ));
-        }
+        let days = self.window_days(&w.days, "reported_in_window")?;
         let at_least = self.count(&w.at_least, "reported_in_window.at_least", 0)?;
         let severity = match &w.severity {
             Some(s) => self.severity(s, "reported_in_window.severity")?,
@@ -543,7 +537,6 @@ impl Checker<'_> {
                 Some(p)
             }
         };
-        let days = days as u32;
         *max_window = (*max_window).max(days);
         Ok(Condition::ReportedInWindow {
             days,
@@ -563,17 +556,22 @@ impl Checker<'_> {
         max_window: &mut u32,
     ) -> Result<(u32, u64), ScenarioError> {
         let w = raw.get_ref();
-        let days = *w.days.get_ref();
-        if !(1..=MAX_HORIZON_DAYS).contains(&days) {
-            return Err(self.err(
-                w.days.span(),
-                format!("{kind}.days = {days} is not allowed (allowed: 1..={MAX_HORIZON_DAYS})"),
-            ));
-        }
+        let days = self.window_days(&w.days, kind)?;
         let at_least = self.count(&w.at_least, &format!("{kind}.at_least"), 1)?;
-        let days = days as u32;
         *max_window = (*max_window).max(days);
         Ok((days, at_least))
+    }
+
+    /// The `days` of a window condition of kind `kind`: 1 to 36,500.
+    fn window_days(&self, days: &Spanned<i64>, kind: &str) -> Result<u32, ScenarioError> {
+        let v = *days.get_ref();
+        if !(1..=MAX_HORIZON_DAYS).contains(&v) {
+            return Err(self.err(
+                days.span(),
+                format!("{kind}.days = {v} is not allowed (allowed: 1..={MAX_HORIZON_DAYS})"),
+            ));
+        }
+        Ok(v as u32)
     }
 
     fn severity(&self, s: &Spanned<String>, key: &str) -> Result<Severity, ScenarioError> {
