@@ -118,6 +118,23 @@ impl Checker<'_> {
             .map(|p| self.party(p.get_ref(), &party_ids))
             .collect::<Result<Vec<_>, _>>()?;
 
+        let mut probability_conditions = 0;
+        let mut max_window = 0;
+        let phases = raw
+            .phase
+            .iter()
+            .map(|p| {
+                self.phase(
+                    p.get_ref(),
+                    &party_ids,
+                    &phase_ids,
+                    &parties,
+                    &mut probability_conditions,
+                    &mut max_window,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
         let compliance = Compliance {
             counts: match &raw.compliance.counts {
                 None => Severity::Major,
@@ -149,23 +166,6 @@ impl Checker<'_> {
                 Some(b) => self.probability(b, "humanitarian.block_probability_violent")?,
             },
         };
-
-        let mut probability_conditions = 0;
-        let mut max_window = 0;
-        let phases = raw
-            .phase
-            .iter()
-            .map(|p| {
-                self.phase(
-                    p.get_ref(),
-                    &party_ids,
-                    &phase_ids,
-                    &parties,
-                    &mut probability_conditions,
-                    &mut max_window,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
 
         let mut scenario = Scenario {
             name,
