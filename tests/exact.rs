@@ -243,6 +243,23 @@ fn assert_agrees(sc: &Scenario, sol: &Solution, runs: u64, seed: u64, text: &str
     }
 }
 
+/// A generated scenario with retaliation removed, and its exact solution
+/// (`None` when the chain is too large to be worth solving in a test).
+fn solve_generated(text: &str) -> Option<(Scenario, Solution)> {
+    let sc = util::without_retaliation(&parse(text));
+    match exact::solve(
+        &sc,
+        SolveOptions {
+            max_states: 200_000,
+            ..SolveOptions::default()
+        },
+    ) {
+        Ok(sol) => Some((sc, sol)),
+        Err(exact::ExactError::TooManyStates { .. }) => None,
+        Err(e) => panic!("{e}\n{text}"),
+    }
+}
+
 proptest! {
     // A fixed seed: the same twelve cases every time, so that this slowest
     // statistical test cannot flake (new cases are for a deliberate change
@@ -260,11 +277,8 @@ proptest! {
     /// sums to 1 every day and agrees with 20,000 runs.
     #[test]
     fn exact_agrees_with_monte_carlo(text in scenario_text(), seed in any::<u64>()) {
-        let sc = util::without_retaliation(&parse(&text));
-        let sol = match exact::solve(&sc, SolveOptions { max_states: 200_000, ..SolveOptions::default() }) {
-            Ok(sol) => sol,
-            Err(exact::ExactError::TooManyStates { .. }) => return Ok(()),
-            Err(e) => panic!("{e}\n{text}"),
+        let Some((sc, sol)) = solve_generated(&text) else {
+            return Ok(());
         };
         for (t, occ) in sol.occupancy.iter().enumerate() {
             let total: f64 = occ.iter().sum();
@@ -294,11 +308,8 @@ proptest! {
     #[test]
     #[ignore = "100,000 runs per generated scenario: about a minute"]
     fn exact_agrees_with_100000_runs(text in scenario_text(), seed in any::<u64>()) {
-        let sc = util::without_retaliation(&parse(&text));
-        let sol = match exact::solve(&sc, SolveOptions { max_states: 200_000, ..SolveOptions::default() }) {
-            Ok(sol) => sol,
-            Err(exact::ExactError::TooManyStates { .. }) => return Ok(()),
-            Err(e) => panic!("{e}\n{text}"),
+        let Some((sc, sol)) = solve_generated(&text) else {
+            return Ok(());
         };
         assert_agrees(&sc, &sol, 100_000, seed, &text);
     }

@@ -133,18 +133,19 @@ pub fn describe(scenario: &Scenario) -> String {
                         (1.0 - b.violation_day).powf(f64::from(n))
                     );
                 }
-                let Some((expected, threshold, what)) = reading(scenario, &b, c) else {
+                let Some((expected, threshold)) = reading(&b, c) else {
                     return;
                 };
-                let note = if expected >= threshold {
+                let note = if expected >= threshold as f64 {
                     " — at or above the threshold: expect it to hold on most days"
                 } else {
                     ""
                 };
                 let _ = writeln!(
                     s,
-                    "    transition {k} (→ {}): {what}: expected {expected:.3} against ≥ {threshold}{note}",
-                    scenario.phases()[t.to].id
+                    "    transition {k} (→ {}): {}: expected {expected:.3} over the window{note}",
+                    scenario.phases()[t.to].id,
+                    scenario.describe_condition(c)
                 );
             });
         }
@@ -153,41 +154,20 @@ pub fn describe(scenario: &Scenario) -> String {
 }
 
 /// For a window condition: its expected value over a full window at
-/// baseline, its threshold, and what it counts.
-fn reading(scenario: &Scenario, b: &Baseline, c: &Condition) -> Option<(f64, f64, String)> {
-    let (expected, days, at_least, what) = match *c {
+/// baseline, and its threshold.
+fn reading(b: &Baseline, c: &Condition) -> Option<(f64, u64)> {
+    let (daily, days, at_least) = match *c {
         Condition::ReportedInWindow {
             days,
             at_least,
             severity,
             party,
-        } => {
-            let who = party.map_or("bound parties".to_string(), |p| {
-                format!("'{}'", scenario.parties()[p].id)
-            });
-            (
-                b.reported(severity, party),
-                days,
-                at_least,
-                format!("{} reports by {who}", severity.as_str()),
-            )
-        }
-        Condition::BlockedInWindow { days, at_least } => {
-            (b.blocked, days, at_least, "blocked convoys".to_string())
-        }
-        Condition::ViolationDaysInWindow { days, at_least } => (
-            b.violation_day,
-            days,
-            at_least,
-            "violation days".to_string(),
-        ),
+        } => (b.reported(severity, party), days, at_least),
+        Condition::BlockedInWindow { days, at_least } => (b.blocked, days, at_least),
+        Condition::ViolationDaysInWindow { days, at_least } => (b.violation_day, days, at_least),
         _ => return None,
     };
-    Some((
-        expected * f64::from(days),
-        at_least as f64,
-        format!("{what} in {days} days"),
-    ))
+    Some((daily * f64::from(days), at_least))
 }
 
 #[cfg(test)]

@@ -349,6 +349,23 @@ mod tests {
     }
 
     #[test]
+    fn paths_reach_conditions_inside_all_and_any() {
+        // Geneva's truce ends on a hit convoy: transition 3 is
+        // all = [blocked_in_window, probability].
+        let sc =
+            with(&["phase.truce.transition.3.when.all.0.blocked_in_window.at_least=2"]).unwrap();
+        assert!(matches!(
+            &sc.phases[0].transitions[3].when,
+            crate::scenario::Condition::All(cs)
+                if cs[0] == crate::scenario::Condition::BlockedInWindow { days: 1, at_least: 2 }
+        ));
+        let m = with(&["phase.truce.transition.3.when.all.5.probability=0.2"])
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("has no condition all.5 (allowed: 0..2)"), "{m}");
+    }
+
+    #[test]
     fn values_parse_as_toml() {
         assert_eq!(parse_value("0.5"), Value::Float(0.5));
         assert_eq!(parse_value("3"), Value::Integer(3));

@@ -118,6 +118,23 @@ impl Checker<'_> {
             .map(|p| self.party(p.get_ref(), &party_ids))
             .collect::<Result<Vec<_>, _>>()?;
 
+        let mut probability_conditions = 0;
+        let mut max_window = 0;
+        let phases = raw
+            .phase
+            .iter()
+            .map(|p| {
+                self.phase(
+                    p.get_ref(),
+                    &party_ids,
+                    &phase_ids,
+                    &parties,
+                    &mut probability_conditions,
+                    &mut max_window,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
         let compliance = Compliance {
             counts: match &raw.compliance.counts {
                 None => Severity::Major,
@@ -149,23 +166,6 @@ impl Checker<'_> {
                 Some(b) => self.probability(b, "humanitarian.block_probability_violent")?,
             },
         };
-
-        let mut probability_conditions = 0;
-        let mut max_window = 0;
-        let phases = raw
-            .phase
-            .iter()
-            .map(|p| {
-                self.phase(
-                    p.get_ref(),
-                    &party_ids,
-                    &phase_ids,
-                    &parties,
-                    &mut probability_conditions,
-                    &mut max_window,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
 
         let mut scenario = Scenario {
             name,
@@ -501,13 +501,7 @@ impl Checker<'_> {
         max_window: &mut u32,
     ) -> Result<Condition, ScenarioError> {
         let w = raw.get_ref();
-        let days = *w.days.get_ref();
-        if !(1..=MAX_HORIZON_DAYS).contains(&days) {
-            return Err(self.err(
-                w.days.span(),
-                format!("reported_in_window.days = {days} is not allowed (allowed: 1..={MAX_HORIZON_DAYS})"),
-            ));
-        }
+        let days = self.window_days(&w.days, "reported_in_window")?;
         let at_least = self.count(&w.at_least, "reported_in_window.at_least", 0)?;
         let severity = match &w.severity {
             Some(s) => self.severity(s, "reported_in_window.severity")?,
@@ -548,7 +542,6 @@ impl Checker<'_> {
                 Some(p)
             }
         };
-        let days = days as u32;
         *max_window = (*max_window).max(days);
         Ok(Condition::ReportedInWindow {
             days,
@@ -568,17 +561,22 @@ impl Checker<'_> {
         max_window: &mut u32,
     ) -> Result<(u32, u64), ScenarioError> {
         let w = raw.get_ref();
-        let days = *w.days.get_ref();
-        if !(1..=MAX_HORIZON_DAYS).contains(&days) {
-            return Err(self.err(
-                w.days.span(),
-                format!("{kind}.days = {days} is not allowed (allowed: 1..={MAX_HORIZON_DAYS})"),
-            ));
-        }
+        let days = self.window_days(&w.days, kind)?;
         let at_least = self.count(&w.at_least, &format!("{kind}.at_least"), 1)?;
-        let days = days as u32;
         *max_window = (*max_window).max(days);
         Ok((days, at_least))
+    }
+
+    /// The `days` of a window condition of kind `kind`: 1 to 36,500.
+    fn window_days(&self, days: &Spanned<i64>, kind: &str) -> Result<u32, ScenarioError> {
+        let v = *days.get_ref();
+        if !(1..=MAX_HORIZON_DAYS).contains(&v) {
+            return Err(self.err(
+                days.span(),
+                format!("{kind}.days = {v} is not allowed (allowed: 1..={MAX_HORIZON_DAYS})"),
+            ));
+        }
+        Ok(v as u32)
     }
 
     fn severity(&self, s: &Spanned<String>, key: &str) -> Result<Severity, ScenarioError> {
