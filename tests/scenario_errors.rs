@@ -688,7 +688,8 @@ fn explosive_retaliation_is_a_warning_not_an_error() {
         "{run}"
     );
     assert_eq!(outputs_under(&dir.join("out")).len(), 6, "{run}");
-    // --quiet silences warnings.
+    // Issue 14: --quiet silences progress and tables, not warnings, and
+    // every warning is recorded in the manifest.
     let quiet = dir
         .command([
             "run",
@@ -700,7 +701,36 @@ fn explosive_retaliation_is_a_warning_not_an_error() {
             "--quiet",
         ])
         .success();
-    assert!(!quiet.stderr.contains("warning"), "{quiet}");
+    assert!(
+        quiet.stderr.contains("warning: retaliation is explosive"),
+        "{quiet}"
+    );
+    assert!(
+        !quiet.stdout.contains("entered"),
+        "a table under --quiet\n{quiet}"
+    );
+    let manifest = dir.read("q/manifest.json");
+    assert!(
+        manifest.contains("\"warnings\"") && manifest.contains("retaliation is explosive"),
+        "{manifest}"
+    );
+    // --strict makes it an error, and nothing is written.
+    let strict = dir
+        .command([
+            "run",
+            "explosive.toml",
+            "--out",
+            "s",
+            "--runs",
+            "20",
+            "--strict",
+        ])
+        .failure();
+    assert!(
+        strict.stderr.contains("retaliation is explosive") && strict.stderr.contains("--strict"),
+        "{strict}"
+    );
+    assert!(outputs_under(&dir.join("s")).is_empty(), "{strict}");
 }
 
 #[test]

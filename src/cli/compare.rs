@@ -11,7 +11,7 @@ use clap::Args;
 
 use ceasefire::job::CompareJob;
 
-use super::{Bar, Changes, Execution, load};
+use super::{Bar, Changes, Execution, load, warn};
 
 /// Compare two scenarios run by run on common random numbers: for every
 /// metric, the paired difference B − A with its 95% interval, and the
@@ -52,6 +52,7 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
         exec: args.exec.job(),
     };
     let done = job.run(&Bar::new(args.exec.quiet))?;
+    warn(&done.warnings, &[]);
     let (a, b, comparison) = (&job.a, &job.b, &done.comparison);
 
     let mut out = std::io::stdout().lock();

@@ -15,7 +15,7 @@ use ceasefire::job::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactJob};
 use ceasefire::stats::solution::MIN_EXPECTED;
 use ceasefire::stats::weighted_quantile;
 
-use super::{Changes, DEFAULT_SEED, Execution, load};
+use super::{Changes, DEFAULT_SEED, Execution, load, warn};
 
 /// Solve a scenario without retaliation exactly (a finite Markov chain) and
 /// write daily.csv, curves.csv, daily_metrics.csv, summary.csv and
@@ -50,6 +50,9 @@ pub struct ExactArgs {
     /// Worker threads of the --check batch (default: all cores).
     #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Make every warning an error: stop, write nothing, exit non-zero.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub fn exact(args: ExactArgs) -> Result<ExitCode> {
@@ -64,10 +67,12 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
     });
     job.exec = Execution {
         threads: args.threads,
+        strict: args.strict,
         ..Execution::default()
     }
     .job();
     let done = job.run()?;
+    warn(&done.warnings, &[]);
     let (sc, solution) = (&job.loaded.scenario, &done.solution);
 
     let mut stdout = std::io::stdout().lock();

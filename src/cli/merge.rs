@@ -40,6 +40,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         exec: Execution::default().job(),
     };
     let done = job.run()?;
+    super::warn(&done.plan.scenario.warnings().to_vec(), &[]);
     let plan = &done.plan;
     let mut stdout = std::io::stdout().lock();
     match done.points {

@@ -76,9 +76,13 @@ pub struct Execution {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// No progress bar and no notes on stderr.
+    /// No progress bar, no notes and no tables (warnings are still said).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Make every warning an error: stop, write nothing, exit non-zero
+    /// (for pipelines that must not publish a doubtful result).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl Default for Execution {
@@ -87,6 +91,7 @@ impl Default for Execution {
             seed: DEFAULT_SEED,
             threads: None,
             quiet: false,
+            strict: false,
         }
     }
 }
@@ -152,6 +157,7 @@ impl Execution {
         job::Execution {
             threads: self.threads.map(usize::from),
             command_line: std::env::args().collect(),
+            strict: self.strict,
         }
     }
 }
@@ -163,6 +169,14 @@ impl Precision {
             eps,
             max_runs: self.max_runs.get(),
         })
+    }
+}
+
+/// Says every warning on stderr, whatever `--quiet` (a warning can change
+/// what a result means), except those in `already` (said before the work).
+pub fn warn(warnings: &[String], already: &[String]) {
+    for w in warnings.iter().filter(|w| !already.contains(w)) {
+        eprintln!("warning: {w}");
     }
 }
 

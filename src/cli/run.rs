@@ -13,7 +13,7 @@ use ceasefire::job::BatchJob;
 use ceasefire::stats::summary::phase_table;
 use ceasefire::store::checkpoint::CheckpointPolicy;
 
-use super::{Bar, Changes, Execution, Precision, load};
+use super::{Bar, Changes, Execution, Precision, load, warn};
 
 /// Run a batch of simulations and write runs.csv, daily.csv, curves.csv,
 /// daily_metrics.csv, summary.csv and manifest.json (and SVG charts with
@@ -79,10 +79,9 @@ impl Default for RunArgs {
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
     let quiet = args.exec.quiet;
-    if !quiet {
-        for w in loaded.scenario.warnings() {
-            eprintln!("warning: {w}");
-        }
+    let early = loaded.scenario.warnings().to_vec();
+    if !args.exec.strict {
+        warn(&early, &[]);
     }
     let mut job = BatchJob::new(loaded, args.exec.seed, args.runs.get());
     job.precision = args.target.target();
@@ -96,19 +95,15 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     job.checkpoints.abort_after = args.abort_after_checkpoints;
     job.exec = args.exec.job();
     let done = job.run(&Bar::new(quiet))?;
+    warn(&done.warnings, &early);
     if !quiet {
-        if let (Some(target), Some(reached)) = (job.precision, done.half_width) {
-            let (eps, max) = (target.eps, target.max_runs);
-            if reached <= eps {
-                eprintln!(
-                    "precision {eps} reached after {} runs (largest half-width {reached:.5})",
-                    done.runs
-                );
-            } else {
-                eprintln!(
-                    "warning: --max-runs {max} reached before precision {eps}: the largest half-width of `entered` is {reached:.5}"
-                );
-            }
+        if let (Some(target), Some(reached)) = (job.precision, done.half_width)
+            && reached <= target.eps
+        {
+            eprintln!(
+                "precision {} reached after {} runs (largest half-width {reached:.5})",
+                target.eps, done.runs
+            );
         }
         resume_note(args.resume, done.resumed_from, &done.dir);
     }
@@ -129,14 +124,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let sc = &job.loaded.scenario;
-    print_table(
-        &mut stdout,
-        name,
-        sc,
-        &done.tally,
-        done.runs,
-        args.exec.seed,
-    )?;
+    if !quiet {
+        print_table(
+            &mut stdout,
+            name,
+            sc,
+            &done.tally,
+            done.runs,
+            args.exec.seed,
+        )?;
+    }
     writeln!(
         stdout,
         "wrote {} ({})",

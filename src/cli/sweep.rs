@@ -18,7 +18,7 @@ use ceasefire::scenario::paths::ParamPath;
 use ceasefire::stats::Metric;
 use ceasefire::store::layout::SWEEP_CHECKPOINT_DIR;
 
-use super::{Bar, Changes, Execution, Precision, load};
+use super::{Bar, Changes, Execution, Precision, load, warn};
 
 /// Run a scenario at many parameter values (a grid or a Latin hypercube),
 /// every point on the same run seeds, and write sweep.csv and points.csv.
@@ -100,6 +100,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         exec: args.exec.job(),
     };
     let done = job.run(&Bar::new(args.exec.quiet))?;
+    warn(&done.warnings, &[]);
     if !args.exec.quiet
         && let Some(n) = done.resumed_points
     {
@@ -131,7 +132,9 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    print_points(&mut stdout, &job.loaded.scenario, &done.paths, &done.points)?;
+    if !args.exec.quiet {
+        print_points(&mut stdout, &job.loaded.scenario, &done.paths, &done.points)?;
+    }
     writeln!(
         stdout,
         "wrote {} ({})",

@@ -68,6 +68,9 @@ pub struct BatchDone {
     pub half_width: Option<f64>,
     /// For a shard: which runs it holds.
     pub shard: Option<ShardRecord>,
+    /// Every warning, as the manifest records it: the scenario's, then the
+    /// batch's own (a precision not reached).
+    pub warnings: Vec<String>,
 }
 
 impl BatchJob {
@@ -111,8 +114,9 @@ impl BatchJob {
                 "a batch run to a precision keeps no checkpoint: --resume cannot be combined with --precision".into(),
             ));
         }
-        let dir = self.out_dir();
         let sc = &self.loaded.scenario;
+        let mut warnings = self.exec.warnings(sc.warnings().to_vec())?;
+        let dir = self.out_dir();
         let mut staged = StagedDir::create(&dir)?;
         let batch = Batch::new(sc, self.seed);
         let (tally, runs, resumed_from, half_width) = match self.precision {
@@ -131,12 +135,22 @@ impl BatchJob {
             }
         };
 
+        if let (Some(target), Some(reached)) = (self.precision, half_width)
+            && reached > target.eps
+        {
+            warnings.push(format!(
+                "--max-runs {} reached before precision {}: the largest half-width of `entered` is {reached:.5}",
+                target.max_runs, target.eps
+            ));
+        }
+        let warnings = self.exec.warnings(warnings)?;
         let mut manifest = Manifest::monte_carlo(
             self.loaded.source.clone(),
             self.seed,
             runs,
             &self.exec.command_line,
         );
+        manifest.warnings = warnings.clone();
         let (files, shard) = match self.shard {
             Some(shard) => {
                 let record = ShardRecord::new(shard, runs);
@@ -161,6 +175,7 @@ impl BatchJob {
             resumed_from,
             half_width,
             shard,
+            warnings,
         })
     }
 }

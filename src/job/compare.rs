@@ -40,6 +40,8 @@ pub struct CompareDone {
     pub files: Vec<String>,
     /// Every metric compared.
     pub comparison: Comparison,
+    /// The warnings of either scenario, as the manifest records them.
+    pub warnings: Vec<String>,
 }
 
 impl CompareJob {
@@ -55,6 +57,17 @@ impl CompareJob {
 
     /// Runs both sides and writes compare.csv and the manifest.
     pub fn run(&self, progress: &dyn Progress) -> Result<CompareDone, JobError> {
+        let sides = [("A", &self.a), ("B", &self.b)];
+        let warnings = sides
+            .iter()
+            .flat_map(|(side, l)| {
+                l.scenario
+                    .warnings()
+                    .iter()
+                    .map(move |w| format!("{side}: {w}"))
+            })
+            .collect();
+        let warnings = self.exec.warnings(warnings)?;
         let (a, b) = (
             Batch::new(&self.a.scenario, self.seed),
             Batch::new(&self.b.scenario, self.seed),
@@ -70,17 +83,19 @@ impl CompareJob {
         let (file, bytes) = table(ResultFile::Compare, |w| write_comparison(&comparison, w))?;
         put(&mut staged, file.name(), &bytes)?;
         // The manifest names B's source; A's is in the command line.
-        let manifest = Manifest::monte_carlo(
+        let mut manifest = Manifest::monte_carlo(
             self.b.source.clone(),
             self.seed,
             self.runs,
             &self.exec.command_line,
         );
+        manifest.warnings = warnings.clone();
         let files = finish(staged, manifest, vec![file.name().to_string()])?;
         Ok(CompareDone {
             dir,
             files,
             comparison,
+            warnings,
         })
     }
 }

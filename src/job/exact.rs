@@ -79,6 +79,8 @@ pub struct ExactDone {
     pub elapsed: Duration,
     /// The check, if asked for.
     pub check: Option<CheckOutcome>,
+    /// The scenario's warnings, as the manifest records them.
+    pub warnings: Vec<String>,
 }
 
 impl ExactJob {
@@ -108,6 +110,7 @@ impl ExactJob {
             )));
         }
         let sc = &self.loaded.scenario;
+        let warnings = self.exec.warnings(sc.warnings().to_vec())?;
         let started = Instant::now();
         let options = SolveOptions {
             max_loss: self.max_loss,
@@ -120,7 +123,8 @@ impl ExactJob {
         let elapsed = started.elapsed();
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         let staged = StagedDir::create(&dir)?;
-        let manifest = Manifest::exact(self.loaded.source.clone(), &self.exec.command_line);
+        let mut manifest = Manifest::exact(self.loaded.source.clone(), &self.exec.command_line);
+        manifest.warnings = warnings.clone();
         let files = write_tables(staged, sc, &solution, false, manifest, &[])?;
         debug_assert_eq!(
             files.last().map(String::as_str),
@@ -143,6 +147,7 @@ impl ExactJob {
             solution,
             elapsed,
             check,
+            warnings,
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::sweep::{point_scenarios, sweep_points};
+use super::sweep::{point_scenarios, sweep_points, sweep_warnings};
 use super::write::{write_sweep_files, write_tables};
 use super::{Execution, JobError};
 use crate::experiment::{Design, Vary};
@@ -56,13 +56,15 @@ impl MergeJob {
                 self.out.display()
             )));
         }
+        let warnings = self.exec.warnings(plan.scenario.warnings().to_vec())?;
         let mut staged = StagedDir::create(&self.out)?;
-        let manifest = Manifest::monte_carlo(
+        let mut manifest = Manifest::monte_carlo(
             plan.source.clone(),
             plan.seed,
             plan.runs,
             &self.exec.command_line,
         );
+        manifest.warnings = warnings;
         if let Some(sweep) = plan.sweep.clone() {
             return self.merge_sweep(plan, &sweep, staged, manifest);
         }
@@ -115,6 +117,7 @@ impl MergeJob {
             design,
             plan.seed,
         )?;
+        manifest.warnings = sweep_warnings(&plan.scenario, &scenarios);
         let only: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
         let tallies: Vec<_> = plan
             .point_tallies(&only)?

@@ -101,6 +101,9 @@ pub enum JobError {
     /// An option or a combination of options that cannot be used.
     #[error("{0}")]
     Invalid(String),
+    /// Warnings, with `strict` set: nothing was written.
+    #[error("{} (--strict makes every warning an error; nothing was written)", .0.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("; "))]
+    Strict(Vec<String>),
 }
 
 /// A scenario as loaded for a job: the validated scenario and what
@@ -201,9 +204,20 @@ pub struct Execution {
     /// The command line that started the job, word by word, recorded in
     /// manifests (empty for a library call unless the caller says).
     pub command_line: Vec<String>,
+    /// Every warning is an error: the job stops and writes nothing.
+    pub strict: bool,
 }
 
 impl Execution {
+    /// `warnings` as they go into the manifest, or an error with all of
+    /// them when `strict`.
+    fn warnings(&self, warnings: Vec<String>) -> Result<Vec<String>, JobError> {
+        if self.strict && !warnings.is_empty() {
+            return Err(JobError::Strict(warnings));
+        }
+        Ok(warnings)
+    }
+
     /// Runs `work` on a rayon pool of the chosen size.
     fn install<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T, JobError> {
         let mut b = rayon::ThreadPoolBuilder::new();

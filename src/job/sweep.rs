@@ -55,6 +55,19 @@ pub fn point_scenarios(
         .collect()
 }
 
+/// The warnings of a sweep: the scenario's, then those of points whose
+/// changed scenario warns of more.
+pub(super) fn sweep_warnings(base: &Scenario, scenarios: &[(Vec<f64>, Scenario)]) -> Vec<String> {
+    let base = base.warnings();
+    let mut warnings = base.to_vec();
+    for (k, (_, sc)) in scenarios.iter().enumerate() {
+        for w in sc.warnings().iter().filter(|w| !base.contains(w)) {
+            warnings.push(format!("point {k}: {w}"));
+        }
+    }
+    warnings
+}
+
 /// The summary rows of every point, from their tallies.
 pub(super) fn sweep_points(
     scenarios: &[(Vec<f64>, Scenario)],
@@ -119,6 +132,9 @@ pub struct SweepDone {
     pub resumed_points: Option<usize>,
     /// For a shard: which runs of every point it holds.
     pub shard: Option<ShardRecord>,
+    /// Every warning, as the manifest records it: the scenario's, then
+    /// those of points whose changed scenario warns of more.
+    pub warnings: Vec<String>,
 }
 
 impl SweepJob {
@@ -162,6 +178,9 @@ impl SweepJob {
             self.design,
             self.seed,
         )?;
+        let warnings = self
+            .exec
+            .warnings(sweep_warnings(&l.scenario, &scenarios))?;
         let dir = self.out_dir();
         let mut staged = StagedDir::create(&dir)?;
         let record = self.record();
@@ -259,6 +278,7 @@ impl SweepJob {
                 point_count: scenarios.len(),
                 resumed_points,
                 shard: Some(record_shard),
+                warnings,
             });
         }
         let points = sweep_points(&scenarios, &tallies);
@@ -273,6 +293,7 @@ impl SweepJob {
             points,
             resumed_points,
             shard: None,
+            warnings,
         })
     }
 }

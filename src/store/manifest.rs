@@ -90,6 +90,10 @@ pub struct Manifest {
     /// that `merge` can rebuild its points. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepRecord>,
+    /// Every warning the command gave (about the scenario or the result),
+    /// so that a result never travels without them. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The design of a sweep, as a shard of it records it.
@@ -166,6 +170,7 @@ impl Manifest {
             files: Vec::new(),
             shard: None,
             sweep: None,
+            warnings: Vec::new(),
         }
     }
 
