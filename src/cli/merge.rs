@@ -40,7 +40,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         exec: Execution::default().job(),
     };
     let done = job.run()?;
-    super::warn(&done.plan.scenario.warnings().to_vec(), &[]);
+    super::warn(done.plan.scenario.warnings(), &[]);
     let plan = &done.plan;
     let mut stdout = std::io::stdout().lock();
     match done.points {
