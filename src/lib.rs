@@ -21,12 +21,14 @@
 //! ```
 
 pub mod builtin;
+pub mod discover;
 pub mod engine;
 pub mod exact;
 pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 
 pub use engine::{Batch, RunSummary, Tally};
