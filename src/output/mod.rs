@@ -7,6 +7,7 @@ pub mod experiment;
 mod manifest;
 pub mod partial;
 pub mod plot;
+pub mod sensitivity;
 mod staged;
 
 use std::io::Write;
