@@ -6,12 +6,12 @@ use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
+use anyhow::{Context, Result, bail};
+use clap::Args;
 use rayon::prelude::*;
 
 use ceasefire::engine::Shard;
-use ceasefire::experiment::{Design, Vary, run_to_precision};
+use ceasefire::experiment::{Design, DesignChoice, Vary, read_design_file, run_to_precision};
 use ceasefire::output::checkpoint::{BatchKey, PointCheckpoints, PointKey, SWEEP_CHECKPOINT_DIR};
 use ceasefire::output::experiment::{SweepPoint, write_points, write_sweep};
 use ceasefire::output::partial::{SWEEP_SHARD_FILES, TALLIES_FILE, to_json_line};
@@ -22,7 +22,7 @@ use ceasefire::stats::summary::summary_rows;
 use ceasefire::{Batch, Scenario, Tally};
 
 use super::run::progress_bar;
-use super::{Changes, Execution, Precision, load, outputs, thread_pool};
+use super::{Changes, Execution, Loaded, Precision, load, outputs, thread_pool};
 
 /// Run a scenario at many parameter values (a grid or a Latin hypercube),
 /// every point on the same run seeds, and write sweep.csv and points.csv.
@@ -32,11 +32,16 @@ pub struct SweepArgs {
     pub scenario: Option<PathBuf>,
     /// A parameter to vary: PATH=LO:HI:STEPS (grid) or PATH=LO:HI (Latin
     /// hypercube), e.g. monitoring.detection=0.5:0.95:10. Repeatable.
-    #[arg(long = "vary", value_name = "PATH=LO:HI:STEPS", required = true)]
+    /// Required unless --design is a file.
+    #[arg(long = "vary", value_name = "PATH=LO:HI:STEPS")]
     pub vary: Vec<Vary>,
-    /// How points are chosen.
-    #[arg(long, value_enum, default_value_t = DesignKind::Grid)]
-    pub design: DesignKind,
+    /// How points are chosen: grid (every combination of the --vary
+    /// grids), lhs (a Latin hypercube of --points points), a generated
+    /// design in full (lhs:N, saltelli:N, saltelli2:N, morris:R:P), or
+    /// FILE.csv: a file whose header names scenario paths and whose rows
+    /// are the points, run in file order (a `point` column is ignored).
+    #[arg(long, default_value = "grid", value_name = "grid|lhs|DESIGN|FILE.csv")]
+    pub design: DesignChoice,
     /// Number of points of a Latin hypercube.
     #[arg(long, required_if_eq("design", "lhs"))]
     pub points: Option<NonZeroUsize>,
@@ -70,15 +75,6 @@ pub struct SweepArgs {
     pub changes: Changes,
 }
 
-/// The design of a sweep, as given on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DesignKind {
-    /// Every combination of the paths' grid values.
-    Grid,
-    /// A Latin hypercube of --points points.
-    Lhs,
-}
-
 /// The files `sweep` writes.
 pub const FILES: [&str; 3] = ["sweep.csv", "points.csv", "manifest.json"];
 
@@ -96,13 +92,24 @@ pub fn point_scenarios(
     seed: u64,
 ) -> Result<Vec<(Vec<f64>, Scenario)>> {
     let paths: Vec<_> = vary.iter().map(|v| v.path.clone()).collect();
-    design
-        .points(vary, seed)
+    scenarios_at(text, origin, changes, &paths, design.points(vary, seed)?)
+}
+
+/// The scenario of every point: `changes`, then `paths` set to the point's
+/// values (integer keys rounded), as [`point_scenarios`] builds them.
+pub fn scenarios_at(
+    text: &str,
+    origin: &str,
+    changes: &[Assignment],
+    paths: &[ParamPath],
+    points: Vec<Vec<f64>>,
+) -> Result<Vec<(Vec<f64>, Scenario)>> {
+    points
         .into_iter()
         .map(|values| {
             let values: Vec<f64> = values
                 .iter()
-                .zip(&paths)
+                .zip(paths)
                 .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
                 .collect();
             let mut all = changes.to_vec();
@@ -116,13 +123,47 @@ pub fn point_scenarios(
         .collect()
 }
 
-pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
-    let loaded = load(args.scenario.as_deref(), &args.changes)?;
-    let design = match args.design {
-        DesignKind::Grid => Design::Grid,
-        DesignKind::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
+/// Every point's values and scenario, in point order.
+pub type PointScenarios = Vec<(Vec<f64>, Scenario)>;
+
+/// The paths and points of a sweep as --design and --vary give them, each
+/// point with its scenario, and the design as checkpoints and shards record
+/// it. Every error (a bad design file, an unknown path, a bad value) comes
+/// before anything is written.
+pub fn plan_points(
+    args: &SweepArgs,
+    loaded: &Loaded,
+) -> Result<(Vec<ParamPath>, SweepInfo, PointScenarios)> {
+    let design = match &args.design {
+        DesignChoice::Grid => Design::Grid,
+        DesignChoice::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
+        DesignChoice::Generated(d) => *d,
+        DesignChoice::File(file) => {
+            let name = file.display().to_string();
+            if !args.vary.is_empty() {
+                bail!("--vary is not used with --design {name}: the file's columns are the paths");
+            }
+            if args.shard.is_some() {
+                bail!(
+                    "--shard is not available with --design {name} (merge rebuilds a sweep's points from --vary and a generated design)"
+                );
+            }
+            let f = std::fs::File::open(file)
+                .with_context(|| format!("{name}: cannot read design file"))?;
+            let d = read_design_file(&name, f)?;
+            let (text, origin, set) = (&loaded.text, &loaded.origin, &args.changes.set);
+            let scenarios = scenarios_at(text, origin, set, &d.paths, d.points)
+                .with_context(|| format!("{name}: a point of the design cannot be used"))?;
+            let info = SweepInfo {
+                vary: d.paths.iter().map(ToString::to_string).collect(),
+                design: format!("file:{name}"),
+            };
+            return Ok((d.paths, info, scenarios));
+        }
     };
-    let paths: Vec<_> = args.vary.iter().map(|v| v.path.clone()).collect();
+    if args.vary.is_empty() {
+        bail!("--vary is required (PATH=LO:HI:STEPS, repeatable) unless --design is a FILE.csv");
+    }
     let scenarios = point_scenarios(
         &loaded.text,
         &loaded.origin,
@@ -131,15 +172,56 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         design,
         args.exec.seed,
     )?;
+    let info = SweepInfo {
+        vary: args.vary.iter().map(ToString::to_string).collect(),
+        design: design.to_string(),
+    };
+    Ok((
+        args.vary.iter().map(|v| v.path.clone()).collect(),
+        info,
+        scenarios,
+    ))
+}
+
+pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
+    if let Some(done) = run_sweep(&args)? {
+        let mut stdout = std::io::stdout().lock();
+        print_points(
+            &mut stdout,
+            &done.loaded.scenario,
+            &done.paths,
+            &done.points,
+        )?;
+        let (dir, files) = (done.out_dir.display(), done.files.join(", "));
+        writeln!(stdout, "wrote {dir} ({files})")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A whole sweep, run and written.
+pub struct SweepDone {
+    /// The scenario as loaded.
+    pub loaded: Loaded,
+    /// Where the files are.
+    pub out_dir: PathBuf,
+    /// The varied paths.
+    pub paths: Vec<ParamPath>,
+    /// Every point, in point order.
+    pub points: Vec<SweepPoint>,
+    /// The files written.
+    pub files: Vec<String>,
+}
+
+/// Runs a sweep and writes its files; `None` when it wrote (and reported)
+/// a shard. `sensitivity` runs its designs through this.
+pub fn run_sweep(args: &SweepArgs) -> Result<Option<SweepDone>> {
+    let loaded = load(args.scenario.as_deref(), &args.changes)?;
+    let (paths, sweep_info, scenarios) = plan_points(args, &loaded)?;
     let out_dir = args.out.clone().unwrap_or_else(|| {
         let dir = super::default_out(&format!("{}-sweep", loaded.stem));
         outputs::shard_dir(dir, args.shard)
     });
     let mut staged = StagedDir::create(&out_dir)?;
-    let sweep_info = SweepInfo {
-        vary: args.vary.iter().map(ToString::to_string).collect(),
-        design: design.to_string(),
-    };
     let mut key = BatchKey::new(&loaded.source, args.exec.seed, args.runs.get(), args.shard);
     key.sweep = Some(sweep_info.clone());
     let keys: Vec<BatchKey> = scenarios
@@ -247,7 +329,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
             out_dir.display(),
             written.join(", ")
         )?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(None);
     }
     let points: Vec<SweepPoint> = scenarios
         .iter()
@@ -260,9 +342,13 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         .collect();
     let source = loaded.source.clone();
     let files = write_sweep_files(staged, &paths, &points, source, args.exec.seed, args.plots)?;
-    print_points(&mut stdout, &loaded.scenario, &paths, &points)?;
-    writeln!(stdout, "wrote {} ({})", out_dir.display(), files.join(", "))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Some(SweepDone {
+        loaded,
+        out_dir,
+        paths,
+        points,
+        files,
+    }))
 }
 
 /// Writes sweep.csv, points.csv, sweep.svg with `plots`, and manifest.json
