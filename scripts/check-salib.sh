@@ -54,7 +54,7 @@ cases=("$scratch"/reference/*-sobol* "$scratch"/reference/*-morris)
 prims=("$scratch/reference/prim|y|")
 
 if "$bin" sensitivity --help >/dev/null 2>&1; then
-  vary=(--vary monitoring.detection=0.5:0.95 --vary compliance.tolerance=0:3 --vary parties.opposition.attacks_per_day=0.5:4)
+  vary=(--vary monitoring.detection=0.5:0.95 --vary compliance.tolerance=0:3 --vary party.opposition.rate=2:8)
   "$bin" sensitivity "${vary[@]}" --method sobol --samples 64 --runs 200 --second-order \
     --resamples $RESAMPLES --out "$scratch/geneva-sobol" --quiet >/dev/null
   "$bin" sensitivity "${vary[@]}" --method morris --samples 20 --runs 200 \

@@ -3,12 +3,14 @@
 
 mod check;
 mod compare;
+mod discover;
 mod exact;
 mod export_prism;
 mod merge;
 mod outputs;
 mod plot;
 mod run;
+mod sensitivity;
 mod sweep;
 mod trace;
 
@@ -50,6 +52,8 @@ enum Command {
     Exact(exact::ExactArgs),
     ExportPrism(export_prism::ExportPrismArgs),
     Merge(merge::MergeArgs),
+    Sensitivity(sensitivity::SensitivityArgs),
+    Discover(discover::DiscoverArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -65,6 +69,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Exact(args)) => exact::exact(args),
         Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
         Some(Command::Merge(args)) => merge::merge(args),
+        Some(Command::Sensitivity(args)) => sensitivity::sensitivity(args),
+        Some(Command::Discover(args)) => discover::discover_cmd(args),
     }
 }
 

@@ -10,6 +10,7 @@
 mod compare;
 mod design;
 mod design_file;
+pub mod study;
 
 use std::ops::Range;
 

@@ -148,7 +148,7 @@ pub enum SensitivityError {
 
 /// z of the two-sided interval at [`CONFIDENCE`] (SALib's
 /// `norm.ppf(0.5 + conf_level / 2)`).
-pub(crate) fn z_value() -> f64 {
+pub fn z_value() -> f64 {
     Normal::standard().inverse_cdf(0.5 + CONFIDENCE / 2.0)
 }
 

@@ -9,6 +9,7 @@
 //! or libraries; text is left to the viewer's sans-serif font.
 
 mod charts;
+mod study;
 mod sweep;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use charts::{CHARTS, draw};
+pub use study::{TRADEOFF_CHART, draw_indices, draw_tradeoff, indices_chart_name};
 pub use sweep::{SWEEP_CHART, SweepLine, SweepResults, draw_sweep};
 
 /// The CSV files a chart needs, as `run` names them.
