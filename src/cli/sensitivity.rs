@@ -256,9 +256,21 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a sweep's sweep.csv.
+/// Reads a sweep's sweep.csv, or a sensitivity study's design.csv and
+/// outputs.csv when its sweep.csv is not kept.
 pub fn read_table(dir: &Path) -> Result<SweepTable> {
     let path = dir.join(SWEEP_FILES[0]);
+    let (design, outputs) = (dir.join(STUDY_FILES[1]), dir.join(STUDY_FILES[2]));
+    if !path.exists() && design.exists() && outputs.exists() {
+        let open = |p: &Path| {
+            std::fs::File::open(p).with_context(|| format!("{}: cannot read", p.display()))
+        };
+        let (dn, on) = (design.display().to_string(), outputs.display().to_string());
+        return Ok(SweepTable::from_study(
+            (&dn, open(&design)?),
+            (&on, open(&outputs)?),
+        )?);
+    }
     let name = path.display().to_string();
     let file = std::fs::File::open(&path).with_context(|| {
         format!(

@@ -369,6 +369,77 @@ impl SweepTable {
         Ok(table)
     }
 
+    /// The table of a sensitivity study from its design.csv and outputs.csv
+    /// (each given with the name to use in errors): the studied outcomes
+    /// only, without intervals (NaN). For a study whose sweep.csv is not
+    /// kept.
+    pub fn from_study(
+        design: (&str, impl Read),
+        outputs: (&str, impl Read),
+    ) -> Result<Self, TableError> {
+        let err = |file: &str, message: String| TableError {
+            file: file.to_string(),
+            message,
+        };
+        let mut reader = csv::Reader::from_reader(design.1);
+        let header = reader
+            .headers()
+            .map_err(|e| err(design.0, format!("not a design.csv: {e}")))?
+            .clone();
+        if header.len() < 2 || &header[0] != "point" {
+            return Err(err(
+                design.0,
+                "not a design.csv: expected point, then the paths".into(),
+            ));
+        }
+        let paths: Vec<String> = header.iter().skip(1).map(String::from).collect();
+        let mut points = Vec::new();
+        for (line, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| err(design.0, e.to_string()))?;
+            let values = record
+                .iter()
+                .skip(1)
+                .map(|t| t.parse::<f64>())
+                .collect::<Result<Vec<f64>, _>>()
+                .map_err(|_| err(design.0, format!("line {}: not a number", line + 2)))?;
+            points.push(values);
+        }
+        let n = points.len();
+        let mut series: Vec<Series> = Vec::new();
+        let mut reader = csv::Reader::from_reader(outputs.1);
+        for row in reader.deserialize::<OutputRow>() {
+            let row = row.map_err(|e| err(outputs.0, e.to_string()))?;
+            let outcome = Outcome {
+                metric: row.outcome,
+                subject: row.subject,
+            };
+            let k = match series.iter().position(|s| s.outcome == outcome) {
+                Some(k) => k,
+                None => {
+                    series.push(Series {
+                        outcome,
+                        estimate: vec![f64::NAN; n],
+                        low: vec![f64::NAN; n],
+                        high: vec![f64::NAN; n],
+                    });
+                    series.len() - 1
+                }
+            };
+            let slot = series[k].estimate.get_mut(row.point).ok_or_else(|| {
+                err(
+                    outputs.0,
+                    format!("point {} is not in {}", row.point, design.0),
+                )
+            })?;
+            *slot = row.estimate;
+        }
+        Ok(SweepTable {
+            paths,
+            points,
+            series,
+        })
+    }
+
     /// The series of `outcome`, if the sweep has it.
     pub fn series(&self, outcome: &Outcome) -> Option<&Series> {
         self.series.iter().find(|s| s.outcome == *outcome)
