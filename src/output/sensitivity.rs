@@ -445,3 +445,63 @@ impl SweepTable {
         self.series.iter().find(|s| s.outcome == *outcome)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SWEEP: &str = "point,a.x,b.y,metric,subject,estimate,ci_low,ci_high,runs
+0,0.5,1,entered,collapse,0.25,0.2,0.3,100
+0,0.5,1,entry_day_mean,collapse,,,,0
+1,0.75,2,entered,collapse,0.5,0.4,0.6,100
+1,0.75,2,entry_day_mean,collapse,3,2,4,50
+";
+
+    #[test]
+    fn a_sweep_table_reads_points_and_series() {
+        let t = SweepTable::from_csv("sweep.csv", SWEEP.as_bytes()).unwrap();
+        assert_eq!(t.paths, ["a.x", "b.y"]);
+        assert_eq!(t.points, vec![vec![0.5, 1.0], vec![0.75, 2.0]]);
+        let collapse = Outcome {
+            metric: "entered".into(),
+            subject: "collapse".into(),
+        };
+        assert_eq!(t.series(&collapse).unwrap().estimate, vec![0.25, 0.5]);
+        assert!(t.series[1].estimate[0].is_nan(), "an empty estimate is NaN");
+        let bad = SWEEP.replace("1,0.75,2,entered", "3,0.75,2,entered");
+        let e = SweepTable::from_csv("sweep.csv", bad.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string().contains("point 3 comes before point 1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_study_table_from_design_and_outputs_matches_its_sweep_table() {
+        let t = SweepTable::from_csv("sweep.csv", SWEEP.as_bytes()).unwrap();
+        let mut design = Vec::new();
+        write_design(&t.paths, &t.points, &mut design).unwrap();
+        let collapse = &t.series[0];
+        let rows: Vec<OutputRow> = collapse
+            .estimate
+            .iter()
+            .enumerate()
+            .map(|(point, &estimate)| OutputRow {
+                point,
+                outcome: "entered".into(),
+                subject: "collapse".into(),
+                estimate,
+            })
+            .collect();
+        let mut outputs = Vec::new();
+        write_rows(&rows, &mut outputs).unwrap();
+        let s = SweepTable::from_study(
+            ("design.csv", design.as_slice()),
+            ("outputs.csv", outputs.as_slice()),
+        )
+        .unwrap();
+        assert_eq!((&s.paths, &s.points), (&t.paths, &t.points));
+        assert_eq!(s.series.len(), 1);
+        assert_eq!(s.series[0].estimate, collapse.estimate);
+    }
+}
