@@ -124,7 +124,7 @@ fn small_study(g: &str, out: &str) -> Vec<String> {
         "--samples",
         "16",
         "--runs",
-        "200",
+        "100",
         "--resamples",
         "200",
         "--outcome",
@@ -144,7 +144,7 @@ fn a_sobol_study_writes_its_files_and_an_ignored_parameter_gets_no_index() {
     let ran = dir.command(small_study(&g, "s")).success();
     assert!(
         ran.stdout
-            .contains("saltelli:16 study of 2 parameters, 64 points × 200 runs"),
+            .contains("saltelli:16 study of 2 parameters, 64 points × 100 runs"),
         "{ran}"
     );
     for f in [
@@ -273,6 +273,17 @@ fn bad_study_inputs_are_refused_and_nothing_is_written() {
             .contains("--samples 12 is not a power of two: using 16"),
         "{ran}"
     );
+    // Two runs a point: the estimates are mostly Monte Carlo noise.
+    let mut args = small_study(&g, "noisy");
+    let at = args.iter().position(|a| a == "100").unwrap();
+    args[at] = "2".into();
+    let ran = dir.command(args).success();
+    assert!(
+        ran.stderr
+            .contains("warning: entered:collapse: Monte Carlo noise is"),
+        "{ran}"
+    );
+    assert!(ran.stderr.contains("use more --runs"), "{ran}");
 }
 
 #[test]
