@@ -6,9 +6,8 @@
 #    Saltelli designs (with and without second order), a linear function,
 #    Ishigami with Morris trajectories, and PRIM on a planted region.
 # 2. A scenario (the built-in Geneva 2016 one, small): `ceasefire
-#    sensitivity` with Sobol' and with Morris, and `ceasefire discover` on
-#    the Sobol' study's points (skipped while the build has no such
-#    commands).
+#    sensitivity` with Sobol' (second order) and with Morris, and `ceasefire
+#    discover` on the Sobol' study's points.
 #
 # SALib's analyzers (SALib.analyze.sobol / .morris) get ceasefire's
 # design.csv and outputs.csv unchanged; the point estimates (S1, ST, S2, mu,
@@ -53,19 +52,15 @@ target/release/examples/sensitivity_reference "$scratch/reference" >/dev/null
 cases=("$scratch"/reference/*-sobol* "$scratch"/reference/*-morris)
 prims=("$scratch/reference/prim|y|")
 
-if "$bin" sensitivity --help >/dev/null 2>&1; then
-  vary=(--vary monitoring.detection=0.5:0.95 --vary compliance.tolerance=0:3 --vary party.opposition.rate=2:8)
-  "$bin" sensitivity "${vary[@]}" --method sobol --samples 64 --runs 200 --second-order \
-    --resamples $RESAMPLES --out "$scratch/geneva-sobol" --quiet >/dev/null
-  "$bin" sensitivity "${vary[@]}" --method morris --samples 20 --runs 200 \
-    --resamples $RESAMPLES --out "$scratch/geneva-morris" --quiet >/dev/null
-  "$bin" discover "$scratch/geneva-sobol" --outcome entered:collapse --above 0.5 \
-    --out "$scratch/geneva-discover" >/dev/null
-  cases+=("$scratch/geneva-sobol" "$scratch/geneva-morris")
-  prims+=("$scratch/geneva-discover|entered:collapse|0.5")
-else
-  echo "check-salib: this build has no sensitivity command: checking the analytic functions only"
-fi
+vary=(--vary monitoring.detection=0.5:0.95 --vary compliance.tolerance=0:3 --vary party.opposition.rate=2:8)
+"$bin" sensitivity "${vary[@]}" --method sobol --samples 64 --runs 200 --second-order \
+  --resamples $RESAMPLES --out "$scratch/geneva-sobol" --quiet >/dev/null
+"$bin" sensitivity "${vary[@]}" --method morris --samples 20 --runs 200 \
+  --resamples $RESAMPLES --out "$scratch/geneva-morris" --quiet >/dev/null
+"$bin" discover "$scratch/geneva-sobol" --outcome entered:collapse --above 0.5 \
+  --out "$scratch/geneva-discover" >/dev/null
+cases+=("$scratch/geneva-sobol" "$scratch/geneva-morris")
+prims+=("$scratch/geneva-discover|entered:collapse|0.5")
 
 "$venv/bin/python" -W ignore - "$RESAMPLES" "${cases[@]}" -- "${prims[@]}" <<'PY'
 import csv, math, sys, warnings

@@ -224,6 +224,11 @@ fn shards_merged_and_analysed_give_the_bytes_of_one_study() {
     let mut args = small_study(&g, "merged");
     args.push("--analyze".into());
     dir.command(args).success();
+    // Another seed than the shards' is refused.
+    let mut args = small_study(&g, "merged");
+    args.extend(["--analyze", "--seed", "7"].map(String::from));
+    let ran = dir.command(args).failure();
+    assert!(ran.stderr.contains("seed 20160912), not from"), "{ran}");
     for f in [
         "indices.csv",
         "design.csv",

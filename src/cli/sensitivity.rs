@@ -21,7 +21,7 @@ use ceasefire::output::plot::{draw_indices, indices_chart_name};
 use ceasefire::output::sensitivity::{
     Index, IndexRow, Method, STUDY_FILES, SweepTable, write_design, write_rows,
 };
-use ceasefire::output::{Manifest, StagedDir, SweepInfo};
+use ceasefire::output::{Manifest, ScenarioSource, StagedDir, SweepInfo};
 use ceasefire::sensitivity::saltelli::{MAX_SAMPLES, round_up_samples};
 use ceasefire::sensitivity::{Bounds, DEFAULT_RESAMPLES};
 
@@ -154,6 +154,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         outputs::shard_dir(dir, args.shard)
     });
     let sweep_dir = if args.analyze {
+        check_provenance(&out_dir, &loaded.source, args.exec.seed)?;
         out_dir.clone()
     } else {
         let sweep = SweepArgs {
@@ -254,6 +255,31 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
     }
     writeln!(stdout, "wrote {} ({})", out_dir.display(), files.join(", "))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to analyse a directory whose points were run from another
+/// scenario, other changes or another seed than the command names.
+fn check_provenance(dir: &Path, source: &ScenarioSource, seed: u64) -> Result<()> {
+    let path = dir.join(SWEEP_FILES[2]);
+    let found: Manifest = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .with_context(|| format!("{}: cannot read the study's manifest", path.display()))?;
+    let (a, b) = (&found.scenario, source);
+    if a.sha256 != b.sha256 || a.changes != b.changes || found.seed != Some(seed) {
+        bail!(
+            "{}: its points were run from {} (sha256 {}, changes [{}], seed {}), not from {} (sha256 {}, changes [{}], seed {seed}) as given",
+            path.display(),
+            a.path,
+            a.sha256,
+            a.changes.join(" "),
+            found.seed.map_or("none".to_string(), |s| s.to_string()),
+            b.path,
+            b.sha256,
+            b.changes.join(" ")
+        );
+    }
+    Ok(())
 }
 
 /// Reads a sweep's sweep.csv, or a sensitivity study's design.csv and
