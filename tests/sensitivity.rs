@@ -108,19 +108,23 @@ fn bad_design_files_are_refused_and_nothing_is_written() {
     assert!(ran.stderr.contains("--vary is required"), "{ran}");
 }
 
-/// The arguments of a small Sobol' study of the Geneva scenario with
-/// requires_aid = false: nothing then reads convoys, so the convoy rate is a
-/// parameter the outcomes ignore.
+/// The arguments of a small Sobol' study of the Geneva scenario in which
+/// ISIS's rate multiplier is 0 in every phase: ISIS then never attacks, so
+/// its rate is a parameter the outcomes ignore.
 fn small_study(g: &str, out: &str) -> Vec<String> {
     [
         "sensitivity",
         g,
         "--set",
-        "compliance.requires_aid=false",
+        "phase.truce.rate_multiplier.isis=0",
+        "--set",
+        "phase.joint_targeting.rate_multiplier.isis=0",
+        "--set",
+        "phase.collapse.rate_multiplier.isis=0",
         "--vary",
         "monitoring.detection=0.3:0.95",
         "--vary",
-        "humanitarian.convoys_per_day=0.1:2",
+        "party.isis.rate=0.5:3",
         "--samples",
         "16",
         "--runs",
@@ -161,11 +165,7 @@ fn a_sobol_study_writes_its_files_and_an_ignored_parameter_gets_no_index() {
     let design = Csv::parse(&dir.read("s/design.csv"));
     assert_eq!(
         design.header,
-        [
-            "point",
-            "monitoring.detection",
-            "humanitarian.convoys_per_day"
-        ]
+        ["point", "monitoring.detection", "party.isis.rate"]
     );
     assert_eq!(design.rows.len(), 16 * 4);
     let outputs = Csv::parse(&dir.read("s/outputs.csv"));
@@ -195,10 +195,7 @@ fn a_sobol_study_writes_its_files_and_an_ignored_parameter_gets_no_index() {
     };
     // Common random numbers: changing only the convoy rate changes no run's
     // collapse, so its total index is exactly 0 with an interval of [0, 0].
-    assert_eq!(
-        find("humanitarian.convoys_per_day", "ST"),
-        vec![0.0, 0.0, 0.0]
-    );
+    assert_eq!(find("party.isis.rate", "ST"), vec![0.0, 0.0, 0.0]);
     let st = find("monitoring.detection", "ST");
     assert!(
         st[0] > 0.5 && st[1] > 0.0,
