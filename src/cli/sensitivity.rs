@@ -36,9 +36,9 @@ const EXAMPLES: &str = "Examples:
   # Morris screening of the same, 20 trajectories
   ceasefire sensitivity --vary monitoring.detection=0.5:0.95 \\
       --vary compliance.tolerance=0:3 --method morris --samples 20
-  # One shard of four of a large study, then merge and analyse
-  ceasefire sensitivity … --shard 1/4 --out study
-  ceasefire merge study/shard-*-of-4 --out study
+  # Four shards of a large study (e.g. a Slurm array), merged, then analysed
+  ceasefire sensitivity … --shard 1/4 --out parts/1    # … up to --shard 4/4 --out parts/4
+  ceasefire merge parts/1 parts/2 parts/3 parts/4 --out study
   ceasefire sensitivity … --analyze --out study";
 
 /// Global sensitivity of a scenario's outcomes to uncertain parameters:
@@ -110,6 +110,12 @@ pub enum MethodArg {
 }
 
 pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
+    if args.resamples < 2 {
+        bail!(
+            "--resamples {} is not allowed (allowed: 2 or more; an interval needs a spread)",
+            args.resamples
+        );
+    }
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
     for v in &args.vary {
         Bounds::new(v.lo, v.hi).with_context(|| format!("--vary {}={}:{}", v.path, v.lo, v.hi))?;
