@@ -22,6 +22,8 @@ JOBS=(
     "geneva-2016|run scenarios/geneva-2016.toml --plots --quiet"
     "munich-2016|run scenarios/munich-2016.toml --plots --quiet"
     "geneva-2016-detection-sweep|sweep scenarios/geneva-2016.toml --vary monitoring.detection=0.3:1:15 --runs 20000 --plots --quiet"
+    "geneva-2016-sensitivity|sensitivity scenarios/geneva-2016.toml --vary monitoring.detection=0.3:0.9 --vary compliance.tolerance=0:3 --vary party.government.rate=2:6 --vary party.opposition.rate=3:8 --vary humanitarian.block_probability_violent=0.05:0.5 --samples 128 --runs 1000 --outcome entered:collapse --outcome entered:joint_targeting --quiet"
+    "geneva-2016-collapse-discovery|discover results/geneva-2016-sensitivity --outcome entered:collapse --above 0.5"
 )
 
 mode=write
@@ -37,9 +39,13 @@ bin=target/release/ceasefire
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# The files of a results directory that are committed and compared.
+# The files of a results directory that are committed and compared. A
+# sensitivity study keeps its design.csv and outputs.csv but not its 4 MB
+# sweep.csv (nor points.csv): `discover` reads the study from the former.
 compared() {
-    (cd "$1" && find . -maxdepth 1 -type f \( -name '*.csv' -o -name '*.svg' \) ! -name runs.csv \
+    local skip=(! -name runs.csv)
+    [[ $1 == *-sensitivity ]] && skip+=(! -name sweep.csv ! -name points.csv)
+    (cd "$1" && find . -maxdepth 1 -type f \( -name '*.csv' -o -name '*.svg' \) "${skip[@]}" \
         | sed 's|^\./||' | LC_ALL=C sort)
 }
 

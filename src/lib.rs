@@ -23,6 +23,7 @@
 //! ```
 
 pub mod builtin;
+pub mod discover;
 pub mod engine;
 pub mod exact;
 pub mod experiment;
@@ -30,6 +31,7 @@ pub mod job;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod store;
 #[cfg(feature = "proptest-strategies")]

@@ -3,11 +3,13 @@
 
 mod check;
 mod compare;
+mod discover;
 mod exact;
 mod export_prism;
 mod merge;
 mod plot;
 mod run;
+mod sensitivity;
 mod sweep;
 mod trace;
 
@@ -48,6 +50,8 @@ enum Command {
     Exact(exact::ExactArgs),
     ExportPrism(export_prism::ExportPrismArgs),
     Merge(merge::MergeArgs),
+    Sensitivity(sensitivity::SensitivityArgs),
+    Discover(discover::DiscoverArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -63,6 +67,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Exact(args)) => exact::exact(args),
         Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
         Some(Command::Merge(args)) => merge::merge(args),
+        Some(Command::Sensitivity(args)) => sensitivity::sensitivity(args),
+        Some(Command::Discover(args)) => discover::discover(args),
     }
 }
 

@@ -6,12 +6,12 @@ use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
-use clap::{Args, ValueEnum};
+use anyhow::{Context, Result};
+use clap::Args;
 
 use ceasefire::engine::Shard;
-use ceasefire::experiment::{Design, Vary};
-use ceasefire::job::SweepJob;
+use ceasefire::experiment::{Design, DesignChoice, Vary, read_design_file};
+use ceasefire::job::{SweepDone, SweepJob};
 use ceasefire::report::experiment::SweepPoint;
 use ceasefire::scenario::Scenario;
 use ceasefire::scenario::paths::ParamPath;
@@ -28,11 +28,16 @@ pub struct SweepArgs {
     pub scenario: Option<PathBuf>,
     /// A parameter to vary: PATH=LO:HI:STEPS (grid) or PATH=LO:HI (Latin
     /// hypercube), e.g. monitoring.detection=0.5:0.95:10. Repeatable.
-    #[arg(long = "vary", value_name = "PATH=LO:HI:STEPS", required = true)]
+    /// Required unless --design is a file.
+    #[arg(long = "vary", value_name = "PATH=LO:HI:STEPS")]
     pub vary: Vec<Vary>,
-    /// How points are chosen.
-    #[arg(long, value_enum, default_value_t = DesignKind::Grid)]
-    pub design: DesignKind,
+    /// How points are chosen: grid (every combination of the --vary
+    /// grids), lhs (a Latin hypercube of --points points), a generated
+    /// design in full (lhs:N, saltelli:N, saltelli2:N, morris:R:P), or
+    /// FILE.csv: a file whose header names scenario paths and whose rows
+    /// are the points, run in file order (a `point` column is ignored).
+    #[arg(long, default_value = "grid", value_name = "grid|lhs|DESIGN|FILE.csv")]
+    pub design: DesignChoice,
     /// Number of points of a Latin hypercube.
     #[arg(long, required_if_eq("design", "lhs"))]
     pub points: Option<NonZeroUsize>,
@@ -70,25 +75,33 @@ pub struct SweepArgs {
     pub changes: Changes,
 }
 
-/// The design of a sweep, as given on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DesignKind {
-    /// Every combination of the paths' grid values.
-    Grid,
-    /// A Latin hypercube of --points points.
-    Lhs,
+pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
+    let job = sweep_job(&args)?;
+    let done = job.run(&Bar::new(args.exec.quiet))?;
+    report(&args, &job, &done)
 }
 
-pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
+/// The job of a `sweep` command line (also run by `sensitivity`).
+pub fn sweep_job(args: &SweepArgs) -> Result<SweepJob> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
-    let design = match args.design {
-        DesignKind::Grid => Design::Grid,
-        DesignKind::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
+    let mut design_file = None;
+    let design = match &args.design {
+        DesignChoice::Grid => Design::Grid,
+        DesignChoice::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
+        DesignChoice::Generated(d) => *d,
+        DesignChoice::File(file) => {
+            let name = file.display().to_string();
+            let f = std::fs::File::open(file)
+                .with_context(|| format!("{name}: cannot read design file"))?;
+            design_file = Some((name.clone(), read_design_file(&name, f)?));
+            Design::Grid
+        }
     };
-    let job = SweepJob {
+    Ok(SweepJob {
         loaded,
         vary: args.vary.clone(),
         design,
+        design_file,
         seed: args.exec.seed,
         runs: args.runs.get(),
         precision: args.target.target(),
@@ -98,8 +111,12 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         out: args.out.clone(),
         abort_after_checkpoints: args.abort_after_checkpoints,
         exec: args.exec.job(),
-    };
-    let done = job.run(&Bar::new(args.exec.quiet))?;
+    })
+}
+
+/// Says what a sweep did: notes and warnings on stderr, the points' table
+/// and the files written on stdout.
+pub fn report(args: &SweepArgs, job: &SweepJob, done: &SweepDone) -> Result<ExitCode> {
     warn(&done.warnings, &[]);
     if !args.exec.quiet
         && let Some(n) = done.resumed_points

@@ -8,6 +8,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::scenario::paths::{ParamPath, PathError};
+use crate::sensitivity::{Bounds, SensitivityError, morris_design, saltelli_design};
 
 /// Label of the design's random stream (Latin hypercubes), kept apart from
 /// every run's streams.
@@ -113,14 +114,50 @@ pub enum Design {
     /// A Latin hypercube of this many points: each path's range is cut into
     /// that many equal strata and each stratum is used exactly once.
     LatinHypercube(usize),
+    /// Saltelli's design for Sobol' indices from this many base samples (a
+    /// power of two), with the rows for second-order indices or not
+    /// (`crate::sensitivity::saltelli`).
+    Saltelli {
+        /// Base samples N.
+        samples: usize,
+        /// N·(2D + 2) rows instead of N·(D + 2).
+        second_order: bool,
+    },
+    /// Morris trajectories on a grid of this many levels
+    /// (`crate::sensitivity::morris`).
+    Morris {
+        /// Trajectories r.
+        trajectories: usize,
+        /// Grid levels p.
+        levels: usize,
+    },
 }
 
-/// `grid` or `lhs:N`, which reads back as the same design.
+impl From<SensitivityError> for VaryError {
+    fn from(e: SensitivityError) -> Self {
+        VaryError(e.to_string())
+    }
+}
+
+/// `grid`, `lhs:N`, `saltelli:N` (`saltelli2:N` with second order) or
+/// `morris:R:P`, which reads back as the same design.
 impl std::fmt::Display for Design {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Design::Grid => f.write_str("grid"),
             Design::LatinHypercube(n) => write!(f, "lhs:{n}"),
+            Design::Saltelli {
+                samples,
+                second_order,
+            } => write!(
+                f,
+                "saltelli{}:{samples}",
+                if *second_order { "2" } else { "" }
+            ),
+            Design::Morris {
+                trajectories,
+                levels,
+            } => write!(f, "morris:{trajectories}:{levels}"),
         }
     }
 }
@@ -129,22 +166,70 @@ impl FromStr for Design {
     type Err = VaryError;
 
     fn from_str(s: &str) -> Result<Self, VaryError> {
-        let lhs = s.strip_prefix("lhs:").map(|n| n.parse::<usize>());
-        match (s, lhs) {
-            ("grid", _) => Ok(Design::Grid),
-            (_, Some(Ok(n))) if n >= 1 => Ok(Design::LatinHypercube(n)),
-            _ => Err(VaryError(format!(
-                "design '{s}' is not allowed (allowed: grid, lhs:N with N ≥ 1)"
-            ))),
+        let bad = || {
+            VaryError(format!(
+                "design '{s}' is not allowed (allowed: grid, lhs:N with N ≥ 1, saltelli:N or saltelli2:N with N a power of two, morris:R:P)"
+            ))
+        };
+        let numbers = |rest: &str| -> Result<Vec<usize>, VaryError> {
+            rest.split(':')
+                .map(|n| n.parse().map_err(|_| bad()))
+                .collect()
+        };
+        let (kind, rest) = match s.split_once(':') {
+            Some((kind, rest)) => (kind, numbers(rest)?),
+            None => (s, Vec::new()),
+        };
+        let design = match (kind, rest.as_slice()) {
+            ("grid", []) => Design::Grid,
+            ("lhs", &[n]) if n >= 1 => Design::LatinHypercube(n),
+            ("saltelli", &[samples]) | ("saltelli2", &[samples]) => Design::Saltelli {
+                samples,
+                second_order: kind == "saltelli2",
+            },
+            ("morris", &[trajectories, levels]) => Design::Morris {
+                trajectories,
+                levels,
+            },
+            _ => return Err(bad()),
+        };
+        // Refuse now what the design's generator would refuse later.
+        let one = [Bounds::new(0.0, 1.0)?];
+        match design {
+            Design::Saltelli {
+                samples,
+                second_order,
+            } => saltelli_design(&one, samples, second_order, 0).map(drop)?,
+            Design::Morris {
+                trajectories,
+                levels,
+            } => morris_design(&one, trajectories, levels, 0).map(drop)?,
+            _ => {}
         }
+        Ok(design)
     }
 }
 
 impl Design {
     /// The parameter values of every point, in point order; `seed` makes a
-    /// Latin hypercube reproducible.
-    pub fn points(&self, vary: &[Vary], seed: u64) -> Vec<Vec<f64>> {
-        match *self {
+    /// Latin hypercube, a Saltelli design or Morris trajectories
+    /// reproducible. Saltelli and Morris designs need LO < HI in every
+    /// range.
+    pub fn points(&self, vary: &[Vary], seed: u64) -> Result<Vec<Vec<f64>>, VaryError> {
+        let bounds = || -> Result<Vec<Bounds>, VaryError> {
+            vary.iter()
+                .map(|v| Bounds::new(v.lo, v.hi).map_err(|e| VaryError(format!("{}: {e}", v.path))))
+                .collect()
+        };
+        Ok(match *self {
+            Design::Saltelli {
+                samples,
+                second_order,
+            } => saltelli_design(&bounds()?, samples, second_order, seed)?,
+            Design::Morris {
+                trajectories,
+                levels,
+            } => morris_design(&bounds()?, trajectories, levels, seed)?,
             Design::Grid => vary.iter().fold(vec![Vec::new()], |points, v| {
                 points
                     .iter()
@@ -180,7 +265,7 @@ impl Design {
                     .map(|i| columns.iter().map(|c| c[i]).collect())
                     .collect()
             }
-        }
+        })
     }
 }
 
@@ -194,10 +279,36 @@ mod tests {
             let v: Vary = text.parse().unwrap();
             assert_eq!(v.to_string().parse::<Vary>().unwrap(), v, "{text}");
         }
-        for d in [Design::Grid, Design::LatinHypercube(12)] {
+        for d in [
+            Design::Grid,
+            Design::LatinHypercube(12),
+            Design::Saltelli {
+                samples: 64,
+                second_order: true,
+            },
+            Design::Saltelli {
+                samples: 2,
+                second_order: false,
+            },
+            Design::Morris {
+                trajectories: 10,
+                levels: 6,
+            },
+        ] {
             assert_eq!(d.to_string().parse::<Design>().unwrap(), d);
         }
-        for bad in ["lhs:0", "lhs", "Grid", "lhs:x"] {
+        for bad in [
+            "lhs:0",
+            "lhs",
+            "Grid",
+            "lhs:x",
+            "grid:",
+            "saltelli:100",
+            "saltelli:1",
+            "morris:10:3",
+            "morris:1:4",
+            "morris:10",
+        ] {
             assert!(bad.parse::<Design>().is_err(), "{bad}");
         }
     }
@@ -207,7 +318,7 @@ mod tests {
         let a: Vary = "monitoring.detection=0.5:1:3".parse().unwrap();
         let b: Vary = "compliance.tolerance=0:2:2".parse().unwrap();
         assert_eq!(a.grid(), vec![0.5, 0.75, 1.0]);
-        let pts = Design::Grid.points(&[a, b], 0);
+        let pts = Design::Grid.points(&[a, b], 0).unwrap();
         assert_eq!(pts.len(), 6);
         assert_eq!(pts[0], vec![0.5, 0.0]);
         assert_eq!(pts[1], vec![0.5, 2.0]);
@@ -218,10 +329,12 @@ mod tests {
     fn latin_hypercubes_use_every_stratum_once() {
         let a: Vary = "monitoring.detection=0:1".parse().unwrap();
         let b: Vary = "party.x.rate=10:20".parse().unwrap();
-        let pts = Design::LatinHypercube(8).points(&[a.clone(), b.clone()], 42);
+        let pts = Design::LatinHypercube(8)
+            .points(&[a.clone(), b.clone()], 42)
+            .unwrap();
         assert_eq!(
             pts,
-            Design::LatinHypercube(8).points(&[a, b], 42),
+            Design::LatinHypercube(8).points(&[a, b], 42).unwrap(),
             "reproducible"
         );
         for (dim, (lo, hi)) in [(0.0, 1.0), (10.0, 20.0)].into_iter().enumerate() {

@@ -26,10 +26,12 @@
 
 mod batch;
 mod compare;
+mod discover;
 mod exact;
 mod merge;
 mod plot;
 mod prism;
+mod sensitivity;
 mod sweep;
 mod trace;
 mod write;
@@ -38,11 +40,13 @@ use std::path::{Path, PathBuf};
 
 pub use batch::{BatchDone, BatchJob, PrecisionTarget};
 pub use compare::{CompareDone, CompareJob};
+pub use discover::{DiscoverDone, DiscoverJob};
 pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob};
 pub use merge::{MergeDone, MergeJob};
 pub use plot::{PlotDone, PlotJob};
 pub use prism::{PrismDone, PrismJob};
-pub use sweep::{SweepDone, SweepJob, point_scenarios};
+pub use sensitivity::{SensitivityDone, SensitivityJob, StudyMethod, read_table};
+pub use sweep::{SweepDone, SweepJob, point_scenarios, scenarios_at};
 pub use trace::TraceJob;
 
 use crate::builtin;

@@ -11,7 +11,7 @@ use super::batch::PrecisionTarget;
 use super::write::{write_shard, write_sweep_files};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::{Batch, ProgressFn, Shard, Tally};
-use crate::experiment::{Design, Vary, run_to_precision};
+use crate::experiment::{Design, DesignFile, Vary, run_to_precision};
 use crate::report::experiment::SweepPoint;
 use crate::scenario::Scenario;
 use crate::scenario::paths::{Assignment, ParamPath};
@@ -33,15 +33,29 @@ pub fn point_scenarios(
     vary: &[Vary],
     design: Design,
     seed: u64,
-) -> Result<Vec<(Vec<f64>, Scenario)>, JobError> {
+) -> Result<PointScenarios, JobError> {
     let paths: Vec<_> = vary.iter().map(|v| v.path.clone()).collect();
-    design
+    let points = design
         .points(vary, seed)
+        .map_err(|e| JobError::Invalid(e.to_string()))?;
+    scenarios_at(text, origin, changes, &paths, points)
+}
+
+/// The scenario of every point: `changes`, then `paths` set to the point's
+/// values (integer keys rounded), as [`point_scenarios`] builds them.
+pub fn scenarios_at(
+    text: &str,
+    origin: &str,
+    changes: &[Assignment],
+    paths: &[ParamPath],
+    points: Vec<Vec<f64>>,
+) -> Result<PointScenarios, JobError> {
+    points
         .into_iter()
         .map(|values| {
             let values: Vec<f64> = values
                 .iter()
-                .zip(&paths)
+                .zip(paths)
                 .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
                 .collect();
             let mut all = changes.to_vec();
@@ -54,6 +68,9 @@ pub fn point_scenarios(
         })
         .collect()
 }
+
+/// Every point's values and its scenario, in point order.
+pub type PointScenarios = Vec<(Vec<f64>, Scenario)>;
 
 /// The warnings of a sweep: the scenario's, then those of points whose
 /// changed scenario warns of more.
@@ -89,10 +106,14 @@ pub(super) fn sweep_points(
 pub struct SweepJob {
     /// The scenario (with the changes applied at every point).
     pub loaded: LoadedScenario,
-    /// The varied parameters.
+    /// The varied parameters (none with a design file).
     pub vary: Vec<Vary>,
-    /// How points are chosen.
+    /// How points are chosen from `vary` (ignored with a design file).
     pub design: Design,
+    /// A design made elsewhere (SALib, the EMA Workbench, R), named as in
+    /// messages: its columns are the paths, its rows the points, run in
+    /// file order.
+    pub design_file: Option<(String, DesignFile)>,
     /// Master seed, the same at every point.
     pub seed: u64,
     /// Runs at every point.
@@ -151,9 +172,60 @@ impl SweepJob {
 
     /// The design as a shard's manifest and a checkpoint record it.
     fn record(&self) -> SweepRecord {
-        SweepRecord {
-            vary: self.vary.iter().map(ToString::to_string).collect(),
-            design: self.design.to_string(),
+        match &self.design_file {
+            Some((name, file)) => SweepRecord {
+                vary: file.paths.iter().map(ToString::to_string).collect(),
+                design: format!("file:{name}"),
+            },
+            None => SweepRecord {
+                vary: self.vary.iter().map(ToString::to_string).collect(),
+                design: self.design.to_string(),
+            },
+        }
+    }
+
+    /// The varied paths and every point with its scenario. Every error (an
+    /// unknown path, a bad value) comes before anything is written.
+    fn points(&self) -> Result<(Vec<ParamPath>, PointScenarios), JobError> {
+        let l = &self.loaded;
+        match &self.design_file {
+            Some((name, file)) => {
+                if !self.vary.is_empty() {
+                    return Err(JobError::Invalid(format!(
+                        "--vary is not used with --design {name}: the file's columns are the paths"
+                    )));
+                }
+                if self.shard.is_some() {
+                    return Err(JobError::Invalid(format!(
+                        "--shard is not available with --design {name} (merge rebuilds a sweep's points from --vary and a generated design)"
+                    )));
+                }
+                let (points, paths) = (file.points.clone(), &file.paths);
+                let scenarios = scenarios_at(&l.text, &l.origin, &l.changes, paths, points)
+                    .map_err(|e| {
+                        JobError::Invalid(format!(
+                            "{name}: a point of the design cannot be used: {e}"
+                        ))
+                    })?;
+                Ok((file.paths.clone(), scenarios))
+            }
+            None => {
+                if self.vary.is_empty() {
+                    return Err(JobError::Invalid(
+                        "--vary is required (PATH=LO:HI:STEPS, repeatable) unless --design is a FILE.csv".into(),
+                    ));
+                }
+                let paths = self.vary.iter().map(|v| v.path.clone()).collect();
+                let scenarios = point_scenarios(
+                    &l.text,
+                    &l.origin,
+                    &l.changes,
+                    &self.vary,
+                    self.design,
+                    self.seed,
+                )?;
+                Ok((paths, scenarios))
+            }
         }
     }
 
@@ -170,14 +242,7 @@ impl SweepJob {
             ));
         }
         let l = &self.loaded;
-        let scenarios = point_scenarios(
-            &l.text,
-            &l.origin,
-            &l.changes,
-            &self.vary,
-            self.design,
-            self.seed,
-        )?;
+        let (paths, scenarios) = self.points()?;
         let warnings = self
             .exec
             .warnings(sweep_warnings(&l.scenario, &scenarios))?;
@@ -250,7 +315,6 @@ impl SweepJob {
         progress.finish();
         let tallies = result??;
 
-        let paths: Vec<ParamPath> = self.vary.iter().map(|v| v.path.clone()).collect();
         let mut manifest = Manifest::monte_carlo(
             l.source.clone(),
             self.seed,

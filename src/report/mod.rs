@@ -7,6 +7,7 @@
 pub mod experiment;
 pub mod plot;
 pub mod rows;
+pub mod sensitivity;
 
 use std::io::Write;
 

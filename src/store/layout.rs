@@ -42,6 +42,16 @@ pub enum ResultFile {
     ViolenceChart,
     /// Chart of a sweep (`sweep.svg`).
     SweepChart,
+    /// Sensitivity indices of every outcome and parameter (`indices.csv`).
+    Indices,
+    /// The points of a sensitivity study's design (`design.csv`).
+    Design,
+    /// Each point's estimate of each outcome (`outputs.csv`).
+    Outputs,
+    /// The PRIM peeling trajectory (`prim.csv`).
+    Prim,
+    /// Chart of PRIM's coverage–density trade-off (`tradeoff.svg`).
+    TradeoffChart,
 }
 
 impl ResultFile {
@@ -64,6 +74,11 @@ impl ResultFile {
             ResultFile::EntryCurvesChart => "entry_curves.svg",
             ResultFile::ViolenceChart => "violence.svg",
             ResultFile::SweepChart => "sweep.svg",
+            ResultFile::Indices => "indices.csv",
+            ResultFile::Design => "design.csv",
+            ResultFile::Outputs => "outputs.csv",
+            ResultFile::Prim => "prim.csv",
+            ResultFile::TradeoffChart => "tradeoff.svg",
         }
     }
 }
@@ -101,6 +116,13 @@ pub const SWEEP: [ResultFile; 3] = [Sweep, Points, Manifest];
 
 /// A comparison (`compare`).
 pub const COMPARE: [ResultFile; 2] = [Compare, Manifest];
+
+/// A sensitivity study (`sensitivity`): the sweep's files, then these, then
+/// one chart of indices per outcome, then the manifest.
+pub const STUDY: [ResultFile; 3] = [Indices, Design, Outputs];
+
+/// A scenario discovery (`discover`).
+pub const DISCOVERY: [ResultFile; 3] = [Prim, TradeoffChart, Manifest];
 
 /// The checkpoint of a batch in its output directory (hidden: it is not a
 /// result, and it is removed when the batch completes).

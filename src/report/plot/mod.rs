@@ -9,6 +9,7 @@
 //! or libraries; text is left to the viewer's sans-serif font.
 
 mod charts;
+mod study;
 mod sweep;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use charts::draw;
+pub use study::{draw_indices, draw_tradeoff, indices_chart_name};
 pub use sweep::{SweepLine, SweepResults, draw_sweep};
 
 use super::rows::{CurveRow, DailyRow, MetricRow};

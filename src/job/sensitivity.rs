@@ -1,0 +1,328 @@
+//! A global sensitivity study (`ceasefire sensitivity`): a Saltelli or
+//! Morris design run as a sweep (the same run seeds at every point, so
+//! `--resume`, `--shard` and `merge` work as for a sweep), then analysed
+//! into Sobol' indices or Morris elementary effects, as SALib computes
+//! them.
+
+use std::path::{Path, PathBuf};
+
+use super::sweep::SweepJob;
+use super::write::{finish, put, table};
+use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
+use crate::engine::Shard;
+use crate::experiment::study::{NOISE_WARNING, Study, analyze_study};
+use crate::experiment::{Design, Vary};
+use crate::report::plot::{draw_indices, indices_chart_name};
+use crate::report::sensitivity::{IndexRow, Outcome, SweepTable, write_design, write_rows};
+use crate::sensitivity::Bounds;
+use crate::sensitivity::saltelli::{MAX_SAMPLES, round_up_samples};
+use crate::store::layout::{self, ResultFile};
+use crate::store::{Manifest, ScenarioSource, StagedDir, SweepRecord};
+
+/// Which indices a study estimates, with its design's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudyMethod {
+    /// Sobol' indices on Saltelli's design of `samples` base samples (a
+    /// power of two; others are rounded up with a warning).
+    Sobol {
+        /// Base samples N.
+        samples: usize,
+        /// Also second-order indices (N·(2D+2) points instead of N·(D+2)).
+        second_order: bool,
+    },
+    /// Morris elementary effects on `trajectories` trajectories of a grid
+    /// of `levels` levels.
+    Morris {
+        /// Trajectories r.
+        trajectories: usize,
+        /// Grid levels p (even).
+        levels: usize,
+    },
+}
+
+impl StudyMethod {
+    /// The design, and a warning if the sample count was rounded up.
+    pub fn design(self) -> Result<(Design, Option<String>), JobError> {
+        let design = match self {
+            StudyMethod::Sobol {
+                samples,
+                second_order,
+            } => {
+                let rounded = round_up_samples(samples);
+                if rounded > MAX_SAMPLES {
+                    return Err(JobError::Invalid(format!(
+                        "--samples {samples} is not allowed (allowed: up to {MAX_SAMPLES}, a power of two)"
+                    )));
+                }
+                let design = Design::Saltelli {
+                    samples: rounded,
+                    second_order,
+                };
+                let warning = (rounded != samples).then(|| {
+                    format!(
+                        "--samples {samples} is not a power of two: using {rounded} (Sobol' nets need powers of two)"
+                    )
+                });
+                return Ok((design, warning));
+            }
+            StudyMethod::Morris {
+                trajectories,
+                levels,
+            } => Design::Morris {
+                trajectories,
+                levels,
+            },
+        };
+        // Checks the design's settings (Morris levels, trajectories).
+        design
+            .to_string()
+            .parse::<Design>()
+            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        Ok((design, None))
+    }
+}
+
+/// A study, as `ceasefire sensitivity` performs it.
+#[derive(Debug, Clone)]
+pub struct SensitivityJob {
+    /// The scenario (with the changes applied at every point).
+    pub loaded: LoadedScenario,
+    /// The uncertain parameters and their ranges (sampled uniformly).
+    pub vary: Vec<Vary>,
+    /// The method and the design's size.
+    pub method: StudyMethod,
+    /// Runs at every point.
+    pub runs: u64,
+    /// Master seed (of the runs and of the bootstrap).
+    pub seed: u64,
+    /// The outcomes analysed.
+    pub outcomes: Vec<Outcome>,
+    /// Bootstrap resamples of every interval.
+    pub resamples: usize,
+    /// Only this shard of every point's runs (analyse after `merge`).
+    pub shard: Option<Shard>,
+    /// Continue from the checkpoints of completed points.
+    pub resume: bool,
+    /// Run nothing: analyse the points already in the output directory.
+    pub analyze: bool,
+    /// Output directory (default: [`SensitivityJob::default_out`]).
+    pub out: Option<PathBuf>,
+    /// Threads and the command line for the manifest.
+    pub exec: Execution,
+}
+
+/// What a study found and wrote.
+#[derive(Debug)]
+pub struct SensitivityDone {
+    /// The directory written.
+    pub dir: PathBuf,
+    /// The files written.
+    pub files: Vec<String>,
+    /// The design run.
+    pub design: Design,
+    /// Number of points.
+    pub points: usize,
+    /// The indices (`None` for a shard, which is analysed after `merge`).
+    pub study: Option<Study>,
+    /// Every warning, as the manifest records it.
+    pub warnings: Vec<String>,
+}
+
+impl SensitivityJob {
+    /// `results/<scenario file stem>-sensitivity/`, or its `shard-K-of-N/`.
+    pub fn default_out(&self) -> PathBuf {
+        let dir = default_dir(&format!("{}-sensitivity", self.loaded.stem));
+        shard_dir(dir, self.shard)
+    }
+
+    /// Runs the design (unless `analyze`), analyses it and writes the
+    /// study's files next to the sweep's.
+    pub fn run(&self, progress: &dyn Progress) -> Result<SensitivityDone, JobError> {
+        if self.resamples < 2 {
+            return Err(JobError::Invalid(format!(
+                "--resamples {} is not allowed (allowed: 2 or more; an interval needs a spread)",
+                self.resamples
+            )));
+        }
+        for v in &self.vary {
+            Bounds::new(v.lo, v.hi).map_err(|e| {
+                JobError::Invalid(format!("--vary {}={}:{}: {e}", v.path, v.lo, v.hi))
+            })?;
+        }
+        let (design, rounded) = self.method.design()?;
+        let mut warnings: Vec<String> = rounded.into_iter().collect();
+        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        if self.analyze {
+            check_provenance(&dir, &self.loaded.source, self.seed)?;
+        } else {
+            let sweep = SweepJob {
+                loaded: self.loaded.clone(),
+                vary: self.vary.clone(),
+                design,
+                design_file: None,
+                seed: self.seed,
+                runs: self.runs,
+                precision: None,
+                shard: self.shard,
+                resume: self.resume,
+                plots: false,
+                out: Some(dir.clone()),
+                abort_after_checkpoints: None,
+                exec: self.exec.clone(),
+            };
+            let done = sweep.run(progress)?;
+            warnings.extend(done.warnings);
+            if self.shard.is_some() {
+                return Ok(SensitivityDone {
+                    dir,
+                    files: done.files,
+                    design,
+                    points: done.point_count,
+                    study: None,
+                    warnings,
+                });
+            }
+        }
+        let table = read_table(&dir)?;
+        let paths: Vec<String> = self.vary.iter().map(|v| v.path.to_string()).collect();
+        if table.paths != paths {
+            return Err(JobError::Invalid(format!(
+                "{}: its paths ({}) are not the --vary paths ({})",
+                dir.join(ResultFile::Sweep.name()).display(),
+                table.paths.join(", "),
+                paths.join(", ")
+            )));
+        }
+        let study = analyze_study(&table, design, &self.outcomes, self.resamples, self.seed)
+            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        for o in &study.outcomes {
+            if o.noise_share > NOISE_WARNING {
+                warnings.push(format!(
+                    "{}: Monte Carlo noise is {:.1}% of its variance over the points (above {:.0}%): the indices partly split noise; use more --runs",
+                    o.outcome,
+                    100.0 * o.noise_share,
+                    100.0 * NOISE_WARNING
+                ));
+            }
+        }
+        let warnings = self.exec.warnings(warnings)?;
+        let files = self.write(&dir, &table, &study, design, &warnings)?;
+        Ok(SensitivityDone {
+            dir,
+            files,
+            design,
+            points: table.points.len(),
+            study: Some(study),
+            warnings,
+        })
+    }
+
+    /// Writes indices.csv, design.csv, outputs.csv, a chart per outcome and
+    /// the manifest next to the sweep's files.
+    fn write(
+        &self,
+        dir: &Path,
+        sweep: &SweepTable,
+        study: &Study,
+        design: Design,
+        warnings: &[String],
+    ) -> Result<Vec<String>, JobError> {
+        let mut staged = StagedDir::create(dir)?;
+        let all: Vec<IndexRow> = study
+            .outcomes
+            .iter()
+            .flat_map(|o| o.indices.clone())
+            .collect();
+        let tables = [
+            table(ResultFile::Indices, |w| write_rows(&all, w))?,
+            table(ResultFile::Design, |w| {
+                write_design(&study.paths, &study.design, w)
+            })?,
+            table(ResultFile::Outputs, |w| write_rows(&study.outputs, w))?,
+        ];
+        let mut files = layout::names(&[ResultFile::Sweep, ResultFile::Points]);
+        for (file, bytes) in &tables {
+            put(&mut staged, file.name(), bytes)?;
+            files.push(file.name().to_string());
+        }
+        let name = &self.loaded.source.name;
+        for o in &study.outcomes {
+            let chart = indices_chart_name(&o.outcome);
+            let svg = draw_indices(name, &o.outcome, study.method, &o.indices)?;
+            put(&mut staged, &chart, svg.as_bytes())?;
+            files.push(chart);
+        }
+        let runs = self.runs * sweep.points.len() as u64;
+        let mut manifest = Manifest::monte_carlo(
+            self.loaded.source.clone(),
+            self.seed,
+            runs,
+            &self.exec.command_line,
+        );
+        manifest.sweep = Some(SweepRecord {
+            vary: self.vary.iter().map(ToString::to_string).collect(),
+            design: design.to_string(),
+        });
+        manifest.warnings = warnings.to_vec();
+        finish(staged, manifest, files)
+    }
+}
+
+/// Refuses to analyse a directory whose points were run from another
+/// scenario, other changes or another seed than the job names.
+fn check_provenance(dir: &Path, source: &ScenarioSource, seed: u64) -> Result<(), JobError> {
+    let found = read_manifest(dir)?;
+    let (a, b) = (&found.scenario, source);
+    if a.sha256 != b.sha256 || a.changes != b.changes || found.seed != Some(seed) {
+        return Err(JobError::Invalid(format!(
+            "{}: its points were run from {} (sha256 {}, changes [{}], seed {}), not from {} (sha256 {}, changes [{}], seed {seed}) as given",
+            dir.join(ResultFile::Manifest.name()).display(),
+            a.path,
+            a.sha256,
+            a.changes.join(" "),
+            found.seed.map_or("none".to_string(), |s| s.to_string()),
+            b.path,
+            b.sha256,
+            b.changes.join(" ")
+        )));
+    }
+    Ok(())
+}
+
+/// The manifest of a results directory.
+pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, JobError> {
+    let path = dir.join(ResultFile::Manifest.name());
+    std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| {
+            JobError::Invalid(format!(
+                "{}: cannot read the manifest of the results directory",
+                path.display()
+            ))
+        })
+}
+
+/// Reads a sweep's sweep.csv, or a sensitivity study's design.csv and
+/// outputs.csv when its sweep.csv is not kept.
+pub fn read_table(dir: &Path) -> Result<SweepTable, JobError> {
+    let path = dir.join(ResultFile::Sweep.name());
+    let design = dir.join(ResultFile::Design.name());
+    let outputs = dir.join(ResultFile::Outputs.name());
+    let open = |p: &Path| {
+        std::fs::File::open(p).map_err(|e| {
+            JobError::Invalid(format!(
+                "{}: cannot read ({e}; a sweep's or a sensitivity study's output directory is needed)",
+                p.display()
+            ))
+        })
+    };
+    let invalid = |e: crate::report::sensitivity::TableError| JobError::Invalid(e.to_string());
+    if !path.exists() && design.exists() && outputs.exists() {
+        let (dn, on) = (design.display().to_string(), outputs.display().to_string());
+        return SweepTable::from_study((&dn, open(&design)?), (&on, open(&outputs)?))
+            .map_err(invalid);
+    }
+    let name = path.display().to_string();
+    SweepTable::from_csv(&name, open(&path)?).map_err(invalid)
+}

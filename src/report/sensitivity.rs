@@ -1,0 +1,501 @@
+//! Files of sensitivity studies and scenario discovery: indices.csv,
+//! design.csv, outputs.csv and prim.csv (columns in docs/outputs.md), and
+//! the reader of a sweep's sweep.csv that both analyses start from.
+//!
+//! Row types are `Serialize + Deserialize`, so the same struct writes a file
+//! and reads it back; columns that depend on the varied paths are written
+//! with a reused record instead.
+
+use std::io::{Read, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::{csv_writer, number};
+use crate::discover::PrimBox;
+use crate::sensitivity::{Estimate, MorrisIndices, SobolIndices};
+
+/// Which method computed an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Variance-based indices on a Saltelli design.
+    Sobol,
+    /// Elementary effects on Morris trajectories.
+    Morris,
+}
+
+/// Which index a row holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Index {
+    /// First-order Sobol' index.
+    S1,
+    /// Total Sobol' index.
+    ST,
+    /// Second-order Sobol' index of a pair.
+    S2,
+    /// Morris mean elementary effect.
+    #[serde(rename = "mu")]
+    Mu,
+    /// Morris mean absolute elementary effect.
+    #[serde(rename = "mu_star")]
+    MuStar,
+    /// Morris standard deviation of the elementary effects.
+    #[serde(rename = "sigma")]
+    Sigma,
+}
+
+/// One row of indices.csv.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexRow {
+    /// `sobol` or `morris`.
+    pub method: Method,
+    /// The metric of summary.csv (e.g. `entered`).
+    pub outcome: String,
+    /// Its subject (a phase or party).
+    pub subject: String,
+    /// The varied path, or `PATH_A:PATH_B` for a second-order index (R's
+    /// notation for an interaction).
+    pub parameter: String,
+    /// `S1`, `ST`, `S2`, `mu`, `mu_star` or `sigma`.
+    pub index: Index,
+    /// The index.
+    pub estimate: f64,
+    /// Lower end of its 95% bootstrap interval (empty for mu and sigma).
+    pub ci_low: Option<f64>,
+    /// Upper end (empty for mu and sigma).
+    pub ci_high: Option<f64>,
+}
+
+/// An outcome: a metric of summary.csv for one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The metric (`entered`, `attacks_per_run`, …).
+    pub metric: String,
+    /// The phase or party.
+    pub subject: String,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.metric, self.subject)
+    }
+}
+
+impl IndexRow {
+    fn new(method: Method, o: &Outcome, parameter: String, index: Index, e: Estimate) -> Self {
+        IndexRow {
+            method,
+            outcome: o.metric.clone(),
+            subject: o.subject.clone(),
+            parameter,
+            index,
+            estimate: e.estimate,
+            ci_low: Some(e.low()),
+            ci_high: Some(e.high()),
+        }
+    }
+
+    /// The rows of Sobol' indices: S1 and ST parameter by parameter, then
+    /// S2 pair by pair.
+    pub fn sobol(o: &Outcome, paths: &[String], s: &SobolIndices) -> Vec<IndexRow> {
+        let mut rows = Vec::new();
+        for (j, p) in paths.iter().enumerate() {
+            rows.push(Self::new(Method::Sobol, o, p.clone(), Index::S1, s.s1[j]));
+            rows.push(Self::new(Method::Sobol, o, p.clone(), Index::ST, s.st[j]));
+        }
+        for &(j, k, e) in &s.s2 {
+            let pair = format!("{}:{}", paths[j], paths[k]);
+            rows.push(Self::new(Method::Sobol, o, pair, Index::S2, e));
+        }
+        rows
+    }
+
+    /// The rows of Morris measures: mu, mu_star and sigma parameter by
+    /// parameter.
+    pub fn morris(o: &Outcome, paths: &[String], m: &MorrisIndices) -> Vec<IndexRow> {
+        let mut rows = Vec::new();
+        for (j, p) in paths.iter().enumerate() {
+            let bare = |index, estimate| IndexRow {
+                ci_low: None,
+                ci_high: None,
+                ..Self::new(
+                    Method::Morris,
+                    o,
+                    p.clone(),
+                    index,
+                    Estimate {
+                        estimate,
+                        half_width: 0.0,
+                    },
+                )
+            };
+            rows.push(bare(Index::Mu, m.mu[j]));
+            rows.push(Self::new(
+                Method::Morris,
+                o,
+                p.clone(),
+                Index::MuStar,
+                m.mu_star[j],
+            ));
+            rows.push(bare(Index::Sigma, m.sigma[j]));
+        }
+        rows
+    }
+}
+
+/// One row of outputs.csv: the estimate of one outcome at one point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutputRow {
+    /// The point (row of design.csv).
+    pub point: usize,
+    /// The metric.
+    pub outcome: String,
+    /// Its subject.
+    pub subject: String,
+    /// The estimate at the point.
+    pub estimate: f64,
+}
+
+/// Writes serde rows with a header.
+pub fn write_rows<T: Serialize, W: Write>(rows: &[T], w: W) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    for r in rows {
+        out.serialize(r)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes design.csv: `point,<one column per path>`, one row per point.
+pub fn write_design<W: Write>(paths: &[String], points: &[Vec<f64>], w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    let mut header = vec!["point".to_string()];
+    header.extend(paths.iter().cloned());
+    out.write_record(&header)?;
+    for (k, p) in points.iter().enumerate() {
+        let mut record = vec![k.to_string()];
+        record.extend(p.iter().map(|x| number(*x)));
+        out.write_record(&record)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes prim.csv: `box,coverage,density,mass,points,of_interest,
+/// restricted`, then `PATH:lo,PATH:hi` for every path; one row per box of
+/// the peeling trajectory.
+pub fn write_prim<W: Write>(paths: &[String], boxes: &[PrimBox], w: W) -> csv::Result<()> {
+    let mut out = csv_writer(w);
+    let mut header: Vec<String> = [
+        "box",
+        "coverage",
+        "density",
+        "mass",
+        "points",
+        "of_interest",
+        "restricted",
+    ]
+    .map(String::from)
+    .to_vec();
+    for p in paths {
+        header.push(format!("{p}:lo"));
+        header.push(format!("{p}:hi"));
+    }
+    out.write_record(&header)?;
+    for (k, b) in boxes.iter().enumerate() {
+        let mut record = vec![
+            k.to_string(),
+            number(b.coverage),
+            number(b.density),
+            number(b.mass),
+            b.points.to_string(),
+            b.of_interest.to_string(),
+            b.restricted.len().to_string(),
+        ];
+        for (lo, hi) in &b.limits {
+            record.push(number(*lo));
+            record.push(number(*hi));
+        }
+        out.write_record(&record)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// One outcome's values over a sweep's points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Estimate at each point (NaN where undefined).
+    pub estimate: Vec<f64>,
+    /// Lower end of each point's 95% interval (NaN where undefined).
+    pub low: Vec<f64>,
+    /// Upper end.
+    pub high: Vec<f64>,
+}
+
+/// A sweep.csv read back: the points and every outcome's values at them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepTable {
+    /// The varied paths, in column order.
+    pub paths: Vec<String>,
+    /// Each point's values, in point order.
+    pub points: Vec<Vec<f64>>,
+    /// Every outcome, in the order of its first row.
+    pub series: Vec<Series>,
+}
+
+/// A sweep.csv that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct TableError {
+    /// The file.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl SweepTable {
+    /// Reads sweep.csv (`file` names it in errors).
+    pub fn from_csv(file: &str, r: impl Read) -> Result<Self, TableError> {
+        let err = |message: String| TableError {
+            file: file.to_string(),
+            message,
+        };
+        let mut reader = csv::Reader::from_reader(r);
+        let header = reader
+            .headers()
+            .map_err(|e| err(format!("not a sweep.csv: {e}")))?
+            .clone();
+        let metric = header
+            .iter()
+            .position(|h| h == "metric")
+            .filter(|&m| m >= 2 && &header[0] == "point" && header.len() >= m + 4)
+            .ok_or_else(|| err("not a sweep.csv: expected point, the paths, metric, subject, estimate, ci_low, ci_high".into()))?;
+        let paths: Vec<String> = header
+            .iter()
+            .take(metric)
+            .skip(1)
+            .map(String::from)
+            .collect();
+        let mut table = SweepTable {
+            paths,
+            points: Vec::new(),
+            series: Vec::new(),
+        };
+        for (line, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| err(e.to_string()))?;
+            let at = || format!("line {}", line + 2);
+            let num = |i: usize, empty_ok: bool| -> Result<f64, TableError> {
+                match &record[i] {
+                    "" if empty_ok => Ok(f64::NAN),
+                    t => t.parse::<f64>().map_err(|_| {
+                        err(format!(
+                            "{}, column {}: '{t}' is not a number",
+                            at(),
+                            &header[i]
+                        ))
+                    }),
+                }
+            };
+            let point: usize = record[0].parse().map_err(|_| {
+                err(format!(
+                    "{}: point '{}' is not a whole number",
+                    at(),
+                    &record[0]
+                ))
+            })?;
+            match point.cmp(&table.points.len()) {
+                std::cmp::Ordering::Equal => {
+                    let values = (1..metric)
+                        .map(|i| num(i, false))
+                        .collect::<Result<_, _>>()?;
+                    table.points.push(values);
+                }
+                std::cmp::Ordering::Greater => {
+                    return Err(err(format!(
+                        "{}: point {point} comes before point {}",
+                        at(),
+                        table.points.len()
+                    )));
+                }
+                std::cmp::Ordering::Less => {}
+            }
+            let outcome = Outcome {
+                metric: record[metric].to_string(),
+                subject: record[metric + 1].to_string(),
+            };
+            let s = match table.series.iter().position(|s| s.outcome == outcome) {
+                Some(s) => s,
+                None => {
+                    table.series.push(Series {
+                        outcome,
+                        estimate: Vec::new(),
+                        low: Vec::new(),
+                        high: Vec::new(),
+                    });
+                    table.series.len() - 1
+                }
+            };
+            let series = &mut table.series[s];
+            if series.estimate.len() != point {
+                return Err(err(format!(
+                    "{}: outcome {} is missing at some point before {point}",
+                    at(),
+                    series.outcome
+                )));
+            }
+            series.estimate.push(num(metric + 2, true)?);
+            series.low.push(num(metric + 3, true)?);
+            series.high.push(num(metric + 4, true)?);
+        }
+        let n = table.points.len();
+        if n == 0 {
+            return Err(err("has no points".into()));
+        }
+        if let Some(s) = table.series.iter().find(|s| s.estimate.len() != n) {
+            return Err(err(format!(
+                "outcome {} is missing at some of the {n} points",
+                s.outcome
+            )));
+        }
+        Ok(table)
+    }
+
+    /// The table of a sensitivity study from its design.csv and outputs.csv
+    /// (each given with the name to use in errors): the studied outcomes
+    /// only, without intervals (NaN). For a study whose sweep.csv is not
+    /// kept.
+    pub fn from_study(
+        design: (&str, impl Read),
+        outputs: (&str, impl Read),
+    ) -> Result<Self, TableError> {
+        let err = |file: &str, message: String| TableError {
+            file: file.to_string(),
+            message,
+        };
+        let mut reader = csv::Reader::from_reader(design.1);
+        let header = reader
+            .headers()
+            .map_err(|e| err(design.0, format!("not a design.csv: {e}")))?
+            .clone();
+        if header.len() < 2 || &header[0] != "point" {
+            return Err(err(
+                design.0,
+                "not a design.csv: expected point, then the paths".into(),
+            ));
+        }
+        let paths: Vec<String> = header.iter().skip(1).map(String::from).collect();
+        let mut points = Vec::new();
+        for (line, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| err(design.0, e.to_string()))?;
+            let values = record
+                .iter()
+                .skip(1)
+                .map(|t| t.parse::<f64>())
+                .collect::<Result<Vec<f64>, _>>()
+                .map_err(|_| err(design.0, format!("line {}: not a number", line + 2)))?;
+            points.push(values);
+        }
+        let n = points.len();
+        let mut series: Vec<Series> = Vec::new();
+        let mut reader = csv::Reader::from_reader(outputs.1);
+        for row in reader.deserialize::<OutputRow>() {
+            let row = row.map_err(|e| err(outputs.0, e.to_string()))?;
+            let outcome = Outcome {
+                metric: row.outcome,
+                subject: row.subject,
+            };
+            let k = match series.iter().position(|s| s.outcome == outcome) {
+                Some(k) => k,
+                None => {
+                    series.push(Series {
+                        outcome,
+                        estimate: vec![f64::NAN; n],
+                        low: vec![f64::NAN; n],
+                        high: vec![f64::NAN; n],
+                    });
+                    series.len() - 1
+                }
+            };
+            let slot = series[k].estimate.get_mut(row.point).ok_or_else(|| {
+                err(
+                    outputs.0,
+                    format!("point {} is not in {}", row.point, design.0),
+                )
+            })?;
+            *slot = row.estimate;
+        }
+        Ok(SweepTable {
+            paths,
+            points,
+            series,
+        })
+    }
+
+    /// The series of `outcome`, if the sweep has it.
+    pub fn series(&self, outcome: &Outcome) -> Option<&Series> {
+        self.series.iter().find(|s| s.outcome == *outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SWEEP: &str = "point,a.x,b.y,metric,subject,estimate,ci_low,ci_high,runs
+0,0.5,1,entered,collapse,0.25,0.2,0.3,100
+0,0.5,1,entry_day_mean,collapse,,,,0
+1,0.75,2,entered,collapse,0.5,0.4,0.6,100
+1,0.75,2,entry_day_mean,collapse,3,2,4,50
+";
+
+    #[test]
+    fn a_sweep_table_reads_points_and_series() {
+        let t = SweepTable::from_csv("sweep.csv", SWEEP.as_bytes()).unwrap();
+        assert_eq!(t.paths, ["a.x", "b.y"]);
+        assert_eq!(t.points, vec![vec![0.5, 1.0], vec![0.75, 2.0]]);
+        let collapse = Outcome {
+            metric: "entered".into(),
+            subject: "collapse".into(),
+        };
+        assert_eq!(t.series(&collapse).unwrap().estimate, vec![0.25, 0.5]);
+        assert!(t.series[1].estimate[0].is_nan(), "an empty estimate is NaN");
+        let bad = SWEEP.replace("1,0.75,2,entered", "3,0.75,2,entered");
+        let e = SweepTable::from_csv("sweep.csv", bad.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string().contains("point 3 comes before point 1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_study_table_from_design_and_outputs_matches_its_sweep_table() {
+        let t = SweepTable::from_csv("sweep.csv", SWEEP.as_bytes()).unwrap();
+        let mut design = Vec::new();
+        write_design(&t.paths, &t.points, &mut design).unwrap();
+        let collapse = &t.series[0];
+        let rows: Vec<OutputRow> = collapse
+            .estimate
+            .iter()
+            .enumerate()
+            .map(|(point, &estimate)| OutputRow {
+                point,
+                outcome: "entered".into(),
+                subject: "collapse".into(),
+                estimate,
+            })
+            .collect();
+        let mut outputs = Vec::new();
+        write_rows(&rows, &mut outputs).unwrap();
+        let s = SweepTable::from_study(
+            ("design.csv", design.as_slice()),
+            ("outputs.csv", outputs.as_slice()),
+        )
+        .unwrap();
+        assert_eq!((&s.paths, &s.points), (&t.paths, &t.points));
+        assert_eq!(s.series.len(), 1);
+        assert_eq!(s.series[0].estimate, collapse.estimate);
+    }
+}
