@@ -67,7 +67,7 @@ pub fn condition(bound: Vec<String>) -> impl Strategy<Value = String> {
         (0u32..12).prop_map(|n| format!("{{ days_in_phase_at_least = {n} }}")),
         (
             1u32..5,
-            0u32..8,
+            1u32..8,
             prop::bool::ANY,
             prop::option::of(prop::sample::select(if bound.is_empty() {
                 vec![String::new()]

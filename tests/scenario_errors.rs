@@ -903,6 +903,13 @@ fn issue_10_new_window_conditions_out_of_range_or_misspelt_are_refused() {
             says: &["blocked_in_window.at_least = 0", "an integer ≥ 1"],
         },
         Case {
+            name: "reported-at-least",
+            from,
+            to: "when = { reported_in_window = { days = 2, at_least = 0, severity = \"any\" } }",
+            at: "0, severity",
+            says: &["reported_in_window.at_least = 0", "an integer ≥ 1"],
+        },
+        Case {
             name: "violation-days-days",
             from,
             to: "when = { violation_days_in_window = { days = -3, at_least = 1 } }",

@@ -502,7 +502,7 @@ impl Checker<'_> {
     ) -> Result<Condition, ScenarioError> {
         let w = raw.get_ref();
         let days = self.window_days(&w.days, "reported_in_window")?;
-        let at_least = self.count(&w.at_least, "reported_in_window.at_least", 0)?;
+        let at_least = self.count(&w.at_least, "reported_in_window.at_least", 1)?;
         let severity = match &w.severity {
             Some(s) => self.severity(s, "reported_in_window.severity")?,
             None => {
@@ -713,9 +713,6 @@ fn condition_warnings(s: &Scenario) -> Vec<String> {
                             s.horizon_days.saturating_sub(2),
                             s.horizon_days
                         )));
-                    }
-                    Condition::ReportedInWindow { at_least: 0, .. } => {
-                        found.push(always("a sum of counts is at least 0"));
                     }
                     Condition::ViolationDaysInWindow { days, at_least }
                         if at_least > u64::from(days.min(most)) =>
