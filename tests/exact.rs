@@ -356,6 +356,31 @@ fn exact_writes_the_tables_of_run_and_refuses_retaliation() {
         ran.stdout.contains("probability mass lost to truncation"),
         "{ran}"
     );
+    // Issue 14: the schemas are truly shared, so `plot` reads exact output
+    // (where at_risk is a probability), and `exact --plots` draws the same
+    // charts, saying that they are exact.
+    let plotted = dir.command(["plot", "ex"]).success();
+    assert!(plotted.stdout.contains("occupancy.svg"), "{plotted}");
+    let drawn = dir.read("ex/occupancy.svg");
+    assert!(
+        drawn.contains("Exact probability"),
+        "the chart does not say it is exact"
+    );
+    dir.command([
+        "exact".as_ref(),
+        scenario.as_os_str(),
+        "--plots".as_ref(),
+        "--out".as_ref(),
+        "ex-plots".as_ref(),
+    ])
+    .success();
+    for chart in ["occupancy.svg", "entry_curves.svg", "violence.svg"] {
+        assert_eq!(
+            dir.read(format!("ex-plots/{chart}")),
+            dir.read(format!("ex/{chart}")),
+            "{chart}: exact --plots and plot of the exact files differ"
+        );
+    }
     dir.command([
         "run".as_ref(),
         scenario.as_os_str(),

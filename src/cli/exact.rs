@@ -30,6 +30,10 @@ pub struct ExactArgs {
     /// Output directory [default: results/<scenario file stem>-exact/].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+    /// Also draw the SVG charts of `ceasefire plot` (exact probabilities,
+    /// without bands).
+    #[arg(long)]
+    pub plots: bool,
     /// Largest probability mass the solution may lose to rounding.
     #[arg(long, default_value_t = DEFAULT_MAX_LOSS)]
     pub max_loss: f64,
@@ -61,6 +65,7 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
     job.max_loss = args.max_loss;
     job.max_states = args.max_states;
     job.out = args.out.clone();
+    job.plots = args.plots;
     job.check = args.check.then_some(ExactCheck {
         runs: args.runs.get(),
         seed: args.seed,

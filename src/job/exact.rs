@@ -10,7 +10,6 @@ use super::{Execution, JobError, LoadedScenario, default_dir};
 use crate::engine::Batch;
 use crate::exact::{self, DEFAULT_MAX_LOSS, DEFAULT_MAX_STATES, Solution, SolveOptions};
 use crate::stats::solution::{Deviation, deviations, largest_deviation};
-use crate::store::layout::ResultFile;
 use crate::store::{Manifest, StagedDir};
 
 /// Largest deviation of a check, in standard errors, that still passes:
@@ -38,6 +37,8 @@ pub struct ExactJob {
     pub max_states: usize,
     /// Also compare a batch of runs.
     pub check: Option<ExactCheck>,
+    /// Also draw the charts of `ceasefire plot`.
+    pub plots: bool,
     /// Output directory (default: [`ExactJob::default_out`]).
     pub out: Option<PathBuf>,
     /// Threads (of the check) and the command line for the manifest.
@@ -91,6 +92,7 @@ impl ExactJob {
             max_loss: DEFAULT_MAX_LOSS,
             max_states: DEFAULT_MAX_STATES,
             check: None,
+            plots: false,
             out: None,
             exec: Execution::default(),
         }
@@ -125,11 +127,7 @@ impl ExactJob {
         let staged = StagedDir::create(&dir)?;
         let mut manifest = Manifest::exact(self.loaded.source.clone(), &self.exec.command_line);
         manifest.warnings = warnings.clone();
-        let files = write_tables(staged, sc, &solution, false, manifest, &[])?;
-        debug_assert_eq!(
-            files.last().map(String::as_str),
-            Some(ResultFile::Manifest.name())
-        );
+        let files = write_tables(staged, sc, &solution, self.plots, manifest, &[])?;
         let check = match self.check {
             None => None,
             Some(check) => {

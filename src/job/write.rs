@@ -90,7 +90,8 @@ pub(super) fn write_tables(
     if plots {
         let [daily, curves, metrics] =
             [0, 1, 2].map(|k| (tables[k].0.name(), tables[k].1.as_slice()));
-        let results = Results::from_csv(sc.name(), daily, curves, metrics)?;
+        let mut results = Results::from_csv(sc.name(), daily, curves, metrics)?;
+        results.exact = estimates.runs().is_none();
         charts = plot::draw(&results)?;
     }
     let contents = tables

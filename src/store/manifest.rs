@@ -49,7 +49,7 @@ impl ScenarioSource {
 }
 
 /// Version of the model contract implemented (shared/MODEL.md).
-pub const MODEL_VERSION: &str = "1";
+pub const MODEL_VERSION: &str = "2";
 
 /// This crate's version and the [`PINNED`] ones, as manifests record them.
 pub fn versions() -> BTreeMap<String, String> {

@@ -219,10 +219,13 @@ pub(super) fn percent(y: &f64) -> String {
 
 /// Phase occupancy over time, stacked to 100%.
 fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
-    let subtitle = format!(
-        "Share of {} simulated runs in each phase, day by day",
-        thousands(r.runs)
-    );
+    let subtitle = match r.exact {
+        true => "Exact probability of each phase, day by day (no sampling error)".to_string(),
+        false => format!(
+            "Share of {} simulated runs in each phase, day by day",
+            thousands(r.runs)
+        ),
+    };
     let (plot, side) = frame(root, &r.name, "phase occupancy over time", &subtitle)?;
     let mut chart = axes(&plot, r, 1.0, "Runs in phase (% of all runs)", &percent)?;
     let table = r.occupancy_by_day();
@@ -262,7 +265,12 @@ fn entry_curves(r: &Results, root: &Area) -> Result<(), String> {
         root,
         &r.name,
         "time to first entry of each phase",
-        "Share of runs that have entered the phase by each day, with 95% Wilson intervals (shaded)",
+        match r.exact {
+            true => "Exact probability of having entered the phase by each day",
+            false => {
+                "Share of runs that have entered the phase by each day, with 95% Wilson intervals (shaded)"
+            }
+        },
     )?;
     let mut chart = axes(
         &plot,
@@ -291,7 +299,14 @@ fn violence(r: &Results, root: &Area) -> Result<(), String> {
         root,
         &r.name,
         "violence by party",
-        "Actual attacks per day, mean over all runs (runs resting in an absorbing phase count as 0), with 95% t intervals",
+        match r.exact {
+            true => {
+                "Expected actual attacks per day (runs resting in an absorbing phase count as 0), exact"
+            }
+            false => {
+                "Actual attacks per day, mean over all runs (runs resting in an absorbing phase count as 0), with 95% t intervals"
+            }
+        },
     )?;
     let top = r
         .attacks

@@ -78,6 +78,9 @@ pub struct Results {
     pub last_day: u32,
     /// Number of runs.
     pub runs: u64,
+    /// Whether the files hold exact answers (`ceasefire exact`) rather
+    /// than estimates from runs: the charts then say so.
+    pub exact: bool,
     /// Phase ids in file order.
     pub phases: Vec<String>,
     /// `occupancy[φ]`: (day, share of runs in phase φ), day by day.
@@ -148,17 +151,19 @@ impl Results {
     pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
         let open = |name: &str| open_in(dir, name);
         let (manifest_path, manifest) = open(ResultFile::Manifest.name())?;
-        let name = scenario_name(&manifest_path, manifest)?;
+        let (name, method) = scenario_name_and_method(&manifest_path, manifest)?;
         let [daily, curves, metrics] = CHART_INPUTS.map(|f| open(f.name()));
         let (daily_path, daily) = daily?;
         let (curves_path, curves) = curves?;
         let (metrics_path, metrics) = metrics?;
-        Results::from_csv(
+        let mut results = Results::from_csv(
             &name,
             (&daily_path, daily),
             (&curves_path, curves),
             (&metrics_path, metrics),
-        )
+        )?;
+        results.exact = method == "exact";
+        Ok(results)
     }
 
     /// Reads the three CSV files, each given with the name to use in errors.
@@ -241,6 +246,7 @@ impl Results {
             start_date,
             last_day,
             runs,
+            exact: false,
             phases,
             occupancy,
             entry,
@@ -271,9 +277,16 @@ impl Results {
 
 /// The scenario name recorded in manifest.json.
 fn scenario_name(path: &str, r: impl Read) -> Result<String, PlotError> {
+    scenario_name_and_method(path, r).map(|(name, _)| name)
+}
+
+/// The scenario name and the method recorded in manifest.json.
+fn scenario_name_and_method(path: &str, r: impl Read) -> Result<(String, String), PlotError> {
     #[derive(Deserialize)]
     struct Manifest {
         scenario: Scenario,
+        #[serde(default)]
+        method: String,
     }
     #[derive(Deserialize)]
     struct Scenario {
@@ -285,5 +298,5 @@ fn scenario_name(path: &str, r: impl Read) -> Result<String, PlotError> {
             format!("not a manifest written by `ceasefire run`: {e}"),
         )
     })?;
-    Ok(m.scenario.name)
+    Ok((m.scenario.name, m.method))
 }
