@@ -17,14 +17,29 @@ fn main() {
     }
 }
 
-/// The version of the first `[[package]]` named `krate` in a Cargo.lock.
+/// The highest version of the `[[package]]`s named `krate` in a Cargo.lock.
+/// A dependency may bring an older copy of its own (argmin brings rand 0.9
+/// for itself); the pinned crates our streams use are the newest.
 fn locked_version(lock: &str, krate: &str) -> Option<String> {
     let mut lines = lock.lines();
+    let mut best: Option<(Vec<u64>, String)> = None;
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{krate}\"") {
-            let version = lines.next()?.trim().strip_prefix("version = \"")?;
-            return Some(version.trim_end_matches('"').to_string());
+            let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            else {
+                continue;
+            };
+            let version = version.trim_end_matches('"').to_string();
+            let key: Vec<u64> = version
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|p| p.parse().ok())
+                .collect();
+            if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                best = Some((key, version));
+            }
         }
     }
-    None
+    best.map(|(_, v)| v)
 }
