@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+pub(crate) use charts::{BAND_OPACITY, FONT, GRID, MUTED, colour, house_style};
 pub use charts::{CHARTS, draw};
 pub use sweep::{SWEEP_CHART, SweepLine, SweepResults, draw_sweep};
 
