@@ -21,9 +21,11 @@
 //! ```
 
 pub mod builtin;
+pub mod counts;
 pub mod engine;
 pub mod exact;
 pub mod experiment;
+pub mod fit;
 pub mod model;
 pub mod output;
 pub mod scenario;
