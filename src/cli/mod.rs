@@ -3,8 +3,10 @@
 
 mod check;
 mod compare;
+mod counts;
 mod exact;
 mod export_prism;
+mod fit;
 mod merge;
 mod outputs;
 mod plot;
@@ -50,6 +52,8 @@ enum Command {
     Exact(exact::ExactArgs),
     ExportPrism(export_prism::ExportPrismArgs),
     Merge(merge::MergeArgs),
+    Fit(fit::FitArgs),
+    Counts(counts::CountsArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -65,6 +69,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Exact(args)) => exact::exact(args),
         Some(Command::ExportPrism(args)) => export_prism::export_prism(args),
         Some(Command::Merge(args)) => merge::merge(args),
+        Some(Command::Fit(args)) => fit::fit(args),
+        Some(Command::Counts(args)) => counts::counts(args),
     }
 }
 
