@@ -253,10 +253,24 @@ fn bound(
         return None;
     }
     let mut warm = opt.values.clone();
+    // The profile at x: re-maximised from the last point inside and from the
+    // maximum, the better kept (the surface can have several modes in h).
+    let at = |warm: &[f64], x: f64| {
+        let a = profile_at(model, warm, free, i, x.exp());
+        if warm == opt.values.as_slice() {
+            return a;
+        }
+        let b = profile_at(model, &opt.values, free, i, x.exp());
+        if b.log_likelihood > a.log_likelihood {
+            b
+        } else {
+            a
+        }
+    };
     let mut step = 0.5;
     let mut outside = loop {
         let x = (inside.0 + dir * step).clamp(limit.min(inside.0), limit.max(inside.0));
-        let p = profile_at(model, &warm, free, i, x.exp());
+        let p = at(&warm, x);
         let r = root(p.log_likelihood);
         if r > 0.0 {
             break (x, r);
@@ -274,7 +288,7 @@ fn bound(
             break;
         }
         let x = outside.0 - outside.1 * (outside.0 - inside.0) / (outside.1 - inside.1);
-        let p = profile_at(model, &warm, free, i, x.exp());
+        let p = at(&warm, x);
         let r = root(p.log_likelihood);
         if r.abs() < 1e-4 {
             return Some(x);

@@ -36,6 +36,9 @@ pub const DEFAULT_HALF_LIFE: f64 = 2.0;
 /// Half-lives are profiled over this range of days; a bound beyond it is
 /// reported as 0 or infinity.
 const HALF_LIFE_SEARCH: (f64, f64) = (0.05, 1000.0);
+/// Rates and multipliers are profiled over this range; a bound beyond it is
+/// reported as 0 or infinity.
+const RATE_SEARCH: (f64, f64) = (1e-8, 1e6);
 /// α is profiled up to this value (extra attacks per remembered attack).
 const ALPHA_SEARCH_MAX: f64 = 100.0;
 /// Draws from the normal approximation for the branching ratio's interval.
@@ -742,8 +745,25 @@ pub fn run(
     notes.push("the counts are of reported events: with monitoring detection below 1 or false reports, every estimate describes the reported process, not every attack (docs/calibration.md)".into());
     let parties = counts.parties.clone();
 
-    // Intervals: profile for α and h, Wald on the log scale for μ and m.
-    let cov = log_covariance(&model, &opt, &free);
+    // Intervals: profile likelihood for every parameter, and Wald on the log
+    // scale for μ and m as a second row.
+    // The information is taken over the parameters inside the parameter
+    // space: an α at 0 (already fixed), a half-life that no α feeds (flat
+    // likelihood) or at the edge of the searched range (h → 0 or ∞) is held
+    // at its estimate, as a boundary value must be.
+    let mut inner = free.clone();
+    for (i, slot) in model.slots().iter().enumerate() {
+        if let Slot::HalfLife(g) = *slot {
+            let fed = model.pairs().iter().enumerate().any(|(j, &(_, t))| {
+                model.group_parties(g).contains(&t) && model.alpha(&values, j) > 0.0
+            });
+            let h = values[i];
+            if !fed || h <= HALF_LIFE_SEARCH.0 || h >= HALF_LIFE_SEARCH.1 {
+                inner[i] = false;
+            }
+        }
+    }
+    let cov = log_covariance(&model, &opt, &inner);
     if cov.is_none() {
         warnings.push("the observed information is not positive definite: Wald intervals are not given (a parameter is at a boundary or not identified)".into());
     }
@@ -767,7 +787,17 @@ pub fn run(
         .par_iter()
         .enumerate()
         .map(|(i, slot)| match slot {
-            Slot::Rate(_) | Slot::Multiplier { .. } => (wald(i), Method::WaldLog),
+            Slot::Rate(_) | Slot::Multiplier { .. } => {
+                let (low, high) = profile_interval(&model, &opt, &free, i, None, RATE_SEARCH);
+                (
+                    Estimate {
+                        estimate: values[i],
+                        low,
+                        high,
+                    },
+                    Method::Profile,
+                )
+            }
             Slot::Alpha(_) => {
                 let (low, high) = profile_interval(
                     &model,
@@ -896,7 +926,7 @@ pub fn run(
     let br = branching_ratio(&model, &fitted_values);
     let br_interval = match &cov {
         Some(c) => {
-            let idx: Vec<usize> = (0..free.len()).filter(|&i| free[i]).collect();
+            let idx: Vec<usize> = (0..inner.len()).filter(|&i| inner[i]).collect();
             let sub: Vec<Vec<f64>> = idx
                 .iter()
                 .map(|&i| idx.iter().map(|&j| c[i][j]).collect())
@@ -959,24 +989,30 @@ pub fn run(
             method,
         };
         match *slot {
-            Slot::Rate(p) => push(
-                &mut rows,
-                Row {
-                    party: Some(p),
-                    ..base
-                },
-                boot_interval(i),
-            ),
-            Slot::Multiplier { party, period } => push(
-                &mut rows,
-                Row {
-                    quantity: Quantity::RateMultiplier,
-                    party: Some(party),
-                    period: Some(period),
-                    ..base
-                },
-                boot_interval(i),
-            ),
+            Slot::Rate(_) | Slot::Multiplier { .. } => {
+                let row = match *slot {
+                    Slot::Multiplier { party, period } => Row {
+                        quantity: Quantity::RateMultiplier,
+                        party: Some(party),
+                        period: Some(period),
+                        ..base
+                    },
+                    Slot::Rate(p) => Row {
+                        party: Some(p),
+                        ..base
+                    },
+                    _ => unreachable!("matched above"),
+                };
+                push(&mut rows, row.clone(), boot_interval(i));
+                // The Wald interval on the log scale as well: quicker to
+                // reason about, but it under-covers on short series (see
+                // docs/calibration.md).
+                rows.push(Row {
+                    value: wald(i),
+                    method: Method::WaldLog,
+                    ..row
+                });
+            }
             Slot::Alpha(j) => {
                 let (q, p) = model.pairs()[j];
                 push(
