@@ -23,10 +23,12 @@
 //! ```
 
 pub mod builtin;
+pub mod counts;
 pub mod discover;
 pub mod engine;
 pub mod exact;
 pub mod experiment;
+pub mod fit;
 pub mod job;
 pub mod model;
 pub mod report;

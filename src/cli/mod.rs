@@ -3,9 +3,11 @@
 
 mod check;
 mod compare;
+mod counts;
 mod discover;
 mod exact;
 mod export_prism;
+mod fit;
 mod merge;
 mod plot;
 mod run;
@@ -52,6 +54,8 @@ enum Command {
     Merge(merge::MergeArgs),
     Sensitivity(sensitivity::SensitivityArgs),
     Discover(discover::DiscoverArgs),
+    Fit(fit::FitArgs),
+    Counts(counts::CountsArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -69,6 +73,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Sensitivity(args)) => sensitivity::sensitivity(args),
         Some(Command::Discover(args)) => discover::discover(args),
+        Some(Command::Fit(args)) => fit::fit(args),
+        Some(Command::Counts(args)) => counts::counts(args),
     }
 }
 

@@ -456,7 +456,7 @@ impl Scenario {
 
 /// Spectral radius of a non-negative square matrix by repeated squaring:
 /// `ρ = lim ‖K^(2^j)‖^(1/2^j)`, renormalising at each step to avoid overflow.
-fn spectral_radius(mut k: Vec<Vec<f64>>) -> f64 {
+pub fn spectral_radius(mut k: Vec<Vec<f64>>) -> f64 {
     let n = k.len();
     let mut log_scale = 0.0; // log of the factor divided out of K^(2^j)
     let mut power = 1.0; // 2^j

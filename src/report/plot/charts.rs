@@ -18,9 +18,9 @@ pub(super) const SIZE: (u32, u32) = (960, 540);
 const LEGEND_WIDTH: u32 = 190;
 /// Height of the title and subtitle band.
 const HEADER_HEIGHT: u32 = 72;
-pub(super) const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 /// Opacity of interval bands: visible, but the line stays on top.
-pub(super) const BAND_OPACITY: f64 = 0.25;
+pub(crate) const BAND_OPACITY: f64 = 0.25;
 
 /// Okabe–Ito colours: distinguishable with every common colour-vision
 /// deficiency and in greyscale print.
@@ -34,10 +34,10 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(120, 120, 120),
     RGBColor(0, 0, 0),
 ];
-pub(super) const GRID: RGBColor = RGBColor(225, 225, 225);
-pub(super) const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
 
-pub(super) fn colour(i: usize) -> RGBColor {
+pub(crate) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
@@ -155,7 +155,7 @@ fn axes<'a, 'b>(
 }
 
 /// The text, grid and axis styles every chart's mesh shares.
-pub(super) fn house_style<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+pub(crate) fn house_style<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
     mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
 ) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
     mesh.label_style((FONT, 15).into_font().color(&BLACK))
