@@ -31,7 +31,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 "$venv/bin/python" - "$scratch" <<'PY'
-import csv, datetime, subprocess, sys
+import csv, datetime, os, subprocess, sys
 import numpy as np
 import statsmodels.api as sm
 
@@ -51,7 +51,8 @@ with open(f"{scratch}/counts.csv", "w") as f:
         f.write(f"{start + datetime.timedelta(days=t)},a,{int(y[t])}\n")
 end = start + datetime.timedelta(days=days - 1)
 subprocess.run(
-    ["target/release/ceasefire", "fit", f"{scratch}/counts.csv",
+    [os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release", "ceasefire"),
+     "fit", f"{scratch}/counts.csv",
      "--period", f"all={start}..{end}", "--retaliation", "a->a",
      "--half-life", str(h), "--out", f"{scratch}/fit", "--quiet"],
     check=True, stdout=subprocess.DEVNULL)

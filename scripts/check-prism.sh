@@ -45,7 +45,7 @@ fi
 "$venv/bin/python" -c 'import stormpy; print("check-prism: stormpy", stormpy.__version__)'
 
 cargo build --locked --release --quiet
-bin=target/release/ceasefire
+bin=${CARGO_TARGET_DIR:-target}/release/ceasefire
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 

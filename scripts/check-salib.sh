@@ -44,11 +44,11 @@ fi
 
 cargo build --locked --release --quiet --example sensitivity_reference
 cargo build --locked --release --quiet
-bin=target/release/ceasefire
+bin=${CARGO_TARGET_DIR:-target}/release/ceasefire
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-target/release/examples/sensitivity_reference "$scratch/reference" >/dev/null
+"${CARGO_TARGET_DIR:-target}"/release/examples/sensitivity_reference "$scratch/reference" >/dev/null
 cases=("$scratch"/reference/*-sobol* "$scratch"/reference/*-morris)
 prims=("$scratch/reference/prim|y|")
 

@@ -22,7 +22,7 @@ if [[ ! -x /usr/bin/time ]]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null
 fi
 cargo build --locked --release --quiet
-bin=$PWD/target/release/ceasefire
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/ceasefire
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -34,7 +34,7 @@ case "${1:-}" in
 esac
 
 cargo build --release --quiet
-bin=target/release/ceasefire
+bin=${CARGO_TARGET_DIR:-target}/release/ceasefire
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -57,7 +57,7 @@ fi
 # 2. The binary, and the reference: the same batch in one process.
 say "building ceasefire (release)"
 cargo build --locked --release --quiet
-bin=$PWD/target/release/ceasefire
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/ceasefire
 
 work=$(mktemp -d /tmp/ceasefire-slurm.XXXXXX)
 chmod 755 "$work"
