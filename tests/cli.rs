@@ -661,3 +661,36 @@ fn run_refuses_zero_runs_and_zero_threads_without_writing() {
         assert!(outputs_under(dir.path()).is_empty(), "output left\n{ran}");
     }
 }
+
+/// Issue 14: every --help ends with examples.
+#[test]
+fn every_help_ends_with_examples() {
+    let dir = Dir::new();
+    let commands = [
+        "run",
+        "check",
+        "trace",
+        "plot",
+        "sweep",
+        "compare",
+        "exact",
+        "export-prism",
+        "merge",
+        "sensitivity",
+        "discover",
+        "fit",
+        "counts",
+    ];
+    let top = dir.command(["--help"]).success();
+    assert!(top.stdout.contains("EXAMPLES:"), "{top}");
+    for c in commands {
+        let ran = dir.command([c, "--help"]).success();
+        let examples = ran.stdout.rfind("EXAMPLES:");
+        assert!(examples.is_some(), "{c} --help has no EXAMPLES\n{ran}");
+        let rest = &ran.stdout[examples.unwrap()..];
+        assert!(
+            rest.contains(&format!("ceasefire {c}")),
+            "{c}: no example of itself\n{ran}"
+        );
+    }
+}

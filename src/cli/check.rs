@@ -12,10 +12,16 @@ use ceasefire::model::baseline;
 
 use super::{Changes, load};
 
+const EXAMPLES: &str = "EXAMPLES:
+  ceasefire check scenarios/geneva-2016.toml scenarios/munich-2016.toml
+  # With a change, as run would apply it
+  ceasefire check my-agreement.toml --set compliance.tolerance=2";
+
 /// Validate scenario files and describe each (parties, phases, transitions,
 /// warnings, and each phase's expected day at baseline rates next to the
 /// thresholds that read it). Exits non-zero if any file has an error.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct CheckArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]

@@ -13,10 +13,17 @@ use ceasefire::job::CompareJob;
 
 use super::{Bar, Changes, Execution, load, warn};
 
+const EXAMPLES: &str = "EXAMPLES:
+  # Geneva with joint monitoring from day 0, run by run against Geneva
+  ceasefire compare scenarios/geneva-2016.toml --set monitoring.detection=0.9
+  # Two files
+  ceasefire compare scenarios/geneva-2016.toml my-variant.toml --runs 50000";
+
 /// Compare two scenarios run by run on common random numbers: for every
 /// metric, the paired difference B − A with its 95% interval, and the
 /// interval independent batches would have given.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct CompareArgs {
     /// Scenario A (TOML).
     pub a: PathBuf,

@@ -16,7 +16,7 @@ use ceasefire::job::DiscoverJob;
 
 use super::Execution;
 
-const EXAMPLES: &str = "Examples:
+const EXAMPLES: &str = "EXAMPLES:
   # Where does the agreement collapse in more than half of the runs?
   ceasefire discover results/geneva-2016-sensitivity --outcome entered:collapse --above 0.5
   # Where do fewer than 10% of runs reach joint targeting?

@@ -17,11 +17,17 @@ use ceasefire::stats::weighted_quantile;
 
 use super::{Changes, DEFAULT_SEED, Execution, load, warn};
 
+const EXAMPLES: &str = "EXAMPLES:
+  ceasefire exact scenarios/markov/geneva-2016-no-retaliation.toml --plots
+  # And check the engine against it with 100,000 runs
+  ceasefire exact scenarios/markov/geneva-2016-no-retaliation.toml --check";
+
 /// Solve a scenario without retaliation exactly (a finite Markov chain) and
 /// write daily.csv, curves.csv, daily_metrics.csv, summary.csv and
 /// manifest.json, with every
 /// interval equal to its value.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct ExactArgs {
     /// Scenario file (TOML); no party may retaliate.
     pub scenario: PathBuf,

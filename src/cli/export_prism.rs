@@ -11,10 +11,15 @@ use ceasefire::job::PrismJob;
 
 use super::{Changes, load};
 
+const EXAMPLES: &str = "EXAMPLES:
+  ceasefire export-prism scenarios/markov/munich-2016-no-retaliation.toml --out munich.pm
+  storm --prism munich.pm --prop munich.props";
+
 /// Export a scenario without retaliation as a PRISM DTMC (one step per day)
 /// and a properties file asking, for every phase, the probability of
 /// entering it by the last day. Their answers equal those of `exact`.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct ExportPrismArgs {
     /// Scenario file (TOML); no party may retaliate.
     pub scenario: PathBuf,

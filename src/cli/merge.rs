@@ -12,6 +12,10 @@ use ceasefire::job::MergeJob;
 
 use super::Execution;
 
+const EXAMPLES: &str = "EXAMPLES:
+  ceasefire merge results/my-agreement/shard-*-of-4 --out results/my-agreement
+  ceasefire merge parts/1 parts/2 parts/3 --out merged --plots";
+
 /// Merge the shard directories of a batch (written by `run --shard K/N`)
 /// into runs.csv, daily.csv, curves.csv, daily_metrics.csv, summary.csv and
 /// manifest.json, identical to those of the batch run in one process; or
@@ -20,6 +24,7 @@ use super::Execution;
 /// Refuses shards of different scenarios, seeds, runs or versions,
 /// overlapping shards and missing ones.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct MergeArgs {
     /// The shard directories, in any order: every shard 1/N … N/N, once.
     #[arg(required = true, value_name = "DIR")]

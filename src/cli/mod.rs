@@ -36,6 +36,12 @@ pub const DEFAULT_SEED: u64 = 20_160_912;
 /// docs/model.md; outputs in docs/outputs.md.
 #[derive(Debug, Parser)]
 #[command(name = "ceasefire", version, about, long_about, max_term_width = 100)]
+#[command(after_help = "EXAMPLES:
+  ceasefire                                  # the built-in Geneva 2016 scenario, 100,000 runs
+  ceasefire check my-agreement.toml          # validate and describe a scenario
+  ceasefire run my-agreement.toml --plots    # a batch, with charts
+  ceasefire sweep --vary monitoring.detection=0.5:0.95:10
+  ceasefire <command> --help                 # each command's options and examples")]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

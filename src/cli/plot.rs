@@ -8,10 +8,15 @@ use clap::Args;
 
 use ceasefire::job::PlotJob;
 
+const EXAMPLES: &str = "EXAMPLES:
+  ceasefire plot results/geneva-2016
+  ceasefire plot results/geneva-2016-detection-sweep";
+
 /// Draw the charts of a results directory as SVG files next to its CSV files:
 /// phase occupancy, time to first entry and violence by party for `run`;
 /// the share entering each phase across the points for `sweep`.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct PlotArgs {
     /// A directory written by `ceasefire run` (daily.csv, curves.csv,
     /// daily_metrics.csv and manifest.json) or by `ceasefire sweep`

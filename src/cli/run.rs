@@ -15,10 +15,21 @@ use ceasefire::store::checkpoint::CheckpointPolicy;
 
 use super::{Bar, Changes, Execution, Precision, load, warn};
 
+const EXAMPLES: &str = "EXAMPLES:
+  # The built-in Geneva 2016 scenario, 100,000 runs, into results/geneva-2016/
+  ceasefire run
+  # Your scenario, with a changed value and charts
+  ceasefire run my-agreement.toml --set monitoring.detection=0.8 --plots
+  # Until every entry share is known to ±0.5 percentage points
+  ceasefire run my-agreement.toml --precision 0.005
+  # Shard 2 of 4 (e.g. one task of a Slurm array), then merge
+  ceasefire run my-agreement.toml --runs 1000000 --shard 2/4 --resume";
+
 /// Run a batch of simulations and write runs.csv, daily.csv, curves.csv,
 /// daily_metrics.csv, summary.csv and manifest.json (and SVG charts with
 /// --plots); or, with --shard, one shard's partial files for `merge`.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct RunArgs {
     /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
     pub scenario: Option<PathBuf>,

@@ -21,7 +21,7 @@ use ceasefire::sensitivity::DEFAULT_RESAMPLES;
 
 use super::{Bar, Changes, Execution, load, warn};
 
-const EXAMPLES: &str = "Examples:
+const EXAMPLES: &str = "EXAMPLES:
   # Sobol' indices of three assumptions of the Geneva scenario
   ceasefire sensitivity --vary monitoring.detection=0.5:0.95 \\
       --vary compliance.tolerance=0:3 --vary party.opposition.rate=0.5:4 \\

@@ -20,9 +20,19 @@ use ceasefire::store::layout::SWEEP_CHECKPOINT_DIR;
 
 use super::{Bar, Changes, Execution, Precision, load, warn};
 
+const EXAMPLES: &str = "EXAMPLES:
+  # Ten detection values, 20,000 runs each, with a chart
+  ceasefire sweep --vary monitoring.detection=0.5:0.95:10 --plots
+  # A 40-point Latin hypercube over two parameters
+  ceasefire sweep my-agreement.toml --vary monitoring.detection=0.3:0.9 \\
+      --vary party.opposition.rate=2:8 --design lhs --points 40
+  # A design made with SALib, the EMA Workbench or R
+  ceasefire sweep my-agreement.toml --design design.csv";
+
 /// Run a scenario at many parameter values (a grid or a Latin hypercube),
 /// every point on the same run seeds, and write sweep.csv and points.csv.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct SweepArgs {
     /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
     pub scenario: Option<PathBuf>,

@@ -11,9 +11,16 @@ use ceasefire::job::TraceJob;
 
 use super::{Changes, DEFAULT_SEED, load};
 
+const EXAMPLES: &str = "EXAMPLES:
+  # Run 1 of the default batch, day by day
+  ceasefire trace --run 1
+  # Run 42 of seed 7 of your scenario, into a file
+  ceasefire trace my-agreement.toml --run 42 --seed 7 --out run-42.csv";
+
 /// Write the day-by-day record of one run, identical to that run in a batch
 /// with the same seed.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct TraceArgs {
     /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
     pub scenario: Option<PathBuf>,
