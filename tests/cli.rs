@@ -694,3 +694,19 @@ fn every_help_ends_with_examples() {
         );
     }
 }
+
+/// Issue 14: command-line mistakes are answered in the user's words.
+#[test]
+fn bad_runs_and_seeds_say_what_is_allowed() {
+    let dir = Dir::new();
+    let ran = dir.command(["run", "--runs", "0", "--out", "o"]).failure();
+    assert!(
+        ran.stderr.contains("a whole number of runs, 1 or more"),
+        "{ran}"
+    );
+    assert!(!ran.stderr.contains("non-zero type"), "{ran}");
+    let ran = dir.command(["run", "--seed", "-1", "--out", "o"]).failure();
+    assert!(ran.stderr.contains("2^64 - 1"), "{ran}");
+    assert!(!ran.stderr.contains("tip: to pass"), "{ran}");
+    assert!(outputs_under(dir.path()).is_empty(), "output left\n{ran}");
+}

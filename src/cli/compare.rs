@@ -30,7 +30,7 @@ pub struct CompareArgs {
     /// Scenario B (TOML). Without it, B is A with the --set changes.
     pub b: Option<PathBuf>,
     /// Runs of each scenario.
-    #[arg(long, short = 'n', default_value = "20000")]
+    #[arg(long, short = 'n', default_value = "20000", value_parser = super::parse_runs)]
     pub runs: NonZeroU64,
     #[command(flatten)]
     pub exec: Execution,

@@ -52,10 +52,10 @@ pub struct ExactArgs {
     #[arg(long)]
     pub check: bool,
     /// Runs of the --check batch.
-    #[arg(long, short = 'n', default_value = "100000")]
+    #[arg(long, short = 'n', default_value = "100000", value_parser = super::parse_runs)]
     pub runs: NonZeroU64,
     /// Master seed of the --check batch.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED, value_parser = super::parse_seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Worker threads of the --check batch (default: all cores).
     #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]

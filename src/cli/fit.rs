@@ -75,7 +75,7 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 0, value_name = "R")]
     pub simulate: usize,
     /// Master seed of the PIT draws, the bootstrap and the predictive runs.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED, value_parser = super::parse_seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Output directory [default: results/<counts file stem>-fit/].
     #[arg(long, short = 'o')]

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use ceasefire::job::{self, LoadedScenario, PrecisionTarget};
 use ceasefire::scenario::paths::Assignment;
@@ -88,8 +88,9 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
 /// None of it but the seed changes a result.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Execution {
-    /// Master seed: run i draws only from streams derived from (seed, i).
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    /// Master seed: run i draws only from streams derived from (seed, i);
+    /// a whole number from 0 to 2^64 - 1.
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, short = 't', value_parser = clap::value_parser!(u16).range(1..))]
@@ -140,6 +141,20 @@ impl Default for Precision {
             max_runs: NonZeroU64::new(10_000_000).expect("non-zero"),
         }
     }
+}
+
+/// A number of runs: a whole number ≥ 1, said in the user's words.
+pub fn parse_runs(s: &str) -> Result<NonZeroU64, String> {
+    s.parse::<NonZeroU64>().map_err(|_| {
+        format!("'{s}' is not allowed (allowed: a whole number of runs, 1 or more, e.g. 20000)")
+    })
+}
+
+/// A master seed: a whole number from 0 to 2⁶⁴ − 1.
+pub fn parse_seed(s: &str) -> Result<u64, String> {
+    s.parse::<u64>().map_err(|_| {
+        format!("'{s}' is not allowed (allowed: a whole number from 0 to 18446744073709551615, i.e. 2^64 - 1)")
+    })
 }
 
 /// `--precision`: a half-width in (0, 0.5).
@@ -216,9 +231,9 @@ impl Bar {
 impl job::Progress for Bar {
     fn start(&self, total: Option<u64>) {
         let template = if total.is_some() {
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} runs ({per_sec}, eta {eta})"
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} runs ({rate}, eta {eta})"
         } else {
-            "{elapsed_precise} {human_pos} runs ({per_sec})"
+            "{elapsed_precise} {human_pos} runs ({rate})"
         };
         if let Some(t) = total {
             self.0.set_length(t);
@@ -226,6 +241,12 @@ impl job::Progress for Bar {
         self.0.set_style(
             ProgressStyle::with_template(template)
                 .expect("valid template")
+                .with_key(
+                    "rate",
+                    |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{} runs/s", HumanCount(state.per_sec() as u64));
+                    },
+                )
                 .progress_chars("=> "),
         );
     }

@@ -34,7 +34,7 @@ pub struct RunArgs {
     /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
     pub scenario: Option<PathBuf>,
     /// Number of runs.
-    #[arg(long, short = 'n', default_value = "100000")]
+    #[arg(long, short = 'n', default_value = "100000", value_parser = super::parse_runs)]
     pub runs: NonZeroU64,
     #[command(flatten)]
     pub exec: Execution,

@@ -62,7 +62,7 @@ pub struct SensitivityArgs {
     #[arg(long, default_value = "4")]
     pub levels: usize,
     /// Runs at every point (the same run seeds at every point).
-    #[arg(long, short = 'n', default_value = "2000")]
+    #[arg(long, short = 'n', default_value = "2000", value_parser = super::parse_runs)]
     pub runs: NonZeroU64,
     /// An outcome: METRIC:SUBJECT of summary.csv, e.g. entered:collapse or
     /// attacks_per_run:opposition. Repeatable [default: entered of every

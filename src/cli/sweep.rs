@@ -52,7 +52,7 @@ pub struct SweepArgs {
     #[arg(long, required_if_eq("design", "lhs"))]
     pub points: Option<NonZeroUsize>,
     /// Runs at every point.
-    #[arg(long, short = 'n', default_value = "20000")]
+    #[arg(long, short = 'n', default_value = "20000", value_parser = super::parse_runs)]
     pub runs: NonZeroU64,
     #[command(flatten)]
     pub exec: Execution,

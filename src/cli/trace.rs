@@ -28,7 +28,7 @@ pub struct TraceArgs {
     #[arg(long, short = 'r')]
     pub run: u64,
     /// Master seed of the batch.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED, value_parser = super::parse_seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Output file, or `-` for standard output.
     #[arg(long, short = 'o', default_value = "-")]

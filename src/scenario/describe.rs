@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Condition, Scenario};
+use super::{Condition, DayKind, Scenario, Severity};
 
 impl Scenario {
     /// A condition in words, with ids instead of indices.
@@ -31,9 +31,11 @@ impl Scenario {
             Condition::ViolationDaysInWindow { days, at_least } => {
                 format!("≥ {at_least} violation days in {days} days")
             }
-            Condition::Probability { p, on, .. } => {
-                format!("chance {p} on each {}", on.as_str().replace('_', " "))
-            }
+            Condition::Probability { p, on, .. } => match on {
+                DayKind::AnyDay => format!("chance {p} each day"),
+                DayKind::ViolationDay => format!("chance {p} on each violation day"),
+                DayKind::CompliantDay => format!("chance {p} on each compliant day"),
+            },
             Condition::All(cs) | Condition::Any(cs) => {
                 let join = if matches!(c, Condition::All(_)) {
                     " and "
@@ -139,9 +141,12 @@ impl Scenario {
         let c = &self.compliance;
         let _ = writeln!(
             s,
-            "compliance: at most {} reported {} violations a day{}",
+            "compliance: at most {} reported {} a day{}",
             c.tolerance,
-            c.counts.as_str(),
+            match c.counts {
+                Severity::Major => "major violations",
+                Severity::Any => "violations of any severity",
+            },
             if c.requires_aid {
                 ", and no blocked convoy"
             } else {
