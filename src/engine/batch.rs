@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::run::{RunError, RunSummary, Workspace};
 use super::streams::StreamKeys;
 use super::tally::{DailyTally, Tally};
+use crate::model::Tables;
 use crate::scenario::Scenario;
 
 /// Runs per block: large enough to keep both cores busy, small enough that
@@ -95,6 +96,7 @@ pub struct Batch<'a> {
     scenario: &'a Scenario,
     seed: u64,
     keys: StreamKeys,
+    tables: Tables,
 }
 
 impl<'a> Batch<'a> {
@@ -104,6 +106,7 @@ impl<'a> Batch<'a> {
             scenario,
             seed,
             keys: StreamKeys::new(scenario, seed),
+            tables: Tables::new(scenario),
         }
     }
 
@@ -119,7 +122,7 @@ impl<'a> Batch<'a> {
 
     /// A workspace for simulating single runs of this batch (e.g. a trace).
     pub fn workspace(&self) -> Workspace<'_> {
-        Workspace::new(self.scenario, &self.keys)
+        Workspace::new(self.scenario, &self.tables, &self.keys)
     }
 
     /// Simulates runs `runs` on the current rayon pool and returns their
