@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::run::{RunError, RunSummary, Workspace};
 use super::streams::StreamKeys;
-use super::tally::{DailyTally, Tally};
+use super::tally::{DailyTally, RunTally, Tally};
 use crate::model::Tables;
 use crate::scenario::Scenario;
 
@@ -41,6 +41,12 @@ pub type ObserverError = Box<dyn std::error::Error + Send + Sync>;
 /// block of runs with the tally so far. Writers of runs.csv, checkpoints
 /// and progress bars are observers; the engine knows nothing of them.
 pub trait BatchObserver {
+    /// Whether [`BatchObserver::run`] needs the run summaries (if not, the
+    /// batch does not keep them).
+    fn wants_runs(&self) -> bool {
+        true
+    }
+
     /// Run `s.run` is complete. Runs arrive in run order.
     fn run(&mut self, _s: &RunSummary) -> Result<(), ObserverError> {
         Ok(())
@@ -54,9 +60,17 @@ pub trait BatchObserver {
 }
 
 /// Observes nothing.
-impl BatchObserver for () {}
+impl BatchObserver for () {
+    fn wants_runs(&self) -> bool {
+        false
+    }
+}
 
 impl<T: BatchObserver + ?Sized> BatchObserver for &mut T {
+    fn wants_runs(&self) -> bool {
+        (**self).wants_runs()
+    }
+
     fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
         (**self).run(s)
     }
@@ -68,6 +82,10 @@ impl<T: BatchObserver + ?Sized> BatchObserver for &mut T {
 
 /// Two observers, told in turn.
 impl<A: BatchObserver, B: BatchObserver> BatchObserver for (A, B) {
+    fn wants_runs(&self) -> bool {
+        self.0.wants_runs() || self.1.wants_runs()
+    }
+
     fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
         self.0.run(s)?;
         self.1.run(s)
@@ -84,6 +102,10 @@ impl<A: BatchObserver, B: BatchObserver> BatchObserver for (A, B) {
 pub struct ProgressFn<F>(pub F);
 
 impl<F: Fn(u64)> BatchObserver for ProgressFn<F> {
+    fn wants_runs(&self) -> bool {
+        false
+    }
+
     fn block_done(&mut self, block: Range<u64>, _tally: &Tally) -> Result<(), ObserverError> {
         (self.0)(block.end - block.start);
         Ok(())
@@ -145,27 +167,42 @@ impl<'a> Batch<'a> {
         observer: &mut dyn BatchObserver,
     ) -> Result<(), BatchError> {
         let mut start = runs.start;
+        let keep = observer.wants_runs();
         while start < runs.end {
             let end = runs.end.min(start.saturating_add(BLOCK_RUNS));
-            let parts: Vec<(Vec<RunSummary>, DailyTally)> = (0..(end - start) as usize)
+            // Each task tallies its own runs (integer sums: the merge order
+            // cannot change a byte) and keeps their summaries only for an
+            // observer that reads them.
+            let parts: Vec<(Vec<RunSummary>, RunTally, DailyTally)> = (0..(end - start) as usize)
                 .into_par_iter()
                 .with_min_len(MIN_RUNS_PER_TASK)
                 .map(|k| start + k as u64)
                 .fold(
-                    || Ok((Vec::new(), DailyTally::new(self.scenario), self.workspace())),
+                    || {
+                        Ok((
+                            Vec::new(),
+                            RunTally::new(self.scenario),
+                            DailyTally::new(self.scenario),
+                            self.workspace(),
+                        ))
+                    },
                     |acc: Result<_, RunError>, run| {
-                        let (mut summaries, mut daily, mut ws) = acc?;
-                        summaries.push(ws.run(run, &mut daily)?);
-                        Ok((summaries, daily, ws))
+                        let (mut summaries, mut runs, mut daily, mut ws) = acc?;
+                        let s = ws.run(run, &mut daily)?;
+                        runs.observe(&s);
+                        if keep {
+                            summaries.push(s);
+                        }
+                        Ok((summaries, runs, daily, ws))
                     },
                 )
-                .map(|r| r.map(|(s, d, _)| (s, d)))
+                .map(|r| r.map(|(s, r, d, _)| (s, r, d)))
                 .collect::<Result<_, _>>()?;
-            for (summaries, daily) in parts {
+            for (summaries, runs, daily) in parts {
                 for s in &summaries {
                     observer.run(s).map_err(BatchError::Sink)?;
-                    tally.runs.observe(s);
                 }
+                tally.runs.merge(&runs);
                 tally.daily.merge(&daily);
             }
             observer

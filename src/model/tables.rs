@@ -27,7 +27,7 @@ const BINOMIAL_ROWS: u64 = 32;
 
 /// The number of leading values of `row` that are ≤ `u`. `row` never
 /// decreases and its length is a multiple of [`LANES`].
-#[inline]
+#[inline(always)]
 fn count_at_most(row: &[f64], u: f64) -> u64 {
     let mut k = 0;
     for chunk in row.chunks_exact(LANES) {
@@ -67,7 +67,7 @@ impl PoissonTable {
     }
 
     /// The draw at uniform `u`: [`sample::poisson`]'s for the same word.
-    #[inline]
+    #[inline(always)]
     pub fn draw(&self, u: f64) -> u64 {
         count_at_most(&self.cdf, u)
     }
@@ -77,9 +77,10 @@ impl PoissonTable {
 #[derive(Debug, Clone)]
 pub struct BinomialTable {
     p: f64,
-    /// Row n (`P(X ≤ k)`, k < n, padded) is `cdf[start[n]..start[n + 1]]`.
+    /// `P(X ≤ k)`, k < n, for each n in turn, each row padded.
     cdf: Box<[f64]>,
-    start: Box<[u32]>,
+    /// Row n is `cdf[rows[n].0..rows[n].1]`.
+    rows: Box<[(u32, u32)]>,
 }
 
 impl BinomialTable {
@@ -109,18 +110,28 @@ impl BinomialTable {
         BinomialTable {
             p,
             cdf: cdf.into(),
-            start: start.into(),
+            rows: start.windows(2).map(|r| (r[0], r[1])).collect(),
         }
     }
 
     /// The draw of Binomial(`n`, p) at uniform `u` of word `w`:
     /// [`sample::binomial`]'s for the same word.
-    #[inline]
+    #[inline(always)]
     pub fn draw(&self, u: f64, w: u64, n: u64) -> u64 {
-        match (self.start.get(n as usize), self.start.get(n as usize + 1)) {
-            (Some(&a), Some(&b)) => count_at_most(&self.cdf[a as usize..b as usize], u),
-            _ => sample::binomial_at(u, w, n, self.p),
+        if n == 0 {
+            return 0;
         }
+        match self.rows.get(n as usize) {
+            Some(&(a, b)) => count_at_most(&self.cdf[a as usize..b as usize], u),
+            None => self.draw_beyond(u, w, n),
+        }
+    }
+
+    /// A draw with more trials than the table has rows for: the search.
+    #[cold]
+    #[inline(never)]
+    fn draw_beyond(&self, u: f64, w: u64, n: u64) -> u64 {
+        sample::binomial_at(u, w, n, self.p)
     }
 }
 
@@ -278,7 +289,7 @@ mod tests {
         // (1 − p)^n ≈ 10^(−12 n) falls below 1e-250 from n = 21 on.
         let p = 1.0 - 1e-12;
         let t = BinomialTable::new(p);
-        assert_eq!(t.start.len(), 22, "rows 0 to 20");
+        assert_eq!(t.rows.len(), 21, "rows 0 to 20");
         for (i, w) in words().take(4000).enumerate() {
             let (u, _) = sample::uniform(w);
             let n = 1 + i as u64 % 40;
