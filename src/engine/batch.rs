@@ -20,7 +20,8 @@ use crate::scenario::Scenario;
 /// a block's summaries take little memory.
 pub const BLOCK_RUNS: u64 = 8192;
 
-/// Fewest runs a rayon task simulates, so that per-task set-up is amortised.
+/// Runs a rayon task simulates (the last of a block may have fewer), so that
+/// per-task set-up is amortised.
 const MIN_RUNS_PER_TASK: usize = 256;
 
 /// Why a batch stopped.
@@ -170,34 +171,30 @@ impl<'a> Batch<'a> {
         let keep = observer.wants_runs();
         while start < runs.end {
             let end = runs.end.min(start.saturating_add(BLOCK_RUNS));
-            // Each task tallies its own runs (integer sums: the merge order
-            // cannot change a byte) and keeps their summaries only for an
-            // observer that reads them.
-            let parts: Vec<(Vec<RunSummary>, RunTally, DailyTally)> = (0..(end - start) as usize)
+            // Tasks of MIN_RUNS_PER_TASK consecutive runs, each simulated in
+            // a plain loop over one workspace. Each task tallies its own runs
+            // (integer sums: the merge order cannot change a byte) and keeps
+            // their summaries only for an observer that reads them.
+            let tasks = (end - start).div_ceil(MIN_RUNS_PER_TASK as u64);
+            let parts: Vec<(Vec<RunSummary>, RunTally, DailyTally)> = (0..tasks)
                 .into_par_iter()
-                .with_min_len(MIN_RUNS_PER_TASK)
-                .map(|k| start + k as u64)
-                .fold(
-                    || {
-                        Ok((
-                            Vec::new(),
-                            RunTally::new(self.scenario),
-                            DailyTally::new(self.scenario),
-                            self.workspace(),
-                        ))
-                    },
-                    |acc: Result<_, RunError>, run| {
-                        let (mut summaries, mut runs, mut daily, mut ws) = acc?;
+                .map(|t| {
+                    let first = start + t * MIN_RUNS_PER_TASK as u64;
+                    let last = end.min(first + MIN_RUNS_PER_TASK as u64);
+                    let mut summaries = Vec::new();
+                    let mut runs = RunTally::new(self.scenario);
+                    let mut daily = DailyTally::new(self.scenario);
+                    let mut ws = self.workspace();
+                    for run in first..last {
                         let s = ws.run(run, &mut daily)?;
                         runs.observe(&s);
                         if keep {
                             summaries.push(s);
                         }
-                        Ok((summaries, runs, daily, ws))
-                    },
-                )
-                .map(|r| r.map(|(s, r, d, _)| (s, r, d)))
-                .collect::<Result<_, _>>()?;
+                    }
+                    Ok((summaries, runs, daily))
+                })
+                .collect::<Result<_, RunError>>()?;
             for (summaries, runs, daily) in parts {
                 for s in &summaries {
                     observer.run(s).map_err(BatchError::Sink)?;
