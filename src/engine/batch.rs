@@ -12,14 +12,16 @@ use rayon::prelude::*;
 
 use super::run::{RunError, RunSummary, Workspace};
 use super::streams::StreamKeys;
-use super::tally::{DailyTally, Tally};
+use super::tally::{DailyTally, RunTally, Tally};
+use crate::model::Tables;
 use crate::scenario::Scenario;
 
 /// Runs per block: large enough to keep both cores busy, small enough that
 /// a block's summaries take little memory.
 pub const BLOCK_RUNS: u64 = 8192;
 
-/// Fewest runs a rayon task simulates, so that per-task set-up is amortised.
+/// Runs a rayon task simulates (the last of a block may have fewer), so that
+/// per-task set-up is amortised.
 const MIN_RUNS_PER_TASK: usize = 256;
 
 /// Why a batch stopped.
@@ -40,6 +42,12 @@ pub type ObserverError = Box<dyn std::error::Error + Send + Sync>;
 /// block of runs with the tally so far. Writers of runs.csv, checkpoints
 /// and progress bars are observers; the engine knows nothing of them.
 pub trait BatchObserver {
+    /// Whether [`BatchObserver::run`] needs the run summaries (if not, the
+    /// batch does not keep them).
+    fn wants_runs(&self) -> bool {
+        true
+    }
+
     /// Run `s.run` is complete. Runs arrive in run order.
     fn run(&mut self, _s: &RunSummary) -> Result<(), ObserverError> {
         Ok(())
@@ -53,9 +61,17 @@ pub trait BatchObserver {
 }
 
 /// Observes nothing.
-impl BatchObserver for () {}
+impl BatchObserver for () {
+    fn wants_runs(&self) -> bool {
+        false
+    }
+}
 
 impl<T: BatchObserver + ?Sized> BatchObserver for &mut T {
+    fn wants_runs(&self) -> bool {
+        (**self).wants_runs()
+    }
+
     fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
         (**self).run(s)
     }
@@ -67,6 +83,10 @@ impl<T: BatchObserver + ?Sized> BatchObserver for &mut T {
 
 /// Two observers, told in turn.
 impl<A: BatchObserver, B: BatchObserver> BatchObserver for (A, B) {
+    fn wants_runs(&self) -> bool {
+        self.0.wants_runs() || self.1.wants_runs()
+    }
+
     fn run(&mut self, s: &RunSummary) -> Result<(), ObserverError> {
         self.0.run(s)?;
         self.1.run(s)
@@ -83,6 +103,10 @@ impl<A: BatchObserver, B: BatchObserver> BatchObserver for (A, B) {
 pub struct ProgressFn<F>(pub F);
 
 impl<F: Fn(u64)> BatchObserver for ProgressFn<F> {
+    fn wants_runs(&self) -> bool {
+        false
+    }
+
     fn block_done(&mut self, block: Range<u64>, _tally: &Tally) -> Result<(), ObserverError> {
         (self.0)(block.end - block.start);
         Ok(())
@@ -95,6 +119,7 @@ pub struct Batch<'a> {
     scenario: &'a Scenario,
     seed: u64,
     keys: StreamKeys,
+    tables: Tables,
 }
 
 impl<'a> Batch<'a> {
@@ -104,6 +129,7 @@ impl<'a> Batch<'a> {
             scenario,
             seed,
             keys: StreamKeys::new(scenario, seed),
+            tables: Tables::new(scenario),
         }
     }
 
@@ -119,7 +145,7 @@ impl<'a> Batch<'a> {
 
     /// A workspace for simulating single runs of this batch (e.g. a trace).
     pub fn workspace(&self) -> Workspace<'_> {
-        Workspace::new(self.scenario, &self.keys)
+        Workspace::new(self.scenario, &self.tables, &self.keys)
     }
 
     /// Simulates runs `runs` on the current rayon pool and returns their
@@ -142,27 +168,38 @@ impl<'a> Batch<'a> {
         observer: &mut dyn BatchObserver,
     ) -> Result<(), BatchError> {
         let mut start = runs.start;
+        let keep = observer.wants_runs();
         while start < runs.end {
             let end = runs.end.min(start.saturating_add(BLOCK_RUNS));
-            let parts: Vec<(Vec<RunSummary>, DailyTally)> = (0..(end - start) as usize)
+            // Tasks of MIN_RUNS_PER_TASK consecutive runs, each simulated in
+            // a plain loop over one workspace. Each task tallies its own runs
+            // (integer sums: the merge order cannot change a byte) and keeps
+            // their summaries only for an observer that reads them.
+            let tasks = (end - start).div_ceil(MIN_RUNS_PER_TASK as u64);
+            let parts: Vec<(Vec<RunSummary>, RunTally, DailyTally)> = (0..tasks)
                 .into_par_iter()
-                .with_min_len(MIN_RUNS_PER_TASK)
-                .map(|k| start + k as u64)
-                .fold(
-                    || Ok((Vec::new(), DailyTally::new(self.scenario), self.workspace())),
-                    |acc: Result<_, RunError>, run| {
-                        let (mut summaries, mut daily, mut ws) = acc?;
-                        summaries.push(ws.run(run, &mut daily)?);
-                        Ok((summaries, daily, ws))
-                    },
-                )
-                .map(|r| r.map(|(s, d, _)| (s, d)))
-                .collect::<Result<_, _>>()?;
-            for (summaries, daily) in parts {
+                .map(|t| {
+                    let first = start + t * MIN_RUNS_PER_TASK as u64;
+                    let last = end.min(first + MIN_RUNS_PER_TASK as u64);
+                    let mut summaries = Vec::new();
+                    let mut runs = RunTally::new(self.scenario);
+                    let mut daily = DailyTally::new(self.scenario);
+                    let mut ws = self.workspace();
+                    for run in first..last {
+                        let s = ws.run(run, &mut daily)?;
+                        runs.observe(&s);
+                        if keep {
+                            summaries.push(s);
+                        }
+                    }
+                    Ok((summaries, runs, daily))
+                })
+                .collect::<Result<_, RunError>>()?;
+            for (summaries, runs, daily) in parts {
                 for s in &summaries {
                     observer.run(s).map_err(BatchError::Sink)?;
-                    tally.runs.observe(s);
                 }
+                tally.runs.merge(&runs);
                 tally.daily.merge(&daily);
             }
             observer

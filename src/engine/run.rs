@@ -2,7 +2,7 @@
 //! bookkeeping of entries and totals that outputs need.
 
 use super::streams::{RunStreams, StreamKeys};
-use crate::model::{self, DayRecord, IntensityError, RunState};
+use crate::model::{self, DayRecord, IntensityError, RunState, Tables};
 use crate::scenario::Scenario;
 
 /// Receives every simulated day of a run (a trace writer, a daily tally).
@@ -58,6 +58,7 @@ pub struct RunError {
 #[derive(Debug)]
 pub struct Workspace<'a> {
     scenario: &'a Scenario,
+    tables: &'a Tables,
     state: RunState,
     rec: DayRecord,
     streams: RunStreams<'a>,
@@ -65,9 +66,10 @@ pub struct Workspace<'a> {
 
 impl<'a> Workspace<'a> {
     /// Buffers for a scenario and the stream keys of a seed.
-    pub(crate) fn new(scenario: &'a Scenario, keys: &'a StreamKeys) -> Self {
+    pub(crate) fn new(scenario: &'a Scenario, tables: &'a Tables, keys: &'a StreamKeys) -> Self {
         Workspace {
             scenario,
+            tables,
             state: RunState::new(scenario),
             rec: DayRecord::new(scenario),
             streams: RunStreams::new(keys),
@@ -106,6 +108,7 @@ impl<'a> Workspace<'a> {
             let rec = &mut self.rec;
             model::step(
                 sc,
+                self.tables,
                 &mut self.state,
                 rec,
                 &mut self.streams,

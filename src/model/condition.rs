@@ -81,12 +81,14 @@ impl WindowHistory {
     /// The values at `offset` of each slot, summed over the window.
     fn sum_at(&self, day: u32, w: u32, offset: usize) -> u64 {
         let days = (w as usize).min(day as usize + 1);
-        (0..days)
-            .map(|d| {
-                let slot = (day as usize - d) % self.len;
-                self.counts[slot * self.stride + offset]
-            })
-            .sum()
+        // One division per read, then step back through the ring.
+        let mut slot = day as usize % self.len;
+        let mut total = 0;
+        for _ in 0..days {
+            total += self.counts[slot * self.stride + offset];
+            slot = if slot == 0 { self.len - 1 } else { slot - 1 };
+        }
+        total
     }
 }
 

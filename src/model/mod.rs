@@ -8,11 +8,13 @@
 pub mod baseline;
 mod condition;
 mod sample;
+mod tables;
 
 use rand::Rng;
 
 use crate::scenario::{Scenario, Severity};
 pub use condition::WindowHistory;
+pub use tables::Tables;
 
 /// Largest daily attack intensity λ the engine accepts. Beyond it the run is
 /// stopped with an error: such values only arise from explosive retaliation,
@@ -167,8 +169,11 @@ pub struct IntensityError {
 /// `state` is the state at the start of the next day.
 ///
 /// Steps 1 to 8 of "One day, in this order" in MODEL.md, in that order.
+/// `tables` are `scenario`'s ([`Tables::new`]): draws with a fixed parameter
+/// read them, and give exactly what the sequential search would.
 pub fn step<S: Streams>(
     scenario: &Scenario,
+    tables: &Tables,
     state: &mut RunState,
     rec: &mut DayRecord,
     streams: &mut S,
@@ -198,8 +203,14 @@ pub fn step<S: Streams>(
         // minor attacks, for one exponential instead of two.
         let (major, minor) = if lambda > 0.0 {
             let rng = streams.stream(Purpose::Attacks(p), day);
-            let attacks = sample::poisson(rng, lambda);
-            let major = sample::binomial(rng, attacks, party.major_share);
+            let (u, w) = sample::word(rng);
+            // With no remembered attacks, λ is the table's, bit for bit.
+            let attacks = match tables.attacks(state.phase, p) {
+                Some(t) if state.memory[p] == 0.0 => t.draw(u),
+                _ => sample::poisson_at(u, w, lambda),
+            };
+            let (u, w) = sample::word(rng);
+            let major = tables.major(p).draw(u, w, attacks);
             (major, attacks - major)
         } else {
             (0, 0)
@@ -213,10 +224,18 @@ pub fn step<S: Streams>(
             let f = party.false_reports_per_day;
             if (major + minor > 0 && d < 1.0) || f > 0.0 {
                 let rng = streams.stream(Purpose::Monitoring(p), day);
-                rep_major = sample::binomial(rng, major, d);
-                rep_minor = sample::binomial(rng, minor, d);
-                let false_reports = sample::poisson(rng, f);
-                let false_major = sample::binomial(rng, false_reports, party.major_share);
+                let detection = tables.detection(state.phase);
+                let (u, w) = sample::word(rng);
+                rep_major = detection.draw(u, w, major);
+                let (u, w) = sample::word(rng);
+                rep_minor = detection.draw(u, w, minor);
+                let (u, w) = sample::word(rng);
+                let false_reports = match tables.false_reports(p) {
+                    Some(t) => t.draw(u),
+                    None => sample::poisson_at(u, w, f),
+                };
+                let (u, w) = sample::word(rng);
+                let false_major = tables.major(p).draw(u, w, false_reports);
                 rep_major += false_major;
                 rep_minor += false_reports - false_major;
             } else {
@@ -233,15 +252,16 @@ pub fn step<S: Streams>(
 
     // 4. Humanitarian access, at the phase's rates (v2).
     let h = &scenario.phase_humanitarian(state.phase);
-    let block = if any_major_attack {
-        h.block_probability_violent
-    } else {
-        h.block_probability
-    };
     (rec.convoys, rec.blocked) = if h.convoys_per_day > 0.0 {
         let rng = streams.stream(Purpose::Convoys, day);
-        let convoys = sample::poisson(rng, h.convoys_per_day);
-        (convoys, sample::binomial(rng, convoys, block))
+        let (u, w) = sample::word(rng);
+        let convoys = match tables.convoys(state.phase) {
+            Some(t) => t.draw(u),
+            None => sample::poisson_at(u, w, h.convoys_per_day),
+        };
+        let (u, w) = sample::word(rng);
+        let block = tables.block(state.phase, any_major_attack);
+        (convoys, block.draw(u, w, convoys))
     } else {
         (0, 0)
     };

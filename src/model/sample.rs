@@ -21,7 +21,7 @@ use statrs::distribution::{Binomial, Poisson};
 /// Up to this mean, Poisson draws invert by sequential search from 0: at most
 /// a few dozen multiplications, all in double precision well above
 /// underflow (e^−64 ≈ 1.6·10⁻²⁸).
-const POISSON_INVERSION_MAX: f64 = 64.0;
+pub(super) const POISSON_INVERSION_MAX: f64 = 64.0;
 
 /// Binomial draws invert from 0 while `P(X = 0)` stays above this, so that the
 /// search starts from a representable probability.
@@ -53,65 +53,137 @@ fn reciprocal(k: u64) -> f64 {
 }
 
 /// One word as a uniform number in [0, 1), and the word itself.
-fn word<R: Rng + ?Sized>(rng: &mut R) -> (f64, u64) {
-    let w = rng.next_u64();
+#[inline]
+pub(super) fn word<R: Rng + ?Sized>(rng: &mut R) -> (f64, u64) {
+    uniform(rng.next_u64())
+}
+
+/// A word as a uniform number in [0, 1), and the word itself.
+#[inline]
+pub(super) fn uniform(w: u64) -> (f64, u64) {
     // The 53 high bits, as rand's standard f64 does.
     ((w >> 11) as f64 * (1.0 / (1u64 << 53) as f64), w)
 }
 
 /// A draw that succeeds with probability `p`: one word.
+#[inline]
 pub fn bernoulli<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
     word(rng).0 < p
 }
 
-/// A draw from Poisson(`lambda`), `lambda` finite and ≥ 0: one word.
-pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
-    let (u, w) = word(rng);
-    if lambda <= 0.0 {
-        return 0;
-    }
-    if lambda <= POISSON_INVERSION_MAX {
-        let mut p = (-lambda).exp();
-        let mut cdf = p;
-        let mut k = 0u64;
-        while u >= cdf && p > 0.0 {
-            k += 1;
-            p *= lambda * reciprocal(k);
-            cdf += p;
+/// The values `P(X ≤ k)`, k = 0, 1, …, that inversion of Poisson(`lambda`)
+/// compares the uniform with, each computed from the one before by the same
+/// operations in the same order, up to (not including) the first `k` whose
+/// probability underflows to 0, where every search stops. `lambda` must lie
+/// in (0, [`POISSON_INVERSION_MAX`]].
+///
+/// The draw is the number of leading values ≤ u. The sequential search and
+/// the tables of [`super::tables`] both read this one sequence, so their
+/// draws are the same bit for bit.
+#[inline]
+pub(super) fn poisson_cdf(lambda: f64) -> impl Iterator<Item = f64> {
+    let mut p = (-lambda).exp();
+    let mut cdf = p;
+    let mut k = 0u64;
+    std::iter::from_fn(move || {
+        if p <= 0.0 {
+            return None;
         }
-        return k;
-    }
-    match Poisson::new(lambda) {
-        Ok(d) => d.sample(&mut ChaCha8Rng::seed_from_u64(w)),
-        Err(_) => unreachable!("λ = {lambda} was checked to be finite and > 0"),
-    }
+        let this = cdf;
+        k += 1;
+        p *= lambda * reciprocal(k);
+        cdf += p;
+        Some(this)
+    })
 }
 
-/// A draw from Binomial(`n`, `p`), `p` in [0, 1]: one word.
-pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
-    let (u, w) = word(rng);
-    if n == 0 || p <= 0.0 {
-        return 0;
-    }
-    if p >= 1.0 {
-        return n;
-    }
+/// The values `P(X ≤ k)`, k = 0 … n − 1, that inversion of Binomial(`n`, `p`)
+/// compares the uniform with (the draw is the number of leading values ≤ u),
+/// or `None` where the search cannot start from a representable `P(X = 0)`
+/// and statrs draws instead. `n` ≥ 1 and `p` in (0, 1).
+#[inline]
+pub(super) fn binomial_cdf(n: u64, p: f64) -> Option<impl Iterator<Item = f64>> {
     let q = 1.0 - p;
     let p0 = if n <= BINOMIAL_INVERSION_MAX_N {
         q.powi(n as i32)
     } else {
         0.0
     };
-    if p0 > BINOMIAL_INVERSION_MIN_P0 {
-        let ratio = p / q;
-        let (mut pk, mut cdf, mut k) = (p0, p0, 0u64);
-        while u >= cdf && k < n {
-            pk *= ratio * (n - k) as f64 * reciprocal(k + 1);
-            k += 1;
-            cdf += pk;
-        }
-        return k;
+    if p0 <= BINOMIAL_INVERSION_MIN_P0 {
+        return None;
     }
+    let ratio = p / q;
+    let (mut pk, mut cdf, mut k) = (p0, p0, 0u64);
+    Some(std::iter::from_fn(move || {
+        if k >= n {
+            return None;
+        }
+        let this = cdf;
+        pk *= ratio * (n - k) as f64 * reciprocal(k + 1);
+        k += 1;
+        cdf += pk;
+        Some(this)
+    }))
+}
+
+/// A draw from Poisson(`lambda`), `lambda` finite and ≥ 0: one word. (The
+/// day step takes its word first and calls [`poisson_at`] or a table.)
+#[cfg(test)]
+pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
+    let (u, w) = word(rng);
+    poisson_at(u, w, lambda)
+}
+
+/// [`poisson`] at the uniform `u` of word `w`.
+#[inline]
+pub(super) fn poisson_at(u: f64, w: u64, lambda: f64) -> u64 {
+    if lambda <= 0.0 {
+        return 0;
+    }
+    if lambda <= POISSON_INVERSION_MAX {
+        return poisson_cdf(lambda).take_while(|&c| u >= c).count() as u64;
+    }
+    poisson_statrs(w, lambda)
+}
+
+/// Poisson(`lambda`) by statrs, seeded by the one word `w`: large means.
+#[cold]
+#[inline(never)]
+fn poisson_statrs(w: u64, lambda: f64) -> u64 {
+    match Poisson::new(lambda) {
+        Ok(d) => d.sample(&mut ChaCha8Rng::seed_from_u64(w)),
+        Err(_) => unreachable!("λ = {lambda} was checked to be finite and > 0"),
+    }
+}
+
+/// A draw from Binomial(`n`, `p`), `p` in [0, 1]: one word. (The day step
+/// takes its word first and calls [`binomial_at`] or a table.)
+#[cfg(test)]
+pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    let (u, w) = word(rng);
+    binomial_at(u, w, n, p)
+}
+
+/// [`binomial`] at the uniform `u` of word `w`.
+#[inline]
+pub(super) fn binomial_at(u: f64, w: u64, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    match binomial_cdf(n, p) {
+        Some(cdf) => cdf.take_while(|&c| u >= c).count() as u64,
+        None => binomial_statrs(w, n, p),
+    }
+}
+
+/// Binomial(`n`, `p`) by statrs, seeded by the one word `w`: many trials or
+/// an underflowing `P(X = 0)`.
+#[cold]
+#[inline(never)]
+fn binomial_statrs(w: u64, n: u64, p: f64) -> u64 {
     match Binomial::new(p, n) {
         Ok(d) => d.sample(&mut ChaCha8Rng::seed_from_u64(w)),
         Err(_) => unreachable!("p = {p} was checked to lie in [0, 1]"),
