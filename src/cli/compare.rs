@@ -97,11 +97,6 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
             }
         )?;
     }
-    writeln!(
-        out,
-        "wrote {} ({})",
-        done.dir.display(),
-        done.files.join(", ")
-    )?;
+    super::wrote(&mut out, &done.dir, &done.files)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -83,11 +83,6 @@ pub fn discover(args: DiscoverArgs) -> Result<ExitCode> {
         done.found.boxes.len()
     )?;
     writeln!(stdout, "{}", done.found.describe())?;
-    writeln!(
-        stdout,
-        "wrote {} ({})",
-        done.dir.display(),
-        done.files.join(", ")
-    )?;
+    super::wrote(&mut stdout, &done.dir, &done.files)?;
     Ok(ExitCode::SUCCESS)
 }

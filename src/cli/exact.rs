@@ -119,12 +119,7 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
             100.0 * solution.entered(i)
         )?;
     }
-    writeln!(
-        stdout,
-        "wrote {} ({})",
-        done.dir.display(),
-        done.files.join(", ")
-    )?;
+    super::wrote(&mut stdout, &done.dir, &done.files)?;
     match &done.check {
         Some(outcome) => print_check(sc, outcome, &mut stdout),
         None => Ok(ExitCode::SUCCESS),

@@ -66,11 +66,6 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
             plan.seed,
         )?,
     }
-    writeln!(
-        stdout,
-        "wrote {} ({})",
-        args.out.display(),
-        done.files.join(", ")
-    )?;
+    super::wrote(&mut stdout, &args.out, &done.files)?;
     Ok(ExitCode::SUCCESS)
 }

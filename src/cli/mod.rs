@@ -205,6 +205,11 @@ impl Precision {
     }
 }
 
+/// The last line of a command that wrote a results directory.
+pub fn wrote(out: &mut impl std::io::Write, dir: &Path, files: &[String]) -> std::io::Result<()> {
+    writeln!(out, "wrote {} ({})", dir.display(), files.join(", "))
+}
+
 /// Says every warning on stderr, whatever `--quiet` (a warning can change
 /// what a result means), except those in `already` (said before the work).
 pub fn warn(warnings: &[String], already: &[String]) {

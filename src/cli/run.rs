@@ -145,12 +145,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             args.exec.seed,
         )?;
     }
-    writeln!(
-        stdout,
-        "wrote {} ({})",
-        done.dir.display(),
-        done.files.join(", ")
-    )?;
+    super::wrote(&mut stdout, &done.dir, &done.files)?;
     Ok(ExitCode::SUCCESS)
 }
 

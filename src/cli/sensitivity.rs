@@ -162,12 +162,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         )?;
         print_ranked(&mut stdout, study)?;
     }
-    writeln!(
-        stdout,
-        "wrote {} ({})",
-        done.dir.display(),
-        done.files.join(", ")
-    )?;
+    super::wrote(&mut stdout, &done.dir, &done.files)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -162,12 +162,7 @@ pub fn report(args: &SweepArgs, job: &SweepJob, done: &SweepDone) -> Result<Exit
     if !args.exec.quiet {
         print_points(&mut stdout, &job.loaded.scenario, &done.paths, &done.points)?;
     }
-    writeln!(
-        stdout,
-        "wrote {} ({})",
-        done.dir.display(),
-        done.files.join(", ")
-    )?;
+    super::wrote(&mut stdout, &done.dir, &done.files)?;
     Ok(ExitCode::SUCCESS)
 }
 
