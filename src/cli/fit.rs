@@ -184,6 +184,6 @@ fn print_summary(f: &fit::Fit, out: &std::path::Path, written: &[PathBuf]) -> Re
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    super::wrote(&mut o, &out, &names)?;
+    super::wrote(&mut o, out, &names)?;
     Ok(())
 }
