@@ -28,6 +28,7 @@ pub mod discover;
 pub mod engine;
 pub mod exact;
 pub mod experiment;
+#[cfg(feature = "fit")]
 pub mod fit;
 pub mod job;
 pub mod model;

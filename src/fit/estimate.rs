@@ -169,7 +169,7 @@ pub fn maximise_from(model: &Model, starts: &[Vec<f64>], free: &[bool]) -> Optim
 ///
 /// On the log scale the optimiser only approaches the boundary α = 0 (the
 /// gradient in log α vanishes with α), so each α, smallest first, is tried
-/// at 0: if the maximum with it at 0 is within [`SNAP_TOL`] of the best, 0 is
+/// at 0: if the maximum with it at 0 is within `SNAP_TOL` of the best, 0 is
 /// the estimate.
 pub fn snap_alphas(model: &Model, opt: Optimum, free: &[bool]) -> (Optimum, Vec<bool>) {
     let mut free = free.to_vec();

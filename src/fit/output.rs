@@ -53,7 +53,7 @@ impl FitFile {
 /// One row of fit.csv.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EstimateRow {
-    /// What is estimated (see [`Quantity`]).
+    /// What is estimated (see `Quantity`).
     pub parameter: String,
     /// The party (for α: the retaliating one), or empty.
     pub party: String,
@@ -67,7 +67,7 @@ pub struct EstimateRow {
     pub ci_low: Option<f64>,
     /// Upper bound (empty if none; `inf` if unbounded).
     pub ci_high: Option<f64>,
-    /// How it was obtained (see [`Method`]).
+    /// How it was obtained (see `Method`).
     pub method: String,
 }
 

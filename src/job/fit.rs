@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{Execution, JobError, Progress, default_dir};
+use super::JobError;
+#[cfg(feature = "fit")]
+use super::{Execution, Progress, default_dir};
 use crate::counts::adapters::{self, Conversion, Mapping, Source};
 use crate::counts::{Counts, CountsError};
-use crate::fit::output::InputFile;
-use crate::fit::{self, Fit, FitError, FitOptions};
+#[cfg(feature = "fit")]
+use crate::fit::{self, Fit, FitError, FitOptions, output::InputFile};
 
+#[cfg(feature = "fit")]
 impl From<FitError> for JobError {
     fn from(e: FitError) -> Self {
         JobError::Invalid(e.to_string())
@@ -30,6 +33,7 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>, JobError> {
 }
 
 /// A fit, as `ceasefire fit` performs it.
+#[cfg(feature = "fit")]
 #[derive(Debug, Clone)]
 pub struct FitJob {
     /// The counts file (`date,party,count[,severity]`).
@@ -43,6 +47,7 @@ pub struct FitJob {
 }
 
 /// What a fit found and wrote.
+#[cfg(feature = "fit")]
 #[derive(Debug)]
 pub struct FitDone {
     /// The directory written.
@@ -53,6 +58,7 @@ pub struct FitDone {
     pub fit: Fit,
 }
 
+#[cfg(feature = "fit")]
 impl FitJob {
     /// `results/<counts file stem>-fit/`.
     pub fn default_out(&self) -> PathBuf {

@@ -43,7 +43,9 @@ pub use batch::{BatchDone, BatchJob, PrecisionTarget};
 pub use compare::{CompareDone, CompareJob};
 pub use discover::{DiscoverDone, DiscoverJob};
 pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob};
-pub use fit::{CountsJob, FitDone, FitJob};
+pub use fit::CountsJob;
+#[cfg(feature = "fit")]
+pub use fit::{FitDone, FitJob};
 pub use merge::{MergeDone, MergeJob};
 pub use plot::{PlotDone, PlotJob};
 pub use prism::{PrismDone, PrismJob};

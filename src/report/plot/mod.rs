@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use charts::draw;
+#[cfg(feature = "fit")]
 pub(crate) use charts::{BAND_OPACITY, FONT, GRID, MUTED, colour, house_style};
 pub use study::{draw_indices, draw_tradeoff, indices_chart_name};
 pub use sweep::{SweepLine, SweepResults, draw_sweep};
