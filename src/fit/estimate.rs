@@ -32,6 +32,9 @@ const TOL_COST: f64 = 1e-13;
 const MAX_ITERS: u64 = 400;
 /// Half the 95% quantile of χ²₁: the profile drop that bounds a 95% interval.
 pub const PROFILE_DROP: f64 = 3.841_458_820_694_124 / 2.0;
+/// Where an α fixed at 0 restarts when it is released while profiling
+/// another parameter: inside the range of retaliation daily data support.
+const RELEASED_ALPHA: f64 = 0.05;
 /// Width, on the log scale, to which a profile bound is bisected.
 const PROFILE_TOL: f64 = 1e-3;
 
@@ -192,15 +195,40 @@ pub fn snap_alphas(model: &Model, opt: Optimum, free: &[bool]) -> (Optimum, Vec<
     (best, free)
 }
 
-/// The profile log-likelihood at slot `i` = `value`: the maximum over the
-/// other free slots, started from `warm`.
+/// The profile log-likelihood at slot `i` = `value`: the maximum over every
+/// other slot, started from `warm`.
+///
+/// An α that [`snap_alphas`] fixed at 0 (not free in `free`) is part of the
+/// parameter space all the same: holding it at 0 while profiling another
+/// parameter gives a profile that is too low and an interval that is too
+/// narrow (the half-life of a party whose self-excitation snapped to 0 is
+/// the case that showed it). On the log scale the optimiser cannot leave 0,
+/// so such an α is released from [`RELEASED_ALPHA`] as a second start, and
+/// the better of the two maxima is the profile.
 pub fn profile_at(model: &Model, warm: &[f64], free: &[bool], i: usize, value: f64) -> Optimum {
     let mut start = warm.to_vec();
     start[i] = value;
     let mut f = free.to_vec();
     f[i] = false;
-    // A slot that was fixed at 0 (a snapped α) may move while profiling another.
-    maximise(model, &start, &f)
+    let held = maximise(model, &start, &f);
+    let snapped: Vec<usize> = (0..f.len())
+        .filter(|&j| j != i && !f[j] && matches!(model.slots()[j], Slot::Alpha(_)))
+        .collect();
+    if snapped.is_empty() {
+        return held;
+    }
+    for &j in &snapped {
+        f[j] = true;
+        if start[j] < ALPHA_ZERO {
+            start[j] = RELEASED_ALPHA;
+        }
+    }
+    let released = maximise(model, &start, &f);
+    if released.log_likelihood > held.log_likelihood {
+        released
+    } else {
+        held
+    }
 }
 
 /// A 95% profile-likelihood interval of slot `i` around the maximum `opt`.
