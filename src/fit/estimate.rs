@@ -35,6 +35,10 @@ pub const PROFILE_DROP: f64 = 3.841_458_820_694_124 / 2.0;
 /// Where an α fixed at 0 restarts when it is released while profiling
 /// another parameter: inside the range of retaliation daily data support.
 const RELEASED_ALPHA: f64 = 0.05;
+/// The slope of the log-likelihood in an α at 0 (per unit of α) above which
+/// that α is released: a rise of 1e-6 over α = 0.05 is 5e-8 of
+/// log-likelihood, nothing a profile can see.
+const RISING: f64 = 1e-6;
 /// Width, on the log scale, to which a profile bound is bisected.
 const PROFILE_TOL: f64 = 1e-3;
 
@@ -210,14 +214,32 @@ pub fn profile_at(model: &Model, warm: &[f64], free: &[bool], i: usize, value: f
     start[i] = value;
     let mut f = free.to_vec();
     f[i] = false;
-    let held = maximise(model, &start, &f);
     let snapped: Vec<usize> = (0..f.len())
         .filter(|&j| j != i && !f[j] && matches!(model.slots()[j], Slot::Alpha(_)))
         .collect();
-    if snapped.is_empty() {
+    for &j in &snapped {
+        start[j] = 0.0;
+    }
+    let held = maximise(model, &start, &f);
+    // Only an α whose likelihood rises away from 0 there can gain (the
+    // likelihood is concave in the α and rates for a fixed half-life): the
+    // others stay at 0, which keeps a profile point to one fit in most cases.
+    // The slope at 0 is the log-scale derivative at ALPHA_ZERO over it.
+    let mut near = held.values.clone();
+    for &j in &snapped {
+        near[j] = ALPHA_ZERO;
+    }
+    let mut grad = vec![0.0; f.len()];
+    model.log_likelihood_grad(&near, &mut grad);
+    let rising: Vec<usize> = snapped
+        .into_iter()
+        .filter(|&j| grad[j] / ALPHA_ZERO > RISING)
+        .collect();
+    if rising.is_empty() {
         return held;
     }
-    for &j in &snapped {
+    let mut start = held.values.clone();
+    for &j in &rising {
         f[j] = true;
         if start[j] < ALPHA_ZERO {
             start[j] = RELEASED_ALPHA;
