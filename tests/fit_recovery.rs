@@ -246,3 +246,72 @@ fn recovery_smoke_test_covers_the_truth() {
     let failures = report_and_check(&two_parties(), 365, 5, 5);
     assert!(failures.is_empty(), "coverage too low: {failures:?}");
 }
+
+/// The profile log-likelihood of slot `i` at `value` maximised thoroughly:
+/// every other slot free (an α snapped to 0 included) from several starts.
+fn thorough_profile(m: &ceasefire::fit::model::Model, values: &[f64], i: usize, value: f64) -> f64 {
+    use ceasefire::fit::model::Slot;
+    let starts: Vec<Vec<f64>> = [(0.01, None), (0.1, Some(2.0)), (0.02, Some(20.0))]
+        .iter()
+        .map(|&(a, h)| {
+            let mut s = values.to_vec();
+            for (j, slot) in m.slots().iter().enumerate() {
+                match slot {
+                    Slot::Alpha(_) if s[j] < 1e-6 => s[j] = a,
+                    Slot::HalfLife(_) => s[j] = h.unwrap_or(s[j]),
+                    _ => {}
+                }
+            }
+            s[i] = value;
+            s
+        })
+        .collect();
+    let mut free = vec![true; values.len()];
+    free[i] = false;
+    ceasefire::fit::estimate::maximise_from(m, &starts, &free).log_likelihood
+}
+
+#[test]
+fn a_half_life_profile_lets_a_snapped_alpha_move() {
+    // Replicate 147 of the two-party, 90-day design of the study: α(b→b)
+    // is estimated at 0, and with it held there the profile of h_b fell
+    // below the 95% cut at the true 3 days (interval 3.23..38.6 days). The
+    // thorough profile there is within the cut, so the interval must cover 3.
+    use ceasefire::fit::estimate::PROFILE_DROP;
+    use ceasefire::fit::model::Slot;
+    let d = two_parties();
+    let (_, specs) = periods(&d, 90);
+    let opts = FitOptions {
+        periods: specs,
+        reference: None,
+        retaliation: Retaliation::Pairs(
+            d.pairs
+                .iter()
+                .map(|&(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        ),
+        half_life: HalfLife::Free,
+        burn_in: 0,
+        bootstrap: 0,
+        simulate: 0,
+        seed: 11,
+    };
+    let f = fit::run(&replicate(&d, 90, 11, 147), &opts, &|_| {}).unwrap();
+    let bb = f
+        .model
+        .pairs()
+        .iter()
+        .position(|&(q, p)| (q, p) == (1, 1))
+        .unwrap();
+    assert_eq!(f.values[f.model.index(Slot::Alpha(bb)).unwrap()], 0.0);
+    let i = f.model.index(Slot::HalfLife(1)).unwrap();
+    let drop = f.log_likelihood - thorough_profile(&f.model, &f.values, i, 3.0);
+    assert!(drop < PROFILE_DROP, "drop {drop}");
+    let row = f
+        .estimate_rows()
+        .into_iter()
+        .find(|r| r.parameter == "half_life_days" && r.party == "b")
+        .unwrap();
+    let (lo, hi) = (row.ci_low.unwrap(), row.ci_high.unwrap());
+    assert!(lo <= 3.0 && 3.0 <= hi, "h_b interval {lo}..{hi}");
+}

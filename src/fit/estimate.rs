@@ -32,6 +32,13 @@ const TOL_COST: f64 = 1e-13;
 const MAX_ITERS: u64 = 400;
 /// Half the 95% quantile of χ²₁: the profile drop that bounds a 95% interval.
 pub const PROFILE_DROP: f64 = 3.841_458_820_694_124 / 2.0;
+/// Where an α fixed at 0 restarts when it is released while profiling
+/// another parameter: inside the range of retaliation daily data support.
+const RELEASED_ALPHA: f64 = 0.05;
+/// The slope of the log-likelihood in an α at 0 (per unit of α) above which
+/// that α is released: a rise of 1e-6 over α = 0.05 is 5e-8 of
+/// log-likelihood, nothing a profile can see.
+const RISING: f64 = 1e-6;
 /// Width, on the log scale, to which a profile bound is bisected.
 const PROFILE_TOL: f64 = 1e-3;
 
@@ -192,15 +199,58 @@ pub fn snap_alphas(model: &Model, opt: Optimum, free: &[bool]) -> (Optimum, Vec<
     (best, free)
 }
 
-/// The profile log-likelihood at slot `i` = `value`: the maximum over the
-/// other free slots, started from `warm`.
+/// The profile log-likelihood at slot `i` = `value`: the maximum over every
+/// other slot, started from `warm`.
+///
+/// An α that [`snap_alphas`] fixed at 0 (not free in `free`) is part of the
+/// parameter space all the same: holding it at 0 while profiling another
+/// parameter gives a profile that is too low and an interval that is too
+/// narrow (the half-life of a party whose self-excitation snapped to 0 is
+/// the case that showed it). On the log scale the optimiser cannot leave 0,
+/// so such an α is released from [`RELEASED_ALPHA`] as a second start, and
+/// the better of the two maxima is the profile.
 pub fn profile_at(model: &Model, warm: &[f64], free: &[bool], i: usize, value: f64) -> Optimum {
     let mut start = warm.to_vec();
     start[i] = value;
     let mut f = free.to_vec();
     f[i] = false;
-    // A slot that was fixed at 0 (a snapped α) may move while profiling another.
-    maximise(model, &start, &f)
+    let snapped: Vec<usize> = (0..f.len())
+        .filter(|&j| j != i && !f[j] && matches!(model.slots()[j], Slot::Alpha(_)))
+        .collect();
+    for &j in &snapped {
+        start[j] = 0.0;
+    }
+    let held = maximise(model, &start, &f);
+    // Only an α whose likelihood rises away from 0 there can gain (the
+    // likelihood is concave in the α and rates for a fixed half-life): the
+    // others stay at 0, which keeps a profile point to one fit in most cases.
+    // The slope at 0 is the log-scale derivative at ALPHA_ZERO over it.
+    let mut near = held.values.clone();
+    for &j in &snapped {
+        near[j] = ALPHA_ZERO;
+    }
+    let mut grad = vec![0.0; f.len()];
+    model.log_likelihood_grad(&near, &mut grad);
+    let rising: Vec<usize> = snapped
+        .into_iter()
+        .filter(|&j| grad[j] / ALPHA_ZERO > RISING)
+        .collect();
+    if rising.is_empty() {
+        return held;
+    }
+    let mut start = held.values.clone();
+    for &j in &rising {
+        f[j] = true;
+        if start[j] < ALPHA_ZERO {
+            start[j] = RELEASED_ALPHA;
+        }
+    }
+    let released = maximise(model, &start, &f);
+    if released.log_likelihood > held.log_likelihood {
+        released
+    } else {
+        held
+    }
 }
 
 /// A 95% profile-likelihood interval of slot `i` around the maximum `opt`.
