@@ -207,7 +207,7 @@ pub fn snap_alphas(model: &Model, opt: Optimum, free: &[bool]) -> (Optimum, Vec<
 /// parameter gives a profile that is too low and an interval that is too
 /// narrow (the half-life of a party whose self-excitation snapped to 0 is
 /// the case that showed it). On the log scale the optimiser cannot leave 0,
-/// so such an α is released from [`RELEASED_ALPHA`] as a second start, and
+/// so such an α is released from `RELEASED_ALPHA` as a second start, and
 /// the better of the two maxima is the profile.
 pub fn profile_at(model: &Model, warm: &[f64], free: &[bool], i: usize, value: f64) -> Optimum {
     let mut start = warm.to_vec();
