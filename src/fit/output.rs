@@ -8,7 +8,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::diagnostics::{MAX_LAG, PIT_BINS};
 use super::model::HalfLife;
@@ -130,10 +129,7 @@ impl InputFile {
     pub fn new(path: &str, bytes: &[u8]) -> Self {
         InputFile {
             path: path.to_string(),
-            sha256: Sha256::digest(bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            sha256: crate::store::digest::sha256_hex(bytes),
         }
     }
 }

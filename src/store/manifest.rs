@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use sha2::{Digest, Sha256};
-
 use crate::engine::Shard;
 
 /// The crates the random numbers depend on, at the exact versions
@@ -38,11 +36,10 @@ pub struct ScenarioSource {
 impl ScenarioSource {
     /// Describes scenario text read from `path`.
     pub fn new(name: &str, path: &str, text: &str) -> Self {
-        let digest = Sha256::digest(text.as_bytes());
         ScenarioSource {
             name: name.to_string(),
             path: path.to_string(),
-            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            sha256: super::digest::sha256_hex(text.as_bytes()),
             changes: Vec::new(),
         }
     }

@@ -6,6 +6,7 @@
 //! [`crate::report`]'s business.
 
 pub mod checkpoint;
+pub mod digest;
 pub mod layout;
 mod manifest;
 pub mod shard;
