@@ -23,6 +23,8 @@ use super::{Bar, Changes, Execution, Precision, load, warn};
 const EXAMPLES: &str = "EXAMPLES:
   # Ten detection values, 20,000 runs each, with a chart
   ceasefire sweep --vary monitoring.detection=0.5:0.95:10 --plots
+  # Listed values and a log range, every combination
+  ceasefire sweep --vary compliance.tolerance=0,1,3 --vary party.isis.rate=log:0.1:10:5
   # A 40-point Latin hypercube over two parameters
   ceasefire sweep my-agreement.toml --vary monitoring.detection=0.3:0.9 \\
       --vary party.opposition.rate=2:8 --design lhs --points 40
@@ -36,10 +38,13 @@ const EXAMPLES: &str = "EXAMPLES:
 pub struct SweepArgs {
     /// Scenario file (TOML). Without it, the built-in Geneva 2016 scenario.
     pub scenario: Option<PathBuf>,
-    /// A parameter to vary: PATH=LO:HI:STEPS (grid) or PATH=LO:HI (Latin
-    /// hypercube), e.g. monitoring.detection=0.5:0.95:10. Repeatable.
-    /// Required unless --design is a file.
-    #[arg(long = "vary", value_name = "PATH=LO:HI:STEPS")]
+    /// A parameter to vary. In a grid: PATH=LO:HI:STEPS (evenly spaced,
+    /// rounded to the decimals of the bounds and the step), PATH=A,B,C (these
+    /// values) or PATH=log:LO:HI:STEPS (geometric, 3 or more significant
+    /// digits). In a Latin hypercube: PATH=LO:HI. E.g.
+    /// monitoring.detection=0.5:0.95:10. Repeatable. Required unless
+    /// --design is a file.
+    #[arg(long = "vary", value_name = "PATH=LO:HI:STEPS|A,B,C")]
     pub vary: Vec<Vary>,
     /// How points are chosen: grid (every combination of the --vary
     /// grids), lhs (a Latin hypercube of --points points), a generated

@@ -14,7 +14,8 @@ use crate::sensitivity::{Bounds, SensitivityError, morris_design, saltelli_desig
 /// every run's streams.
 const DESIGN_LABEL: &[u8; 16] = b"ceasefire/lhs/v1";
 
-/// One varied parameter: `PATH=LO:HI[:STEPS]`.
+/// One varied parameter: `PATH=LO:HI[:STEPS]`, `PATH=log:LO:HI:STEPS` or
+/// `PATH=A,B,C`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vary {
     /// The parameter.
@@ -23,8 +24,25 @@ pub struct Vary {
     pub lo: f64,
     /// Highest value.
     pub hi: f64,
-    /// Number of grid values from `lo` to `hi` (ignored by Latin hypercubes).
-    pub steps: usize,
+    /// Which values a grid takes between `lo` and `hi`.
+    pub values: Values,
+}
+
+/// The values a grid takes for one varied parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// `LO:HI`: a range for sampled designs (Latin hypercube, Saltelli,
+    /// Morris); a grid refuses it, since it would not know how many values
+    /// to take.
+    Range,
+    /// `LO:HI:STEPS`: `STEPS` evenly spaced values, LO + i·(HI−LO)/(STEPS−1),
+    /// rounded to decimals (see [`Vary::grid`]).
+    Even(usize),
+    /// `log:LO:HI:STEPS`: `STEPS` geometrically spaced values,
+    /// LO·(HI/LO)^(i/(STEPS−1)), rounded to significant digits.
+    Log(usize),
+    /// `A,B,C`: exactly these values, in this order.
+    List(Vec<f64>),
 }
 
 /// A `--vary` argument that cannot be used.
@@ -44,11 +62,11 @@ impl FromStr for Vary {
     fn from_str(s: &str) -> Result<Self, VaryError> {
         let usage = || {
             VaryError(format!(
-                "'{s}' is not PATH=LO:HI:STEPS (e.g. monitoring.detection=0.5:0.95:10)"
+                "'{s}' is not PATH=LO:HI:STEPS, PATH=log:LO:HI:STEPS or PATH=A,B,C (e.g. monitoring.detection=0.5:0.95:10)"
             ))
         };
         let (path, range) = s.split_once('=').ok_or_else(usage)?;
-        let parts: Vec<&str> = range.split(':').collect();
+        let path: ParamPath = path.trim().parse()?;
         let number = |t: &str| -> Result<f64, VaryError> {
             t.trim()
                 .parse::<f64>()
@@ -56,54 +74,232 @@ impl FromStr for Vary {
                 .filter(|x| x.is_finite())
                 .ok_or_else(|| VaryError(format!("'{t}' in '{s}' is not a finite number")))
         };
-        let (lo, hi, steps) = match parts[..] {
-            [lo, hi] => (number(lo)?, number(hi)?, 2),
-            [lo, hi, steps] => {
-                let steps = steps
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or_else(|| {
-                        VaryError(format!(
-                            "STEPS '{steps}' in '{s}' is not allowed (allowed: a whole number ≥ 1)"
-                        ))
-                    })?;
-                (number(lo)?, number(hi)?, steps)
+        let steps = |t: &str, least: usize| -> Result<usize, VaryError> {
+            t.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= least)
+                .ok_or_else(|| {
+                    VaryError(format!(
+                        "STEPS '{t}' in '{s}' is not allowed (allowed: a whole number ≥ {least})"
+                    ))
+                })
+        };
+        let range = range.trim();
+        let (lo, hi, values) = if range.contains(',') {
+            let list = range
+                .split(',')
+                .map(number)
+                .collect::<Result<Vec<f64>, _>>()?;
+            let lo = list.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = list.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lo, hi, Values::List(list))
+        } else {
+            let parts: Vec<&str> = range.split(':').collect();
+            match parts[..] {
+                ["log", lo, hi, n] => {
+                    let (lo, hi) = (number(lo)?, number(hi)?);
+                    if lo <= 0.0 {
+                        return Err(VaryError(format!(
+                            "LO {lo} of the log range '{s}' is not allowed (allowed: LO > 0)"
+                        )));
+                    }
+                    (lo, hi, Values::Log(steps(n, 2)?))
+                }
+                ["log", ..] => {
+                    return Err(VaryError(format!(
+                        "'{s}' is not PATH=log:LO:HI:STEPS (e.g. party.isis.rate=log:0.01:1:5)"
+                    )));
+                }
+                [lo, hi] => (number(lo)?, number(hi)?, Values::Range),
+                [lo, hi, n] => (number(lo)?, number(hi)?, Values::Even(steps(n, 1)?)),
+                _ => return Err(usage()),
             }
-            _ => return Err(usage()),
         };
         if lo > hi {
             return Err(VaryError(format!("LO {lo} is above HI {hi} in '{s}'")));
         }
         Ok(Vary {
-            path: path.trim().parse()?,
+            path,
             lo,
             hi,
-            steps,
+            values,
         })
     }
 }
 
-/// `PATH=LO:HI:STEPS`, which reads back as the same `Vary` (floats are
-/// written with the shortest digits that round-trip).
+/// The argument's own form (`PATH=LO:HI`, `PATH=LO:HI:STEPS`,
+/// `PATH=log:LO:HI:STEPS`, `PATH=A,B,C`), which reads back as the same
+/// `Vary` (floats are written with the shortest digits that round-trip).
 impl std::fmt::Display for Vary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}={}:{}:{}", self.path, self.lo, self.hi, self.steps)
+        let (path, lo, hi) = (&self.path, self.lo, self.hi);
+        match &self.values {
+            Values::Range => write!(f, "{path}={lo}:{hi}"),
+            Values::Even(n) => write!(f, "{path}={lo}:{hi}:{n}"),
+            Values::Log(n) => write!(f, "{path}=log:{lo}:{hi}:{n}"),
+            Values::List(list) => {
+                let list: Vec<String> = list.iter().map(f64::to_string).collect();
+                write!(f, "{path}={}", list.join(","))
+            }
+        }
     }
 }
 
+/// Decimals in the shortest text of `x` that reads back as `x`.
+fn decimals(x: f64) -> i32 {
+    let text = x.to_string();
+    text.split_once('.').map_or(0, |(_, d)| d.len() as i32)
+}
+
+/// `x` rounded to `d` decimals, through its decimal text so that `0.4`
+/// comes out as the double nearest 0.4.
+fn round_decimals(x: f64, d: i32) -> f64 {
+    let d = d.clamp(0, 17) as usize;
+    format!("{x:.d$}").parse().unwrap_or(x)
+}
+
+/// `x` rounded to `digits` significant digits.
+fn round_significant(x: f64, digits: usize) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    let d = digits.saturating_sub(1).min(16);
+    format!("{x:.d$e}").parse().unwrap_or(x)
+}
+
+/// The first two values of `values` that are equal, if any.
+fn first_duplicate(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
 impl Vary {
-    /// The grid values: `steps` values evenly spaced from `lo` to `hi`.
-    pub fn grid(&self) -> Vec<f64> {
-        if self.steps == 1 {
+    /// The grid values, in order.
+    ///
+    /// - `LO:HI:STEPS`: LO + i·(HI−LO)/(STEPS−1), rounded to the decimals the
+    ///   grid needs: those of LO and HI, plus as many as the step needs when
+    ///   it ends (0.05 in `0.3:1:15`: 2 more), or else the digits of STEPS−1
+    ///   plus one (`0:1:4` gives 0, 0.33, 0.67, 1). So `0.4` is written `0.4`,
+    ///   never `0.39999999999999997`.
+    /// - `log:LO:HI:STEPS`: LO·(HI/LO)^(i/(STEPS−1)), rounded to the fewest
+    ///   significant digits, at least 3, that keep every value distinct
+    ///   (`log:0.01:1:5` gives 0.01, 0.0316, 0.1, 0.316, 1).
+    /// - `A,B,C`: the values as given.
+    ///
+    /// Refused: a range without steps (a grid must be told how many values
+    /// to take), and, for keys that take whole numbers, values that round to
+    /// the same whole number (they would run the same point twice).
+    pub fn grid(&self) -> Result<Vec<f64>, VaryError> {
+        let values = match &self.values {
+            Values::Range => {
+                return Err(VaryError(format!(
+                    "{}={}:{} has no steps: a grid needs them (give steps: PATH=LO:HI:STEPS, e.g. {}={}:{}:5), or use --design lhs",
+                    self.path, self.lo, self.hi, self.path, self.lo, self.hi
+                )));
+            }
+            Values::Even(n) => self.even(*n),
+            Values::Log(n) => self.geometric(*n),
+            Values::List(list) => list.clone(),
+        };
+        if let Some(x) = first_duplicate(&values) {
+            return Err(VaryError(format!(
+                "{self} gives the value {x} twice (allowed: distinct values)"
+            )));
+        }
+        if self.path.is_integer() {
+            let whole: Vec<f64> = values.iter().map(|x| x.round()).collect();
+            if let Some(x) = first_duplicate(&whole) {
+                let shown: Vec<String> = values.iter().map(f64::to_string).collect();
+                let distinct = (self.hi.round() - self.lo.round()) as i64 + 1;
+                return Err(VaryError(format!(
+                    "{self}: {} takes whole numbers, and its values {} round to {x} more than once, so points would run twice (allowed: values that round to distinct whole numbers, e.g. at most {distinct} steps: {}={}:{}:{distinct})",
+                    self.path,
+                    shown.join(", "),
+                    self.path,
+                    self.lo.round(),
+                    self.hi.round(),
+                )));
+            }
+        }
+        Ok(values)
+    }
+
+    /// `n` evenly spaced values from `lo` to `hi`, rounded as [`Vary::grid`]
+    /// says.
+    fn even(&self, n: usize) -> Vec<f64> {
+        if n == 1 {
             return vec![self.lo];
         }
-        let n = (self.steps - 1) as f64;
-        (0..self.steps)
-            .map(|i| self.lo + (self.hi - self.lo) * i as f64 / n)
+        let gaps = n - 1;
+        let bounds = decimals(self.lo).max(decimals(self.hi));
+        let d = bounds + self.step_decimals(bounds, gaps);
+        (0..n)
+            .map(|i| {
+                let x = self.lo + (self.hi - self.lo) * i as f64 / gaps as f64;
+                round_decimals(x, d)
+            })
             .collect()
     }
+
+    /// Decimals beyond those of the bounds that the grid's step needs: the
+    /// step (HI−LO)/gaps in units of 10^−bounds is a fraction p/q; if q has
+    /// no prime factors but 2 and 5, its decimal expansion ends after
+    /// max(twos, fives) digits; otherwise the digits of `gaps` plus one.
+    fn step_decimals(&self, bounds: i32, gaps: usize) -> i32 {
+        let fallback = gaps.to_string().len() as i32 + 1;
+        let scale = 10f64.powi(bounds.min(17));
+        let span = ((self.hi - self.lo) * scale).round();
+        if !(span.is_finite() && span.abs() < 1e15) {
+            return fallback;
+        }
+        let gaps = gaps as u64;
+        let mut q = gaps / gcd(span as u64, gaps);
+        let (mut twos, mut fives) = (0, 0);
+        while q.is_multiple_of(2) {
+            q /= 2;
+            twos += 1;
+        }
+        while q.is_multiple_of(5) {
+            q /= 5;
+            fives += 1;
+        }
+        if q == 1 { twos.max(fives) } else { fallback }
+    }
+
+    /// `n` geometrically spaced values from `lo` to `hi`, rounded as
+    /// [`Vary::grid`] says.
+    fn geometric(&self, n: usize) -> Vec<f64> {
+        let gaps = (n - 1) as f64;
+        let exact: Vec<f64> = (0..n)
+            .map(|i| self.lo * (self.hi / self.lo).powf(i as f64 / gaps))
+            .collect();
+        (3..=17)
+            .map(|digits| {
+                exact
+                    .iter()
+                    .map(|&x| round_significant(x, digits))
+                    .collect::<Vec<_>>()
+            })
+            .find(|v| first_duplicate(v).is_none())
+            .unwrap_or(exact)
+    }
+
+    /// Refuses value lists and log ranges in designs that sample a range.
+    fn range_only(&self, design: Design) -> Result<(), VaryError> {
+        match self.values {
+            Values::Range | Values::Even(_) => Ok(()),
+            Values::Log(_) | Values::List(_) => Err(VaryError(format!(
+                "{self}: value lists and log ranges are for grids; --design {design} samples a range (allowed: PATH=LO:HI)"
+            ))),
+        }
+    }
+}
+
+/// Greatest common divisor.
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// How the points of a sweep are chosen.
@@ -216,6 +412,11 @@ impl Design {
     /// reproducible. Saltelli and Morris designs need LO < HI in every
     /// range.
     pub fn points(&self, vary: &[Vary], seed: u64) -> Result<Vec<Vec<f64>>, VaryError> {
+        if *self != Design::Grid {
+            for v in vary {
+                v.range_only(*self)?;
+            }
+        }
         let bounds = || -> Result<Vec<Bounds>, VaryError> {
             vary.iter()
                 .map(|v| Bounds::new(v.lo, v.hi).map_err(|e| VaryError(format!("{}: {e}", v.path))))
@@ -230,18 +431,21 @@ impl Design {
                 trajectories,
                 levels,
             } => morris_design(&bounds()?, trajectories, levels, seed)?,
-            Design::Grid => vary.iter().fold(vec![Vec::new()], |points, v| {
-                points
-                    .iter()
-                    .flat_map(|p| {
-                        v.grid().into_iter().map(move |x| {
-                            let mut q = p.clone();
-                            q.push(x);
-                            q
+            Design::Grid => {
+                let grids = vary.iter().map(Vary::grid).collect::<Result<Vec<_>, _>>()?;
+                grids.iter().fold(vec![Vec::new()], |points, values| {
+                    points
+                        .iter()
+                        .flat_map(|p| {
+                            values.iter().map(move |&x| {
+                                let mut q = p.clone();
+                                q.push(x);
+                                q
+                            })
                         })
-                    })
-                    .collect()
-            }),
+                        .collect()
+                })
+            }
             Design::LatinHypercube(n) => {
                 let mut key = [0u8; 32];
                 key[..8].copy_from_slice(&seed.to_le_bytes());
@@ -275,7 +479,13 @@ mod tests {
 
     #[test]
     fn vary_and_design_read_back_what_they_write() {
-        for text in ["a.b=0.1:0.30000000000000004:7", "party.x.rate=-1:1e300:1"] {
+        for text in [
+            "a.b=0.1:0.30000000000000004:7",
+            "party.x.rate=-1:1e300:1",
+            "a.b=0.5:1",
+            "a.b=log:0.01:1:5",
+            "a.b=0.9,0.1,0.5",
+        ] {
             let v: Vary = text.parse().unwrap();
             assert_eq!(v.to_string().parse::<Vary>().unwrap(), v, "{text}");
         }
@@ -317,12 +527,50 @@ mod tests {
     fn grids_cover_every_combination_in_order() {
         let a: Vary = "monitoring.detection=0.5:1:3".parse().unwrap();
         let b: Vary = "compliance.tolerance=0:2:2".parse().unwrap();
-        assert_eq!(a.grid(), vec![0.5, 0.75, 1.0]);
+        assert_eq!(a.grid().unwrap(), vec![0.5, 0.75, 1.0]);
         let pts = Design::Grid.points(&[a, b], 0).unwrap();
         assert_eq!(pts.len(), 6);
         assert_eq!(pts[0], vec![0.5, 0.0]);
         assert_eq!(pts[1], vec![0.5, 2.0]);
         assert_eq!(pts[5], vec![1.0, 2.0]);
+    }
+
+    fn grid(text: &str) -> Result<Vec<f64>, VaryError> {
+        text.parse::<Vary>().unwrap().grid()
+    }
+
+    #[test]
+    fn grid_values_are_the_decimals_a_user_would_write() {
+        let detection = grid("monitoring.detection=0.3:1:15").unwrap();
+        assert_eq!(detection[2], 0.4);
+        assert_eq!(detection[1], 0.35);
+        assert_eq!(detection[14], 1.0);
+        assert_eq!(grid("a.b=0:1:4").unwrap(), vec![0.0, 0.33, 0.67, 1.0]);
+        assert_eq!(grid("a.b=0:1:65").unwrap()[1], 0.015625);
+        assert_eq!(grid("a.b=0.1:0.3:3").unwrap(), vec![0.1, 0.2, 0.3]);
+        assert_eq!(
+            grid("a.b=log:0.01:1:5").unwrap(),
+            vec![0.01, 0.0316, 0.1, 0.316, 1.0]
+        );
+        assert_eq!(grid("a.b=0.9,0.1,0.5").unwrap(), vec![0.9, 0.1, 0.5]);
+        let fine = grid("a.b=log:1:1.01:50").unwrap();
+        assert_eq!(first_duplicate(&fine), None);
+    }
+
+    #[test]
+    fn grids_refuse_what_they_cannot_run_once_per_point() {
+        let no_steps = grid("a.b=0:1").unwrap_err().to_string();
+        assert!(
+            no_steps.contains("give steps: PATH=LO:HI:STEPS"),
+            "{no_steps}"
+        );
+        let twice = grid("compliance.tolerance=0:3:7").unwrap_err().to_string();
+        assert!(twice.contains("whole numbers"), "{twice}");
+        assert!(twice.contains("compliance.tolerance=0:3:4"), "{twice}");
+        assert!(grid("compliance.tolerance=0:3:4").is_ok());
+        assert!(grid("a.b=0.1,0.1").is_err());
+        let lhs = Design::LatinHypercube(4).points(&["a.b=0.1,0.5".parse().unwrap()], 0);
+        assert!(lhs.is_err());
     }
 
     #[test]
@@ -357,6 +605,9 @@ mod tests {
             "a.b=0:1:0",
             "a..b=0:1:2",
             "a.b=nan:1",
+            "a.b=log:0:1:3",
+            "a.b=log:0.1:1",
+            "a.b=0.1,x",
         ] {
             assert!(bad.parse::<Vary>().is_err(), "{bad}");
         }

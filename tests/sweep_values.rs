@@ -1,0 +1,146 @@
+//! Sweep values through the real binary: grid points are the decimals a
+//! user would type (so `== 0.4` finds the row), grids refuse points that
+//! would run twice and ranges without steps, and value lists and log
+//! ranges take exactly their values.
+
+mod util;
+
+use util::{Csv, Dir, outputs_under, reference_scenario};
+
+fn geneva() -> String {
+    reference_scenario("geneva-2016").display().to_string()
+}
+
+/// The distinct values of a column, in file order, as written.
+fn distinct<'a>(csv: &'a Csv, column: &str) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for v in csv.column(column) {
+        if !seen.contains(&v) {
+            seen.push(v);
+        }
+    }
+    seen
+}
+
+#[test]
+fn grid_points_are_written_as_the_decimals_of_the_design() {
+    let dir = Dir::new();
+    dir.command([
+        "sweep",
+        &geneva(),
+        "--vary",
+        "monitoring.detection=0.3:1:15",
+        "--runs",
+        "50",
+        "--out",
+        "sw",
+        "-q",
+    ])
+    .success();
+    let expected: Vec<String> = (0..15)
+        .map(|i| {
+            let hundredths = 30 + 5 * i;
+            let text = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        })
+        .collect();
+    for file in ["sw/points.csv", "sw/sweep.csv"] {
+        let csv = Csv::parse(&dir.read(file));
+        let values = distinct(&csv, "monitoring.detection");
+        assert_eq!(values, expected, "{file}");
+        assert!(values.contains(&"0.4"), "{file}: {values:?}");
+    }
+}
+
+#[test]
+fn lists_and_log_ranges_take_exactly_their_values() {
+    let dir = Dir::new();
+    dir.command([
+        "sweep",
+        &geneva(),
+        "--vary",
+        "compliance.tolerance=0,1,3",
+        "--vary",
+        "party.isis.rate=log:0.01:1:5",
+        "--runs",
+        "20",
+        "--out",
+        "sw",
+        "-q",
+    ])
+    .success();
+    let points = Csv::parse(&dir.read("sw/points.csv"));
+    assert_eq!(points.rows.len(), 15);
+    assert_eq!(distinct(&points, "compliance.tolerance"), ["0", "1", "3"]);
+    assert_eq!(
+        distinct(&points, "party.isis.rate"),
+        ["0.01", "0.0316", "0.1", "0.316", "1"]
+    );
+}
+
+#[test]
+fn grids_refuse_duplicate_points_and_missing_steps() {
+    let dir = Dir::new();
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "compliance.tolerance=0:3:7",
+            &[
+                "compliance.tolerance",
+                "whole numbers",
+                "compliance.tolerance=0:3:4",
+            ],
+        ),
+        (
+            "monitoring.detection=0.5:0.9",
+            &[
+                "monitoring.detection=0.5:0.9",
+                "give steps: PATH=LO:HI:STEPS",
+            ],
+        ),
+        (
+            "monitoring.detection=0.5,0.5",
+            &["monitoring.detection=0.5,0.5", "twice"],
+        ),
+        ("party.isis.rate=log:0:1:3", &["log range", "LO > 0"]),
+    ];
+    for (vary, expect) in cases {
+        let ran = dir
+            .command([
+                "sweep",
+                &geneva(),
+                "--vary",
+                vary,
+                "--runs",
+                "20",
+                "--out",
+                "sw",
+            ])
+            .failure();
+        for e in expect {
+            assert!(
+                ran.stderr.contains(e),
+                "--vary {vary}: expected {e:?}\n{ran}"
+            );
+        }
+        assert!(outputs_under(&dir.join("sw")).is_empty(), "{ran}");
+    }
+    let ran = dir
+        .command([
+            "sweep",
+            &geneva(),
+            "--design",
+            "lhs",
+            "--points",
+            "4",
+            "--vary",
+            "monitoring.detection=0.5,0.9",
+            "--out",
+            "sw",
+        ])
+        .failure();
+    assert!(
+        ran.stderr
+            .contains("value lists and log ranges are for grids"),
+        "{ran}"
+    );
+}
