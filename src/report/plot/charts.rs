@@ -8,6 +8,7 @@ use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use super::palette::PhaseColours;
 use super::{Band, PlotError, Results};
 use crate::store::ResultFile;
 use crate::store::layout::CHARTS;
@@ -49,7 +50,8 @@ type Drawer = fn(&Results, &Area) -> Result<(), String>;
 pub(super) fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
-type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(super) type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Draws every chart of [`CHARTS`], in that order, as SVG text.
 pub fn draw(r: &Results) -> Result<Vec<(ResultFile, String)>, PlotError> {
@@ -57,24 +59,49 @@ pub fn draw(r: &Results) -> Result<Vec<(ResultFile, String)>, PlotError> {
     CHARTS
         .iter()
         .zip(drawers)
-        .map(|(&chart, drawer)| {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-                drawer(r, &root)
-                    .and_then(|()| root.present().map_err(text))
-                    .map_err(|message| PlotError::Draw {
-                        chart: chart.name(),
-                        message,
-                    })?;
-            }
-            Ok((chart, svg))
-        })
+        .map(|(&chart, drawer)| Ok((chart, render(chart.name(), |root| drawer(r, root))?)))
         .collect()
 }
 
+/// One chart as SVG text: `draw` on a white canvas of [`SIZE`], its errors
+/// named after `chart`.
+pub(super) fn render(
+    chart: &'static str,
+    draw: impl FnOnce(&Area) -> Result<(), String>,
+) -> Result<String, PlotError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw(&root)
+            .and_then(|()| root.present().map_err(text))
+            .map_err(|message| PlotError::Draw { chart, message })?;
+    }
+    Ok(svg)
+}
+
+/// Cartesian axes on `area` with the house margins: room for x labels and
+/// the x description below, `y_labels` pixels for y labels on the left, and
+/// `right` pixels on the right.
+pub(super) fn cartesian<'a, 'b>(
+    area: &'a Area<'b>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    y_labels: u32,
+    right: u32,
+) -> Result<Chart<'a, 'b>, String> {
+    ChartBuilder::on(area)
+        .margin_left(12)
+        .margin_right(right)
+        .margin_top(8)
+        .margin_bottom(8)
+        .x_label_area_size(50)
+        .y_label_area_size(y_labels)
+        .build_cartesian_2d(x, y)
+        .map_err(text)
+}
+
 /// A phase or party id as a label: `joint_targeting` → `joint targeting`.
-fn label(id: &str) -> String {
+pub(super) fn label(id: &str) -> String {
     id.replace('_', " ")
 }
 
@@ -127,15 +154,7 @@ fn axes<'a, 'b>(
 ) -> Result<Chart<'a, 'b>, String> {
     let step = f64::from(tick_step(r.last_day));
     let last = x(r, r.last_day.max(1));
-    let mut chart = ChartBuilder::on(area)
-        .margin_left(12)
-        .margin_right(8)
-        .margin_top(8)
-        .margin_bottom(8)
-        .x_label_area_size(50)
-        .y_label_area_size(78)
-        .build_cartesian_2d(0.0..last, 0.0..y_max)
-        .map_err(text)?;
+    let mut chart = cartesian(area, 0.0..last, 0.0..y_max, 78, 8)?;
     let date_fmt = if r.last_day > 366 { "%b %Y" } else { "%-d %b" };
     let x_fmt = |u: &f64| {
         let day = (u * step).round().max(0.0) as u32;
@@ -198,19 +217,32 @@ fn band_polygon(r: &Results, series: &Band, c: RGBColor) -> Polygon<(f64, f64)> 
 }
 
 /// Draws each band with its line on top.
-fn bands(chart: &mut Chart, r: &Results, series: &[(usize, &Band)]) -> Result<(), String> {
-    for &(k, s) in series {
+fn bands(chart: &mut Chart, r: &Results, series: &[(RGBColor, &Band)]) -> Result<(), String> {
+    for &(c, s) in series {
         chart
-            .draw_series(std::iter::once(band_polygon(r, s, colour(k))))
+            .draw_series(std::iter::once(band_polygon(r, s, c)))
             .map_err(text)?;
     }
-    for &(k, s) in series {
+    for &(c, s) in series {
         let line = s.iter().map(|&(d, e, _, _)| (x(r, d), e));
         chart
-            .draw_series(LineSeries::new(line, colour(k).stroke_width(2)))
+            .draw_series(LineSeries::new(line, c.stroke_width(2)))
             .map_err(text)?;
     }
     Ok(())
+}
+
+/// The colours of the phases of `r`.
+fn phase_colours(r: &Results) -> PhaseColours {
+    let initial = r
+        .occupancy
+        .iter()
+        .position(|s| {
+            s.first()
+                .is_some_and(|&(day, share)| day == 0 && share >= 0.5)
+        })
+        .map(|k| r.phases[k].as_str());
+    PhaseColours::new(&r.phases, initial)
 }
 
 pub(super) fn percent(y: &f64) -> String {
@@ -228,6 +260,7 @@ fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
     };
     let (plot, side) = frame(root, &r.name, "phase occupancy over time", &subtitle)?;
     let mut chart = axes(&plot, r, 1.0, "Runs in phase (% of all runs)", &percent)?;
+    let colours = phase_colours(r);
     let table = r.occupancy_by_day();
     let days: Vec<f64> = table.keys().map(|&d| x(r, d)).collect();
     let mut below = vec![0.0; days.len()];
@@ -241,7 +274,7 @@ fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
         let lower = days.iter().copied().zip(below.iter().copied()).rev();
         let polygon = Polygon::new(
             upper.chain(lower).collect::<Vec<_>>(),
-            colour(k).mix(0.85).filled(),
+            colours.of(&r.phases[k]).mix(0.85).filled(),
         );
         chart.draw_series(std::iter::once(polygon)).map_err(text)?;
         below = above;
@@ -252,7 +285,7 @@ fn occupancy(r: &Results, root: &Area) -> Result<(), String> {
         .iter()
         .enumerate()
         .rev()
-        .map(|(k, p)| (label(p), colour(k)))
+        .map(|(_, p)| (label(p), colours.of(p)))
         .collect();
     legend(&side, "Phase", &entries)
 }
@@ -279,16 +312,18 @@ fn entry_curves(r: &Results, root: &Area) -> Result<(), String> {
         "Runs that have entered (% of all runs)",
         &percent,
     )?;
-    let shown: Vec<(usize, &Band)> = r
-        .entry
+    let colours = phase_colours(r);
+    let shown: Vec<(&String, &Band)> = r
+        .phases
         .iter()
-        .enumerate()
+        .zip(&r.entry)
         .filter(|(_, s)| s.first().is_none_or(|&(_, e, _, _)| e < 1.0))
         .collect();
-    bands(&mut chart, r, &shown)?;
+    let series: Vec<(RGBColor, &Band)> = shown.iter().map(|&(p, s)| (colours.of(p), s)).collect();
+    bands(&mut chart, r, &series)?;
     let entries: Vec<_> = shown
         .iter()
-        .map(|&(k, _)| (label(&r.phases[k]), colour(k)))
+        .map(|&(p, _)| (label(p), colours.of(p)))
         .collect();
     legend(&side, "Phase entered", &entries)
 }
@@ -318,11 +353,11 @@ fn violence(r: &Results, root: &Area) -> Result<(), String> {
     let mut chart = axes(&plot, r, y_max, "Attacks per day (mean over runs)", &|y| {
         format!("{y}")
     })?;
-    let shown: Vec<(usize, &Band)> = r
+    let shown: Vec<(RGBColor, &Band)> = r
         .attacks
         .iter()
         .enumerate()
-        .map(|(k, (_, s))| (k, s))
+        .map(|(k, (_, s))| (colour(k), s))
         .collect();
     bands(&mut chart, r, &shown)?;
     let entries: Vec<_> = r

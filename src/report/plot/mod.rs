@@ -9,6 +9,7 @@
 //! or libraries; text is left to the viewer's sans-serif font.
 
 mod charts;
+mod palette;
 mod study;
 mod sweep;
 
@@ -22,8 +23,9 @@ use serde::Deserialize;
 pub use charts::draw;
 #[cfg(feature = "fit")]
 pub(crate) use charts::{BAND_OPACITY, FONT, GRID, MUTED, colour, house_style};
+pub use palette::PhaseColours;
 pub use study::{draw_indices, draw_tradeoff, indices_chart_name};
-pub use sweep::{SweepLine, SweepResults, draw_sweep};
+pub use sweep::{SweepEntry, SweepResults, draw_sweep};
 
 use super::rows::{CurveRow, DailyRow, MetricRow};
 use crate::engine::DayMetric;

@@ -7,7 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::PlotError;
-use super::charts::{Area, FONT, MUTED, SIZE, colour, frame, house_style, legend, percent, text};
+use super::charts::{
+    FONT, MUTED, cartesian, colour, frame, house_style, legend, percent, render, text,
+};
 use crate::discover::PrimBox;
 use crate::report::sensitivity::{Index, IndexRow, Method, Outcome};
 
@@ -27,20 +29,6 @@ pub fn indices_chart_name(o: &Outcome) -> String {
             .collect()
     };
     format!("indices-{}-{}.svg", safe(&o.metric), safe(&o.subject))
-}
-
-fn svg(
-    chart: &'static str,
-    draw: impl FnOnce(&Area) -> Result<(), String>,
-) -> Result<String, PlotError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(&root)
-            .and_then(|()| root.present().map_err(text))
-            .map_err(|message| PlotError::Draw { chart, message })?;
-    }
-    Ok(svg)
 }
 
 /// One parameter's two measures.
@@ -90,7 +78,7 @@ pub fn draw_indices(
         ),
     };
     let title = format!("{} {}", outcome.metric, outcome.subject);
-    svg("indices", |root| {
+    render("indices", |root| {
         let (plot, side) = frame(root, name, &title, subtitle)?;
         let all = bars
             .iter()
@@ -114,15 +102,7 @@ pub fn draw_indices(
             .max()
             .unwrap_or(1);
         let label_width = (longest as u32 * 8 + 16).min(360);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(12)
-            .margin_right(16)
-            .margin_top(8)
-            .margin_bottom(8)
-            .x_label_area_size(50)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(lo - 0.02 * (hi - lo)..hi, 0.0..n)
-            .map_err(text)?;
+        let mut chart = cartesian(&plot, lo - 0.02 * (hi - lo)..hi, 0.0..n, label_width, 16)?;
         let mut mesh = chart.configure_mesh();
         let x_desc = match method {
             Method::Sobol => "Share of the outcome's variance",
@@ -192,19 +172,11 @@ pub fn draw_indices(
 /// Draws PRIM's peeling trajectory as coverage against density, coloured by
 /// the number of restricted parameters, with the chosen (last) box marked.
 pub fn draw_tradeoff(name: &str, what: &str, boxes: &[PrimBox]) -> Result<String, PlotError> {
-    svg("tradeoff", |root| {
+    render("tradeoff", |root| {
         let subtitle =
             format!("PRIM peeling trajectory for {what}: each box's coverage and density");
         let (plot, side) = frame(root, name, "scenario discovery", &subtitle)?;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(12)
-            .margin_right(16)
-            .margin_top(8)
-            .margin_bottom(8)
-            .x_label_area_size(50)
-            .y_label_area_size(78)
-            .build_cartesian_2d(0.0..1.05, 0.0..1.05)
-            .map_err(text)?;
+        let mut chart = cartesian(&plot, 0.0..1.05, 0.0..1.05, 78, 16)?;
         let mut mesh = chart.configure_mesh();
         mesh.x_desc("Coverage (share of all points of interest inside the box)")
             .y_desc("Density (share of the box's points of interest)")
