@@ -362,3 +362,203 @@ fn each_phase_keeps_its_colour_across_charts_and_scenarios() {
     ];
     assert!(joint.iter().all(|c| *c == joint[0]), "{joint:?}");
 }
+
+// Item 10 of the same review: traces that name every column once and show
+// why a run moved, and the day-by-day series of the first runs.
+
+/// A scenario with parties `group` and `major_group`.
+const COLLIDING: &str = r#"
+[scenario]
+name = "Colliding ids"
+start_date = 2016-09-12
+horizon_days = 10
+initial_phase = "truce"
+
+[[party]]
+id = "group"
+rate = 1.0
+
+[[party]]
+id = "major_group"
+rate = 1.0
+
+[[phase]]
+id = "truce"
+
+[[phase.transition]]
+to = "collapse"
+when = { streak_at_least = 3 }
+
+[[phase]]
+id = "collapse"
+"#;
+
+#[test]
+fn party_ids_whose_trace_columns_would_collide_are_refused() {
+    let dir = Dir::new();
+    let path = dir.write("colliding.toml", COLLIDING);
+    let ran = dir.command(["check", path.to_str().unwrap()]).failure();
+    for e in [
+        "'group'",
+        "'major_group'",
+        "attacks_major_group",
+        "prefixed with 'major_'",
+    ] {
+        assert!(ran.stderr.contains(e), "expected {e:?}\n{ran}");
+    }
+    assert!(
+        ran.stderr.contains("colliding.toml:"),
+        "names the file: {ran}"
+    );
+    // Without the collision the scenario is valid.
+    let fine = dir.write(
+        "fine.toml",
+        &COLLIDING.replace("major_group", "other_group"),
+    );
+    dir.command(["check", fine.to_str().unwrap()]).success();
+}
+
+/// The trace of run `run` as a table.
+fn trace(dir: &Dir, run: u64) -> util::Csv {
+    let ran = dir
+        .command(["trace", &geneva(), "--run", &run.to_string(), "--out", "-"])
+        .success();
+    util::Csv::parse(&ran.stdout)
+}
+
+fn num(s: &str) -> f64 {
+    s.parse()
+        .unwrap_or_else(|_| panic!("{s:?} is not a number"))
+}
+
+#[test]
+fn the_trace_shows_intensity_memory_and_which_part_of_a_condition_held() {
+    let dir = Dir::new();
+    let header = trace(&dir, 0).header.clone();
+    let mut unique = header.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        header.len(),
+        "a column name appears twice: {header:?}"
+    );
+    for c in [
+        "intensity_government",
+        "memory_government",
+        "intensity_isis",
+        "memory_isis",
+        "truce.transition.3.when.all.0",
+        "truce.transition.3.when.all.1",
+    ] {
+        assert!(header.iter().any(|h| h == c), "no column {c}: {header:?}");
+    }
+    // Geneva's truce collapses on a hit convoy: one blocked convoy (part 0)
+    // and a 10% draw on a violation day (part 1). Over runs, whenever both
+    // parts held and no earlier transition fired, transition 3 fired; when
+    // it fired, both held; and the draw alone sometimes held without a
+    // blocked convoy (the parts are shown, not just their conjunction).
+    let (mut fired, mut only_draw) = (0, 0);
+    for run in 0..40 {
+        let t = trace(&dir, run);
+        let (phase, tr) = (t.col("phase"), t.col("transition"));
+        let (a, b) = (
+            t.col("truce.transition.3.when.all.0"),
+            t.col("truce.transition.3.when.all.1"),
+        );
+        let (blocked, compliant) = (t.col("convoys_blocked"), t.col("compliant"));
+        let (i_gov, m_gov) = (t.col("intensity_government"), t.col("memory_government"));
+        let base = num(&t.rows[0][i_gov]);
+        for row in &t.rows {
+            if row[phase] != "truce" {
+                continue;
+            }
+            // In the truce, government's multiplier is 1: λ = rate + memory.
+            assert!(
+                (num(&row[i_gov]) - num(&row[m_gov]) - base).abs() < 1e-9,
+                "{row:?}"
+            );
+            if row[a].is_empty() {
+                continue;
+            }
+            assert_eq!(row[a] == "true", num(&row[blocked]) >= 1.0, "{row:?}");
+            if row[b] == "true" {
+                assert_eq!(
+                    row[compliant], "false",
+                    "drawn only on violation days: {row:?}"
+                );
+            }
+            let both = row[a] == "true" && row[b] == "true";
+            let earlier = matches!(row[tr].as_str(), "0" | "1" | "2");
+            assert_eq!(row[tr] == "3", both && !earlier, "run {run}: {row:?}");
+            fired += usize::from(row[tr] == "3");
+            only_draw += usize::from(row[a] == "false" && row[b] == "true");
+        }
+    }
+    assert!(fired > 0, "no run of 40 collapsed on a hit convoy");
+    assert!(only_draw > 0, "the draw never held alone");
+}
+
+#[test]
+fn keep_daily_writes_the_first_runs_day_by_day_and_changes_nothing_else() {
+    let dir = Dir::new();
+    dir.command(["run", &geneva(), "--runs", "300", "--out", "plain", "-q"])
+        .success();
+    dir.command([
+        "run",
+        &geneva(),
+        "--runs",
+        "300",
+        "--keep-daily",
+        "3",
+        "--out",
+        "kept",
+        "-q",
+    ])
+    .success();
+    for file in [
+        "runs.csv",
+        "daily.csv",
+        "curves.csv",
+        "daily_metrics.csv",
+        "summary.csv",
+    ] {
+        assert!(
+            dir.read_bytes(format!("plain/{file}")) == dir.read_bytes(format!("kept/{file}")),
+            "{file} differs with --keep-daily"
+        );
+    }
+    assert!(!dir.join("plain/daily_runs.csv").exists());
+    assert!(dir.read("kept/manifest.json").contains("daily_runs.csv"));
+    let daily = util::Csv::parse(&dir.read("kept/daily_runs.csv"));
+    assert_eq!(daily.header[0], "run");
+    assert_eq!(daily.rows.len(), 3 * 60, "3 runs × 60 days");
+    for run in 0..3u64 {
+        let t = trace(&dir, run);
+        let width = t.col("next_phase") + 1;
+        let mine: Vec<&[String]> = daily
+            .rows
+            .iter()
+            .filter(|r| r[0] == run.to_string())
+            .map(|r| &r[1..])
+            .collect();
+        assert_eq!(mine.len(), t.rows.len(), "run {run}");
+        for (d, row) in mine.iter().zip(&t.rows) {
+            assert_eq!(*d, &row[..width], "run {run}");
+        }
+        assert_eq!(&daily.header[1..], &t.header[..width]);
+    }
+    let ran = dir
+        .command([
+            "run",
+            &geneva(),
+            "--runs",
+            "300",
+            "--keep-daily",
+            "2",
+            "--shard",
+            "1/2",
+        ])
+        .failure();
+    assert!(ran.stderr.contains("--keep-daily"), "{ran}");
+}

@@ -20,6 +20,8 @@ const EXAMPLES: &str = "EXAMPLES:
   ceasefire run
   # Your scenario, with a changed value and charts
   ceasefire run my-agreement.toml --set monitoring.detection=0.8 --plots
+  # Also the day-by-day series of the first 50 runs (daily_runs.csv)
+  ceasefire run --runs 10000 --keep-daily 50
   # Until every entry share is known to ±0.5 percentage points
   ceasefire run my-agreement.toml --precision 0.005
   # Shard 2 of 4 (e.g. one task of a Slurm array), then merge
@@ -61,6 +63,11 @@ pub struct RunArgs {
     /// 8,192) instead of every half second or so. No output depends on it.
     #[arg(long, value_name = "RUNS")]
     pub checkpoint_every: Option<NonZeroU64>,
+    /// Also write daily_runs.csv: the day-by-day records of the first K runs
+    /// (runs 0 … K−1, as `ceasefire trace` shows them), one row per run and
+    /// day, for plotting one line per run. No other file changes.
+    #[arg(long, value_name = "K", conflicts_with = "shard")]
+    pub keep_daily: Option<u64>,
     /// For tests of crash safety: abort the process, as a kill would, right
     /// after writing this many checkpoints.
     #[arg(long, value_name = "N", hide = true)]
@@ -81,6 +88,7 @@ impl Default for RunArgs {
             shard: None,
             resume: false,
             checkpoint_every: None,
+            keep_daily: None,
             abort_after_checkpoints: None,
             changes: Changes::default(),
         }
@@ -104,6 +112,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         job.checkpoints = CheckpointPolicy::every_runs(runs.get());
     }
     job.checkpoints.abort_after = args.abort_after_checkpoints;
+    job.keep_daily = args.keep_daily.unwrap_or(0);
     job.exec = args.exec.job();
     let done = job.run(&Bar::new(quiet))?;
     warn(&done.warnings, &early);

@@ -5,6 +5,7 @@
 //! [`BatchObserver`] and returns integer [`Tally`] aggregates.
 
 mod batch;
+mod internals;
 mod run;
 mod shard;
 mod streams;
@@ -12,6 +13,7 @@ mod tally;
 mod windows;
 
 pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, ProgressFn};
+pub use internals::RunInternals;
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
 pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch};

@@ -5,7 +5,8 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use super::write::{csv_error, write_shard, write_tables};
+use super::daily_runs::daily_runs;
+use super::write::{csv_error, put, write_shard, write_tables};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::{Batch, BatchObserver, ObserverError, RunSummary, Shard, Tally};
 use crate::experiment::{entered_half_width, run_to_precision};
@@ -46,6 +47,9 @@ pub struct BatchJob {
     pub out: Option<PathBuf>,
     /// When to checkpoint.
     pub checkpoints: CheckpointPolicy,
+    /// Also write daily_runs.csv, the day-by-day records of the first this
+    /// many runs (0: none, and no work).
+    pub keep_daily: u64,
     /// Threads and the command line for the manifest.
     pub exec: Execution,
 }
@@ -88,6 +92,7 @@ impl BatchJob {
             plots: false,
             out: None,
             checkpoints: CheckpointPolicy::default(),
+            keep_daily: 0,
             exec: Execution::default(),
         }
     }
@@ -112,6 +117,11 @@ impl BatchJob {
         if self.resume && self.precision.is_some() {
             return Err(JobError::Invalid(
                 "a batch run to a precision keeps no checkpoint: --resume cannot be combined with --precision".into(),
+            ));
+        }
+        if self.shard.is_some() && self.keep_daily > 0 {
+            return Err(JobError::Invalid(
+                "--keep-daily keeps the first runs of a whole batch: it cannot be combined with --shard".into(),
             ));
         }
         let sc = &self.loaded.scenario;
@@ -162,7 +172,13 @@ impl BatchJob {
                 (files, Some(record))
             }
             None => {
-                let first = [ResultFile::Runs];
+                let mut first = vec![ResultFile::Runs];
+                if self.keep_daily > 0 {
+                    let kept = 0..self.keep_daily.min(runs);
+                    let bytes = daily_runs(sc, self.seed, kept)?;
+                    put(&mut staged, ResultFile::DailyRuns.name(), &bytes)?;
+                    first.push(ResultFile::DailyRuns);
+                }
                 let files = write_tables(staged, sc, &tally, self.plots, manifest, &first)?;
                 (files, None)
             }

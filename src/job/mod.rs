@@ -26,6 +26,7 @@
 
 mod batch;
 mod compare;
+mod daily_runs;
 mod discover;
 mod exact;
 mod fit;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{JobError, LoadedScenario};
-use crate::engine::{Batch, WindowReadings};
+use crate::engine::{Batch, RunInternals, WindowReadings};
 use crate::report::TraceCsv;
 use crate::store::{OutputError, StagedDir};
 
@@ -21,9 +21,11 @@ pub struct TraceJob {
 }
 
 impl TraceJob {
-    /// Writes the trace to `w` as CSV: the day records, and after them one
+    /// Writes the trace to `w` as CSV: the day records; after them one
     /// column per window condition with its running value on the days it is
-    /// read ([`WindowReadings`]).
+    /// read ([`WindowReadings`]); then each party's intensity and memory and
+    /// whether each part of an `all`/`any` condition held
+    /// ([`RunInternals`]).
     pub fn write(&self, w: impl Write) -> Result<(), JobError> {
         let sc = &self.loaded.scenario;
         let batch = Batch::new(sc, self.seed);
@@ -33,34 +35,40 @@ impl TraceJob {
             source,
         };
         let run_error = |e| JobError::Batch(crate::engine::BatchError::Run(e));
-        let readings = WindowReadings::new(sc);
-        if readings.is_empty() {
-            let mut trace = TraceCsv::new(sc, w).map_err(table)?;
-            ws.run(self.run, &mut trace).map_err(run_error)?;
-            return trace.finish().map_err(table);
-        }
         // The day records go to memory first, and each row is written out
-        // with the window readings of its day appended.
+        // with the readings of its day appended.
         let mut records = Vec::new();
-        let readings = {
-            let mut both = (TraceCsv::new(sc, &mut records).map_err(table)?, readings);
-            ws.run(self.run, &mut both).map_err(run_error)?;
-            let (trace, readings) = both;
+        let (windows, internals) = {
+            let observers = (
+                WindowReadings::new(sc),
+                RunInternals::new(sc, self.seed, self.run),
+            );
+            let mut all = (TraceCsv::new(sc, &mut records).map_err(table)?, observers);
+            ws.run(self.run, &mut all).map_err(run_error)?;
+            let (trace, observers) = all;
             trace.finish().map_err(table)?;
-            readings
+            observers
         };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(records.as_slice());
         let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(w);
-        let mut rows = readings.rows().iter();
+        let mut window_rows = windows.rows().iter();
+        let mut internal_rows = internals.rows().iter();
         for (i, record) in reader.records().enumerate() {
             let mut record = record.map_err(table)?;
             if i == 0 {
-                readings.columns().iter().for_each(|c| record.push_field(c));
-            } else if let Some(row) = rows.next() {
-                for value in row {
+                windows.columns().iter().for_each(|c| record.push_field(c));
+                internals
+                    .columns()
+                    .iter()
+                    .for_each(|c| record.push_field(c));
+            } else {
+                for value in window_rows.next().into_iter().flatten() {
                     record.push_field(&value.map_or(String::new(), |v| v.to_string()));
+                }
+                for cell in internal_rows.next().into_iter().flatten() {
+                    record.push_field(cell);
                 }
             }
             writer.write_record(&record).map_err(table)?;

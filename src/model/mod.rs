@@ -12,8 +12,8 @@ mod tables;
 
 use rand::Rng;
 
-use crate::scenario::{Scenario, Severity};
-pub use condition::WindowHistory;
+use crate::scenario::{Party, Phase, Scenario, Severity};
+pub use condition::{WindowHistory, holds};
 pub use tables::Tables;
 
 /// Largest daily attack intensity λ the engine accepts. Beyond it the run is
@@ -164,6 +164,27 @@ pub struct IntensityError {
     pub intensity: f64,
 }
 
+/// Party `p`'s attack intensity λ today (MODEL.md step 1): the phase's
+/// multiplier times the party's base rate plus its remembered attacks
+/// `memory` (E_p at the start of the day).
+#[inline]
+pub fn intensity(phase: &Phase, p: usize, party: &Party, memory: f64) -> f64 {
+    phase.rate_multiplier[p] * (party.rate + memory)
+}
+
+/// A party's remembered attacks after day `rec` (MODEL.md step 7): `memory`
+/// decayed by its half-life, plus each retaliation weight times the day's
+/// actual attacks of the party it answers.
+#[inline]
+pub fn next_memory(party: &Party, memory: f64, rec: &DayRecord) -> f64 {
+    let provoked: f64 = party
+        .retaliation
+        .iter()
+        .map(|&(q, alpha)| alpha * rec.attacks(q) as f64)
+        .sum();
+    party.decay * memory + provoked
+}
+
 /// Simulates day `day` from `state`, writing what happened into `rec`, and
 /// applies the transition (if `last_day` is false and one fires) so that
 /// `state` is the state at the start of the next day.
@@ -190,7 +211,7 @@ pub fn step<S: Streams>(
     let mut any_major_attack = false;
     let mut counted = 0u64;
     for (p, party) in scenario.parties().iter().enumerate() {
-        let lambda = phase.rate_multiplier[p] * (party.rate + state.memory[p]);
+        let lambda = intensity(phase, p, party, state.memory[p]);
         if lambda.is_nan() || lambda > MAX_INTENSITY {
             return Err(IntensityError {
                 party: party.id.clone(),
@@ -279,12 +300,7 @@ pub fn step<S: Streams>(
 
     // 7. Memory: actual attacks, decayed by each victim's half-life.
     for (p, party) in scenario.parties().iter().enumerate() {
-        let provoked: f64 = party
-            .retaliation
-            .iter()
-            .map(|&(q, alpha)| alpha * rec.attacks(q) as f64)
-            .sum();
-        state.memory[p] = party.decay * state.memory[p] + provoked;
+        state.memory[p] = next_memory(party, state.memory[p], rec);
     }
 
     // 8. Transitions, in file order; the first that holds fires.

@@ -217,6 +217,24 @@ impl Checker<'_> {
                     format!("{what} id '{s}' is declared twice (ids must be unique)"),
                 ));
             }
+            // The trace names columns attacks_<id> and attacks_major_<id>
+            // (reported_… alike): `x` and `major_x` would share one.
+            let base = s
+                .strip_prefix("major_")
+                .filter(|b| seen.contains_key(b))
+                .map(str::to_string)
+                .or_else(|| {
+                    seen.contains_key(format!("major_{s}").as_str())
+                        .then(|| s.to_string())
+                });
+            if let (true, Some(base)) = (what == "party", base) {
+                return Err(self.err(
+                    id.span(),
+                    format!(
+                        "party ids '{base}' and 'major_{base}' would both name the trace column 'attacks_major_{base}' (attacks_major_<id> of '{base}', attacks_<id> of 'major_{base}'); rename one (a party id may not be another party's id prefixed with 'major_')"
+                    ),
+                ));
+            }
             out.push(s);
         }
         Ok(Ids { what, ids: out })

@@ -10,6 +10,9 @@
 pub enum ResultFile {
     /// One row per run (`runs.csv`).
     Runs,
+    /// Day-by-day records of the first runs (`daily_runs.csv`, `run
+    /// --keep-daily K`).
+    DailyRuns,
     /// Share of runs in each phase, day by day (`daily.csv`).
     Daily,
     /// Time to first entry of each phase (`curves.csv`).
@@ -59,6 +62,7 @@ impl ResultFile {
     pub const fn name(self) -> &'static str {
         match self {
             ResultFile::Runs => "runs.csv",
+            ResultFile::DailyRuns => "daily_runs.csv",
             ResultFile::Daily => "daily.csv",
             ResultFile::Curves => "curves.csv",
             ResultFile::DailyMetrics => "daily_metrics.csv",
