@@ -18,7 +18,9 @@ const EXAMPLES: &str = "EXAMPLES:
   ceasefire trace my-agreement.toml --run 42 --seed 7 --out run-42.csv";
 
 /// Write the day-by-day record of one run, identical to that run in a batch
-/// with the same seed.
+/// with the same seed: the day's counts, each window condition's running
+/// value, each party's intensity and memory, and which part of each
+/// all/any condition held (docs/outputs.md).
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct TraceArgs {
