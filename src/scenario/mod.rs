@@ -8,6 +8,7 @@
 
 mod describe;
 mod error;
+pub mod limits;
 pub mod paths;
 mod raw;
 mod validate;
