@@ -182,6 +182,8 @@ impl Checker<'_> {
         self.poisson_means(raws, &parties, &phases, &humanitarian)?;
         self.tally_size(horizon as u64, &parties, &phases, max_window, &header_span)?;
 
+        // Once per scenario: every command reads it (warnings, `check`).
+        let branching_ratio = super::perron_root(&super::branching_rows(&parties));
         let mut scenario = Scenario {
             name,
             description: header.description.unwrap_or_default(),
@@ -195,6 +197,7 @@ impl Checker<'_> {
             humanitarian,
             probability_conditions,
             max_window,
+            branching_ratio,
             warnings: Vec::new(),
             source: super::Source {
                 text: self.text.into(),
