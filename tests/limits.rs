@@ -312,3 +312,48 @@ fn exact_and_export_prism_refuse_huge_tables_before_allocating() {
         .failure();
     assert!(ran.stderr.contains("--max-states 10"), "{ran}");
 }
+
+#[test]
+fn a_sweep_design_beyond_the_limit_is_refused_before_allocating() {
+    let dir = Dir::new();
+    dir.write("s.toml", SMALL);
+    for vary in [
+        vec!["--vary", "humanitarian.convoys_per_day=0:1:100000000"],
+        // 1,000 × 1,000 grid points.
+        vec![
+            "--vary",
+            "humanitarian.convoys_per_day=0:1:1000",
+            "--vary",
+            "monitoring.detection=0:1:1000",
+        ],
+    ] {
+        let mut args = vec!["sweep", "s.toml", "--out", "out", "--runs", "10"];
+        args.extend(vary);
+        let ran = dir.command(args).failure();
+        assert!(
+            ran.stderr.contains("more than the limit of 100000"),
+            "the limit is named\n{ran}"
+        );
+        assert!(outputs_under(&dir.join("out")).is_empty());
+    }
+}
+
+#[test]
+fn threads_beyond_the_machine_are_capped_with_a_warning_in_the_manifest() {
+    let dir = Dir::new();
+    let file = dir.write("s.toml", SMALL);
+    let many = util::run_batch(&dir, &file, "many", 300, &["--threads", "65535"]);
+    assert!(
+        many.stderr.contains("--threads 65535 is more than the"),
+        "{many}"
+    );
+    let manifest = dir.read("many/manifest.json");
+    assert!(
+        manifest.contains("--threads 65535 is more than the"),
+        "{manifest}"
+    );
+    util::run_batch(&dir, &file, "one", 300, &["--threads", "1"]);
+    util::assert_same_csvs(&dir, "many", "one");
+    let one = dir.read("one/manifest.json");
+    assert!(!one.contains("is more than the"), "{one}");
+}

@@ -68,7 +68,7 @@ pub const MAX_RUNS: u64 = 100_000_000_000;
 
 /// Largest number of points of a sweep design (a grid, a Latin hypercube or
 /// a design file), checked before any point is built.
-pub const MAX_DESIGN_POINTS: u64 = 1_000_000;
+pub const MAX_DESIGN_POINTS: u64 = 100_000;
 
 /// The last calendar date a run may reach: dates are written with four-digit
 /// years.
