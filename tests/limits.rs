@@ -248,7 +248,7 @@ fn run_counts_above_the_limit_are_refused() {
     ] {
         let ran = dir.command(args).failure();
         assert!(
-            ran.stderr.contains("from 1 to 100000000000"),
+            ran.stderr.contains("at most 100000000000"),
             "the limit is named\n{ran}"
         );
     }
@@ -356,4 +356,36 @@ fn threads_beyond_the_machine_are_capped_with_a_warning_in_the_manifest() {
     util::assert_same_csvs(&dir, "many", "one");
     let one = dir.read("one/manifest.json");
     assert!(!one.contains("is more than the"), "{one}");
+}
+
+#[test]
+fn run_and_check_estimate_time_and_output_and_run_refuses_absurd_requests() {
+    let dir = Dir::new();
+    dir.write("s.toml", SMALL);
+    let check = dir.command(["check", "s.toml"]).success();
+    assert!(
+        check
+            .stdout
+            .contains("`ceasefire run` estimate from 200 calibration runs: 100000 runs take about"),
+        "{check}"
+    );
+    let ran = dir
+        .command(["run", "s.toml", "--runs", "1000", "--out", "ok"])
+        .success();
+    assert!(ran.stderr.contains("1000 runs take about"), "{ran}");
+    assert!(ran.stderr.contains(" and write about "), "{ran}");
+    // 10¹¹ runs of 30-odd bytes each are terabytes of runs.csv: refused
+    // before anything is written, with what to change.
+    let ran = dir
+        .command(["run", "s.toml", "--runs", "100000000000", "--out", "big"])
+        .failure();
+    for s in [
+        "TB",
+        "beyond the limits of 7.0 days and 50.0 GB",
+        "lower --runs",
+        "--force",
+    ] {
+        assert!(ran.stderr.contains(s), "expected {s:?}\n{ran}");
+    }
+    assert!(outputs_under(&dir.join("big")).is_empty());
 }

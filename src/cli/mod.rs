@@ -151,7 +151,7 @@ pub fn parse_runs(s: &str) -> Result<NonZeroU64, String> {
         .ok()
         .filter(|n| n.get() <= max)
         .ok_or_else(|| {
-            format!("'{s}' is not allowed (allowed: a whole number of runs from 1 to {max}, e.g. 20000; see docs/model.md, Limits)")
+            format!("'{s}' is not allowed (allowed: a whole number of runs, 1 or more and at most {max}, e.g. 20000; see docs/model.md, Limits)")
         })
 }
 

@@ -27,6 +27,7 @@
 mod batch;
 mod compare;
 mod discover;
+mod estimate;
 mod exact;
 mod fit;
 mod merge;
@@ -42,6 +43,7 @@ use std::path::{Path, PathBuf};
 pub use batch::{BatchDone, BatchJob, PrecisionTarget};
 pub use compare::{CompareDone, CompareJob};
 pub use discover::{DiscoverDone, DiscoverJob};
+pub use estimate::Estimate;
 pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob};
 pub use fit::CountsJob;
 #[cfg(feature = "fit")]
@@ -236,6 +238,12 @@ impl Execution {
     fn worker_threads(&self) -> Option<usize> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         self.threads.map(|t| t.min(cores))
+    }
+
+    /// The worker threads a job will run on.
+    pub fn threads_used(&self) -> usize {
+        self.worker_threads()
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 
     /// The warning that `threads` was capped, if it was.
