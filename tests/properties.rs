@@ -193,7 +193,7 @@ proptest! {
         let k = ((runs as f64) * cut) as u64;
         let mut parts = Collect::default();
         let mut merged = tally_of(&batch, 0..k, &mut parts);
-        merged.merge(&tally_of(&batch, k..runs, &mut parts));
+        merged.merge(&tally_of(&batch, k..runs, &mut parts)).unwrap();
         prop_assert_eq!(&parts.0, &one);
         prop_assert_eq!(&merged, &tally_one, "tallies of parts merge into the whole");
         let mut extended = ceasefire::Tally::new(&sc);

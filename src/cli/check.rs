@@ -8,9 +8,13 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
+use ceasefire::job::Estimate;
 use ceasefire::model::baseline;
 
 use super::{Changes, load};
+
+/// The runs of `ceasefire run` without `--runs`, for the estimate.
+const DEFAULT_RUNS: u64 = 100_000;
 
 const EXAMPLES: &str = "EXAMPLES:
   ceasefire check scenarios/geneva-2016.toml scenarios/munich-2016.toml
@@ -39,6 +43,16 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
                 writeln!(stdout, "{}: ok", path.display())?;
                 write!(stdout, "{}", loaded.scenario.describe())?;
                 writeln!(stdout, "{}", baseline::describe(&loaded.scenario))?;
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+                let estimate = Estimate::measure(&loaded.scenario, DEFAULT_RUNS, threads);
+                writeln!(stdout, "`ceasefire run` {estimate}")?;
+                if estimate.is_absurd() {
+                    writeln!(
+                        stdout,
+                        "`ceasefire run` would refuse the default run count without --force: {}",
+                        estimate.refusal()
+                    )?;
+                }
             }
             Err(e) => {
                 failed += 1;

@@ -43,7 +43,10 @@ pub struct ExactArgs {
     /// Largest probability mass the solution may lose to rounding.
     #[arg(long, default_value_t = DEFAULT_MAX_LOSS)]
     pub max_loss: f64,
-    /// Largest number of chain states to build.
+    /// Largest number of chain states to build, and of entries of a day
+    /// outcome table (refused before it is built: tables grow with the
+    /// square of the largest of compliance.tolerance and the window
+    /// thresholds).
     #[arg(long, default_value_t = DEFAULT_MAX_STATES)]
     pub max_states: usize,
     /// Also simulate the scenario and report, over every phase and day, the

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use ceasefire::exact::DEFAULT_MAX_STATES;
 use ceasefire::job::PrismJob;
 
 use super::{Changes, load};
@@ -29,12 +30,18 @@ pub struct ExportPrismArgs {
     /// the extension `.props`.
     #[arg(long, short = 'o')]
     pub out: PathBuf,
+    /// Refuse, before building them, day outcome tables that could hold
+    /// more entries than this (they grow with the square of the largest of
+    /// compliance.tolerance and the window thresholds).
+    #[arg(long, default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: usize,
 }
 
 pub fn export_prism(args: ExportPrismArgs) -> Result<ExitCode> {
     let job = PrismJob {
         loaded: load(Some(&args.scenario), &args.changes)?,
         out: args.out.clone(),
+        max_states: args.max_states,
     };
     let done = job.run()?;
     println!(

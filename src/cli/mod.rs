@@ -129,7 +129,8 @@ pub struct Precision {
         long,
         value_name = "N",
         default_value = "10000000",
-        requires = "precision"
+        requires = "precision",
+        value_parser = parse_runs
     )]
     pub max_runs: NonZeroU64,
 }
@@ -145,9 +146,13 @@ impl Default for Precision {
 
 /// A number of runs: a whole number ≥ 1, said in the user's words.
 pub fn parse_runs(s: &str) -> Result<NonZeroU64, String> {
-    s.parse::<NonZeroU64>().map_err(|_| {
-        format!("'{s}' is not allowed (allowed: a whole number of runs, 1 or more, e.g. 20000)")
-    })
+    let max = ceasefire::scenario::limits::MAX_RUNS;
+    s.parse::<NonZeroU64>()
+        .ok()
+        .filter(|n| n.get() <= max)
+        .ok_or_else(|| {
+            format!("'{s}' is not allowed (allowed: a whole number of runs, 1 or more and at most {max}, e.g. 20000; see docs/model.md, Limits)")
+        })
 }
 
 /// A master seed: a whole number from 0 to 2⁶⁴ − 1.

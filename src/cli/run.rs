@@ -72,6 +72,10 @@ pub struct RunArgs {
     /// after writing this many checkpoints.
     #[arg(long, value_name = "N", hide = true)]
     pub abort_after_checkpoints: Option<u32>,
+    /// Run even if the estimate of time or output size (printed at the
+    /// start, from a short calibration slice) is beyond 7 days or 50 GB.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub changes: Changes,
 }
@@ -90,6 +94,7 @@ impl Default for RunArgs {
             checkpoint_every: None,
             keep_daily: None,
             abort_after_checkpoints: None,
+            force: false,
             changes: Changes::default(),
         }
     }
@@ -114,6 +119,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     job.checkpoints.abort_after = args.abort_after_checkpoints;
     job.keep_daily = args.keep_daily.unwrap_or(0);
     job.exec = args.exec.job();
+    job.force = args.force;
+    let estimate = job.estimate();
+    if !quiet {
+        eprintln!("{estimate}");
+    }
+    job.estimated = Some(estimate);
     let done = job.run(&Bar::new(quiet))?;
     warn(&done.warnings, &early);
     if !quiet {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::run::{RunError, RunSummary, Workspace};
 use super::streams::StreamKeys;
-use super::tally::{DailyTally, RunTally, Tally};
+use super::tally::{DailyTally, RunTally, Tally, TallyOverflow};
 use crate::model::Tables;
 use crate::scenario::Scenario;
 
@@ -30,6 +30,9 @@ pub enum BatchError {
     /// A run could not be simulated.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// A tally counter would overflow (a tally to resume from is corrupt).
+    #[error(transparent)]
+    Overflow(#[from] TallyOverflow),
     /// An observer refused a run or a block (e.g. a write failed).
     #[error("cannot record a finished run")]
     Sink(#[source] ObserverError),
@@ -199,8 +202,10 @@ impl<'a> Batch<'a> {
                 for s in &summaries {
                     observer.run(s).map_err(BatchError::Sink)?;
                 }
-                tally.runs.merge(&runs);
-                tally.daily.merge(&daily);
+                // Checked at block level: a tally resumed from a file may
+                // hold anything.
+                tally.runs.merge(&runs)?;
+                tally.daily.merge(&daily)?;
             }
             observer
                 .block_done(start..end, tally)

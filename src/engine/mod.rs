@@ -16,5 +16,5 @@ pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, Pro
 pub use internals::RunInternals;
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
-pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch};
+pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch, TallyOverflow};
 pub use windows::WindowReadings;

@@ -28,12 +28,66 @@ impl Sums {
         self.sum_sq += x * x;
     }
 
-    /// Adds every observation of `other`.
-    pub fn merge(&mut self, other: &Sums) {
-        self.n += other.n;
-        self.sum += other.sum;
-        self.sum_sq += other.sum_sq;
+    /// Adds every observation of `other`; `name` names these sums in the
+    /// error if a total would overflow.
+    pub fn merge(&mut self, other: &Sums, name: &str) -> Result<(), TallyOverflow> {
+        self.n = checked(self.n, other.n, || format!("{name}.n"))?;
+        self.sum = checked(self.sum, other.sum, || format!("{name}.sum"))?;
+        self.sum_sq = checked(self.sum_sq, other.sum_sq, || format!("{name}.sum_sq"))?;
+        Ok(())
     }
+}
+
+/// A tally counter would overflow: the tallies merged are corrupt or count
+/// more runs than [`crate::scenario::limits::MAX_RUNS`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the tally counter '{counter}' would overflow: the tallies merged count more than the tool can add up (at most {max} runs in all; see docs/model.md, Limits), or one of them is corrupt",
+    max = crate::scenario::limits::MAX_RUNS
+)]
+pub struct TallyOverflow {
+    /// The counter, e.g. `daily.sum[day 3, cell 0]`.
+    pub counter: String,
+}
+
+/// `a + b`, or an overflow naming the counter.
+fn checked<T: CheckedAdd>(
+    a: T,
+    b: T,
+    counter: impl FnOnce() -> String,
+) -> Result<T, TallyOverflow> {
+    a.checked(b)
+        .ok_or_else(|| TallyOverflow { counter: counter() })
+}
+
+/// An integer width tallies use, with its checked addition.
+trait CheckedAdd: Sized {
+    /// `self + other`, or `None` on overflow.
+    fn checked(self, other: Self) -> Option<Self>;
+}
+
+impl CheckedAdd for u64 {
+    fn checked(self, other: Self) -> Option<Self> {
+        self.checked_add(other)
+    }
+}
+
+impl CheckedAdd for u128 {
+    fn checked(self, other: Self) -> Option<Self> {
+        self.checked_add(other)
+    }
+}
+
+/// Adds `b` into `a` cell by cell, naming cell `i` by `name(i)` on overflow.
+fn add_cells<T: CheckedAdd + Copy>(
+    a: &mut [T],
+    b: &[T],
+    name: impl Fn(usize) -> String,
+) -> Result<(), TallyOverflow> {
+    for (i, (x, y)) in a.iter_mut().zip(b).enumerate() {
+        *x = checked(*x, *y, || name(i))?;
+    }
+    Ok(())
 }
 
 /// A per-day quantity the daily tally sums over runs (see [`DailyTally::sums`]).
@@ -68,8 +122,11 @@ pub struct DailyTally {
     absorbed: Vec<u64>,
     /// `sum[t * stride + k]`: Σ over runs of metric k on day t, where k is
     /// [`DailyTally::slot`] and `stride = 2 × parties + 3`. A day's value is at
-    /// most about [`crate::model::MAX_INTENSITY`], so u64 sums cannot overflow
-    /// below 10¹² runs.
+    /// most about [`crate::model::MAX_INTENSITY`].
+    ///
+    /// A batch's own runs add without checks in [`DayObserver::day`] (the
+    /// proof is in [`crate::scenario::limits`]: a day's value is below 2²⁵
+    /// and a batch has fewer than 2³⁷ runs); merges are checked.
     sum: Vec<u64>,
     /// `sum_sq[t * stride + k]`: Σ over runs of the square of metric k.
     sum_sq: Vec<u128>,
@@ -108,20 +165,21 @@ impl DailyTally {
         }
     }
 
-    /// Adds the counts of `other`.
-    pub fn merge(&mut self, other: &DailyTally) {
-        for (a, b) in self.occupancy.iter_mut().zip(&other.occupancy) {
-            *a += b;
-        }
-        for (a, b) in self.absorbed.iter_mut().zip(&other.absorbed) {
-            *a += b;
-        }
-        for (a, b) in self.sum.iter_mut().zip(&other.sum) {
-            *a += b;
-        }
-        for (a, b) in self.sum_sq.iter_mut().zip(&other.sum_sq) {
-            *a += b;
-        }
+    /// Adds the counts of `other`, with checked additions (a batch's own
+    /// runs cannot overflow them, see [`crate::scenario::limits`]; tallies
+    /// read from files can).
+    pub fn merge(&mut self, other: &DailyTally) -> Result<(), TallyOverflow> {
+        let (phases, stride) = (self.phases.max(1), Self::stride_of(self.parties));
+        let by_phase = |what: &'static str| {
+            move |i: usize| format!("daily.{what}[day {}, phase {}]", i / phases, i % phases)
+        };
+        let by_cell = |what: &'static str| {
+            move |i: usize| format!("daily.{what}[day {}, cell {}]", i / stride, i % stride)
+        };
+        add_cells(&mut self.occupancy, &other.occupancy, by_phase("occupancy"))?;
+        add_cells(&mut self.absorbed, &other.absorbed, by_phase("absorbed"))?;
+        add_cells(&mut self.sum, &other.sum, by_cell("sum"))?;
+        add_cells(&mut self.sum_sq, &other.sum_sq, by_cell("sum_sq"))
     }
 
     /// Number of runs observed: every run is simulated on day 0 or rests in
@@ -266,29 +324,48 @@ impl RunTally {
         self.convoys_blocked.add(s.convoys_blocked);
     }
 
-    /// Adds every run of `other` (a tally of other runs of the same scenario).
-    pub fn merge(&mut self, other: &RunTally) {
-        fn add(a: &mut [u64], b: &[u64]) {
-            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+    /// Adds every run of `other` (a tally of other runs of the same
+    /// scenario), with checked additions.
+    pub fn merge(&mut self, other: &RunTally) -> Result<(), TallyOverflow> {
+        fn add(a: &mut [u64], b: &[u64], what: &str) -> Result<(), TallyOverflow> {
+            add_cells(a, b, |i| format!("runs.{what}[{i}]"))
         }
-        fn add_sums(a: &mut [Sums], b: &[Sums]) {
-            a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        fn add_sums(a: &mut [Sums], b: &[Sums], what: &str) -> Result<(), TallyOverflow> {
+            for (i, (x, y)) in a.iter_mut().zip(b).enumerate() {
+                x.merge(y, &format!("runs.{what}[{i}]"))?;
+            }
+            Ok(())
         }
-        self.count += other.count;
-        add(&mut self.entered, &other.entered);
-        add_sums(&mut self.entry_day, &other.entry_day);
-        for (a, b) in self.entry_histogram.iter_mut().zip(&other.entry_histogram) {
-            add(a, b);
+        self.count = checked(self.count, other.count, || "runs.runs".into())?;
+        add(&mut self.entered, &other.entered, "entered")?;
+        add_sums(&mut self.entry_day, &other.entry_day, "entry_day")?;
+        for (k, (a, b)) in self
+            .entry_histogram
+            .iter_mut()
+            .zip(&other.entry_histogram)
+            .enumerate()
+        {
+            add(a, b, &format!("entry_histogram[{k}]"))?;
         }
-        add(&mut self.in_phase_at_end, &other.in_phase_at_end);
-        add(&mut self.first_move, &other.first_move);
-        for (a, b) in self.first_exit.iter_mut().zip(&other.first_exit) {
-            add(a, b);
+        add(
+            &mut self.in_phase_at_end,
+            &other.in_phase_at_end,
+            "in_phase_at_end",
+        )?;
+        add(&mut self.first_move, &other.first_move, "first_move")?;
+        for (k, (a, b)) in self
+            .first_exit
+            .iter_mut()
+            .zip(&other.first_exit)
+            .enumerate()
+        {
+            add(a, b, &format!("first_exit[{k}]"))?;
         }
-        add_sums(&mut self.attacks, &other.attacks);
-        add_sums(&mut self.reported, &other.reported);
-        self.convoys_delivered.merge(&other.convoys_delivered);
-        self.convoys_blocked.merge(&other.convoys_blocked);
+        add_sums(&mut self.attacks, &other.attacks, "attacks")?;
+        add_sums(&mut self.reported, &other.reported, "reported")?;
+        let (d, b) = (&other.convoys_delivered, &other.convoys_blocked);
+        self.convoys_delivered.merge(d, "runs.convoys_delivered")?;
+        self.convoys_blocked.merge(b, "runs.convoys_blocked")
     }
 }
 
@@ -311,10 +388,12 @@ impl Tally {
         }
     }
 
-    /// Adds every run of `other` (a tally of other runs of the same scenario).
-    pub fn merge(&mut self, other: &Tally) {
-        self.daily.merge(&other.daily);
-        self.runs.merge(&other.runs);
+    /// Adds every run of `other` (a tally of other runs of the same
+    /// scenario); an overflow names the counter and leaves `self` partly
+    /// merged (callers drop it with the error).
+    pub fn merge(&mut self, other: &Tally) -> Result<(), TallyOverflow> {
+        self.daily.merge(&other.daily)?;
+        self.runs.merge(&other.runs)
     }
 
     /// Checks that a tally read from a file has the shape of `scenario`'s

@@ -14,7 +14,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::BuildHasherDefault;
 
 use super::ExactError;
-use super::outcome::{DayMeans, DayOutcome, WindowKey, count_cap, day_outcomes};
+use super::outcome::{DayMeans, DayOutcome, WindowKey, count_cap, day_outcomes, table_size};
 use crate::scenario::{Condition, Scenario};
 
 /// A deterministic hasher: state numbering (and so every float sum) must not
@@ -301,11 +301,21 @@ pub struct Tables {
 
 impl Tables {
     /// Computes the tables of a scenario (of any class: retaliation is
-    /// ignored, so check [`super::require_markov`] first).
-    pub fn new(scenario: &Scenario) -> Result<Tables, ExactError> {
+    /// ignored, so check [`super::require_markov`] first), refusing before
+    /// allocating any whose size bound ([`table_size`]) exceeds
+    /// `max_states`.
+    pub fn new(scenario: &Scenario, max_states: usize) -> Result<Tables, ExactError> {
         let phases = scenario.phases().len();
         let layout = HistoryLayout::new(scenario)?;
         let cap = count_cap(scenario, &layout.keys);
+        let estimate = table_size(&layout.keys, cap);
+        if estimate > max_states as f64 {
+            return Err(ExactError::TablesTooLarge {
+                estimate,
+                limit: max_states,
+                cap,
+            });
+        }
         let mut outcomes: Vec<Vec<DayOutcome>> = Vec::new();
         let mut means = Vec::new();
         for (i, phase) in scenario.phases().iter().enumerate() {
@@ -388,7 +398,7 @@ impl Chain {
             means,
             days_cap,
             streak_cap,
-        } = Tables::new(scenario)?;
+        } = Tables::new(scenario, opts.max_states)?;
 
         let bit = |phase: usize| if opts.track_history { 1u64 << phase } else { 0 };
         let normal = |s: State| {

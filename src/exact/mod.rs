@@ -24,8 +24,9 @@ use chain::{Chain, ChainOptions};
 /// rounding loses mass, typically about 1e-15.
 pub const DEFAULT_MAX_LOSS: f64 = 1e-12;
 
-/// Largest chain the solver builds unless told otherwise: a few hundred
-/// megabytes of edges at most.
+/// Largest chain the solver builds unless told otherwise (`--max-states` of
+/// `exact` and `export-prism`), and the largest day outcome table: a few
+/// hundred megabytes of edges at most.
 pub const DEFAULT_MAX_STATES: usize = 2_000_000;
 
 /// Why a scenario cannot be solved exactly.
@@ -50,6 +51,19 @@ pub enum ExactError {
         what: &'static str,
         /// The limit.
         limit: &'static str,
+    },
+    /// A day outcome table could hold more entries than allowed (checked
+    /// before it is built).
+    #[error(
+        "the exact chain's day outcome tables could hold about {estimate:.3e} entries, above --max-states {limit}: daily counts must be told apart up to {cap} (the largest of compliance.tolerance and the at_least of every reported_in_window and blocked_in_window); lower those values, raise --max-states, or use `ceasefire run`"
+    )]
+    TablesTooLarge {
+        /// The bound on the entries of the largest table.
+        estimate: f64,
+        /// The limit (`--max-states`).
+        limit: usize,
+        /// The largest count the tables must tell apart.
+        cap: u32,
     },
     /// More reachable states than allowed.
     #[error(

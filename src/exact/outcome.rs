@@ -119,6 +119,27 @@ pub fn count_cap(scenario: &Scenario, keys: &[(WindowKey, u32)]) -> u32 {
         .fold(tol, u32::max)
 }
 
+/// An upper bound on the entries of the largest day outcome table (and of
+/// the intermediate joint law of the parties' counts) of a scenario, computed
+/// from its caps before anything is allocated: the reported counts of a day
+/// take `cap + 1` values each (major and any severity), each per-party
+/// window key multiplies that by its own cap plus one, and blocked convoys
+/// by theirs (or by 2: blocked or not), times 2 for whether an actual major
+/// attack happened. As a float, so that it cannot overflow.
+pub fn table_size(keys: &[(WindowKey, u32)], cap: u32) -> f64 {
+    let per_key: f64 = keys
+        .iter()
+        .map(|&(key, kcap)| match key {
+            WindowKey::Reported { party: Some(_), .. } | WindowKey::Blocked => {
+                f64::from(kcap) + 1.0
+            }
+            _ => 1.0,
+        })
+        .product();
+    let counts = f64::from(cap) + 1.0;
+    2.0 * counts * counts * per_key * 2.0
+}
+
 /// The outcome table and the means of a day in phase `phase`. `keys` lists
 /// the window keys with their caps; `cap` is [`count_cap`].
 pub fn day_outcomes(

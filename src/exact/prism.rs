@@ -129,10 +129,12 @@ fn fits(x: u64) -> Result<(), ExactError> {
     Ok(())
 }
 
-/// Builds the PRISM model of a scenario of the Markov class.
-pub fn export(scenario: &Scenario) -> Result<PrismExport, ExactError> {
+/// Builds the PRISM model of a scenario of the Markov class, refusing it
+/// before allocating if its day outcome tables could exceed `max_states`
+/// entries (see [`super::DEFAULT_MAX_STATES`]).
+pub fn export(scenario: &Scenario, max_states: usize) -> Result<PrismExport, ExactError> {
     super::require_markov(scenario)?;
-    let tables = Tables::new(scenario)?;
+    let tables = Tables::new(scenario, max_states)?;
     let layout = &tables.layout;
     let top = |v: &[u32]| v.iter().copied().max().unwrap_or(0);
     let (days_top, streak_top) = (top(&tables.days_cap), top(&tables.streak_cap));

@@ -45,6 +45,18 @@ pub enum Values {
     List(Vec<f64>),
 }
 
+impl Values {
+    /// How many values a grid takes (a bare range, which a grid refuses,
+    /// counts as its two ends).
+    pub fn count(&self) -> usize {
+        match self {
+            Values::Range => 2,
+            Values::Even(steps) | Values::Log(steps) => *steps,
+            Values::List(values) => values.len(),
+        }
+    }
+}
+
 /// A `--vary` argument that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -407,11 +419,42 @@ impl FromStr for Design {
 }
 
 impl Design {
+    /// Refuses, before anything is allocated, a design of more than
+    /// [`MAX_DESIGN_POINTS`] points (counted in floating point, so that no
+    /// product can overflow).
+    ///
+    /// [`MAX_DESIGN_POINTS`]: crate::scenario::limits::MAX_DESIGN_POINTS
+    pub fn check_size(&self, vary: &[Vary]) -> Result<(), VaryError> {
+        use crate::scenario::limits::MAX_DESIGN_POINTS;
+        let d = vary.len() as f64;
+        let points = match *self {
+            Design::Grid => vary.iter().map(|v| v.values.count() as f64).product(),
+            Design::LatinHypercube(n) => n as f64,
+            Design::Saltelli {
+                samples,
+                second_order,
+            } => samples as f64 * if second_order { 2.0 * d + 2.0 } else { d + 2.0 },
+            Design::Morris { trajectories, .. } => trajectories as f64 * (d + 1.0),
+        };
+        if points > MAX_DESIGN_POINTS as f64 {
+            let what = vary
+                .iter()
+                .map(Vary::to_string)
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Err(VaryError(format!(
+                "the design has {points:.0} points ({what}), more than the limit of {MAX_DESIGN_POINTS} (allowed: fewer STEPS or points; see docs/model.md, Limits)"
+            )));
+        }
+        Ok(())
+    }
+
     /// The parameter values of every point, in point order; `seed` makes a
     /// Latin hypercube, a Saltelli design or Morris trajectories
     /// reproducible. Saltelli and Morris designs need LO < HI in every
     /// range.
     pub fn points(&self, vary: &[Vary], seed: u64) -> Result<Vec<Vec<f64>>, VaryError> {
+        self.check_size(vary)?;
         if *self != Design::Grid {
             for v in vary {
                 v.range_only(*self)?;

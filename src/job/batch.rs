@@ -6,11 +6,13 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::daily_runs::daily_runs;
+use super::estimate::Estimate;
 use super::write::{csv_error, put, write_shard, write_tables};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::{Batch, BatchObserver, ObserverError, RunSummary, Shard, Tally};
 use crate::experiment::{entered_half_width, run_to_precision};
 use crate::report::RunsCsv;
+use crate::scenario::limits::MAX_RUNS;
 use crate::store::checkpoint::{BatchKey, CheckpointPolicy, Checkpointer};
 use crate::store::layout::{BATCH_SHARD, ResultFile};
 use crate::store::shard::to_json_line;
@@ -52,6 +54,12 @@ pub struct BatchJob {
     pub keep_daily: u64,
     /// Threads and the command line for the manifest.
     pub exec: Execution,
+    /// Run even if the estimate ([`BatchJob::estimate`]) is beyond the
+    /// limits of time or output size.
+    pub force: bool,
+    /// The estimate already measured (by a caller that printed it), so
+    /// that [`BatchJob::run`] does not measure it again.
+    pub estimated: Option<Estimate>,
 }
 
 /// What a batch found and wrote.
@@ -94,7 +102,23 @@ impl BatchJob {
             checkpoints: CheckpointPolicy::default(),
             keep_daily: 0,
             exec: Execution::default(),
+            force: false,
+            estimated: None,
         }
+    }
+
+    /// The time and output size of the batch (of its shard, or up to
+    /// `--max-runs` with a precision), from a calibration slice.
+    pub fn estimate(&self) -> Estimate {
+        let runs = match (self.precision, self.shard) {
+            (Some(target), _) => target.max_runs,
+            (None, Some(shard)) => {
+                let r = shard.runs(self.runs);
+                r.end - r.start
+            }
+            (None, None) => self.runs,
+        };
+        Estimate::measure(&self.loaded.scenario, runs, self.exec.threads_used())
     }
 
     /// `results/<scenario file stem>/`, or its `shard-K-of-N/` for a shard.
@@ -123,6 +147,18 @@ impl BatchJob {
             return Err(JobError::Invalid(
                 "--keep-daily keeps the first runs of a whole batch: it cannot be combined with --shard".into(),
             ));
+        }
+        if self.runs > MAX_RUNS {
+            return Err(JobError::Invalid(format!(
+                "{} runs is not allowed (allowed: 1 to {MAX_RUNS}; see docs/model.md, Limits)",
+                self.runs
+            )));
+        }
+        if !self.force {
+            let estimate = self.estimated.unwrap_or_else(|| self.estimate());
+            if estimate.is_absurd() {
+                return Err(JobError::Invalid(estimate.refusal()));
+            }
         }
         let sc = &self.loaded.scenario;
         let mut warnings = self.exec.warnings(sc.warnings().to_vec())?;

@@ -28,6 +28,7 @@ mod batch;
 mod compare;
 mod daily_runs;
 mod discover;
+mod estimate;
 mod exact;
 mod fit;
 mod merge;
@@ -43,6 +44,7 @@ use std::path::{Path, PathBuf};
 pub use batch::{BatchDone, BatchJob, PrecisionTarget};
 pub use compare::{CompareDone, CompareJob};
 pub use discover::{DiscoverDone, DiscoverJob};
+pub use estimate::Estimate;
 pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob};
 pub use fit::CountsJob;
 #[cfg(feature = "fit")]
@@ -220,17 +222,46 @@ pub struct Execution {
 impl Execution {
     /// `warnings` as they go into the manifest, or an error with all of
     /// them when `strict`.
-    fn warnings(&self, warnings: Vec<String>) -> Result<Vec<String>, JobError> {
+    fn warnings(&self, mut warnings: Vec<String>) -> Result<Vec<String>, JobError> {
+        if let Some(w) = self.threads_warning()
+            && !warnings.contains(&w)
+        {
+            warnings.push(w);
+        }
         if self.strict && !warnings.is_empty() {
             return Err(JobError::Strict(warnings));
         }
         Ok(warnings)
     }
 
-    /// Runs `work` on a rayon pool of the chosen size.
+    /// The worker threads to start: the chosen number, capped at the
+    /// machine's available parallelism (more threads only spin).
+    fn worker_threads(&self) -> Option<usize> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.threads.map(|t| t.min(cores))
+    }
+
+    /// The worker threads a job will run on.
+    pub fn threads_used(&self) -> usize {
+        self.worker_threads()
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    /// The warning that `threads` was capped, if it was.
+    fn threads_warning(&self) -> Option<String> {
+        match (self.threads, self.worker_threads()) {
+            (Some(asked), Some(used)) if used < asked => Some(format!(
+                "--threads {asked} is more than the {used} this machine can run at once: using {used} (results do not depend on it)"
+            )),
+            _ => None,
+        }
+    }
+
+    /// Runs `work` on a rayon pool of the chosen size (capped, see
+    /// [`Execution::worker_threads`]).
     fn install<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T, JobError> {
         let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = self.threads {
+        if let Some(t) = self.worker_threads() {
             b = b.num_threads(t);
         }
         let pool = b

@@ -16,6 +16,9 @@ pub struct PrismJob {
     /// The model file to write (`.pm`); the properties go next to it with
     /// the extension `.props`.
     pub out: PathBuf,
+    /// Refuse a model whose day outcome tables could hold more entries than
+    /// this (checked before they are built; `exact`'s `--max-states`).
+    pub max_states: usize,
 }
 
 /// What was written.
@@ -32,9 +35,11 @@ pub struct PrismDone {
 impl PrismJob {
     /// Exports the model and its properties, both or neither.
     pub fn run(&self) -> Result<PrismDone, JobError> {
-        let export = prism::export(&self.loaded.scenario).map_err(|source| JobError::Exact {
-            file: self.loaded.origin.clone(),
-            source,
+        let export = prism::export(&self.loaded.scenario, self.max_states).map_err(|source| {
+            JobError::Exact {
+                file: self.loaded.origin.clone(),
+                source,
+            }
         })?;
         let file_name = |p: &Path| {
             p.file_name()

@@ -3,25 +3,34 @@
 use super::{DayRecord, Purpose, RunState, Streams, sample};
 use crate::scenario::{Condition, Scenario, Severity};
 
-/// Reported violations of the last `W` days, where `W` is the longest window
-/// any condition asks for. Each day keeps, for all bound parties together and
-/// for each party, the major and any-severity counts, and (v2) the blocked
-/// convoys and whether the day was a violation day.
+/// Running totals of reported violations over the last `W` days, where `W`
+/// is the longest window any condition asks for, so that every window sum is
+/// one subtraction whatever its length. Each day keeps, for all bound
+/// parties together and for each party, the cumulative major and
+/// any-severity counts since day 0, and (v2) the cumulative blocked convoys
+/// and violation days; the sum over days `t-w+1 ..= t` is the total at `t`
+/// minus the total at `t-w`.
+///
+/// Totals cannot overflow: a day's count over all parties is below 2⁴⁸ and
+/// a run has at most 2¹⁶ days (see [`crate::scenario::limits`]).
 #[derive(Debug, Clone)]
 pub struct WindowHistory {
-    /// `W`; 0 when no condition reads a window.
+    /// `W + 1` slots (0 when no condition reads a window): the totals of
+    /// days `t-W ..= t`, enough for any window of up to `W` days.
     len: usize,
     /// Values per day: `2 × (1 + parties) + 2`: `[total major, total any,
-    /// party 0 major, party 0 any, …, blocked convoys, violation day]`.
+    /// party 0 major, party 0 any, …, blocked convoys, violation days]`.
     stride: usize,
-    /// Ring buffer of `len × stride` counts; day `t` is at slot `t % len`.
+    /// Ring buffer of `len × stride` cumulative counts; day `t`'s totals
+    /// (days 0 ..= t) are at slot `t % len`.
     counts: Vec<u64>,
 }
 
 impl WindowHistory {
     /// An empty history for a scenario (every day before 0 counts as 0).
     pub fn new(scenario: &Scenario) -> Self {
-        let len = scenario.max_window() as usize;
+        let w = scenario.max_window() as usize;
+        let len = if w == 0 { 0 } else { w + 1 };
         let stride = 2 * (1 + scenario.parties().len()) + 2;
         WindowHistory {
             len,
@@ -35,13 +44,18 @@ impl WindowHistory {
         self.counts.fill(0);
     }
 
-    /// Records the reported violations of day `day`.
+    /// Records the reported violations of day `day`, which follows the day
+    /// recorded last (day 0 after [`WindowHistory::new`] or
+    /// [`WindowHistory::clear`]).
     pub fn record(&mut self, day: u32, rec: &DayRecord, scenario: &Scenario) {
         if self.len == 0 {
             return;
         }
-        let base = (day as usize % self.len) * self.stride;
-        let slot = &mut self.counts[base..base + self.stride];
+        let stride = self.stride;
+        let here = (day as usize % self.len) * stride;
+        // Yesterday's totals (none before day 0).
+        let before = (day > 0).then(|| ((day as usize - 1) % self.len) * stride);
+        let prev = |counts: &[u64], k: usize| before.map_or(0, |b| counts[b + k]);
         let (mut major, mut any) = (0, 0);
         for (p, party) in scenario.parties().iter().enumerate() {
             let (m, a) = if party.bound {
@@ -49,15 +63,15 @@ impl WindowHistory {
             } else {
                 (0, 0)
             };
-            slot[2 + 2 * p] = m;
-            slot[3 + 2 * p] = a;
+            self.counts[here + 2 + 2 * p] = prev(&self.counts, 2 + 2 * p) + m;
+            self.counts[here + 3 + 2 * p] = prev(&self.counts, 3 + 2 * p) + a;
             major += m;
             any += a;
         }
-        slot[0] = major;
-        slot[1] = any;
-        slot[self.stride - 2] = rec.blocked;
-        slot[self.stride - 1] = u64::from(!rec.compliant);
+        self.counts[here] = prev(&self.counts, 0) + major;
+        self.counts[here + 1] = prev(&self.counts, 1) + any;
+        self.counts[here + stride - 2] = prev(&self.counts, stride - 2) + rec.blocked;
+        self.counts[here + stride - 1] = prev(&self.counts, stride - 1) + u64::from(!rec.compliant);
     }
 
     /// Reported violations over days `day-w+1 ..= day` (days before 0 count
@@ -78,17 +92,14 @@ impl WindowHistory {
         self.sum_at(day, w, self.stride - 1)
     }
 
-    /// The values at `offset` of each slot, summed over the window.
+    /// The values at `offset` summed over the window of `w ≤ W` days ending
+    /// on `day`: the total at `day` minus the total at `day - w`.
     fn sum_at(&self, day: u32, w: u32, offset: usize) -> u64 {
-        let days = (w as usize).min(day as usize + 1);
-        // One division per read, then step back through the ring.
-        let mut slot = day as usize % self.len;
-        let mut total = 0;
-        for _ in 0..days {
-            total += self.counts[slot * self.stride + offset];
-            slot = if slot == 0 { self.len - 1 } else { slot - 1 };
+        let at = |t: u32| self.counts[(t as usize % self.len) * self.stride + offset];
+        match day.checked_sub(w) {
+            Some(start) => at(day) - at(start),
+            None => at(day),
         }
-        total
     }
 }
 

@@ -19,7 +19,7 @@ pub use tables::Tables;
 /// Largest daily attack intensity λ the engine accepts. Beyond it the run is
 /// stopped with an error: such values only arise from explosive retaliation,
 /// and counts would soon overflow.
-pub const MAX_INTENSITY: f64 = 1e7;
+pub const MAX_INTENSITY: f64 = crate::scenario::limits::MAX_POISSON_MEAN;
 
 /// What a random stream is used for. Each purpose of each run has its own
 /// stream, so that changing one party's parameters leaves the draws of every

@@ -8,6 +8,7 @@
 
 mod describe;
 mod error;
+pub mod limits;
 pub mod paths;
 mod raw;
 mod validate;
@@ -247,6 +248,8 @@ pub struct Scenario {
     humanitarian: Humanitarian,
     probability_conditions: usize,
     max_window: u32,
+    /// [`Scenario::branching_ratio`], computed once at validation.
+    branching_ratio: f64,
     warnings: Vec<String>,
     source: Source,
 }
@@ -442,16 +445,134 @@ impl Scenario {
     /// Spectral radius of the branching matrix `K[p][q] = α_{q→p} / (1 − β_p)`:
     /// the expected number of further attacks one attack provokes, over all
     /// generations. At 1 or more, retaliation feeds on itself without bound.
+    /// Computed once, at validation ([`perron_root`]).
     pub fn branching_ratio(&self) -> f64 {
-        let n = self.parties.len();
-        let mut k = vec![vec![0.0; n]; n];
-        for (p, party) in self.parties.iter().enumerate() {
-            for &(q, alpha) in &party.retaliation {
-                k[p][q] = alpha / (1.0 - party.decay);
+        self.branching_ratio
+    }
+}
+
+/// The branching matrix of a scenario's parties, row by row:
+/// `rows[p] = [(q, α_{q→p} / (1 − β_p)), …]`.
+fn branching_rows(parties: &[Party]) -> Vec<Vec<(usize, f64)>> {
+    parties
+        .iter()
+        .map(|party| {
+            party
+                .retaliation
+                .iter()
+                .map(|&(q, alpha)| (q, alpha / (1.0 - party.decay)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Spectral radius (Perron root) of a non-negative square matrix given by
+/// its non-zero entries, `rows[i] = [(j, a_ij), …]`, in time that grows with
+/// the entries rather than the cube of the size.
+///
+/// The root is the largest of the roots of the diagonal blocks of the
+/// strongly connected components (Tarjan's algorithm). A component of one
+/// row without a diagonal entry has root 0; on any other, `A + I` is
+/// primitive, so power iteration converges geometrically, and it stops when
+/// the Collatz–Wielandt bounds `min (Ax)_i/x_i ≤ ρ ≤ max (Ax)_i/x_i` agree to
+/// 1e-13 (or after a million steps, returning their midpoint).
+pub fn perron_root(rows: &[Vec<(usize, f64)>]) -> f64 {
+    components(rows)
+        .iter()
+        .map(|c| component_root(rows, c))
+        .fold(0.0, f64::max)
+}
+
+/// The root of the diagonal block of `rows` on the component `c`.
+fn component_root(rows: &[Vec<(usize, f64)>], c: &[usize]) -> f64 {
+    let mut index = vec![usize::MAX; rows.len()];
+    for (k, &i) in c.iter().enumerate() {
+        index[i] = k;
+    }
+    if c.len() == 1 {
+        let i = c[0];
+        return rows[i]
+            .iter()
+            .filter(|&&(j, _)| j == i)
+            .map(|&(_, a)| a)
+            .sum();
+    }
+    let mut x = vec![1.0; c.len()];
+    let mut y = vec![0.0; c.len()];
+    let (mut lo, mut hi) = (0.0, 0.0);
+    for _ in 0..1_000_000 {
+        for (k, &i) in c.iter().enumerate() {
+            y[k] = x[k]
+                + rows[i]
+                    .iter()
+                    .filter(|&&(j, _)| index[j] != usize::MAX)
+                    .map(|&(j, a)| a * x[index[j]])
+                    .sum::<f64>();
+        }
+        let ratios = y.iter().zip(&x).map(|(a, b)| a / b);
+        lo = ratios.clone().fold(f64::INFINITY, f64::min);
+        hi = ratios.fold(0.0, f64::max);
+        if !(hi.is_finite() && hi > 0.0) || hi - lo <= 1e-13 * hi {
+            break;
+        }
+        for (a, b) in x.iter_mut().zip(&y) {
+            *a = b / hi;
+        }
+    }
+    0.5 * (lo + hi) - 1.0
+}
+
+/// The strongly connected components of the graph `i → j` for every entry
+/// of `rows` (Tarjan's algorithm, without recursion).
+fn components(rows: &[Vec<(usize, f64)>]) -> Vec<Vec<usize>> {
+    let n = rows.len();
+    let (mut index, mut low) = (vec![usize::MAX; n], vec![0; n]);
+    let (mut on_stack, mut stack, mut out) = (vec![false; n], Vec::new(), Vec::new());
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, position in its row) frames of the depth-first search.
+        let mut frames = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut pos)) = frames.last_mut() {
+            if let Some(&(w, _)) = rows[v].get(*pos) {
+                *pos += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    frames.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut c = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    c.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                out.push(c);
             }
         }
-        spectral_radius(k)
     }
+    out
 }
 
 /// Spectral radius of a non-negative square matrix by repeated squaring:
@@ -495,6 +616,45 @@ pub fn spectral_radius(mut k: Vec<Vec<f64>>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::spectral_radius;
+
+    #[test]
+    fn perron_root_agrees_with_repeated_squaring() {
+        use super::perron_root;
+        let cases: Vec<Vec<Vec<f64>>> = vec![
+            vec![vec![0.5]],
+            vec![vec![0.0, 2.0], vec![0.5, 0.0]],
+            vec![vec![0.3, 5.0], vec![0.0, 0.7]],
+            vec![vec![0.0, 1.0], vec![0.0, 0.0]],
+            vec![
+                vec![0.0, 0.2, 0.0, 0.0],
+                vec![0.0, 0.0, 0.9, 0.0],
+                vec![1.1, 0.0, 0.0, 0.0],
+                vec![0.0, 0.0, 3.0, 0.1],
+            ],
+            vec![
+                vec![0.1, 0.4, 0.2],
+                vec![0.3, 0.0, 0.6],
+                vec![0.0, 0.5, 0.25],
+            ],
+        ];
+        for dense in cases {
+            let rows: Vec<Vec<(usize, f64)>> = dense
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .enumerate()
+                        .filter(|(_, a)| **a != 0.0)
+                        .map(|(j, &a)| (j, a))
+                        .collect()
+                })
+                .collect();
+            let (fast, slow) = (perron_root(&rows), spectral_radius(dense.clone()));
+            assert!((fast - slow).abs() < 1e-6, "{dense:?}: {fast} vs {slow}");
+        }
+        // A cycle of 100 parties (period 100): root (0.5^100)^(1/100) = 0.5.
+        let rows: Vec<Vec<(usize, f64)>> = (0..100).map(|i| vec![((i + 1) % 100, 0.5)]).collect();
+        assert!((perron_root(&rows) - 0.5).abs() < 1e-9);
+    }
 
     #[test]
     fn spectral_radius_of_known_matrices() {

@@ -13,8 +13,9 @@ use super::{
     ScenarioError, Severity, Transition,
 };
 
-/// Largest allowed horizon, in days (100 years).
-pub const MAX_HORIZON_DAYS: i64 = 36_500;
+use super::limits::{
+    self, LAST_DATE, MAX_HORIZON_DAYS, MAX_PARTIES, MAX_PHASES, MAX_POISSON_MEAN, MAX_TALLY_BYTES,
+};
 
 /// Default memory half-life, in days.
 const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
@@ -27,6 +28,13 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     })?;
     Checker { file, text }.scenario(raw)
 }
+
+/// The raw parties, phases and `[humanitarian]` whose means are checked.
+type RawMeans<'a> = (
+    &'a [Spanned<RawParty>],
+    &'a [Spanned<RawPhase>],
+    &'a super::raw::RawHumanitarian,
+);
 
 /// Holds what every error message needs.
 struct Checker<'a> {
@@ -85,6 +93,8 @@ impl Checker<'_> {
                 "the scenario declares no [[phase]]; at least one is required".into(),
             ));
         }
+        self.at_most(&raw.party, "[[party]]", MAX_PARTIES)?;
+        self.at_most(&raw.phase, "[[phase]]", MAX_PHASES)?;
         let party_ids = self.declare("party", raw.party.iter().map(|p| &p.get_ref().id))?;
         let phase_ids = self.declare("phase", raw.phase.iter().map(|p| &p.get_ref().id))?;
 
@@ -100,6 +110,7 @@ impl Checker<'_> {
                 format!("scenario.horizon_days = {horizon} is out of range (allowed: 1..={MAX_HORIZON_DAYS})"),
             ));
         }
+        self.last_date(start_date, horizon, &header.start_date)?;
         let initial_phase = phase_ids
             .find(header.initial_phase.get_ref())
             .ok_or_else(|| {
@@ -167,6 +178,12 @@ impl Checker<'_> {
             },
         };
 
+        let raws = (&raw.party[..], &raw.phase[..], &raw.humanitarian);
+        self.poisson_means(raws, &parties, &phases, &humanitarian)?;
+        self.tally_size(horizon as u64, &parties, &phases, max_window, &header_span)?;
+
+        // Once per scenario: every command reads it (warnings, `check`).
+        let branching_ratio = super::perron_root(&super::branching_rows(&parties));
         let mut scenario = Scenario {
             name,
             description: header.description.unwrap_or_default(),
@@ -180,6 +197,7 @@ impl Checker<'_> {
             humanitarian,
             probability_conditions,
             max_window,
+            branching_ratio,
             warnings: Vec::new(),
             source: super::Source {
                 text: self.text.into(),
@@ -189,6 +207,162 @@ impl Checker<'_> {
         };
         scenario.warnings = warnings(&scenario);
         Ok(scenario)
+    }
+
+    /// Refuses more than `max` tables of a section, at the first one too many.
+    fn at_most<T>(
+        &self,
+        tables: &[Spanned<T>],
+        what: &str,
+        max: usize,
+    ) -> Result<(), ScenarioError> {
+        match tables.get(max) {
+            None => Ok(()),
+            Some(extra) => Err(self.err(
+                extra.span(),
+                format!(
+                    "the scenario declares {} {what} tables (allowed: at most {max}; see docs/model.md, Limits)",
+                    tables.len()
+                ),
+            )),
+        }
+    }
+
+    /// Refuses a run whose last day falls after [`LAST_DATE`].
+    fn last_date(
+        &self,
+        start: NaiveDate,
+        horizon: i64,
+        at: &Spanned<toml::value::Datetime>,
+    ) -> Result<(), ScenarioError> {
+        let (y, m, d) = LAST_DATE;
+        let last = NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MAX);
+        // Day 0 is start; the last day is start + horizon − 1.
+        let days = u64::try_from(horizon.max(1) - 1).unwrap_or(0);
+        match start.checked_add_days(chrono::Days::new(days)) {
+            Some(end) if end <= last => Ok(()),
+            end => Err(self.err(
+                at.span(),
+                format!(
+                    "scenario.start_date = {start} with horizon_days = {horizon} ends on {}, after {last} (allowed: a last day no later than {last}; dates are written with four-digit years)",
+                    end.map_or_else(|| "a date beyond the calendar".to_string(), |e| e.to_string())
+                ),
+            )),
+        }
+    }
+
+    /// Refuses any Poisson mean above [`MAX_POISSON_MEAN`], as it applies on
+    /// a day (after rate multipliers and phase overrides): a party's attacks
+    /// in every phase, its false reports, and every phase's convoys. The
+    /// message points at the value that makes the mean too large.
+    fn poisson_means(
+        &self,
+        raw: RawMeans,
+        parties: &[Party],
+        phases: &[Phase],
+        humanitarian: &Humanitarian,
+    ) -> Result<(), ScenarioError> {
+        let (raw_parties, raw_phases, raw_humanitarian) = raw;
+        let rule = format!(
+            "allowed: a Poisson mean of at most {MAX_POISSON_MEAN:e} a day; see docs/model.md, Limits"
+        );
+        for (p, (party, rp)) in parties.iter().zip(raw_parties).enumerate() {
+            let rp = rp.get_ref();
+            if party.rate > MAX_POISSON_MEAN {
+                return Err(self.err(
+                    rp.rate.span(),
+                    format!(
+                        "party '{}' rate = {} is too large ({rule})",
+                        party.id, party.rate
+                    ),
+                ));
+            }
+            if let Some(f) = &rp.false_reports_per_day
+                && party.false_reports_per_day > MAX_POISSON_MEAN
+            {
+                return Err(self.err(
+                    f.span(),
+                    format!(
+                        "party '{}' false_reports_per_day = {} is too large ({rule})",
+                        party.id, party.false_reports_per_day
+                    ),
+                ));
+            }
+            for (phase, rph) in phases.iter().zip(raw_phases) {
+                let m = phase.rate_multiplier[p];
+                let mean = m * party.rate;
+                if mean > MAX_POISSON_MEAN {
+                    let span = rph
+                        .get_ref()
+                        .rate_multiplier
+                        .iter()
+                        .find(|(k, _)| k.get_ref() == &party.id)
+                        .map_or(rp.rate.span(), |(_, v)| v.span());
+                    return Err(self.err(
+                        span,
+                        format!(
+                            "phase '{}' rate_multiplier.{} = {m} times party '{}' rate = {} gives {mean:e} attacks a day, too many ({rule})",
+                            phase.id, party.id, party.id, party.rate
+                        ),
+                    ));
+                }
+            }
+        }
+        if humanitarian.convoys_per_day > MAX_POISSON_MEAN
+            && let Some(c) = &raw_humanitarian.convoys_per_day
+            && phases
+                .iter()
+                .any(|ph| ph.overrides.convoys_per_day.is_none())
+        {
+            return Err(self.err(
+                c.span(),
+                format!(
+                    "humanitarian.convoys_per_day = {} is too large ({rule})",
+                    humanitarian.convoys_per_day
+                ),
+            ));
+        }
+        for (phase, rph) in phases.iter().zip(raw_phases) {
+            if let (Some(c), Some(at)) = (
+                phase.overrides.convoys_per_day,
+                &rph.get_ref().convoys_per_day,
+            ) && c > MAX_POISSON_MEAN
+            {
+                return Err(self.err(
+                    at.span(),
+                    format!(
+                        "phase '{}' convoys_per_day = {c} is too large ({rule})",
+                        phase.id
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a scenario whose tallies would take more than
+    /// [`MAX_TALLY_BYTES`] per worker.
+    fn tally_size(
+        &self,
+        horizon: u64,
+        parties: &[Party],
+        phases: &[Phase],
+        max_window: u32,
+        at: &Range<usize>,
+    ) -> Result<(), ScenarioError> {
+        let (np, nq) = (phases.len() as u64, parties.len() as u64);
+        let bytes = limits::tally_bytes(horizon, nq, np, u64::from(max_window));
+        if bytes <= MAX_TALLY_BYTES {
+            return Ok(());
+        }
+        Err(self.err(
+            at.clone(),
+            format!(
+                "the scenario needs {:.1} MiB of tallies per worker ({horizon} days × ({np} phases + 2 × {nq} parties + 3) × 24 bytes, and a window of {max_window} days), above the limit of {} MiB (allowed: fewer horizon_days, parties or phases; see docs/model.md, Limits)",
+                bytes as f64 / f64::from(1u32 << 20),
+                MAX_TALLY_BYTES >> 20
+            ),
+        ))
     }
 
     /// Checks ids of one section: non-empty, of plain characters, unique.

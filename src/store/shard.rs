@@ -343,7 +343,7 @@ impl MergePlan {
                 t.check_fits(sc, r.end - r.start).map_err(|e| {
                     invalid(format!("not the tally of runs {}..{}: {e}", r.start, r.end))
                 })?;
-                sum.merge(t);
+                sum.merge(t).map_err(|e| invalid(e.to_string()))?;
             }
         }
         Ok(total)
