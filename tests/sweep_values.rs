@@ -144,3 +144,94 @@ fn grids_refuse_duplicate_points_and_missing_steps() {
         "{ran}"
     );
 }
+
+#[test]
+fn categorical_and_boolean_keys_take_their_words() {
+    let dir = Dir::new();
+    dir.command([
+        "sweep",
+        &geneva(),
+        "--vary",
+        "compliance.counts=major,any",
+        "--vary",
+        "compliance.requires_aid=true,false",
+        "--runs",
+        "200",
+        "--plots",
+        "--out",
+        "sw",
+        "-q",
+    ])
+    .success();
+    let points = Csv::parse(&dir.read("sw/points.csv"));
+    assert_eq!(
+        points.column("compliance.counts"),
+        ["major", "major", "any", "any"]
+    );
+    assert_eq!(
+        points.column("compliance.requires_aid"),
+        ["true", "false", "true", "false"]
+    );
+    // The point (any, false) is the scenario with those two values set, run
+    // on the same seeds: its estimates equal those of `run --set`.
+    dir.command([
+        "run",
+        &geneva(),
+        "--runs",
+        "200",
+        "--set",
+        "compliance.counts=any",
+        "--set",
+        "compliance.requires_aid=false",
+        "--out",
+        "run",
+        "-q",
+    ])
+    .success();
+    let summary = Csv::parse(&dir.read("run/summary.csv"));
+    let sweep = Csv::parse(&dir.read("sw/sweep.csv"));
+    let entered = |csv: &Csv, point: Option<&str>, phase: &str| -> String {
+        let (m2, s2, e2) = (csv.col("metric"), csv.col("subject"), csv.col("estimate"));
+        csv.rows
+            .iter()
+            .find(|r| r[m2] == "entered" && r[s2] == phase && point.is_none_or(|p| r[0] == p))
+            .map(|r| r[e2].clone())
+            .expect("an entered row")
+    };
+    for phase in ["joint_targeting", "collapse"] {
+        assert_eq!(
+            entered(&sweep, Some("3"), phase),
+            entered(&summary, None, phase),
+            "{phase}"
+        );
+    }
+    let shares: Vec<String> = ["0", "1", "2", "3"]
+        .iter()
+        .map(|p| entered(&sweep, Some(p), "joint_targeting"))
+        .collect();
+    assert!(
+        shares.iter().any(|x| *x != shares[0]),
+        "the words change nothing: {shares:?}"
+    );
+    let svg = dir.read("sw/sweep.svg");
+    for word in ["major", "any", "true", "false"] {
+        assert!(
+            svg.contains(&format!(">\n{word}\n</text>")),
+            "no tick '{word}'"
+        );
+    }
+    let ran = dir
+        .command([
+            "sweep",
+            &geneva(),
+            "--vary",
+            "compliance.counts=major,sometimes",
+            "--runs",
+            "20",
+            "--out",
+            "bad",
+        ])
+        .failure();
+    assert!(ran.stderr.contains("sometimes"), "{ran}");
+    assert!(outputs_under(&dir.join("bad")).is_empty(), "{ran}");
+}

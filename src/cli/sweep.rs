@@ -25,6 +25,8 @@ const EXAMPLES: &str = "EXAMPLES:
   ceasefire sweep --vary monitoring.detection=0.5:0.95:10 --plots
   # Listed values and a log range, every combination
   ceasefire sweep --vary compliance.tolerance=0,1,3 --vary party.isis.rate=log:0.1:10:5
+  # Categorical and boolean keys: every combination of the words
+  ceasefire sweep --vary compliance.counts=major,any --vary compliance.requires_aid=true,false
   # A 40-point Latin hypercube over two parameters
   ceasefire sweep my-agreement.toml --vary monitoring.detection=0.3:0.9 \\
       --vary party.opposition.rate=2:8 --design lhs --points 40
@@ -40,8 +42,9 @@ pub struct SweepArgs {
     pub scenario: Option<PathBuf>,
     /// A parameter to vary. In a grid: PATH=LO:HI:STEPS (evenly spaced,
     /// rounded to the decimals of the bounds and the step), PATH=A,B,C (these
-    /// values) or PATH=log:LO:HI:STEPS (geometric, 3 or more significant
-    /// digits). In a Latin hypercube: PATH=LO:HI. E.g.
+    /// values), PATH=log:LO:HI:STEPS (geometric, 3 or more significant
+    /// digits) or PATH=WORD,WORD (categorical or boolean keys, e.g.
+    /// compliance.counts=major,any). In a Latin hypercube: PATH=LO:HI. E.g.
     /// monitoring.detection=0.5:0.95:10. Repeatable. Required unless
     /// --design is a file.
     #[arg(long = "vary", value_name = "PATH=LO:HI:STEPS|A,B,C")]
@@ -191,7 +194,13 @@ fn print_points(
     writeln!(out, "{}", header.join("\t"))?;
     for (k, p) in points.iter().enumerate() {
         let mut line = vec![k.to_string()];
-        line.extend(p.values.iter().map(|x| format!("{x:.4}")));
+        let words = p.words.iter().chain(std::iter::repeat(&None));
+        line.extend(
+            p.values
+                .iter()
+                .zip(words)
+                .map(|(x, w)| w.clone().unwrap_or_else(|| format!("{x:.4}"))),
+        );
         for phase in &phases {
             let share = p
                 .rows

@@ -43,6 +43,10 @@ pub enum Values {
     Log(usize),
     /// `A,B,C`: exactly these values, in this order.
     List(Vec<f64>),
+    /// `A,B,C` with words (`major,any`, `true,false`): categorical or
+    /// boolean values, each set as `--set PATH=A` would set it. The grid
+    /// values are their positions 0, 1, 2…, and the files show the words.
+    Labels(Vec<String>),
 }
 
 impl Values {
@@ -98,10 +102,24 @@ impl FromStr for Vary {
                 })
         };
         let range = range.trim();
-        let (lo, hi, values) = if range.contains(',') {
-            let list = range
-                .split(',')
-                .map(number)
+        let words: Vec<&str> = range.split(',').map(str::trim).collect();
+        let is_number = |t: &&str| t.parse::<f64>().is_ok();
+        let (lo, hi, values) = if range.contains(',') && !words.iter().any(is_number) {
+            if let Some(bad) = words.iter().find(|w| !is_label(w)) {
+                return Err(VaryError(format!(
+                    "'{bad}' in '{s}' is not allowed (allowed: numbers, or words of letters, digits, '_' and '-' such as major,any or true,false)"
+                )));
+            }
+            let n = (words.len() - 1) as f64;
+            (
+                0.0,
+                n,
+                Values::Labels(words.iter().map(|w| w.to_string()).collect()),
+            )
+        } else if range.contains(',') {
+            let list = words
+                .iter()
+                .map(|w| number(w))
                 .collect::<Result<Vec<f64>, _>>()?;
             let lo = list.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = list.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -154,8 +172,16 @@ impl std::fmt::Display for Vary {
                 let list: Vec<String> = list.iter().map(f64::to_string).collect();
                 write!(f, "{path}={}", list.join(","))
             }
+            Values::Labels(words) => write!(f, "{path}={}", words.join(",")),
         }
     }
+}
+
+/// Whether a word can be a categorical value: a bare TOML word.
+fn is_label(w: &str) -> bool {
+    !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Decimals in the shortest text of `x` that reads back as `x`.
@@ -214,6 +240,15 @@ impl Vary {
             Values::Even(n) => self.even(*n),
             Values::Log(n) => self.geometric(*n),
             Values::List(list) => list.clone(),
+            Values::Labels(words) => {
+                if let Some(k) = (1..words.len()).find(|&k| words[..k].contains(&words[k])) {
+                    return Err(VaryError(format!(
+                        "{self} gives the value {} twice (allowed: distinct values)",
+                        words[k]
+                    )));
+                }
+                return Ok((0..words.len()).map(|k| k as f64).collect());
+            }
         };
         if let Some(x) = first_duplicate(&values) {
             return Err(VaryError(format!(
@@ -302,11 +337,22 @@ impl Vary {
     fn range_only(&self, design: Design) -> Result<(), VaryError> {
         match self.values {
             Values::Range | Values::Even(_) => Ok(()),
-            Values::Log(_) | Values::List(_) => Err(VaryError(format!(
+            Values::Log(_) | Values::List(_) | Values::Labels(_) => Err(VaryError(format!(
                 "{self}: value lists and log ranges are for grids; --design {design} samples a range (allowed: PATH=LO:HI)"
             ))),
         }
     }
+}
+
+/// The words of each categorical path (`None` for numeric ones), in path
+/// order: a point's value for such a path is the position of its word.
+pub fn labels_of(vary: &[Vary]) -> Vec<Option<Vec<String>>> {
+    vary.iter()
+        .map(|v| match &v.values {
+            Values::Labels(words) => Some(words.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Greatest common divisor.
@@ -528,6 +574,8 @@ mod tests {
             "a.b=0.5:1",
             "a.b=log:0.01:1:5",
             "a.b=0.9,0.1,0.5",
+            "compliance.counts=major,any",
+            "compliance.requires_aid=true,false",
         ] {
             let v: Vary = text.parse().unwrap();
             assert_eq!(v.to_string().parse::<Vary>().unwrap(), v, "{text}");
@@ -596,6 +644,8 @@ mod tests {
             vec![0.01, 0.0316, 0.1, 0.316, 1.0]
         );
         assert_eq!(grid("a.b=0.9,0.1,0.5").unwrap(), vec![0.9, 0.1, 0.5]);
+        assert_eq!(grid("compliance.counts=major,any").unwrap(), vec![0.0, 1.0]);
+        assert!(grid("compliance.counts=major,major").is_err());
         let fine = grid("a.b=log:1:1.01:50").unwrap();
         assert_eq!(first_duplicate(&fine), None);
     }
@@ -651,6 +701,7 @@ mod tests {
             "a.b=log:0:1:3",
             "a.b=log:0.1:1",
             "a.b=0.1,x",
+            "a.b=x,y z",
         ] {
             assert!(bad.parse::<Vary>().is_err(), "{bad}");
         }

@@ -15,7 +15,7 @@ pub mod study;
 use std::ops::Range;
 
 pub use compare::{CompareError, Comparison, PairedMetric, compare};
-pub use design::{Design, Values, Vary, VaryError};
+pub use design::{Design, Values, Vary, VaryError, labels_of};
 pub use design_file::{DesignChoice, DesignFile, DesignFileError, read_design_file};
 
 use crate::engine::{Batch, BatchError, BatchObserver, Tally};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::sweep::{point_scenarios, sweep_points, sweep_warnings};
 use super::write::{write_sweep_files, write_tables};
 use super::{Execution, JobError};
-use crate::experiment::{Design, Vary};
+use crate::experiment::{Design, Vary, labels_of};
 use crate::scenario::Scenario;
 use crate::scenario::paths::ParamPath;
 use crate::store::layout::ResultFile;
@@ -124,7 +124,7 @@ impl MergeJob {
             .into_iter()
             .map(|t| (plan.runs, t))
             .collect();
-        let points = sweep_points(&scenarios, &tallies);
+        let points = sweep_points(&scenarios, &tallies, &labels_of(&vary));
         manifest.runs = Some(points.iter().map(|p| p.runs).sum());
         let name = &plan.source.name;
         let files = write_sweep_files(staged, &paths, &points, name, manifest, self.plots)?;

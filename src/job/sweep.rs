@@ -11,10 +11,10 @@ use super::batch::PrecisionTarget;
 use super::write::{write_shard, write_sweep_files};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::{Batch, ProgressFn, Shard, Tally};
-use crate::experiment::{Design, DesignFile, Vary, run_to_precision};
+use crate::experiment::{Design, DesignFile, Vary, labels_of, run_to_precision};
 use crate::report::experiment::SweepPoint;
 use crate::scenario::Scenario;
-use crate::scenario::paths::{Assignment, ParamPath};
+use crate::scenario::paths::{Assignment, ParamPath, parse_value};
 use crate::stats::summary::summary_rows;
 use crate::store::checkpoint::{BatchKey, PointCheckpoints, PointKey};
 use crate::store::layout::{ResultFile, SWEEP_SHARD};
@@ -38,16 +38,19 @@ pub fn point_scenarios(
     let points = design
         .points(vary, seed)
         .map_err(|e| JobError::Invalid(e.to_string()))?;
-    scenarios_at(text, origin, changes, &paths, points)
+    scenarios_at(text, origin, changes, &paths, &labels_of(vary), points)
 }
 
 /// The scenario of every point: `changes`, then `paths` set to the point's
-/// values (integer keys rounded), as [`point_scenarios`] builds them.
+/// values (integer keys rounded; for a categorical path, whose `labels` are
+/// given, the word at the value's position, set as `--set` would), as
+/// [`point_scenarios`] builds them.
 pub fn scenarios_at(
     text: &str,
     origin: &str,
     changes: &[Assignment],
     paths: &[ParamPath],
+    labels: &[Option<Vec<String>>],
     points: Vec<Vec<f64>>,
 ) -> Result<PointScenarios, JobError> {
     points
@@ -59,10 +62,20 @@ pub fn scenarios_at(
                 .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
                 .collect();
             let mut all = changes.to_vec();
-            all.extend(paths.iter().zip(&values).map(|(path, x)| Assignment {
-                path: path.clone(),
-                value: path.value(*x),
-            }));
+            let words = labels.iter().chain(std::iter::repeat(&None));
+            all.extend(
+                paths
+                    .iter()
+                    .zip(&values)
+                    .zip(words)
+                    .map(|((path, x), words)| {
+                        let word = words.as_ref().and_then(|w| w.get(*x as usize));
+                        Assignment {
+                            path: path.clone(),
+                            value: word.map_or_else(|| path.value(*x), |w| parse_value(w)),
+                        }
+                    }),
+            );
             let sc = Scenario::from_toml_with(text, origin, &all)?;
             Ok((values, sc))
         })
@@ -85,16 +98,23 @@ pub(super) fn sweep_warnings(base: &Scenario, scenarios: &[(Vec<f64>, Scenario)]
     warnings
 }
 
-/// The summary rows of every point, from their tallies.
+/// The summary rows of every point, from their tallies; `labels` are the
+/// words of categorical paths ([`labels_of`]).
 pub(super) fn sweep_points(
     scenarios: &[(Vec<f64>, Scenario)],
     tallies: &[(u64, Tally)],
+    labels: &[Option<Vec<String>>],
 ) -> Vec<SweepPoint> {
     scenarios
         .iter()
         .zip(tallies)
         .map(|((values, sc), (runs, tally))| SweepPoint {
             values: values.clone(),
+            words: values
+                .iter()
+                .zip(labels.iter().chain(std::iter::repeat(&None)))
+                .map(|(x, w)| w.as_ref().and_then(|w| w.get(*x as usize)).cloned())
+                .collect(),
             runs: *runs,
             rows: summary_rows(sc, tally),
         })
@@ -201,7 +221,8 @@ impl SweepJob {
                     )));
                 }
                 let (points, paths) = (file.points.clone(), &file.paths);
-                let scenarios = scenarios_at(&l.text, &l.origin, &l.changes, paths, points)
+                let none = vec![None; paths.len()];
+                let scenarios = scenarios_at(&l.text, &l.origin, &l.changes, paths, &none, points)
                     .map_err(|e| {
                         JobError::Invalid(format!(
                             "{name}: a point of the design cannot be used: {e}"
@@ -345,7 +366,7 @@ impl SweepJob {
                 warnings,
             });
         }
-        let points = sweep_points(&scenarios, &tallies);
+        let points = sweep_points(&scenarios, &tallies, &labels_of(&self.vary));
         manifest.runs = Some(points.iter().map(|p| p.runs).sum());
         let name = &l.source.name;
         let files = write_sweep_files(staged, &paths, &points, name, manifest, self.plots)?;

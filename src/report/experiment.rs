@@ -11,12 +11,29 @@ use crate::stats::summary::SummaryRow;
 /// One evaluated point of a sweep.
 #[derive(Debug, Clone)]
 pub struct SweepPoint {
-    /// The value of each varied path, in `--vary` order.
+    /// The value of each varied path, in `--vary` order (for a categorical
+    /// path, the position of its word).
     pub values: Vec<f64>,
+    /// The word of each categorical path's value (`None` for numeric
+    /// paths), as the files show it.
+    pub words: Vec<Option<String>>,
     /// Runs simulated at this point.
     pub runs: u64,
     /// The summary rows of this point (as in summary.csv).
     pub rows: Vec<SummaryRow>,
+}
+
+impl SweepPoint {
+    /// Each value as the files show it: the word of a categorical path, the
+    /// number otherwise.
+    pub fn shown(&self) -> Vec<String> {
+        let words = self.words.iter().chain(std::iter::repeat(&None));
+        self.values
+            .iter()
+            .zip(words)
+            .map(|(x, w)| w.clone().unwrap_or_else(|| number(*x)))
+            .collect()
+    }
 }
 
 /// Writes sweep.csv: `point,<one column per path>,metric,subject,estimate,
@@ -30,7 +47,7 @@ pub fn write_sweep<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) -
     for (k, p) in points.iter().enumerate() {
         for row in &p.rows {
             let mut record = vec![k.to_string()];
-            record.extend(p.values.iter().map(|x| number(*x)));
+            record.extend(p.shown());
             record.extend([
                 row.metric.to_string(),
                 row.subject.clone(),
@@ -55,7 +72,7 @@ pub fn write_points<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) 
     out.write_record(&header)?;
     for (k, p) in points.iter().enumerate() {
         let mut record = vec![k.to_string()];
-        record.extend(p.values.iter().map(|x| number(*x)));
+        record.extend(p.shown());
         record.push(p.runs.to_string());
         out.write_record(&record)?;
     }

@@ -51,6 +51,9 @@ pub struct SweepResults {
     pub name: String,
     /// The varied paths, in `--vary` order.
     pub paths: Vec<String>,
+    /// The words of each categorical path, in order of first appearance
+    /// (empty for numeric paths); its values are their positions.
+    pub labels: Vec<Vec<String>>,
     /// Every phase, in file (scenario) order.
     pub phases: Vec<String>,
     /// The phase every run entered at every point (the initial phase), if
@@ -96,24 +99,44 @@ impl SweepResults {
         if paths.is_empty() {
             return Err(invalid(path, "has no varied parameter columns"));
         }
+        let records = reader
+            .records()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| invalid(path, e.to_string()))?;
+        let entered: Vec<&csv::StringRecord> = records
+            .iter()
+            .filter(|r| &r[metric] == Metric::Entered.name())
+            .collect();
+        // A parameter column with a value that is not a number holds the
+        // words of a categorical path: each word stands at its position.
+        let mut labels: Vec<Vec<String>> = vec![Vec::new(); paths.len()];
+        for (k, words) in labels.iter_mut().enumerate() {
+            if entered.iter().any(|r| r[1 + k].parse::<f64>().is_err()) {
+                for r in &entered {
+                    if !words.iter().any(|w| w == &r[1 + k]) {
+                        words.push(r[1 + k].to_string());
+                    }
+                }
+            }
+        }
         let mut entries: Vec<SweepEntry> = Vec::new();
         let mut phases: Vec<String> = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| invalid(path, e.to_string()))?;
-            if &record[metric] != Metric::Entered.name() {
-                continue;
-            }
+        for record in entered {
             let num = |i: usize| -> Result<f64, PlotError> {
                 record[i]
                     .parse()
                     .map_err(|_| invalid(path, format!("'{}' is not a number", &record[i])))
+            };
+            let value = |k: usize| match labels[k].iter().position(|w| w == &record[1 + k]) {
+                Some(at) => Ok(at as f64),
+                None => num(1 + k),
             };
             let phase = record[subject].to_string();
             if !phases.contains(&phase) {
                 phases.push(phase.clone());
             }
             entries.push(SweepEntry {
-                values: (1..metric).map(num).collect::<Result<_, _>>()?,
+                values: (0..paths.len()).map(value).collect::<Result<_, _>>()?,
                 phase,
                 estimate: num(est)?,
                 low: num(lo)?,
@@ -134,6 +157,7 @@ impl SweepResults {
         Ok(SweepResults {
             name: name.to_string(),
             paths,
+            labels,
             phases,
             initial,
             entries,
@@ -160,6 +184,20 @@ impl SweepResults {
         v.sort_by(f64::total_cmp);
         v.dedup();
         v
+    }
+
+    /// A tick label of parameter `k` at `x`: the word at that position for a
+    /// categorical path (none between words), else `x` rounded to `gap`.
+    fn tick(&self, k: usize, x: f64, gap: f64) -> String {
+        let words = &self.labels[k];
+        if words.is_empty() {
+            return tidy(x, gap);
+        }
+        let at = x.round();
+        match (x - at).abs() < 1e-9 && at >= 0.0 {
+            true => words.get(at as usize).cloned().unwrap_or_default(),
+            false => String::new(),
+        }
     }
 
     /// Whether the points are every combination of two parameters' values,
@@ -262,7 +300,7 @@ fn lines(r: &SweepResults, root: &Area) -> Result<(), String> {
     let pad = if x1 > x0 { 0.0 } else { 0.5 };
     let mut chart = cartesian(&plot, x0 - pad..x1 + pad, 0.0..1.0, 78, 16)?;
     let span = (x1 - x0).max(smallest_gap(&levels));
-    let x_fmt = |x: &f64| tidy(*x, span / 10.0);
+    let x_fmt = |x: &f64| r.tick(0, *x, span / 10.0);
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(r.paths[0].as_str())
         .y_desc("Runs that entered the phase (% of all runs)")
@@ -386,8 +424,8 @@ fn heatmaps(r: &SweepResults, root: &Area) -> Result<(), String> {
     let (plot, side) = frame(root, &r.name, "sweep", &subtitle)?;
     let (xs, ys) = (r.levels(0), r.levels(1));
     let (x_gap, y_gap) = (smallest_gap(&xs), smallest_gap(&ys));
-    let x_labels: Vec<String> = xs.iter().map(|x| tidy(*x, x_gap)).collect();
-    let y_labels: Vec<String> = ys.iter().map(|y| tidy(*y, y_gap)).collect();
+    let x_labels: Vec<String> = xs.iter().map(|x| r.tick(0, *x, x_gap)).collect();
+    let y_labels: Vec<String> = ys.iter().map(|y| r.tick(1, *y, y_gap)).collect();
     let widest = y_labels
         .iter()
         .map(|l| l.chars().count())
@@ -536,7 +574,7 @@ fn scatters(r: &SweepResults, root: &Area) -> Result<(), String> {
         let pad = if x1 > x0 { 0.04 * (x1 - x0) } else { 0.5 };
         let mut chart = cartesian(&body, x0 - pad..x1 + pad, 0.0..1.0, 52, 12)?;
         let span = x1 - x0 + 2.0 * pad;
-        let x_fmt = |x: &f64| tidy(*x, span / 10.0);
+        let x_fmt = |x: &f64| r.tick(k, *x, span / 10.0);
         let mut mesh = chart.configure_mesh();
         mesh.x_labels(4)
             .y_labels(5)
