@@ -14,5 +14,7 @@ mod windows;
 pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, ProgressFn};
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
-pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch};
+pub use tally::{
+    DailyTally, DayMetric, RowTotals, RunTally, Sums, Tally, TallyInconsistent, TallyMismatch,
+};
 pub use windows::WindowReadings;
