@@ -12,7 +12,7 @@ mod util;
 use std::fs;
 use std::path::Path;
 
-use util::{Dir, outputs_under, reference_scenario, run_batch};
+use util::{Dir, assert_same_csvs, outputs_under, reference_scenario, run_batch};
 
 /// Runs `ceasefire run munich-2016 --runs RUNS --seed 1 --shard K/N --out OUT`.
 fn shard(dir: &Dir, runs: u64, k: u64, n: u64, out: &str) {
@@ -233,4 +233,277 @@ fn merge_refuses_shards_whose_manifests_claim_another_seed() {
             "run 0 is not what the scenario and seed 2 give",
         ],
     );
+}
+
+/// The checkpoint `run` keeps in its output directory, and the rows it
+/// describes.
+const CHECKPOINT: &str = ".ceasefire-checkpoint.json";
+const PARTIAL: &str = ".runs.csv.partial";
+/// Where a run without `--resume` keeps an earlier checkpoint of its batch.
+const KEPT: &str = ".ceasefire-checkpoint.kept.json";
+const KEPT_PARTIAL: &str = ".runs.csv.kept.partial";
+
+/// `run munich-2016 --runs 40000 --seed 9 --threads 1 --checkpoint-every 8192
+/// --out OUT` plus `extra`, with its exit status unchecked.
+fn checkpointed(dir: &Dir, out: &str, extra: &[&str]) -> util::TestCommand {
+    let path = reference_scenario("munich-2016");
+    let mut args = vec![
+        "run",
+        path.to_str().unwrap(),
+        "--runs",
+        "40000",
+        "--seed",
+        "9",
+        "--threads",
+        "1",
+        "--checkpoint-every",
+        "8192",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    dir.command(args)
+}
+
+/// A batch of [`checkpointed`] killed right after its `n`-th checkpoint
+/// (runs before 8192·n done), as a kill at that moment leaves it.
+fn killed_after(dir: &Dir, out: &str, n: u32, extra: &[&str]) {
+    let n = n.to_string();
+    let mut args = vec!["--abort-after-checkpoints", n.as_str()];
+    args.extend_from_slice(extra);
+    let ran = checkpointed(dir, out, &args).output();
+    assert!(ran.status.code().is_none(), "not aborted\n{ran}");
+}
+
+/// The same batch, uninterrupted, into `whole`.
+fn uninterrupted(dir: &Dir) {
+    checkpointed(dir, "whole", &["--quiet"]).success();
+}
+
+#[test]
+fn a_refused_resume_never_deletes_the_checkpoint() {
+    type Damage = (fn(&Dir), &'static [&'static str]);
+    let cases: [(&[&str], Damage); 4] = [
+        // Another batch (another --set).
+        (
+            &["--set", "monitoring.detection=0.3"],
+            (|_| {}, &["belongs to another batch", "--set changes"]),
+        ),
+        // A checkpoint that is not one.
+        (
+            &[],
+            (
+                |d| {
+                    d.write(&format!("k/{CHECKPOINT}"), "{\"format\": 2, \"key\": 7}");
+                },
+                &["not a readable checkpoint"],
+            ),
+        ),
+        // Its rows cut short (a disk that lost the end of the file).
+        (
+            &[],
+            (
+                |d| {
+                    let f = fs::OpenOptions::new()
+                        .write(true)
+                        .open(d.join(format!("k/{PARTIAL}")))
+                        .unwrap();
+                    f.set_len(1000).unwrap();
+                },
+                &[PARTIAL, "does not hold the", "bytes of rows"],
+            ),
+        ),
+        // Its rows edited.
+        (
+            &[],
+            (
+                |d| {
+                    let name = format!("k/{PARTIAL}");
+                    let mut bytes = d.read_bytes(&name);
+                    // The last digit of the first row, changed in place.
+                    let header = bytes.iter().position(|&b| b == b'\n').unwrap();
+                    let row = bytes[header + 1..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .unwrap();
+                    let at = header + row;
+                    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+                    fs::write(d.join(&name), bytes).unwrap();
+                },
+                &[PARTIAL, "SHA-256", "the rows were changed"],
+            ),
+        ),
+    ];
+    for (extra, (damage, said)) in cases {
+        let dir = Dir::new();
+        killed_after(&dir, "k", 2, &[]);
+        damage(&dir);
+        let before = snapshot(&dir.join("k"));
+        let mut args = vec!["--resume", "--quiet"];
+        args.extend_from_slice(extra);
+        let ran = checkpointed(&dir, "k", &args).failure();
+        for w in said {
+            assert!(ran.stderr.contains(w), "{w:?} not said\n{ran}");
+        }
+        assert!(
+            snapshot(&dir.join("k")) == before,
+            "a refused resume changed the directory\n{ran}"
+        );
+    }
+}
+
+#[test]
+fn resume_refuses_a_checkpoint_whose_tally_was_edited() {
+    let dir = Dir::new();
+    killed_after(&dir, "k", 2, &[]);
+    edit_json(&dir, &format!("k/{CHECKPOINT}"), |c| {
+        let a = &mut c["tally"]["runs"]["entered"][2];
+        *a = (a.as_u64().unwrap() - 1).into();
+    });
+    let ran = checkpointed(&dir, "k", &["--resume", "--quiet"]).failure();
+    for w in [CHECKPOINT, "its tally has SHA-256", "the tally was changed"] {
+        assert!(ran.stderr.contains(w), "{w:?} not said\n{ran}");
+    }
+    // With the digest made to fit, the tally still does not add up to the
+    // rows it describes.
+    edit_json(&dir, &format!("k/{CHECKPOINT}"), |c| {
+        let tally: ceasefire::Tally = serde_json::from_value(c["tally"].clone()).unwrap();
+        let tally = serde_json::to_vec(&tally).unwrap();
+        c["tally_sha256"] = ceasefire::store::digest::sha256_hex(&tally).into();
+    });
+    let ran = checkpointed(&dir, "k", &["--resume", "--quiet"]).failure();
+    for w in [
+        CHECKPOINT,
+        "does not add up to the rows",
+        "runs.entered[political_talks]",
+    ] {
+        assert!(ran.stderr.contains(w), "{w:?} not said\n{ran}");
+    }
+    assert!(dir.join(format!("k/{CHECKPOINT}")).is_file());
+}
+
+#[test]
+fn a_run_without_resume_keeps_an_earlier_checkpoint_until_it_passes_it() {
+    let dir = Dir::new();
+    uninterrupted(&dir);
+    // Killed with runs 0..24576 done; then run again without --resume and
+    // killed sooner, with runs 0..8192 done.
+    killed_after(&dir, "k", 3, &[]);
+    let ran = checkpointed(&dir, "k", &["--abort-after-checkpoints", "1"]).output();
+    assert!(ran.status.code().is_none(), "{ran}");
+    for w in [
+        "warning: k holds a checkpoint of this same batch (every run before run 24576 done)",
+        "--resume was not given",
+        "ceasefire run ",
+        " --out k --abort-after-checkpoints 1 --resume",
+    ] {
+        assert!(ran.stderr.contains(w), "{w:?} not said\n{ran}");
+    }
+    assert!(dir.join(format!("k/{KEPT}")).is_file(), "{ran}");
+    assert!(dir.join(format!("k/{KEPT_PARTIAL}")).is_file(), "{ran}");
+    // --resume continues from the further of the two.
+    let ran = checkpointed(&dir, "k", &["--resume"]).success();
+    assert!(ran.stderr.contains("resuming from run 24576"), "{ran}");
+    assert_same_csvs(&dir, "whole", "k");
+    assert!(snapshot(&dir.join("k")).iter().all(|(p, _)| {
+        let name = p.file_name().unwrap().to_str().unwrap();
+        !name.starts_with('.')
+    }));
+
+    // A rerun that passes the kept checkpoint removes it.
+    let dir = Dir::new();
+    uninterrupted(&dir);
+    killed_after(&dir, "k", 2, &[]);
+    killed_after(&dir, "k", 3, &[]);
+    assert!(!dir.join(format!("k/{KEPT}")).exists());
+    assert!(!dir.join(format!("k/{KEPT_PARTIAL}")).exists());
+    let ran = checkpointed(&dir, "k", &["--resume"]).success();
+    assert!(ran.stderr.contains("resuming from run 24576"), "{ran}");
+    assert_same_csvs(&dir, "whole", "k");
+
+    // One that completes removes it too, and says nothing with --quiet but
+    // the warning.
+    let dir = Dir::new();
+    uninterrupted(&dir);
+    killed_after(&dir, "k", 2, &[]);
+    let ran = checkpointed(&dir, "k", &["--quiet"]).success();
+    assert!(ran.stderr.contains("holds a checkpoint"), "{ran}");
+    assert_eq!(ran.stderr.matches("holds a checkpoint").count(), 1, "{ran}");
+    assert_same_csvs(&dir, "whole", "k");
+    assert!(!dir.join(format!("k/{KEPT}")).exists());
+    let manifest = dir.read("k/manifest.json");
+    assert!(manifest.contains("holds a checkpoint"), "{manifest}");
+}
+
+#[test]
+fn ctrl_c_keeps_the_checkpoint_and_says_how_to_resume() {
+    use std::io::Read;
+    let dir = Dir::new();
+    let path = reference_scenario("munich-2016");
+    let args = [
+        "run",
+        path.to_str().unwrap(),
+        "--runs",
+        "150000",
+        "--seed",
+        "4",
+        "--threads",
+        "1",
+        "--checkpoint-every",
+        "8192",
+        "--quiet",
+    ];
+    let mut child = std::process::Command::new(util::BIN)
+        .args(args)
+        .args(["--out", "c"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Poll (no sleep is asserted on) until the first checkpoint is durable.
+    let checkpoint = dir.join(format!("c/{CHECKPOINT}"));
+    while !checkpoint.exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "ended before a checkpoint"
+        );
+        std::thread::yield_now();
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: stopped after run "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("in the checkpoint c/{CHECKPOINT}")),
+        "{stderr}"
+    );
+    assert!(checkpoint.is_file() && dir.join(format!("c/{PARTIAL}")).is_file());
+    assert!(!dir.join("c/runs.csv").exists(), "{stderr}");
+    let resume = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("resume with: "))
+        .unwrap_or_else(|| panic!("no resume command\n{stderr}"));
+    let words: Vec<&str> = resume.split(' ').collect();
+    assert_eq!(words[0], "ceasefire", "{resume}");
+    assert_eq!(words.last(), Some(&"--resume"), "{resume}");
+    dir.command(&words[1..]).success();
+    dir.command(args.iter().chain(&["--out", "whole"]))
+        .success();
+    assert_same_csvs(&dir, "whole", "c");
 }
