@@ -507,3 +507,121 @@ fn ctrl_c_keeps_the_checkpoint_and_says_how_to_resume() {
         .success();
     assert_same_csvs(&dir, "whole", "c");
 }
+
+/// Three shards s1 … s3 of a sweep of Munich 2016 over three values of
+/// detection, 300 runs a point, seed 3.
+fn sweep_shards(dir: &Dir) {
+    let path = reference_scenario("munich-2016");
+    for k in 1..=3 {
+        let (shard, out) = (format!("{k}/3"), format!("s{k}"));
+        let args = [
+            "sweep",
+            path.to_str().unwrap(),
+            "--vary",
+            "monitoring.detection=0.2:0.9:3",
+            "--runs",
+            "300",
+            "--seed",
+            "3",
+            "--shard",
+            &shard,
+            "--out",
+            &out,
+            "--quiet",
+        ];
+        dir.command(args).success();
+    }
+}
+
+#[test]
+fn merge_refuses_swapped_sweep_tallies_and_sweeps_that_claim_another_seed() {
+    let dir = Dir::new();
+    sweep_shards(&dir);
+    merge(&dir, &["s1", "s2", "s3"], "fine").success();
+    // The tallies of two points swapped in one shard.
+    edit_json(&dir, "s2/tallies.json", |t| {
+        let points = t.as_array_mut().unwrap();
+        points.swap(0, 1);
+    });
+    let ran = merge(&dir, &["s1", "s2", "s3"], "merged").failure();
+    for w in [
+        "s2/tallies.json: point 0: it cannot hold runs [100, 124, 149, 174, 199]",
+        "the re-simulated runs alone give",
+    ] {
+        assert!(ran.stderr.contains(w), "{w:?} not said\n{ran}");
+    }
+    assert!(outputs_under(&dir.join("merged")).is_empty(), "{ran}");
+
+    // Every manifest made to claim seed 4.
+    let dir = Dir::new();
+    sweep_shards(&dir);
+    for k in 1..=3 {
+        let name = format!("s{k}/manifest.json");
+        let m = dir.read(&name);
+        assert!(m.contains("\"seed\": 3,"), "{m}");
+        dir.write(&name, &m.replace("\"seed\": 3,", "\"seed\": 4,"));
+    }
+    let ran = merge(&dir, &["s1", "s2", "s3"], "merged").failure();
+    assert!(
+        ran.stderr.contains("s1/tallies.json: point ") && ran.stderr.contains("seed 4"),
+        "{ran}"
+    );
+}
+
+/// `sweep munich-2016 --vary monitoring.detection=0.2:0.9:6 --runs 2000
+/// --seed 5 --threads 1 --out OUT` plus `extra`.
+fn sweep_command(dir: &Dir, out: &str, extra: &[&str]) -> util::TestCommand {
+    let path = reference_scenario("munich-2016");
+    let mut args = vec![
+        "sweep",
+        path.to_str().unwrap(),
+        "--vary",
+        "monitoring.detection=0.2:0.9:6",
+        "--runs",
+        "2000",
+        "--seed",
+        "5",
+        "--threads",
+        "1",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    dir.command(args)
+}
+
+/// The point checkpoints in a sweep's output directory.
+fn point_checkpoints(dir: &Dir, out: &str) -> usize {
+    fs::read_dir(dir.join(out).join(".ceasefire-sweep-checkpoint"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_sweep_without_resume_keeps_the_checkpoints_of_the_same_sweep() {
+    let dir = Dir::new();
+    sweep_command(&dir, "whole", &["--quiet"]).success();
+    let aborted = |n: &str| {
+        let ran = sweep_command(&dir, "k", &["--abort-after-checkpoints", n]).output();
+        assert!(ran.status.code().is_none(), "not aborted\n{ran}");
+        ran
+    };
+    aborted("3");
+    assert_eq!(point_checkpoints(&dir, "k"), 3);
+    let ran = aborted("1");
+    for w in [
+        "warning: k holds checkpoints of 3 completed points of this same sweep",
+        "--out k --abort-after-checkpoints 1 --resume",
+    ] {
+        assert!(ran.stderr.contains(w), "{w:?} not said\n{ran}");
+    }
+    assert_eq!(point_checkpoints(&dir, "k"), 3, "{ran}");
+    let ran = sweep_command(&dir, "k", &["--resume"]).success();
+    assert!(ran.stderr.contains("3 of 6"), "{ran}");
+    for f in ["sweep.csv", "points.csv"] {
+        assert!(
+            dir.read_bytes(format!("whole/{f}")) == dir.read_bytes(format!("k/{f}")),
+            "{f} differs"
+        );
+    }
+}

@@ -755,6 +755,8 @@ pub struct PointCheckpoints {
     /// [`CheckpointPolicy::abort_after`]).
     abort_after: Option<u32>,
     saved: std::sync::atomic::AtomicU32,
+    /// Completed points of this same sweep found without `--resume`.
+    kept: usize,
 }
 
 impl PointCheckpoints {
@@ -776,28 +778,33 @@ impl PointCheckpoints {
         let dir = staged.dir().join(SWEEP_CHECKPOINT_DIR);
         // Validate before registering the directory with `staged`: a
         // refused resume must not remove it.
-        let done = if resume {
-            load_points(&dir, keys, scenarios)?
+        let done = load_points(&dir, keys, scenarios, resume)?;
+        // Without --resume, the checkpoints of this same sweep are kept
+        // (a point's checkpoint depends on no file, and this run rewrites
+        // it identically when it completes the point), so that killing the
+        // new run loses none of the old progress; the others were removed.
+        let kept = if resume {
+            0
         } else {
-            vec![None; keys.len()]
+            done.iter().filter(|d| d.is_some()).count()
         };
+        let done = if resume { done } else { vec![None; keys.len()] };
         staged.scratch_dir(SWEEP_CHECKPOINT_DIR);
-        if !resume {
-            match fs::remove_dir_all(&dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(OutputError::new(&dir, e).into());
-                }
-                _ => {}
-            }
-        }
         fs::create_dir_all(&dir).map_err(|e| OutputError::new(&dir, e))?;
         sync_dir(staged.dir())?;
         let checkpoints = PointCheckpoints {
             dir,
             abort_after,
             saved: Default::default(),
+            kept,
         };
         Ok((checkpoints, done))
+    }
+
+    /// The checkpoints of completed points of this same sweep that a run
+    /// without `--resume` found and kept (it runs those points again).
+    pub fn kept(&self) -> usize {
+        self.kept
     }
 
     /// Durably records `tally` as the tally of the point of `key`.
@@ -825,11 +832,13 @@ fn point_file(index: usize) -> String {
 }
 
 /// Reads and checks every point checkpoint in `dir` (none if it does not
-/// exist), in point order.
+/// exist), in point order. With `strict`, the first that fails a check is
+/// an error (and nothing is removed); without it, those are removed.
 fn load_points(
     dir: &Path,
     keys: &[BatchKey],
     scenarios: &[&Scenario],
+    strict: bool,
 ) -> Result<Vec<Option<Tally>>, CheckpointError> {
     let mut done = vec![None; keys.len()];
     let entries = match fs::read_dir(dir) {
@@ -860,6 +869,25 @@ fn load_points(
         ) else {
             continue;
         };
+        match load_point(&path, key, sc) {
+            Ok(tally) => {
+                if let Some(slot) = done.get_mut(index) {
+                    *slot = Some(tally);
+                }
+            }
+            Err(e) if strict => return Err(e),
+            Err(_) => remove_stale(&path)?,
+        }
+    }
+    Ok(done)
+}
+
+/// Reads the checkpoint of one point at `path` and checks it: it belongs to
+/// the point of `key`; its tally is the one whose digest it records, fits
+/// and is coherent, and a re-simulated sample of its runs fits inside it.
+fn load_point(path: &Path, key: &BatchKey, sc: &Scenario) -> Result<Tally, CheckpointError> {
+    let path = path.to_path_buf();
+    {
         let c: PointCheckpoint<BatchKey, Tally> =
             read_checked(&path, key, |c: &PointCheckpoint<BatchKey, Tally>| &c.key)?
                 .ok_or_else(|| unreadable(&path, "it vanished while being read".into()))?;
@@ -889,9 +917,6 @@ fn load_points(
         verify
             .tally_alone(&c.tally)
             .map_err(|e| inconsistent(e.to_string()))?;
-        if let Some(slot) = done.get_mut(index) {
-            *slot = Some(c.tally);
-        }
+        Ok(c.tally)
     }
-    Ok(done)
 }
