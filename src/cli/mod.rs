@@ -224,17 +224,24 @@ pub fn warn(warnings: &[String], already: &[String]) {
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal or when
-/// quiet), for the jobs' progress reports.
-pub struct Bar(ProgressBar);
+/// quiet), for the jobs' progress reports; it also says the warnings a job
+/// gives as it works, and remembers them.
+pub struct Bar(ProgressBar, std::sync::Mutex<Vec<String>>);
 
 impl Bar {
     /// A bar, hidden if `quiet`.
     pub fn new(quiet: bool) -> Self {
-        Bar(if quiet {
+        let bar = if quiet {
             ProgressBar::hidden()
         } else {
             ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-        })
+        };
+        Bar(bar, Default::default())
+    }
+
+    /// The warnings said so far (not to be said again at the end).
+    pub fn said(&self) -> Vec<String> {
+        self.1.lock().map(|w| w.clone()).unwrap_or_default()
     }
 }
 
@@ -267,5 +274,12 @@ impl job::Progress for Bar {
 
     fn finish(&self) {
         self.0.finish_and_clear();
+    }
+
+    fn warn(&self, message: &str) {
+        self.0.suspend(|| eprintln!("warning: {message}"));
+        if let Ok(mut said) = self.1.lock() {
+            said.push(message.to_string());
+        }
     }
 }

@@ -9,11 +9,15 @@ use anyhow::Result;
 use clap::Args;
 
 use ceasefire::engine::Shard;
-use ceasefire::job::BatchJob;
+use ceasefire::job::{BatchJob, JobError, interrupt};
 use ceasefire::stats::summary::phase_table;
 use ceasefire::store::checkpoint::CheckpointPolicy;
 
 use super::{Bar, Changes, Execution, Precision, load, warn};
+
+/// The exit code of a batch stopped by Ctrl-C (128 + SIGINT, as shells
+/// report it).
+const INTERRUPTED: i32 = 130;
 
 const EXAMPLES: &str = "EXAMPLES:
   # The built-in Geneva 2016 scenario, 100,000 runs, into results/geneva-2016/
@@ -125,8 +129,40 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         eprintln!("{estimate}");
     }
     job.estimated = Some(estimate);
-    let done = job.run(&Bar::new(quiet))?;
-    warn(&done.warnings, &early);
+    // Ctrl-C stops the batch at its next safe point with its checkpoint
+    // kept; a second Ctrl-C ends the process at once.
+    let _ = ctrlc::set_handler(|| {
+        if interrupt::stop_requested() {
+            std::process::exit(INTERRUPTED);
+        }
+        interrupt::request_stop();
+    });
+    let bar = Bar::new(quiet);
+    let done = match job.run(&bar) {
+        Err(JobError::Interrupted {
+            checkpoint,
+            next_run,
+            resume,
+        }) => {
+            match (checkpoint, next_run) {
+                (Some(path), Some(run)) => {
+                    eprintln!(
+                        "interrupted: stopped after run {}; every run before run {run} is kept in the checkpoint {}",
+                        run.saturating_sub(1),
+                        path.display()
+                    );
+                    let cmd = resume.unwrap_or_else(|| "the same command with --resume".into());
+                    eprintln!("resume with: {cmd}");
+                }
+                _ => eprintln!("interrupted: nothing was written"),
+            }
+            return Ok(ExitCode::from(INTERRUPTED as u8));
+        }
+        other => other?,
+    };
+    let mut already = early.clone();
+    already.extend(bar.said());
+    warn(&done.warnings, &already);
     if !quiet {
         if let (Some(target), Some(reached)) = (job.precision, done.half_width)
             && reached <= target.eps

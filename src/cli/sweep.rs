@@ -95,8 +95,9 @@ pub struct SweepArgs {
 
 pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     let job = sweep_job(&args)?;
-    let done = job.run(&Bar::new(args.exec.quiet))?;
-    report(&args, &job, &done)
+    let bar = Bar::new(args.exec.quiet);
+    let done = job.run(&bar)?;
+    report(&args, &job, &done, &bar.said())
 }
 
 /// The job of a `sweep` command line (also run by `sensitivity`).
@@ -134,8 +135,14 @@ pub fn sweep_job(args: &SweepArgs) -> Result<SweepJob> {
 
 /// Says what a sweep did: notes and warnings on stderr, the points' table
 /// and the files written on stdout.
-pub fn report(args: &SweepArgs, job: &SweepJob, done: &SweepDone) -> Result<ExitCode> {
-    warn(&done.warnings, &[]);
+/// (`already`: warnings said while it ran).
+pub fn report(
+    args: &SweepArgs,
+    job: &SweepJob,
+    done: &SweepDone,
+    already: &[String],
+) -> Result<ExitCode> {
+    warn(&done.warnings, already);
     if !args.exec.quiet
         && let Some(n) = done.resumed_points
     {

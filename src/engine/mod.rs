@@ -16,5 +16,8 @@ pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, Pro
 pub use internals::RunInternals;
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};
-pub use tally::{DailyTally, DayMetric, RunTally, Sums, Tally, TallyMismatch, TallyOverflow};
+pub use tally::{
+    DailyTally, DayMetric, RowTotals, RunTally, Sums, Tally, TallyInconsistent, TallyMismatch,
+    TallyOverflow,
+};
 pub use windows::WindowReadings;

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod check;
+pub use check::{RowTotals, TallyInconsistent};
+
 use super::run::{DayObserver, RunSummary};
 use crate::model::DayRecord;
 use crate::scenario::Scenario;

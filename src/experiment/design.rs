@@ -57,6 +57,7 @@ impl Values {
             Values::Range => 2,
             Values::Even(steps) | Values::Log(steps) => *steps,
             Values::List(values) => values.len(),
+            Values::Labels(labels) => labels.len(),
         }
     }
 }

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 
 use super::daily_runs::daily_runs;
 use super::estimate::Estimate;
+use super::interrupt::{resume_command, stop_requested};
 use super::write::{csv_error, put, write_shard, write_tables};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
-use crate::engine::{Batch, BatchObserver, ObserverError, RunSummary, Shard, Tally};
+use crate::engine::{Batch, BatchError, BatchObserver, ObserverError, RunSummary, Shard, Tally};
 use crate::experiment::{entered_half_width, run_to_precision};
 use crate::report::RunsCsv;
 use crate::scenario::limits::MAX_RUNS;
-use crate::store::checkpoint::{BatchKey, CheckpointPolicy, Checkpointer};
+use crate::store::checkpoint::{BatchKey, CheckpointPolicy, Checkpointer, KEPT_CHECKPOINT};
 use crate::store::layout::{BATCH_SHARD, ResultFile};
 use crate::store::shard::to_json_line;
 use crate::store::{Manifest, ShardRecord, StagedDir, StagedFile};
@@ -174,9 +175,19 @@ impl BatchJob {
             }
             None => {
                 let key = BatchKey::new(&self.loaded.source, self.seed, self.runs, self.shard);
-                let (tally, from) = self
+                let ran = self
                     .exec
-                    .install(|| checkpointed(&batch, &key, &mut staged, self, progress))??;
+                    .install(|| checkpointed(&batch, &key, &mut staged, self, progress))?;
+                let (tally, from, said) = match ran {
+                    Err(e @ JobError::Interrupted { .. }) => {
+                        // Keep the checkpoint and the rows it describes:
+                        // dropping `staged` would remove them.
+                        std::mem::forget(staged);
+                        return Err(e);
+                    }
+                    other => other?,
+                };
+                warnings.extend(said);
                 (tally, self.runs, from, None)
             }
         };
@@ -248,12 +259,13 @@ fn to_precision(
         runs_csv,
         checkpoints: None,
         progress,
+        end: u64::MAX,
     };
     progress.start(None);
     let mut tally = Tally::new(sc);
     let result = run_to_precision(batch, target.eps, target.max_runs, &mut tally, &mut writer);
     progress.finish();
-    let done = result?.end;
+    let done = result.map_err(|e| interrupted(e, None, &[]))?.end;
     writer.finish()?;
     let reached = entered_half_width(&tally);
     Ok((tally, done, reached))
@@ -261,17 +273,35 @@ fn to_precision(
 
 /// The runs of `key` into runs.csv in `staged`, checkpointing as the job's
 /// policy says, resuming from a checkpoint with `--resume`. Returns their
-/// tally and the run resumed from.
+/// tally, the run resumed from and the warnings said on the way (an
+/// earlier checkpoint of the same batch, kept until this run passes it).
 fn checkpointed(
     batch: &Batch,
     key: &BatchKey,
     staged: &mut StagedDir,
     job: &BatchJob,
     progress: &dyn Progress,
-) -> Result<(Tally, Option<u64>), JobError> {
+) -> Result<(Tally, Option<u64>, Vec<String>), JobError> {
     let sc = batch.scenario();
     let range = key.range();
-    let (checkpointer, resumed) = Checkpointer::open(staged, key, sc, job.resume, job.checkpoints)?;
+    let (checkpointer, found) = Checkpointer::open(staged, key, sc, job.resume, job.checkpoints)?;
+    let mut said = Vec::new();
+    if let Some(kept) = found.kept {
+        let how = match resume_command(&job.exec.command_line) {
+            Some(cmd) => format!("stop this run (Ctrl-C) and run: {cmd}"),
+            None => "stop this run and run it again with --resume".into(),
+        };
+        said.push(format!(
+            "{} holds a checkpoint of this same batch (every run before run {kept} done), and --resume was not given: this run starts again from run {} and keeps that checkpoint beside its own (as {KEPT_CHECKPOINT}) until it passes run {kept}; to continue from it instead, {how}",
+            staged.dir().display(),
+            range.start
+        ));
+        said = job.exec.warnings(said)?;
+        for w in &said {
+            progress.warn(w);
+        }
+    }
+    let resumed = found.resumed;
     let resumed_from = resumed.as_ref().map(|r| r.next_run);
     let (runs_csv, mut tally, next) = match resumed {
         Some(r) => {
@@ -288,15 +318,46 @@ fn checkpointed(
         runs_csv,
         checkpoints: Some(checkpointer),
         progress,
+        end: range.end,
     };
     progress.start(Some(range.end - range.start));
     progress.advance(next - range.start);
     let result = batch.run_observed(next..range.end, &mut tally, &mut writer);
     progress.finish();
-    result?;
+    if let Err(e) = result {
+        let latest = writer.checkpoints.as_ref().and_then(Checkpointer::latest);
+        return Err(interrupted(e, latest, &job.exec.command_line));
+    }
+    if let Some(c) = &mut writer.checkpoints {
+        c.drop_kept()?;
+    }
     writer.finish()?;
-    Ok((tally, resumed_from))
+    Ok((tally, resumed_from, said))
 }
+
+/// A batch that stopped: [`JobError::Interrupted`] if the user asked it to
+/// (with the checkpoint `latest` and the command that resumes it), else the
+/// batch's own error.
+fn interrupted(e: BatchError, latest: Option<(PathBuf, u64)>, command_line: &[String]) -> JobError {
+    let asked = matches!(&e, BatchError::Sink(s) if s.is::<Stopped>());
+    if !asked {
+        return e.into();
+    }
+    let (checkpoint, next_run) = latest.map_or((None, None), |(p, n)| (Some(p), Some(n)));
+    let resume = checkpoint
+        .as_ref()
+        .and_then(|_| resume_command(command_line));
+    JobError::Interrupted {
+        checkpoint,
+        next_run,
+        resume,
+    }
+}
+
+/// The observer's answer at a safe point once a stop was asked for.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped at the user's request")]
+struct Stopped;
 
 /// Writes runs.csv as runs complete, checkpoints at the end of blocks when
 /// due, and reports progress.
@@ -304,6 +365,9 @@ struct RunsWriter<'a> {
     runs_csv: RunsCsv<'a, StagedFile>,
     checkpoints: Option<Checkpointer>,
     progress: &'a dyn Progress,
+    /// The run after the last (a stop asked for after it is not obeyed: the
+    /// batch is done).
+    end: u64,
 }
 
 impl RunsWriter<'_> {
@@ -325,12 +389,16 @@ impl BatchObserver for RunsWriter<'_> {
 
     fn block_done(&mut self, block: Range<u64>, tally: &Tally) -> Result<(), ObserverError> {
         self.progress.advance(block.end - block.start);
+        let stop = stop_requested() && block.end < self.end;
         if let Some(c) = &mut self.checkpoints
-            && c.due(block.end)
+            && (stop || c.due(block.end))
         {
             self.runs_csv.flush()?;
             let bytes = self.runs_csv.get_ref().sync_flushed()?;
             c.save(block.end, bytes, tally)?;
+        }
+        if stop {
+            return Err(Box::new(Stopped));
         }
         Ok(())
     }

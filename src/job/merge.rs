@@ -41,21 +41,7 @@ impl MergeJob {
     /// Checks the shards and writes the merged outputs.
     pub fn run(&self) -> Result<MergeDone, JobError> {
         let plan = MergePlan::open(&self.dirs)?;
-        let out = std::path::absolute(&self.out).map_err(|e| {
-            JobError::Invalid(format!(
-                "{}: not a usable directory: {e}",
-                self.out.display()
-            ))
-        })?;
-        if plan
-            .dirs()
-            .any(|dir| std::path::absolute(dir).is_ok_and(|d| d == out))
-        {
-            return Err(JobError::Invalid(format!(
-                "--out {} is one of the shard directories; merge into another directory",
-                self.out.display()
-            )));
-        }
+        refuse_overlapping_out(&self.out, plan.dirs())?;
         let warnings = self.exec.warnings(plan.scenario.warnings().to_vec())?;
         let mut staged = StagedDir::create(&self.out)?;
         let mut manifest = Manifest::monte_carlo(
@@ -134,6 +120,86 @@ impl MergeJob {
             plan,
         })
     }
+}
+
+/// Refuses an `--out` that is, contains or lies inside one of the shard
+/// directories `inputs`, however it is spelled (`s2/../s1`, a symlink to
+/// `s1`, a directory that does not exist yet under `s1`): paths are compared
+/// after resolving symlinks and `..`, so that a merge can never overwrite
+/// or remove what it reads.
+fn refuse_overlapping_out<'a>(
+    out: &Path,
+    inputs: impl Iterator<Item = &'a Path>,
+) -> Result<(), JobError> {
+    let unusable = |e: std::io::Error| {
+        JobError::Invalid(format!(
+            "--out {}: not a usable directory: {e}",
+            out.display()
+        ))
+    };
+    let resolved = resolve(out).map_err(unusable)?;
+    for dir in inputs {
+        let input = dir.canonicalize().map_err(|e| {
+            JobError::Merge(MergeError::Read {
+                path: dir.display().to_string(),
+                source: e,
+            })
+        })?;
+        let relation = if resolved == input {
+            "is"
+        } else if resolved.starts_with(&input) {
+            "is inside"
+        } else if input.starts_with(&resolved) {
+            "contains"
+        } else {
+            continue;
+        };
+        return Err(JobError::Invalid(format!(
+            "--out {} {relation} the shard directory {} (both are {}); merge into a directory apart from every shard",
+            out.display(),
+            dir.display(),
+            if relation == "is" {
+                resolved.display().to_string()
+            } else {
+                format!("{} and {}", resolved.display(), input.display())
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// `path` with every symlink and `..` resolved, also when it does not exist
+/// yet: its nearest existing ancestor is canonicalised, and the components
+/// below it (which do not exist, so none is a symlink) are applied to it in
+/// order, as creating the directory would.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        match existing.canonicalize() {
+            Ok(base) => break base,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let (Some(parent), Some(name)) =
+                    (existing.parent(), existing.components().next_back())
+                else {
+                    return Err(e);
+                };
+                rest.push(name.as_os_str().to_owned());
+                existing = parent;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let mut resolved = base;
+    for name in rest.iter().rev() {
+        if name == ".." {
+            resolved.pop();
+        } else if name != "." {
+            resolved.push(name);
+        }
+    }
+    Ok(resolved)
 }
 
 /// The manifest of the first shard, as named in messages.

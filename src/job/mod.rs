@@ -31,6 +31,7 @@ mod discover;
 mod estimate;
 mod exact;
 mod fit;
+pub mod interrupt;
 mod merge;
 mod plot;
 mod prism;
@@ -112,6 +113,20 @@ pub enum JobError {
     /// An option or a combination of options that cannot be used.
     #[error("{0}")]
     Invalid(String),
+    /// Stopped at a safe point because the user asked (Ctrl-C, see
+    /// [`interrupt`]); the checkpoint, if any, is kept for `--resume`.
+    #[error("interrupted{}", match (.checkpoint, .next_run) {
+        (Some(c), Some(n)) => format!(": every run before run {n} is in the checkpoint {}", c.display()),
+        _ => ": nothing was written".to_string(),
+    })]
+    Interrupted {
+        /// The checkpoint a `--resume` continues from.
+        checkpoint: Option<PathBuf>,
+        /// The run it continues from.
+        next_run: Option<u64>,
+        /// The command that resumes the batch, when known.
+        resume: Option<String>,
+    },
     /// Warnings, with `strict` set: nothing was written.
     #[error("{} (--strict makes every warning an error; nothing was written)", .0.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("; "))]
     Strict(Vec<String>),
@@ -202,6 +217,9 @@ pub trait Progress: Sync {
     fn advance(&self, _runs: u64) {}
     /// The work is over (successfully or not).
     fn finish(&self) {}
+    /// A warning the user should see now rather than at the end (the
+    /// command line prints it); it is also among the job's warnings.
+    fn warn(&self, _message: &str) {}
 }
 
 /// Reports nothing.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::batch::PrecisionTarget;
+use super::interrupt::resume_command;
 use super::write::{write_shard, write_sweep_files};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::{Batch, ProgressFn, Shard, Tally};
@@ -264,7 +265,7 @@ impl SweepJob {
         }
         let l = &self.loaded;
         let (paths, scenarios) = self.points()?;
-        let warnings = self
+        let mut warnings = self
             .exec
             .warnings(sweep_warnings(&l.scenario, &scenarios))?;
         let dir = self.out_dir();
@@ -290,6 +291,21 @@ impl SweepJob {
                 let abort = self.abort_after_checkpoints;
                 let (c, done) =
                     PointCheckpoints::open(&mut staged, &keys, &scs, self.resume, abort)?;
+                if c.kept() > 0 {
+                    let how = match resume_command(&self.exec.command_line) {
+                        Some(cmd) => format!("stop this run (Ctrl-C) and run: {cmd}"),
+                        None => "stop this run and run it again with --resume".into(),
+                    };
+                    let said = self.exec.warnings(vec![format!(
+                        "{} holds checkpoints of {} completed points of this same sweep, and --resume was not given: this run simulates every point again and keeps those checkpoints; to use them instead, {how}",
+                        dir.display(),
+                        c.kept()
+                    )])?;
+                    for w in &said {
+                        progress.warn(w);
+                    }
+                    warnings.extend(said);
+                }
                 (Some(c), done)
             }
             Some(_) => (None, vec![None; scenarios.len()]),

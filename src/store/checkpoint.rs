@@ -31,11 +31,13 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::layout::{CHECKPOINT_FILE, SWEEP_CHECKPOINT_DIR};
+use super::consistency::{Failed, Verify};
+use super::digest::{sha256_file, sha256_hex};
+use super::layout::{CHECKPOINT_FILE, ResultFile, SWEEP_CHECKPOINT_DIR};
 use super::manifest::{MODEL_VERSION, ScenarioSource, SweepRecord, versions};
 use super::staged::{OutputError, StagedDir, replace_durably, sync_dir};
 use crate::Scenario;
-use crate::engine::{Shard, Tally, TallyMismatch};
+use crate::engine::{Batch, Shard, Tally, TallyMismatch};
 
 /// When a batch writes a checkpoint: at the end of a block of runs, once
 /// enough runs or enough time have passed since the last one (whichever
@@ -91,7 +93,8 @@ impl Default for CheckpointPolicy {
 }
 
 /// Format of the checkpoint file; a checkpoint of another format is refused.
-const CHECKPOINT_FORMAT: u32 = 1;
+/// Format 2 records the SHA-256 of every file a checkpoint consists of.
+const CHECKPOINT_FORMAT: u32 = 2;
 
 /// Everything the bytes of a batch's outputs depend on. Two commands with
 /// the same key write the same bytes, so one may finish what the other
@@ -219,6 +222,10 @@ struct Checkpoint<K, T> {
     next_run: u64,
     /// Length of runs.csv (header included) holding every run before.
     runs_csv_bytes: u64,
+    /// SHA-256 of those first `runs_csv_bytes` bytes of runs.csv.
+    runs_csv_sha256: String,
+    /// SHA-256 of `tally` as compact JSON.
+    tally_sha256: String,
     /// Tally of every run before `next_run`.
     tally: T,
 }
@@ -241,6 +248,19 @@ pub enum CheckpointError {
         path: String,
         /// What is wrong with it.
         reason: String,
+    },
+    /// A file of the checkpoint was changed, or does not hold what the
+    /// batch's runs give.
+    #[error(
+        "{path}: {reason}; the checkpoint cannot be trusted: remove {checkpoint} (and the hidden .runs.csv.partial beside it), or run without --resume to start again"
+    )]
+    Inconsistent {
+        /// The file at fault.
+        path: String,
+        /// What is wrong with it: the first mismatch.
+        reason: String,
+        /// The checkpoint file.
+        checkpoint: String,
     },
     /// The checkpoint belongs to another batch.
     #[error(
@@ -267,6 +287,19 @@ pub struct Resumed {
     pub tally: Tally,
 }
 
+/// The name under which a batch's runs.csv grows until it is committed
+/// ([`StagedDir::file`]'s temporary name for it).
+fn partial_name() -> String {
+    format!(".{}.partial", ResultFile::Runs.name())
+}
+
+/// Where an earlier checkpoint of the same batch is kept while a run
+/// without `--resume` has not yet passed it: the checkpoint, and the
+/// runs.csv it describes ([`KEPT_PARTIAL`]).
+pub const KEPT_CHECKPOINT: &str = ".ceasefire-checkpoint.kept.json";
+/// The runs.csv a kept checkpoint describes (see [`KEPT_CHECKPOINT`]).
+pub const KEPT_PARTIAL: &str = ".runs.csv.kept.partial";
+
 /// Writes the checkpoints of one batch into its output directory, as its
 /// [`CheckpointPolicy`] asks.
 #[derive(Debug)]
@@ -277,40 +310,81 @@ pub struct Checkpointer {
     last_time: Instant,
     last_run: u64,
     saved: u32,
+    /// An earlier checkpoint of this batch, kept until this run passes its
+    /// next run (a run without `--resume` into a directory holding one).
+    kept: Option<u64>,
+    /// The next run of the last checkpoint written.
+    durable: Option<u64>,
+}
+
+/// What [`Checkpointer::open`] found in the directory, for the user.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Where a resumed batch starts.
+    pub resumed: Option<Resumed>,
+    /// A checkpoint of this very batch left by an earlier run, which a run
+    /// without `--resume` keeps (its next run) until it passes it.
+    pub kept: Option<u64>,
+}
+
+/// A checkpoint file read back and fully checked, with the runs.csv it
+/// describes.
+struct Valid {
+    checkpoint: OwnedCheckpoint,
+    file: PathBuf,
+    partial: PathBuf,
 }
 
 impl Checkpointer {
-    /// Prepares the checkpoints of the batch of `key` in `staged`. With
-    /// `resume`, reads and checks the checkpoint in the directory, if any,
-    /// and returns where to resume; without it, any earlier checkpoint is
-    /// discarded. The checkpoint is registered as a scratch file of
-    /// `staged`, so that committing the directory removes it before the
-    /// outputs appear.
+    /// Prepares the checkpoints of the batch of `key` in `staged`.
+    ///
+    /// With `resume`, reads and checks the checkpoint in the directory, if
+    /// any, and returns where to resume. Every check comes before anything
+    /// is changed, so a refused resume (another batch, a file edited or
+    /// cut short) leaves the checkpoint and its runs.csv as they were.
+    ///
+    /// Without `resume`, a checkpoint of this same batch is not thrown
+    /// away: it is kept aside (`.ceasefire-checkpoint.kept.json` with
+    /// `.runs.csv.kept.partial`) until this run's own checkpoint passes it,
+    /// so that killing the new run never loses the old progress; a later
+    /// `--resume` continues from whichever is further. Any other checkpoint
+    /// (of another batch, or damaged) is discarded, as before.
+    ///
+    /// The checkpoint is registered as a scratch file of `staged`, so that
+    /// committing the directory removes it before the outputs appear.
     pub fn open(
         staged: &mut StagedDir,
         key: &BatchKey,
         scenario: &Scenario,
         resume: bool,
         policy: CheckpointPolicy,
-    ) -> Result<(Self, Option<Resumed>), CheckpointError> {
-        let path = staged.dir().join(CHECKPOINT_FILE);
-        // Validate before registering anything with `staged`: a refused
-        // resume must not remove the checkpoint or the rows it describes.
-        let found = if resume {
-            load(&path, key, scenario)?
+    ) -> Result<(Self, Found), CheckpointError> {
+        let dir = staged.dir().to_path_buf();
+        let path = dir.join(CHECKPOINT_FILE);
+        let batch = Batch::new(scenario, key.seed);
+        let mut found = Found::default();
+        if resume {
+            // Validate before registering anything with `staged`: a refused
+            // resume must not remove the checkpoint or the rows it describes.
+            if let Some(best) = best_checkpoint(&dir, key, &batch, true)? {
+                let c = adopt(&dir, best)?;
+                found.resumed = Some(Resumed {
+                    next_run: c.next_run,
+                    runs_csv_bytes: c.runs_csv_bytes,
+                    tally: c.tally,
+                });
+            }
         } else {
-            None
-        };
+            found.kept = keep_aside(&dir, key, &batch)?;
+        }
         staged.scratch(CHECKPOINT_FILE);
-        if found.is_none() {
+        if found.resumed.is_none() {
             remove_stale(&path)?;
         }
-        let resumed = found.map(|c| Resumed {
-            next_run: c.next_run,
-            runs_csv_bytes: c.runs_csv_bytes,
-            tally: c.tally,
-        });
-        let last_run = resumed.as_ref().map_or(key.range().start, |r| r.next_run);
+        let last_run = found
+            .resumed
+            .as_ref()
+            .map_or(key.range().start, |r| r.next_run);
         let checkpointer = Checkpointer {
             path,
             key: key.clone(),
@@ -318,8 +392,10 @@ impl Checkpointer {
             last_time: Instant::now(),
             last_run,
             saved: 0,
+            kept: found.kept,
+            durable: found.resumed.as_ref().map(|r| r.next_run),
         };
-        Ok((checkpointer, resumed))
+        Ok((checkpointer, found))
     }
 
     /// Whether the policy asks for a checkpoint now that every run before
@@ -334,35 +410,78 @@ impl Checkpointer {
 
     /// Durably records that every run before `next_run` is in `tally` and in
     /// the first `runs_csv_bytes` bytes of runs.csv (which the caller has
-    /// synced).
+    /// synced), with the SHA-256 of both. Once this passes a kept earlier
+    /// checkpoint, the kept one is removed.
     pub fn save(
         &mut self,
         next_run: u64,
         runs_csv_bytes: u64,
         tally: &Tally,
     ) -> Result<(), OutputError> {
+        let partial = self.dir().join(partial_name());
+        let runs_csv_sha256 = sha256_file(&partial, Some(runs_csv_bytes))
+            .map_err(|e| OutputError::new(&partial, e))?;
         let c = Checkpoint {
             format: CHECKPOINT_FORMAT,
             key: &self.key,
             next_run,
             runs_csv_bytes,
+            runs_csv_sha256,
+            tally_sha256: tally_digest(tally),
             tally,
         };
         let bytes = serde_json::to_vec(&c).expect("a checkpoint always serialises");
         replace_durably(&self.path, &bytes)?;
         self.last_time = Instant::now();
         self.last_run = next_run;
+        self.durable = Some(next_run);
         self.saved += 1;
+        if self.kept.is_some_and(|k| next_run >= k) {
+            self.drop_kept()?;
+        }
         if self.policy.abort_after == Some(self.saved) {
             std::process::abort();
         }
         Ok(())
     }
 
+    /// Removes a kept earlier checkpoint: this run has passed it (or
+    /// completed).
+    pub fn drop_kept(&mut self) -> Result<(), OutputError> {
+        if self.kept.take().is_some() {
+            let dir = self.dir().to_path_buf();
+            remove_stale(&dir.join(KEPT_CHECKPOINT))?;
+            remove_stale(&dir.join(KEPT_PARTIAL))?;
+            sync_dir(&dir)?;
+        }
+        Ok(())
+    }
+
+    /// The checkpoint a `--resume` would continue from now and its next
+    /// run: this run's last one, or the kept earlier one if that is
+    /// further. `None` if there is none.
+    pub fn latest(&self) -> Option<(PathBuf, u64)> {
+        let own = self.durable.map(|n| (self.path.clone(), n));
+        let kept = self.kept.map(|n| (self.dir().join(KEPT_CHECKPOINT), n));
+        match (own, kept) {
+            (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// The checkpoint file.
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+}
+
+/// SHA-256 of a tally as a checkpoint writes it (compact JSON).
+fn tally_digest<T: Serialize>(tally: &T) -> String {
+    sha256_hex(&serde_json::to_vec(tally).expect("a tally always serialises"))
 }
 
 /// Removes the checkpoint of an earlier batch that is not being resumed, so
@@ -374,30 +493,194 @@ fn remove_stale(path: &Path) -> Result<(), OutputError> {
     }
 }
 
-/// Reads the checkpoint at `path`, if any, and checks that it belongs to
-/// the batch of `key`.
-fn load(
-    path: &Path,
+/// The valid checkpoint of the batch of `key` in `dir` that is furthest
+/// on: the checkpoint or the kept one, each checked against runs.csv or the
+/// kept copy of it (whichever its digest fits; a batch's rows do not depend
+/// on the run that wrote them, so either may hold them). With `strict`, a
+/// checkpoint that exists but is of another batch or fails a check is an
+/// error when no other is valid; without it, such checkpoints are ignored.
+fn best_checkpoint(
+    dir: &Path,
     key: &BatchKey,
-    scenario: &Scenario,
-) -> Result<Option<OwnedCheckpoint>, CheckpointError> {
-    let Some(c) = read_checked(path, key, |c: &OwnedCheckpoint| &c.key)? else {
+    batch: &Batch,
+    strict: bool,
+) -> Result<Option<Valid>, CheckpointError> {
+    let mut best: Option<Valid> = None;
+    let mut first_error = None;
+    for name in [CHECKPOINT_FILE, KEPT_CHECKPOINT] {
+        let file = dir.join(name);
+        match load(&file, dir, key, batch) {
+            Ok(Some(v)) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| v.checkpoint.next_run > b.checkpoint.next_run)
+                {
+                    best = Some(v);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (best, first_error) {
+        (Some(b), _) => Ok(Some(b)),
+        (None, Some(e)) if strict => Err(e),
+        _ => Ok(None),
+    }
+}
+
+/// Makes `best` the checkpoint of the directory with its rows in runs.csv:
+/// a kept runs.csv is renamed into place (its first bytes equal those of
+/// the other, so every valid checkpoint stays valid at every step), then a
+/// kept checkpoint is copied into place and the kept files are removed.
+fn adopt(dir: &Path, best: Valid) -> Result<OwnedCheckpoint, CheckpointError> {
+    let partial = dir.join(partial_name());
+    if best.partial != partial {
+        fs::rename(&best.partial, &partial).map_err(|e| OutputError::new(&partial, e))?;
+        sync_dir(dir)?;
+    }
+    let main = dir.join(CHECKPOINT_FILE);
+    if best.file != main {
+        let bytes = fs::read(&best.file).map_err(|e| OutputError::new(&best.file, e))?;
+        replace_durably(&main, &bytes)?;
+    }
+    remove_stale(&dir.join(KEPT_CHECKPOINT))?;
+    remove_stale(&dir.join(KEPT_PARTIAL))?;
+    sync_dir(dir)?;
+    Ok(best.checkpoint)
+}
+
+/// A run without `--resume`: if the directory holds a valid checkpoint of
+/// this batch (or a kept one), keeps the furthest aside under the kept
+/// names, durably, and returns its next run. Everything else is left for
+/// [`Checkpointer::open`] to discard.
+fn keep_aside(dir: &Path, key: &BatchKey, batch: &Batch) -> Result<Option<u64>, CheckpointError> {
+    let Some(best) = best_checkpoint(dir, key, batch, false)? else {
+        remove_stale(&dir.join(KEPT_CHECKPOINT))?;
+        remove_stale(&dir.join(KEPT_PARTIAL))?;
         return Ok(None);
+    };
+    let next = best.checkpoint.next_run;
+    let kept_partial = dir.join(KEPT_PARTIAL);
+    let kept_file = dir.join(KEPT_CHECKPOINT);
+    // The checkpoint first (it fits either runs.csv), then its rows: at
+    // every moment one valid checkpoint describes rows on disk.
+    if best.file != kept_file {
+        let bytes = fs::read(&best.file).map_err(|e| OutputError::new(&best.file, e))?;
+        replace_durably(&kept_file, &bytes)?;
+    }
+    if best.partial != kept_partial {
+        fs::rename(&best.partial, &kept_partial).map_err(|e| OutputError::new(&kept_partial, e))?;
+    }
+    remove_stale(&dir.join(CHECKPOINT_FILE))?;
+    sync_dir(dir)?;
+    Ok(Some(next))
+}
+
+/// Reads the checkpoint `file` in `dir`, if any, and checks it: it belongs
+/// to the batch of `key`; its tally is the one whose digest it records, is
+/// coherent and equals the sum of the runs.csv rows it describes; those
+/// rows (the first bytes of runs.csv or of its kept copy) are the ones whose
+/// digest it records, read strictly; and a sample of them is what `batch`
+/// simulates. The error names the file and the first mismatch.
+fn load(
+    file: &Path,
+    dir: &Path,
+    key: &BatchKey,
+    batch: &Batch,
+) -> Result<Option<Valid>, CheckpointError> {
+    let Some(c) = read_checked(file, key, |c: &OwnedCheckpoint| &c.key)? else {
+        return Ok(None);
+    };
+    let shown = file.display().to_string();
+    let inconsistent = |path: &Path, reason: String| CheckpointError::Inconsistent {
+        path: path.display().to_string(),
+        reason,
+        checkpoint: shown.clone(),
     };
     let range = key.range();
     if !(range.start..=range.end).contains(&c.next_run) {
         return Err(unreadable(
-            path,
+            file,
             format!(
                 "next run {} is outside the batch's runs {}..{}",
                 c.next_run, range.start, range.end
             ),
         ));
     }
+    let found = tally_digest(&c.tally);
+    if found != c.tally_sha256 {
+        return Err(inconsistent(
+            file,
+            format!(
+                "its tally has SHA-256 {found}, but the checkpoint recorded {} when it was written: the tally was changed",
+                c.tally_sha256
+            ),
+        ));
+    }
+    let sc = batch.scenario();
     c.tally
-        .check_fits(scenario, c.next_run - range.start)
-        .map_err(|e: TallyMismatch| unreadable(path, format!("its tally does not fit: {e}")))?;
-    Ok(Some(c))
+        .check_fits(sc, c.next_run - range.start)
+        .map_err(|e: TallyMismatch| unreadable(file, format!("its tally does not fit: {e}")))?;
+    // Its rows: in runs.csv, or in the kept copy of it.
+    let candidates = [dir.join(partial_name()), dir.join(KEPT_PARTIAL)];
+    let mut mismatch = None;
+    let mut partial = None;
+    for path in candidates {
+        match sha256_file(&path, Some(c.runs_csv_bytes)) {
+            Ok(d) if d == c.runs_csv_sha256 => {
+                partial = Some(path);
+                break;
+            }
+            Ok(d) => {
+                mismatch.get_or_insert_with(|| {
+                    inconsistent(
+                        &path,
+                        format!(
+                            "its first {} bytes have SHA-256 {d}, but the checkpoint recorded {}: the rows were changed after the checkpoint was written",
+                            c.runs_csv_bytes, c.runs_csv_sha256
+                        ),
+                    )
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                mismatch.get_or_insert_with(|| {
+                    inconsistent(
+                        &path,
+                        format!(
+                            "it does not hold the {} bytes of rows the checkpoint describes ({e})",
+                            c.runs_csv_bytes
+                        ),
+                    )
+                });
+            }
+        }
+    }
+    let Some(partial) = partial else {
+        return Err(mismatch.unwrap_or_else(|| {
+            inconsistent(
+                &dir.join(partial_name()),
+                "the runs.csv the checkpoint describes is missing".into(),
+            )
+        }));
+    };
+    let verify = Verify {
+        batch,
+        runs: range.start..c.next_run,
+    };
+    match verify.tally_and_rows(&c.tally, &partial, Some(c.runs_csv_bytes)) {
+        Ok(()) => {}
+        Err(Failed::Tally(reason)) => return Err(inconsistent(file, reason)),
+        Err(Failed::Rows(reason)) => return Err(inconsistent(&partial, reason)),
+    }
+    Ok(Some(Valid {
+        checkpoint: c,
+        file: file.to_path_buf(),
+        partial,
+    }))
 }
 
 fn unreadable(path: &Path, reason: String) -> CheckpointError {
@@ -454,6 +737,8 @@ fn read_checked<C: DeserializeOwned>(
 struct PointCheckpoint<K, T> {
     format: u32,
     key: K,
+    /// SHA-256 of `tally` as compact JSON.
+    tally_sha256: String,
     tally: T,
 }
 
@@ -470,6 +755,8 @@ pub struct PointCheckpoints {
     /// [`CheckpointPolicy::abort_after`]).
     abort_after: Option<u32>,
     saved: std::sync::atomic::AtomicU32,
+    /// Completed points of this same sweep found without `--resume`.
+    kept: usize,
 }
 
 impl PointCheckpoints {
@@ -491,28 +778,33 @@ impl PointCheckpoints {
         let dir = staged.dir().join(SWEEP_CHECKPOINT_DIR);
         // Validate before registering the directory with `staged`: a
         // refused resume must not remove it.
-        let done = if resume {
-            load_points(&dir, keys, scenarios)?
+        let done = load_points(&dir, keys, scenarios, resume)?;
+        // Without --resume, the checkpoints of this same sweep are kept
+        // (a point's checkpoint depends on no file, and this run rewrites
+        // it identically when it completes the point), so that killing the
+        // new run loses none of the old progress; the others were removed.
+        let kept = if resume {
+            0
         } else {
-            vec![None; keys.len()]
+            done.iter().filter(|d| d.is_some()).count()
         };
+        let done = if resume { done } else { vec![None; keys.len()] };
         staged.scratch_dir(SWEEP_CHECKPOINT_DIR);
-        if !resume {
-            match fs::remove_dir_all(&dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(OutputError::new(&dir, e).into());
-                }
-                _ => {}
-            }
-        }
         fs::create_dir_all(&dir).map_err(|e| OutputError::new(&dir, e))?;
         sync_dir(staged.dir())?;
         let checkpoints = PointCheckpoints {
             dir,
             abort_after,
             saved: Default::default(),
+            kept,
         };
         Ok((checkpoints, done))
+    }
+
+    /// The checkpoints of completed points of this same sweep that a run
+    /// without `--resume` found and kept (it runs those points again).
+    pub fn kept(&self) -> usize {
+        self.kept
     }
 
     /// Durably records `tally` as the tally of the point of `key`.
@@ -521,6 +813,7 @@ impl PointCheckpoints {
         let c = PointCheckpoint {
             format: CHECKPOINT_FORMAT,
             key,
+            tally_sha256: tally_digest(tally),
             tally,
         };
         let bytes = serde_json::to_vec(&c).expect("a checkpoint always serialises");
@@ -539,11 +832,13 @@ fn point_file(index: usize) -> String {
 }
 
 /// Reads and checks every point checkpoint in `dir` (none if it does not
-/// exist), in point order.
+/// exist), in point order. With `strict`, the first that fails a check is
+/// an error (and nothing is removed); without it, those are removed.
 fn load_points(
     dir: &Path,
     keys: &[BatchKey],
     scenarios: &[&Scenario],
+    strict: bool,
 ) -> Result<Vec<Option<Tally>>, CheckpointError> {
     let mut done = vec![None; keys.len()];
     let entries = match fs::read_dir(dir) {
@@ -574,6 +869,25 @@ fn load_points(
         ) else {
             continue;
         };
+        match load_point(&path, key, sc) {
+            Ok(tally) => {
+                if let Some(slot) = done.get_mut(index) {
+                    *slot = Some(tally);
+                }
+            }
+            Err(e) if strict => return Err(e),
+            Err(_) => remove_stale(&path)?,
+        }
+    }
+    Ok(done)
+}
+
+/// Reads the checkpoint of one point at `path` and checks it: it belongs to
+/// the point of `key`; its tally is the one whose digest it records, fits
+/// and is coherent, and a re-simulated sample of its runs fits inside it.
+fn load_point(path: &Path, key: &BatchKey, sc: &Scenario) -> Result<Tally, CheckpointError> {
+    let path = path.to_path_buf();
+    {
         let c: PointCheckpoint<BatchKey, Tally> =
             read_checked(&path, key, |c: &PointCheckpoint<BatchKey, Tally>| &c.key)?
                 .ok_or_else(|| unreadable(&path, "it vanished while being read".into()))?;
@@ -583,9 +897,26 @@ fn load_points(
             .map_err(|e: TallyMismatch| {
                 unreadable(&path, format!("its tally does not fit: {e}"))
             })?;
-        if let Some(slot) = done.get_mut(index) {
-            *slot = Some(c.tally);
+        let inconsistent = |reason: String| CheckpointError::Inconsistent {
+            path: path.display().to_string(),
+            reason,
+            checkpoint: path.display().to_string(),
+        };
+        let found = tally_digest(&c.tally);
+        if found != c.tally_sha256 {
+            return Err(inconsistent(format!(
+                "its tally has SHA-256 {found}, but the checkpoint recorded {} when it was written: the tally was changed",
+                c.tally_sha256
+            )));
         }
+        let batch = Batch::new(sc, key.seed);
+        let verify = Verify {
+            batch: &batch,
+            runs: range,
+        };
+        verify
+            .tally_alone(&c.tally)
+            .map_err(|e| inconsistent(e.to_string()))?;
+        Ok(c.tally)
     }
-    Ok(done)
 }

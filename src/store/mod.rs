@@ -6,6 +6,7 @@
 //! [`crate::report`]'s business.
 
 pub mod checkpoint;
+pub mod consistency;
 pub mod digest;
 pub mod layout;
 mod manifest;

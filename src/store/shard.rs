@@ -17,9 +17,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::checkpoint::BatchKey;
+use super::consistency::{Failed, Verify};
 use super::layout::ResultFile;
 use super::manifest::{Manifest, ScenarioSource, ShardRecord, SweepRecord};
-use crate::engine::{Shard, Tally};
+use crate::engine::{Batch, Shard, Tally};
 use crate::report::runs_header;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
@@ -295,28 +296,44 @@ impl MergePlan {
         })
     }
 
-    /// The sum of the shards' tallies: the tally of the whole batch.
+    /// The sum of the shards' tallies: the tally of the whole batch. Each
+    /// shard's tally is checked first: it is coherent, it is exactly the sum
+    /// of the shard's runs.csv rows (read strictly), and a sample of those
+    /// rows is what the scenario and seed give when simulated again (see
+    /// [`crate::store::consistency`]); the sum is checked arithmetic.
     pub fn tally(&self) -> Result<Tally, MergeError> {
         let mut totals =
-            self.sum_tallies(ResultFile::Tally, &[&self.scenario], |t: Tally| vec![t])?;
+            self.sum_tallies(ResultFile::Tally, &[&self.scenario], true, |t: Tally| {
+                vec![t]
+            })?;
         Ok(totals.pop().unwrap_or_else(|| Tally::new(&self.scenario)))
     }
 
     /// For shards of a sweep: the sum of the shards' tallies at every point,
-    /// whose scenarios are `scenarios` in point order.
+    /// whose scenarios are `scenarios` in point order. Each tally is checked
+    /// first: it is coherent, and a sample of its runs, simulated again at
+    /// its point, fits inside it (see [`crate::store::consistency`]); the
+    /// sums are checked arithmetic.
     pub fn point_tallies(&self, scenarios: &[&Scenario]) -> Result<Vec<Tally>, MergeError> {
-        self.sum_tallies(ResultFile::Tallies, scenarios, |t: Vec<Tally>| t)
+        self.sum_tallies(ResultFile::Tallies, scenarios, false, |t: Vec<Tally>| t)
     }
 
     /// Reads `file` of every shard as `T`, a tally per scenario, checks that
-    /// each fits its scenario and counts the shard's runs, and adds them up.
+    /// each fits its scenario, counts the shard's runs and is what the
+    /// shard's runs give (against the shard's runs.csv with `rows`), and
+    /// adds them up.
     fn sum_tallies<T: serde::de::DeserializeOwned>(
         &self,
         file: ResultFile,
         scenarios: &[&Scenario],
+        rows: bool,
         tallies: impl Fn(T) -> Vec<Tally>,
     ) -> Result<Vec<Tally>, MergeError> {
         let mut total: Vec<Tally> = scenarios.iter().map(|sc| Tally::new(sc)).collect();
+        let batches: Vec<Batch> = scenarios
+            .iter()
+            .map(|sc| Batch::new(sc, self.seed))
+            .collect();
         for p in &self.parts {
             let path = p.file(file.name());
             let shown = path.display().to_string();
@@ -339,11 +356,49 @@ impl MergePlan {
                 )));
             }
             let r = p.shard.runs();
-            for ((sum, t), sc) in total.iter_mut().zip(&read).zip(scenarios) {
+            let runs_csv = p.file(ResultFile::Runs.name());
+            let several = scenarios.len() > 1;
+            for (i, ((sum, t), (sc, batch))) in total
+                .iter_mut()
+                .zip(&read)
+                .zip(scenarios.iter().zip(&batches))
+                .enumerate()
+            {
+                let point = if several {
+                    format!("point {i}: ")
+                } else {
+                    String::new()
+                };
                 t.check_fits(sc, r.end - r.start).map_err(|e| {
-                    invalid(format!("not the tally of runs {}..{}: {e}", r.start, r.end))
+                    invalid(format!(
+                        "{point}not the tally of runs {}..{}: {e}",
+                        r.start, r.end
+                    ))
                 })?;
-                sum.merge(t).map_err(|e| invalid(e.to_string()))?;
+                let verify = Verify {
+                    batch,
+                    runs: r.clone(),
+                };
+                let checked = if rows {
+                    verify.tally_and_rows(t, &runs_csv, None)
+                } else {
+                    verify.tally_alone(t)
+                };
+                match checked {
+                    Ok(()) => {}
+                    Err(Failed::Tally(reason)) => return Err(invalid(format!("{point}{reason}"))),
+                    Err(Failed::Rows(reason)) => {
+                        return Err(MergeError::Invalid {
+                            path: runs_csv.display().to_string(),
+                            reason,
+                        });
+                    }
+                }
+                sum.merge(t).map_err(|e| {
+                    invalid(format!(
+                        "{point}its tally cannot be added to the others: {e}"
+                    ))
+                })?;
             }
         }
         Ok(total)
