@@ -26,6 +26,8 @@ impl PlotJob {
     /// Draws the charts that fit the directory (a sweep's if it holds
     /// sweep.csv, a batch's otherwise) and writes them into it.
     pub fn run(&self) -> Result<PlotDone, JobError> {
+        crate::store::verify::require_dir(&self.dir)
+            .map_err(|e| JobError::Invalid(e.to_string()))?;
         let charts = if self.dir.join(ResultFile::Sweep.name()).exists() {
             let sweep = SweepResults::read_dir(&self.dir)?;
             vec![(ResultFile::SweepChart, plot::draw_sweep(&sweep)?)]

@@ -152,6 +152,8 @@ impl SensitivityJob {
         let (design, rounded) = self.method.design()?;
         let mut warnings: Vec<String> = rounded.into_iter().collect();
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        // Held for the whole study: its sweep and its analysis.
+        let _lock = super::write::hold(&dir)?;
         if self.analyze {
             check_provenance(&dir, &self.loaded.source, self.seed)?;
         } else {
@@ -227,7 +229,7 @@ impl SensitivityJob {
         design: Design,
         warnings: &[String],
     ) -> Result<Vec<String>, JobError> {
-        let mut staged = StagedDir::create(dir)?;
+        let mut staged = StagedDir::results(dir, self.exec.force)?;
         let all: Vec<IndexRow> = study
             .outcomes
             .iter()
