@@ -394,3 +394,15 @@ fn charts_drawn_by_plot_are_listed_so_they_go_stale_like_any_result() {
     assert!(!dir.join("d/occupancy.svg").exists());
     dir.command(["verify", "d"]).success();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_published_directory_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    run_batch(&dir, &reference_scenario("geneva-2016"), "d", 100, &[]);
+    fs::set_permissions(dir.join("d"), fs::Permissions::from_mode(0o750)).unwrap();
+    run_batch(&dir, &reference_scenario("geneva-2016"), "d", 100, &["--seed", "2"]);
+    let mode = fs::metadata(dir.join("d")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o750);
+}

@@ -116,6 +116,8 @@ fn swap(plan: &Plan, old: &BTreeSet<String>) -> Result<bool, OutputError> {
     if fs::create_dir(&staging).is_err() {
         return Ok(false);
     }
+    // The new directory takes the old one's permissions.
+    let _ = fs::metadata(&dir).and_then(|m| fs::set_permissions(&staging, m.permissions()));
     let linked = link_new_set(plan, &dir, &staging, old);
     let swapped = linked.and_then(|carried| {
         if !carried {
