@@ -264,12 +264,27 @@ fn an_out_that_is_a_file_is_refused_in_words() {
         "{ran}"
     );
     assert!(!ran.stderr.contains("os error"), "{ran}");
-    let ran = dir.command(["plot", "afile"]).failure();
-    assert!(
-        ran.stderr.contains("afile is a file, not a directory"),
-        "{ran}"
-    );
-    assert!(!ran.stderr.contains("os error"), "{ran}");
+    let readers: [&[&str]; 4] = [
+        &["plot", "afile"],
+        &["verify", "afile"],
+        &["merge", "afile", "--out", "m"],
+        &[
+            "discover",
+            "afile",
+            "--outcome",
+            "entered:collapse",
+            "--above",
+            "0.5",
+        ],
+    ];
+    for args in readers {
+        let ran = dir.command(args).failure();
+        assert!(
+            ran.stderr.contains("afile is a file, not a directory"),
+            "{ran}"
+        );
+        assert!(!ran.stderr.contains("os error"), "{ran}");
+    }
     assert_eq!(dir.read("afile"), "precious\n");
 }
 
@@ -402,7 +417,13 @@ fn a_published_directory_keeps_its_permissions() {
     let dir = Dir::new();
     run_batch(&dir, &reference_scenario("geneva-2016"), "d", 100, &[]);
     fs::set_permissions(dir.join("d"), fs::Permissions::from_mode(0o750)).unwrap();
-    run_batch(&dir, &reference_scenario("geneva-2016"), "d", 100, &["--seed", "2"]);
+    run_batch(
+        &dir,
+        &reference_scenario("geneva-2016"),
+        "d",
+        100,
+        &["--seed", "2"],
+    );
     let mode = fs::metadata(dir.join("d")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o750);
 }

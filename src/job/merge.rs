@@ -40,6 +40,9 @@ pub struct MergeDone {
 impl MergeJob {
     /// Checks the shards and writes the merged outputs.
     pub fn run(&self) -> Result<MergeDone, JobError> {
+        for dir in &self.dirs {
+            crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
+        }
         let plan = MergePlan::open(&self.dirs)?;
         let out = std::path::absolute(&self.out).map_err(|e| {
             JobError::Invalid(format!(

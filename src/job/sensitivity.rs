@@ -308,6 +308,7 @@ pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, JobError> {
 /// Reads a sweep's sweep.csv, or a sensitivity study's design.csv and
 /// outputs.csv when its sweep.csv is not kept.
 pub fn read_table(dir: &Path) -> Result<SweepTable, JobError> {
+    crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
     let path = dir.join(ResultFile::Sweep.name());
     let design = dir.join(ResultFile::Design.name());
     let outputs = dir.join(ResultFile::Outputs.name());

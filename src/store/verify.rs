@@ -99,6 +99,15 @@ pub fn require_dir(dir: &Path) -> Result<(), VerifyError> {
     })
 }
 
+/// Fails if `path` is a file (where a results directory is expected); a
+/// missing path is left to the caller's own message.
+pub fn refuse_file(path: &Path) -> Result<(), VerifyError> {
+    if path.is_file() {
+        return require_dir(path);
+    }
+    Ok(())
+}
+
 /// Checks the results directory `dir` against its manifest.json.
 pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     require_dir(dir)?;
