@@ -37,6 +37,9 @@ fn merge(dir: &Dir, dirs: &[&str], out: &str) -> util::TestCommand {
 }
 
 /// Every file under `dir`, with its bytes, sorted by path.
+/// ceasefire's lock file in a results directory.
+const LOCK_FILE: &str = ".ceasefire-lock";
+
 fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -45,6 +48,10 @@ fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == LOCK_FILE) {
+                // The lock holds the PID of whichever process wrote last (a
+                // killed one leaves it); it is no part of the checkpoint.
+                continue;
             } else {
                 let bytes = fs::read(&path).unwrap();
                 files.push((path, bytes));

@@ -52,6 +52,8 @@ pub struct DiscoverArgs {
     /// Output directory [default: SWEEP_DIR/discover-METRIC-SUBJECT/].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub force: super::Force,
 }
 
 pub fn discover(args: DiscoverArgs) -> Result<ExitCode> {
@@ -70,7 +72,11 @@ pub fn discover(args: DiscoverArgs) -> Result<ExitCode> {
             mass_min: args.mass_min,
         },
         out: args.out.clone(),
-        exec: Execution::default().job(),
+        exec: Execution {
+            force: args.force,
+            ..Execution::default()
+        }
+        .job(),
     };
     let done = job.run()?;
     let mut stdout = std::io::stdout().lock();

@@ -66,6 +66,8 @@ pub struct ExactArgs {
     /// Make every warning an error: stop, write nothing, exit non-zero.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub force: super::Force,
 }
 
 pub fn exact(args: ExactArgs) -> Result<ExitCode> {
@@ -82,6 +84,7 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
     job.exec = Execution {
         threads: args.threads,
         strict: args.strict,
+        force: args.force,
         ..Execution::default()
     }
     .job();

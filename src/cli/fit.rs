@@ -83,6 +83,8 @@ pub struct FitArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub force: super::Force,
 }
 
 pub fn fit(args: FitArgs) -> Result<ExitCode> {
@@ -99,7 +101,11 @@ pub fn fit(args: FitArgs) -> Result<ExitCode> {
             seed: args.seed,
         },
         out: args.out,
-        exec: Execution::default().job(),
+        exec: Execution {
+            force: args.force,
+            ..Execution::default()
+        }
+        .job(),
     };
     let done = job.run(&Bar::new(args.quiet))?;
     print_summary(&done.fit, &done.dir, &done.files)?;

@@ -35,6 +35,8 @@ pub struct MergeArgs {
     /// Also draw the SVG charts of `ceasefire plot`.
     #[arg(long)]
     pub plots: bool,
+    #[command(flatten)]
+    pub force: super::Force,
 }
 
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
@@ -42,7 +44,11 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         dirs: args.dirs.clone(),
         out: args.out.clone(),
         plots: args.plots,
-        exec: Execution::default().job(),
+        exec: Execution {
+            force: args.force,
+            ..Execution::default()
+        }
+        .job(),
     };
     let done = job.run()?;
     super::warn(done.plan.scenario.warnings(), &[]);

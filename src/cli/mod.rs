@@ -14,6 +14,7 @@ mod run;
 mod sensitivity;
 mod sweep;
 mod trace;
+mod verify;
 
 use std::num::NonZeroU64;
 use std::path::Path;
@@ -32,7 +33,7 @@ pub const DEFAULT_SEED: u64 = 20_160_912;
 /// Simulate ceasefire agreements written as scenario files.
 ///
 /// With no subcommand, runs the built-in Geneva 2016 scenario
-/// (`ceasefire run`). Scenario files are described in README.md and
+/// (`ceasefire run --plots`). Scenario files are described in README.md and
 /// docs/model.md; outputs in docs/outputs.md.
 #[derive(Debug, Parser)]
 #[command(name = "ceasefire", version, about, long_about, max_term_width = 100)]
@@ -62,12 +63,18 @@ enum Command {
     Discover(discover::DiscoverArgs),
     Fit(fit::FitArgs),
     Counts(counts::CountsArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the chosen subcommand.
 pub fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        None => run::run(run::RunArgs::default()),
+        // The main job draws its charts, so that it writes exactly the
+        // committed results/geneva-2016/.
+        None => run::run(run::RunArgs {
+            plots: true,
+            ..run::RunArgs::default()
+        }),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Check(args)) => check::check(args),
         Some(Command::Trace(args)) => trace::trace(args),
@@ -81,6 +88,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Discover(args)) => discover::discover(args),
         Some(Command::Fit(args)) => fit::fit(args),
         Some(Command::Counts(args)) => counts::counts(args),
+        Some(Command::Verify(args)) => verify::verify(args),
     }
 }
 
@@ -102,6 +110,21 @@ pub struct Execution {
     /// (for pipelines that must not publish a doubtful result).
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub force: Force,
+}
+
+/// `--force`: write into a directory ceasefire did not write, and (for
+/// `run`) run past the estimate's limits.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct Force {
+    /// Write into a non-empty output directory that holds no manifest.json
+    /// (one ceasefire did not write; its other files are left untouched),
+    /// and let `run` go on when its estimate of time or output size (printed
+    /// at the start, from a short calibration slice) is beyond 7 days or
+    /// 50 GB.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl Default for Execution {
@@ -111,6 +134,7 @@ impl Default for Execution {
             threads: None,
             quiet: false,
             strict: false,
+            force: Force::default(),
         }
     }
 }
@@ -182,6 +206,15 @@ pub struct Changes {
     pub set: Vec<Assignment>,
 }
 
+/// This process's command line as manifests record it: the program as
+/// `ceasefire` (not the path it was started from, which differs from
+/// machine to machine), then the arguments as given.
+pub fn command_line() -> Vec<String> {
+    std::iter::once("ceasefire".to_string())
+        .chain(std::env::args().skip(1))
+        .collect()
+}
+
 /// Loads the scenario at `path`, or the built-in Geneva 2016 scenario, and
 /// applies `changes`.
 pub fn load(path: Option<&Path>, changes: &Changes) -> Result<LoadedScenario> {
@@ -194,8 +227,9 @@ impl Execution {
     pub fn job(&self) -> job::Execution {
         job::Execution {
             threads: self.threads.map(usize::from),
-            command_line: std::env::args().collect(),
+            command_line: command_line(),
             strict: self.strict,
+            force: self.force.force,
         }
     }
 }

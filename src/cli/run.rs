@@ -76,10 +76,6 @@ pub struct RunArgs {
     /// after writing this many checkpoints.
     #[arg(long, value_name = "N", hide = true)]
     pub abort_after_checkpoints: Option<u32>,
-    /// Run even if the estimate of time or output size (printed at the
-    /// start, from a short calibration slice) is beyond 7 days or 50 GB.
-    #[arg(long)]
-    pub force: bool,
     #[command(flatten)]
     pub changes: Changes,
 }
@@ -98,7 +94,6 @@ impl Default for RunArgs {
             checkpoint_every: None,
             keep_daily: None,
             abort_after_checkpoints: None,
-            force: false,
             changes: Changes::default(),
         }
     }
@@ -123,7 +118,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     job.checkpoints.abort_after = args.abort_after_checkpoints;
     job.keep_daily = args.keep_daily.unwrap_or(0);
     job.exec = args.exec.job();
-    job.force = args.force;
+    job.force = args.exec.force.force;
     let estimate = job.estimate();
     if !quiet {
         eprintln!("{estimate}");

@@ -155,6 +155,10 @@ pub struct FitManifest {
     pub command_line: Vec<String>,
     /// The files written next to this manifest.
     pub files: Vec<String>,
+    /// SHA-256 of every file of `files` but manifest.json, by name
+    /// (`ceasefire verify`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sha256: BTreeMap<String, String>,
     /// Warnings about the fit.
     pub warnings: Vec<String>,
     /// What the numbers mean and what was left out.
@@ -371,7 +375,7 @@ impl Fit {
         command_line: Vec<String>,
     ) -> Result<Vec<PathBuf>, OutputError> {
         let files = self.files();
-        let manifest = FitManifest {
+        let mut manifest = FitManifest {
             model: MODEL_VERSION.into(),
             versions: versions(),
             method: "maximum-likelihood".into(),
@@ -380,6 +384,7 @@ impl Fit {
             seed: self.options.seed,
             command_line,
             files: files.iter().map(|f| f.name().to_string()).collect(),
+            sha256: BTreeMap::new(),
             warnings: self.warnings.clone(),
             notes: self.notes.clone(),
         };
@@ -389,7 +394,9 @@ impl Fit {
                 std::io::Error::other(e),
             )
         })?;
-        let mut staged = StagedDir::create(dir)?;
+        // The job has locked and checked the directory (`FitJob`); this
+        // publishes the files together, removing a previous fit's stale ones.
+        let mut staged = StagedDir::results(dir, true)?;
         for file in files {
             let mut f = staged.file(file.name())?;
             let path = dir.join(file.name());
@@ -406,6 +413,7 @@ impl Fit {
                     .write_all(charts.1.as_deref().unwrap_or_default().as_bytes())
                     .map_err(io)?,
                 FitFile::Manifest => {
+                    manifest.sha256 = staged.digests(&manifest.files)?;
                     let mut s =
                         serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
                     s.push('\n');

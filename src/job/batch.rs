@@ -164,7 +164,7 @@ impl BatchJob {
         let sc = &self.loaded.scenario;
         let mut warnings = self.exec.warnings(sc.warnings().to_vec())?;
         let dir = self.out_dir();
-        let mut staged = StagedDir::create(&dir)?;
+        let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let batch = Batch::new(sc, self.seed);
         let (tally, runs, resumed_from, half_width) = match self.precision {
             Some(target) => {

@@ -45,14 +45,39 @@ pub struct CompareDone {
 }
 
 impl CompareJob {
-    /// `results/<A stem>-vs-<B stem, or "changed">/`.
+    /// `results/<A stem>-vs-<B stem>[-<B's changes>]/`, B's stem being A's
+    /// when B is A with changes: each comparison its own directory. Changes
+    /// are spelt `PATH=VALUE` joined by `-` (characters other than letters,
+    /// digits and `.=_-` as `_`); a name over 100 characters is cut and ends
+    /// with the first 12 hex digits of the SHA-256 of the changes.
     pub fn default_out(&self) -> PathBuf {
         let b = if self.b_is_file {
-            self.b.stem.as_str()
+            &self.b.stem
         } else {
-            "changed"
+            &self.a.stem
         };
-        default_dir(&format!("{}-vs-{b}", self.a.stem))
+        let mut name = format!("{}-vs-{b}", self.a.stem);
+        let changes = &self.b.source.changes;
+        if !changes.is_empty() {
+            let spelt: String = changes
+                .join("-")
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || "._=-".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            name = format!("{name}-{spelt}");
+        }
+        if name.len() > 100 {
+            let digest = crate::store::digest::sha256_hex(changes.join("\n").as_bytes());
+            let cut: String = name.chars().take(86).collect();
+            name = format!("{cut}-{}", &digest[..12]);
+        }
+        default_dir(&name)
     }
 
     /// Runs both sides and writes compare.csv and the manifest.
@@ -68,6 +93,8 @@ impl CompareJob {
             })
             .collect();
         let warnings = self.exec.warnings(warnings)?;
+        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let (a, b) = (
             Batch::new(&self.a.scenario, self.seed),
             Batch::new(&self.b.scenario, self.seed),
@@ -78,8 +105,6 @@ impl CompareJob {
             .install(|| compare(&a, &b, self.runs, &|n| progress.advance(n)));
         progress.finish();
         let comparison = result??;
-        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
-        let mut staged = StagedDir::create(&dir)?;
         let (file, bytes) = table(ResultFile::Compare, |w| write_comparison(&comparison, w))?;
         put(&mut staged, file.name(), &bytes)?;
         // The manifest names B's source; A's is in the command line.

@@ -69,13 +69,13 @@ impl DiscoverJob {
         let available: Vec<Outcome> = table_in.series.iter().map(|s| s.outcome.clone()).collect();
         let invalid = |e: crate::experiment::study::StudyError| JobError::Invalid(e.to_string());
         let outcome = parse_outcome(&self.outcome, &available).map_err(invalid)?;
-        let found = discover(&table_in, &outcome, self.threshold, self.options).map_err(invalid)?;
-        let source = read_manifest(&self.sweep_dir)?;
         let dir = self
             .out
             .clone()
             .unwrap_or_else(|| self.default_out(&outcome));
-        let mut staged = StagedDir::create(&dir)?;
+        let mut staged = StagedDir::results(&dir, self.exec.force)?;
+        let found = discover(&table_in, &outcome, self.threshold, self.options).map_err(invalid)?;
+        let source = read_manifest(&self.sweep_dir)?;
         let (prim, bytes) = table(ResultFile::Prim, |w| {
             write_prim(&found.paths, &found.boxes, w)
         })?;

@@ -113,6 +113,8 @@ impl ExactJob {
         }
         let sc = &self.loaded.scenario;
         let warnings = self.exec.warnings(sc.warnings().to_vec())?;
+        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        let staged = StagedDir::results(&dir, self.exec.force)?;
         let started = Instant::now();
         let options = SolveOptions {
             max_loss: self.max_loss,
@@ -123,8 +125,6 @@ impl ExactJob {
             source,
         })?;
         let elapsed = started.elapsed();
-        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
-        let staged = StagedDir::create(&dir)?;
         let mut manifest = Manifest::exact(self.loaded.source.clone(), &self.exec.command_line);
         manifest.warnings = warnings.clone();
         let files = write_tables(staged, sc, &solution, self.plots, manifest, &[])?;

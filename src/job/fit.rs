@@ -71,6 +71,9 @@ impl FitJob {
 
     /// Reads the counts, fits and writes the results directory.
     pub fn run(&self, progress: &dyn Progress) -> Result<FitDone, JobError> {
+        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        // Locked (and checked) for the whole fit.
+        let _held = crate::store::StagedDir::results(&dir, self.exec.force)?;
         let bytes = read(&self.counts, "counts")?;
         let origin = self.counts.display().to_string();
         let text = std::str::from_utf8(&bytes)
@@ -81,7 +84,6 @@ impl FitJob {
         let result = fit::run(&counts, o, &|n| progress.advance(n));
         progress.finish();
         let fit = result?;
-        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         let input = InputFile::new(&origin, &bytes);
         let files = fit.write(&dir, &input, self.exec.command_line.clone())?;
         Ok(FitDone { dir, files, fit })

@@ -40,10 +40,13 @@ pub struct MergeDone {
 impl MergeJob {
     /// Checks the shards and writes the merged outputs.
     pub fn run(&self) -> Result<MergeDone, JobError> {
+        for dir in &self.dirs {
+            crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
+        }
         let plan = MergePlan::open(&self.dirs)?;
         refuse_overlapping_out(&self.out, plan.dirs())?;
         let warnings = self.exec.warnings(plan.scenario.warnings().to_vec())?;
-        let mut staged = StagedDir::create(&self.out)?;
+        let mut staged = StagedDir::results(&self.out, self.exec.force)?;
         let mut manifest = Manifest::monte_carlo(
             plan.source.clone(),
             plan.seed,
@@ -58,6 +61,7 @@ impl MergeJob {
         plan.write_runs_csv(&mut runs_csv)?;
         runs_csv.finish()?;
         let tally = plan.tally()?;
+        verify_shards(&self.dirs)?;
         let first = [ResultFile::Runs];
         let files = write_tables(staged, &plan.scenario, &tally, self.plots, manifest, &first)?;
         Ok(MergeDone {
@@ -112,6 +116,7 @@ impl MergeJob {
             .collect();
         let points = sweep_points(&scenarios, &tallies, &labels_of(&vary));
         manifest.runs = Some(points.iter().map(|p| p.runs).sum());
+        verify_shards(&self.dirs)?;
         let name = &plan.source.name;
         let files = write_sweep_files(staged, &paths, &points, name, manifest, self.plots)?;
         Ok(MergeDone {
@@ -200,6 +205,38 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
         }
     }
     Ok(resolved)
+}
+
+/// Refuses shard directories whose files are not those their manifests
+/// list (edited, truncated, swapped or missing), naming them. Called once
+/// every shard has been read (so that a damaged row or tally is named by the
+/// plan's own, more specific check) and before anything is published.
+fn verify_shards(dirs: &[PathBuf]) -> Result<(), JobError> {
+    dirs.iter().try_for_each(|dir| verify_shard(dir))
+}
+
+/// [`verify_shards`] of one directory.
+fn verify_shard(dir: &Path) -> Result<(), JobError> {
+    let v = crate::store::verify(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
+    if v.listed_ok() {
+        return Ok(());
+    }
+    let differ = v.differ.iter().map(|(name, want, found)| {
+        format!(
+            "{} differs from what its manifest.json records (sha256 {want}, found {found})",
+            dir.join(name).display()
+        )
+    });
+    let missing = v
+        .missing
+        .iter()
+        .map(|name| format!("{} is missing", dir.join(name).display()));
+    let problems: Vec<String> = differ.chain(missing).collect();
+    Err(JobError::Invalid(format!(
+        "{}; the shard cannot be merged (see `ceasefire verify {}`)",
+        problems.join("; "),
+        dir.display()
+    )))
 }
 
 /// The manifest of the first shard, as named in messages.

@@ -235,6 +235,9 @@ pub struct Execution {
     pub command_line: Vec<String>,
     /// Every warning is an error: the job stops and writes nothing.
     pub strict: bool,
+    /// Write into a non-empty output directory that ceasefire did not write
+    /// (one without a manifest.json); its other files are left untouched.
+    pub force: bool,
 }
 
 impl Execution {

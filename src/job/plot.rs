@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::JobError;
 use super::write::put;
 use crate::report::plot::{self, Results, SweepResults};
-use crate::store::{ResultFile, StagedDir};
+use crate::store::{Manifest, ResultFile, StagedDir};
 
 /// Charts of a directory written by `run`, `merge` or `sweep`.
 #[derive(Debug, Clone)]
@@ -26,15 +26,38 @@ impl PlotJob {
     /// Draws the charts that fit the directory (a sweep's if it holds
     /// sweep.csv, a batch's otherwise) and writes them into it.
     pub fn run(&self) -> Result<PlotDone, JobError> {
+        crate::store::verify::require_dir(&self.dir)
+            .map_err(|e| JobError::Invalid(e.to_string()))?;
         let charts = if self.dir.join(ResultFile::Sweep.name()).exists() {
             let sweep = SweepResults::read_dir(&self.dir)?;
             vec![(ResultFile::SweepChart, plot::draw_sweep(&sweep)?)]
         } else {
             plot::draw(&Results::read_dir(&self.dir)?)?
         };
-        let mut staged = StagedDir::create(&self.dir)?;
+        // Locked, and published with the directory's manifest brought up to
+        // date: the charts are listed (so a later job that does not draw
+        // them removes them as stale) with their SHA-256.
+        let mut staged = StagedDir::results(&self.dir, true)?;
         for (file, svg) in &charts {
             put(&mut staged, file.name(), svg.as_bytes())?;
+        }
+        let manifest = ResultFile::Manifest.name();
+        let path = self.dir.join(manifest);
+        let read = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Manifest>(&t).ok());
+        if let Some(mut m) = read {
+            let mut files = std::mem::take(&mut m.files);
+            files.retain(|f| f != manifest);
+            for (file, _) in &charts {
+                if !files.iter().any(|f| f == file.name()) {
+                    files.push(file.name().to_string());
+                }
+            }
+            files.push(manifest.to_string());
+            m.sha256 = staged.digests(&files)?;
+            m.files = files;
+            put(&mut staged, manifest, m.to_json().as_bytes())?;
         }
         staged.commit()?;
         Ok(PlotDone {

@@ -152,6 +152,8 @@ impl SensitivityJob {
         let (design, rounded) = self.method.design()?;
         let mut warnings: Vec<String> = rounded.into_iter().collect();
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        // Held for the whole study: its sweep and its analysis.
+        let _lock = super::write::hold(&dir)?;
         if self.analyze {
             check_provenance(&dir, &self.loaded.source, self.seed)?;
         } else {
@@ -227,7 +229,7 @@ impl SensitivityJob {
         design: Design,
         warnings: &[String],
     ) -> Result<Vec<String>, JobError> {
-        let mut staged = StagedDir::create(dir)?;
+        let mut staged = StagedDir::results(dir, self.exec.force)?;
         let all: Vec<IndexRow> = study
             .outcomes
             .iter()
@@ -306,6 +308,7 @@ pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, JobError> {
 /// Reads a sweep's sweep.csv, or a sensitivity study's design.csv and
 /// outputs.csv when its sweep.csv is not kept.
 pub fn read_table(dir: &Path) -> Result<SweepTable, JobError> {
+    crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
     let path = dir.join(ResultFile::Sweep.name());
     let design = dir.join(ResultFile::Design.name());
     let outputs = dir.join(ResultFile::Outputs.name());

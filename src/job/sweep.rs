@@ -269,7 +269,7 @@ impl SweepJob {
             .exec
             .warnings(sweep_warnings(&l.scenario, &scenarios))?;
         let dir = self.out_dir();
-        let mut staged = StagedDir::create(&dir)?;
+        let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let record = self.record();
         let mut key = BatchKey::new(&l.source, self.seed, self.runs, self.shard);
         key.sweep = Some(record.clone());

@@ -33,6 +33,15 @@ pub(super) fn csv_error(file: ResultFile, source: csv::Error) -> JobError {
     }
 }
 
+/// Locks the results directory `dir` (creating it) for a job that writes it
+/// in several steps, each through its own [`StagedDir`].
+pub(super) fn hold(dir: &std::path::Path) -> Result<crate::store::lock::DirLock, JobError> {
+    // A results StagedDir checks and creates the directory as every job's
+    // does; dropped unused, it leaves nothing behind but the lock.
+    let staged = StagedDir::create(dir)?;
+    Ok(crate::store::lock::DirLock::acquire(staged.dir())?)
+}
+
 /// Writes `bytes` to `name` in `staged`.
 pub(super) fn put(staged: &mut StagedDir, name: &str, bytes: &[u8]) -> Result<(), JobError> {
     let mut file = staged.file(name)?;
@@ -54,6 +63,7 @@ pub(super) fn finish(
         files.push(name.to_string());
     }
     manifest.files = files.clone();
+    manifest.sha256 = staged.digests(&files)?;
     put(&mut staged, name, manifest.to_json().as_bytes())?;
     staged.commit()?;
     Ok(files)

@@ -77,8 +77,15 @@ pub struct Manifest {
     pub runs: Option<u64>,
     /// The command line, word by word.
     pub command_line: Vec<String>,
-    /// The files written next to this manifest.
+    /// The files written next to this manifest (manifest.json last). The
+    /// next job that writes the directory removes those it does not write
+    /// again, and only those.
     pub files: Vec<String>,
+    /// SHA-256 of every file of `files` but manifest.json, in hex, by name:
+    /// `ceasefire verify` checks the directory against it, and `merge`
+    /// checks every shard before reading it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sha256: BTreeMap<String, String>,
     /// For a shard of a batch (`run --shard K/N`): which shard and which
     /// runs. Absent for a whole batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,6 +172,7 @@ impl Manifest {
             runs: None,
             command_line: command_line.to_vec(),
             files: Vec::new(),
+            sha256: BTreeMap::new(),
             shard: None,
             sweep: None,
             warnings: Vec::new(),

@@ -9,12 +9,16 @@ pub mod checkpoint;
 pub mod consistency;
 pub mod digest;
 pub mod layout;
+pub mod lock;
 mod manifest;
+pub mod publish;
 pub mod shard;
 mod staged;
+pub mod verify;
 
 pub use layout::ResultFile;
 pub use manifest::{
     MODEL_VERSION, Manifest, PINNED, ScenarioSource, ShardRecord, SweepRecord, versions,
 };
 pub use staged::{OutputError, StagedDir, StagedFile, sync_dir};
+pub use verify::{Verification, VerifyError, verify};

@@ -1,17 +1,26 @@
 //! Output files that appear all at once or not at all.
 //!
 //! Each file is written under a temporary name in the output directory,
-//! flushed and synced, and renamed into place only when every file of the
-//! job is complete. If the job fails, the temporary files are removed and
-//! whatever the directory held before is untouched.
+//! flushed and synced, and published only when every file of the job is
+//! complete (a results directory all at once: [`super::publish`]). If the
+//! job fails, the temporary files are removed (but checkpoints, and the
+//! partial files they describe, are kept for `--resume`) and whatever the
+//! directory held before is untouched.
 //!
 //! A file still being written can also be made durable part-way
 //! ([`StagedFile::sync`]) and reopened by a later process
 //! ([`StagedDir::reopen`]): this is what lets a killed batch resume.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::digest::{HashingWriter, sha256_file};
+use super::layout::{CHECKPOINT_FILE, ResultFile, SWEEP_CHECKPOINT_DIR};
+use super::lock::{DirLock, LOCK_FILE};
+use super::publish;
 
 /// Files being written into one directory, committed together.
 #[derive(Debug)]
@@ -20,17 +29,57 @@ pub struct StagedDir {
     pending: Vec<(PathBuf, PathBuf)>,
     scratch: Vec<PathBuf>,
     scratch_dirs: Vec<PathBuf>,
+    shared: Arc<Shared>,
+    results: Option<Results>,
+    /// The directory did not exist before: a failed job removes it if it
+    /// is left empty.
+    created: bool,
 }
 
-/// An I/O error with the path it concerns.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}")]
+/// What the files of a [`StagedDir`] tell it as they are written.
+#[derive(Debug, Default)]
+struct Shared {
+    /// SHA-256 of every finished file, by name.
+    digests: Mutex<BTreeMap<String, String>>,
+    /// Temporary files made durable part-way (a checkpoint describes them):
+    /// they are kept if the job fails, so that it can resume.
+    durable: Mutex<BTreeSet<PathBuf>>,
+}
+
+/// A results directory: locked for the job, published all at once.
+#[derive(Debug)]
+struct Results {
+    /// Held until the job ends (the StagedDir is dropped).
+    _lock: DirLock,
+    /// The files of the new set, as the manifest lists them.
+    listed: Option<Vec<String>>,
+}
+
+/// An I/O error with the path it concerns, or a refusal to write there.
+#[derive(Debug)]
 pub struct OutputError {
     /// The file or directory.
     pub path: String,
     /// What went wrong.
-    #[source]
     pub source: io::Error,
+    /// The error is a refusal, said in full by `source`'s message.
+    refusal: bool,
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.refusal {
+            write!(f, "{}", self.source)
+        } else {
+            write!(f, "cannot write {}", self.path)
+        }
+    }
+}
+
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        (!self.refusal).then_some(&self.source as _)
+    }
 }
 
 impl OutputError {
@@ -39,20 +88,71 @@ impl OutputError {
         OutputError {
             path: path.display().to_string(),
             source,
+            refusal: false,
+        }
+    }
+
+    /// A refusal to write `path`, said in full by `message`.
+    pub fn refused(path: &Path, message: String) -> Self {
+        OutputError {
+            path: path.display().to_string(),
+            source: io::Error::other(message),
+            refusal: true,
         }
     }
 }
 
+/// Whether `name`, in a results directory, is one of ceasefire's own hidden
+/// working files (a lock, a checkpoint, a file being written).
+pub(crate) fn is_working_file(name: &str) -> bool {
+    name == LOCK_FILE
+        || name == CHECKPOINT_FILE
+        || name == super::checkpoint::KEPT_CHECKPOINT
+        || name == SWEEP_CHECKPOINT_DIR
+        || (name.starts_with('.') && (name.ends_with(".partial") || name.ends_with(".new")))
+}
+
 impl StagedDir {
-    /// Creates `dir` (and its parents) if needed.
+    /// Creates `dir` (and its parents) if needed, for files that are not a
+    /// results directory (a trace, a PRISM model, a counts file): each is
+    /// renamed into place on commit, and nothing else in `dir` is touched.
     pub fn create(dir: &Path) -> Result<Self, OutputError> {
+        if dir.is_file() {
+            return Err(not_a_directory(dir));
+        }
+        let created = !dir.exists();
         fs::create_dir_all(dir).map_err(|e| OutputError::new(dir, e))?;
         Ok(StagedDir {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
             scratch: Vec::new(),
             scratch_dirs: Vec::new(),
+            shared: Arc::default(),
+            results: None,
+            created,
         })
+    }
+
+    /// Creates or opens the results directory `dir` for a job and locks it
+    /// until the job ends (see [`super::lock`]). The files the job writes
+    /// are published together on [`commit`](Self::commit): a reader sees
+    /// the old set or the new one, files the old manifest listed that the
+    /// job did not write are removed, and files ceasefire did not write are
+    /// left as they are.
+    ///
+    /// Refuses a non-empty directory that holds no manifest.json (which
+    /// ceasefire did not write) unless `force`.
+    pub fn results(dir: &Path, force: bool) -> Result<Self, OutputError> {
+        let mut staged = Self::create(dir)?;
+        let lock = DirLock::acquire(dir)?;
+        if !force {
+            refuse_foreign(dir)?;
+        }
+        staged.results = Some(Results {
+            _lock: lock,
+            listed: None,
+        });
+        Ok(staged)
     }
 
     /// The directory.
@@ -65,11 +165,9 @@ impl StagedDir {
         let target = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.partial"));
         let file = File::create(&temp).map_err(|e| OutputError::new(&temp, e))?;
+        self.pending.retain(|(t, _)| *t != temp);
         self.pending.push((temp.clone(), target));
-        Ok(StagedFile {
-            path: temp,
-            writer: BufWriter::with_capacity(1 << 16, file),
-        })
+        StagedFile::new(temp, name, file, false, &self.shared)
     }
 
     /// Reopens the temporary file of `name` left by an earlier process, cut
@@ -95,16 +193,15 @@ impl StagedDir {
         file.set_len(len)
             .and_then(|()| file.seek(SeekFrom::End(0)))
             .map_err(|e| OutputError::new(&temp, e))?;
+        self.pending.retain(|(t, _)| *t != temp);
         self.pending.push((temp.clone(), target));
-        Ok(StagedFile {
-            path: temp,
-            writer: BufWriter::with_capacity(1 << 16, file),
-        })
+        lock_ignoring_poison(&self.shared.durable).insert(temp.clone());
+        StagedFile::new(temp, name, file, true, &self.shared)
     }
 
     /// Registers `name` in the directory as a scratch file of the job (e.g. a
-    /// checkpoint): it is removed when the job fails or commits, before any
-    /// file is renamed into place. Returns its path.
+    /// checkpoint): it is removed once the job's files are published, and
+    /// kept if the job fails. Returns its path.
     pub fn scratch(&mut self, name: &str) -> PathBuf {
         let path = self.dir.join(name);
         self.scratch.push(path.clone());
@@ -120,88 +217,249 @@ impl StagedDir {
         path
     }
 
-    /// Removes the scratch files, then renames every staged file into place.
+    /// The SHA-256 of each of `files` but manifest.json, as the manifest
+    /// records them: of the file staged under that name (which must be
+    /// finished), or else of the file already in the directory (a file an
+    /// earlier job of the same command wrote, kept in the new set).
+    /// `files` becomes the new set that [`commit`](Self::commit) publishes.
+    pub fn digests(&mut self, files: &[String]) -> Result<BTreeMap<String, String>, OutputError> {
+        let staged = lock_ignoring_poison(&self.shared.digests).clone();
+        let mut out = BTreeMap::new();
+        for name in files {
+            if name == ResultFile::Manifest.name() {
+                continue;
+            }
+            let digest = match staged.get(name) {
+                Some(d) => d.clone(),
+                None => {
+                    let path = self.dir.join(name);
+                    sha256_file(&path, None).map_err(|e| OutputError::new(&path, e))?
+                }
+            };
+            out.insert(name.clone(), digest);
+        }
+        if let Some(r) = &mut self.results {
+            r.listed = Some(files.to_vec());
+        }
+        Ok(out)
+    }
+
+    /// Publishes the staged files, then removes the scratch files (the
+    /// checkpoints) once the publish is durable. Returns the files.
+    ///
+    /// A results directory ([`StagedDir::results`]) is published all at
+    /// once (see [`super::publish`]); otherwise each file is renamed into
+    /// place.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
-        for path in std::mem::take(&mut self.scratch) {
-            match fs::remove_file(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                    return Err(OutputError::new(&path, e));
-                }
-                _ => {}
-            }
-        }
-        for path in std::mem::take(&mut self.scratch_dirs) {
-            match fs::remove_dir_all(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                    return Err(OutputError::new(&path, e));
-                }
-                _ => {}
-            }
-        }
-        sync_dir(&self.dir)?;
         let pending = std::mem::take(&mut self.pending);
-        let mut done = Vec::new();
-        for (temp, target) in pending {
-            fs::rename(&temp, &target).map_err(|e| OutputError::new(&target, e))?;
-            done.push(target);
-        }
-        sync_dir(&self.dir)?;
+        let done = match &self.results {
+            Some(r) => {
+                let listed = r.listed.clone().unwrap_or_else(|| {
+                    pending
+                        .iter()
+                        .filter_map(|(_, t)| t.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .collect()
+                });
+                let plan = publish::Plan {
+                    dir: &self.dir,
+                    staged: &pending,
+                    listed: &listed,
+                    scratch: &self.scratch,
+                    scratch_dirs: &self.scratch_dirs,
+                };
+                let done = publish::publish(&plan);
+                if done.is_err() {
+                    self.pending = pending;
+                }
+                done?
+            }
+            None => {
+                let mut done = Vec::new();
+                for (temp, target) in &pending {
+                    fs::rename(temp, target).map_err(|e| OutputError::new(target, e))?;
+                    done.push(target.clone());
+                }
+                sync_dir(&self.dir)?;
+                publish::remove_scratch(&self.dir, &self.scratch, &self.scratch_dirs)?;
+                done
+            }
+        };
+        self.scratch.clear();
+        self.scratch_dirs.clear();
         Ok(done)
     }
 }
 
 impl Drop for StagedDir {
     fn drop(&mut self) {
-        let scratch = self.scratch.iter();
-        for path in scratch.chain(self.pending.iter().map(|(temp, _)| temp)) {
-            let _ = fs::remove_file(path);
+        // A failed job removes what it was writing, but keeps its
+        // checkpoints and the partial files they describe: `--resume`
+        // continues from them.
+        let durable = lock_ignoring_poison(&self.shared.durable);
+        for (temp, _) in &self.pending {
+            if !durable.contains(temp) {
+                let _ = fs::remove_file(temp);
+            }
         }
-        for path in &self.scratch_dirs {
-            let _ = fs::remove_dir_all(path);
+        for dir in &self.scratch_dirs {
+            // Only if empty: checkpoints in it are kept.
+            let _ = fs::remove_dir(dir);
+        }
+        drop(durable);
+        // Unlock (removing the lock file), then remove a directory this job
+        // created if nothing is left in it.
+        self.results = None;
+        if self.created {
+            let _ = fs::remove_dir(&self.dir);
         }
     }
+}
+
+/// `dir` is a file: said with what is allowed.
+fn not_a_directory(dir: &Path) -> OutputError {
+    OutputError::refused(
+        dir,
+        format!(
+            "{} is a file, not a directory: the output (--out) must be a directory, either new or one that ceasefire wrote",
+            dir.display()
+        ),
+    )
+}
+
+/// Refuses `dir` if it holds anything but ceasefire's working files and no
+/// manifest.json.
+fn refuse_foreign(dir: &Path) -> Result<(), OutputError> {
+    if dir.join(ResultFile::Manifest.name()).is_file() {
+        return Ok(());
+    }
+    let entries = fs::read_dir(dir).map_err(|e| OutputError::new(dir, e))?;
+    let mut foreign: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !is_working_file(n))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let count = match foreign.len() {
+        1 => "1 entry".to_string(),
+        n => format!("{n} entries"),
+    };
+    let more = if foreign.len() > 3 { ", …" } else { "" };
+    foreign.truncate(3);
+    Err(OutputError::refused(
+        dir,
+        format!(
+            "{} is not empty ({count}: {}{}) and holds no manifest.json, so ceasefire did not write it: choose a new or empty directory, or pass --force to write into it (files ceasefire does not write are left untouched)",
+            dir.display(),
+            foreign.join(", "),
+            more
+        ),
+    ))
+}
+
+/// Locks `m`, even if a thread panicked while holding it.
+fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A file being written under its temporary name.
 #[derive(Debug)]
 pub struct StagedFile {
     path: PathBuf,
-    writer: BufWriter<File>,
+    name: String,
+    writer: HashingWriter<BufWriter<File>>,
+    /// The same open file, to sync it and read its length.
+    handle: File,
+    /// Reopened: the digest covers bytes written by an earlier process, so
+    /// it is computed from the finished file.
+    rehash: bool,
+    shared: Arc<Shared>,
 }
 
 impl StagedFile {
+    fn new(
+        path: PathBuf,
+        name: &str,
+        file: File,
+        rehash: bool,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, OutputError> {
+        let handle = file.try_clone().map_err(|e| OutputError::new(&path, e))?;
+        Ok(StagedFile {
+            path,
+            name: name.to_string(),
+            writer: HashingWriter::new(BufWriter::with_capacity(1 << 16, file)),
+            handle,
+            rehash,
+            shared: Arc::clone(shared),
+        })
+    }
+
     /// Syncs what has been flushed so far (see [`Write::flush`]) and
     /// returns the file's length: after a crash, at least these bytes are on
-    /// disk. Bytes written but not flushed are not counted.
+    /// disk. Bytes written but not flushed are not counted. From then on,
+    /// the file is kept if the job fails (a checkpoint describes it).
     pub fn sync_flushed(&self) -> Result<u64, OutputError> {
         let path = &self.path;
-        let file = self.writer.get_ref();
+        let file = &self.handle;
         file.sync_data().map_err(|e| OutputError::new(path, e))?;
         let len = file
             .metadata()
             .map_err(|e| OutputError::new(path, e))?
             .len();
+        lock_ignoring_poison(&self.shared.durable).insert(path.clone());
         Ok(len)
     }
 
     /// Flushes and syncs the file; it is renamed by [`StagedDir::commit`].
     pub fn finish(self) -> Result<(), OutputError> {
         let path = self.path;
-        let file = self
-            .writer
+        let (writer, digest) = self.writer.finish();
+        let file = writer
             .into_inner()
             .map_err(|e| OutputError::new(&path, e.into_error()))?;
-        file.sync_all().map_err(|e| OutputError::new(&path, e))
+        file.sync_all().map_err(|e| OutputError::new(&path, e))?;
+        let digest = if self.rehash {
+            sha256_file(&path, None).map_err(|e| OutputError::new(&path, e))?
+        } else {
+            digest
+        };
+        lock_ignoring_poison(&self.shared.digests).insert(self.name, digest);
+        Ok(())
     }
+
+    /// `e`, naming this file (and the size limit, when it was reached).
+    fn named(&self, e: io::Error) -> io::Error {
+        name_io_error(&self.path, e)
+    }
+}
+
+/// `e` with `path` in its message, and what to do when a file size limit
+/// (`ulimit -f`) was reached.
+pub(crate) fn name_io_error(path: &Path, e: io::Error) -> io::Error {
+    let limit = if is_file_too_large(&e) {
+        " (the file size limit, `ulimit -f`, was reached; the last checkpoint is kept: raise the limit and rerun with --resume)"
+    } else {
+        ""
+    };
+    io::Error::new(e.kind(), format!("{}: {e}{limit}", path.display()))
+}
+
+/// Whether `e` is EFBIG (a write past the file size limit).
+fn is_file_too_large(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::FileTooLarge
 }
 
 impl Write for StagedFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
+        self.writer.write(buf).map_err(|e| self.named(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
+        self.writer.flush().map_err(|e| self.named(e))
     }
 }
 

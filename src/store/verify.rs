@@ -1,0 +1,172 @@
+//! Checking a results directory against its manifest (`ceasefire verify`).
+//!
+//! A manifest lists every file it covers with its SHA-256. A directory
+//! verifies when every listed file is there with those bytes and no other
+//! file sits beside them; anything else is named: the files that differ,
+//! those that are missing and those that are not listed. Hidden files
+//! (ceasefire's checkpoints and locks, or a user's) and subdirectories (the
+//! shards of a batch) are not results and are not judged. `merge` verifies
+//! every shard before reading it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::digest::sha256_file;
+use super::layout::ResultFile;
+
+/// Why a directory cannot be verified at all.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The path is not a directory.
+    #[error(
+        "{path} is {what}, not a directory: a results directory (written by run, sweep, merge, exact, compare, sensitivity, discover or fit) is needed"
+    )]
+    NotADirectory {
+        /// The path.
+        path: String,
+        /// What it is: "a file", "missing"…
+        what: &'static str,
+    },
+    /// The manifest cannot be read.
+    #[error("{path}: {reason}")]
+    Manifest {
+        /// The manifest.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What verifying a directory found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verification {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Listed files whose bytes match.
+    pub matching: Vec<String>,
+    /// Listed files whose bytes differ: (name, digest listed, digest found,
+    /// or why it could not be read).
+    pub differ: Vec<(String, String, String)>,
+    /// Listed files that are not there.
+    pub missing: Vec<String>,
+    /// Files in the directory that the manifest does not list.
+    pub unlisted: Vec<String>,
+}
+
+impl Verification {
+    /// Whether the directory is exactly what its manifest says.
+    pub fn is_ok(&self) -> bool {
+        self.differ.is_empty() && self.missing.is_empty() && self.unlisted.is_empty()
+    }
+
+    /// Whether every listed file is there with its bytes (files that are
+    /// not listed aside).
+    pub fn listed_ok(&self) -> bool {
+        self.differ.is_empty() && self.missing.is_empty()
+    }
+
+    /// One line per problem: `differs: NAME …`, `missing: NAME`,
+    /// `unlisted: NAME`.
+    pub fn problems(&self) -> Vec<String> {
+        let differ = self.differ.iter().map(|(n, want, found)| {
+            format!("differs: {n} (manifest sha256 {want}, found {found})")
+        });
+        let missing = self.missing.iter().map(|n| format!("missing: {n}"));
+        let unlisted = self.unlisted.iter().map(|n| format!("unlisted: {n}"));
+        differ.chain(missing).chain(unlisted).collect()
+    }
+}
+
+/// The manifest's view: which files, with which digests.
+#[derive(serde::Deserialize)]
+struct Listed {
+    files: Vec<String>,
+    #[serde(default)]
+    sha256: BTreeMap<String, String>,
+}
+
+/// Fails unless `dir` is a directory, saying what it is instead.
+pub fn require_dir(dir: &Path) -> Result<(), VerifyError> {
+    let what = match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => "a file",
+        Err(_) => "missing",
+    };
+    Err(VerifyError::NotADirectory {
+        path: dir.display().to_string(),
+        what,
+    })
+}
+
+/// Fails if `path` is a file (where a results directory is expected); a
+/// missing path is left to the caller's own message.
+pub fn refuse_file(path: &Path) -> Result<(), VerifyError> {
+    if path.is_file() {
+        return require_dir(path);
+    }
+    Ok(())
+}
+
+/// Checks the results directory `dir` against its manifest.json.
+pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
+    require_dir(dir)?;
+    let path = dir.join(ResultFile::Manifest.name());
+    let bad = |reason: String| VerifyError::Manifest {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = fs::read_to_string(&path).map_err(|e| {
+        bad(format!(
+            "cannot read ({e}): a results directory of ceasefire holds a manifest.json (if a job is publishing it, wait for the job to end)"
+        ))
+    })?;
+    let listed: Listed = serde_json::from_str(&text)
+        .map_err(|e| bad(format!("not a manifest written by ceasefire ({e})")))?;
+    let manifest = ResultFile::Manifest.name();
+    let unsigned: Vec<&String> = listed
+        .files
+        .iter()
+        .filter(|n| *n != manifest && !listed.sha256.contains_key(*n))
+        .collect();
+    if !unsigned.is_empty() {
+        let names: Vec<&str> = unsigned.iter().map(|s| s.as_str()).collect();
+        return Err(bad(format!(
+            "lists {} without a SHA-256 (written by an older ceasefire?): nothing to verify them against; write the directory again",
+            names.join(", ")
+        )));
+    }
+    let mut v = Verification {
+        dir: dir.to_path_buf(),
+        ..Verification::default()
+    };
+    for name in listed.files.iter().filter(|n| *n != manifest) {
+        let want = &listed.sha256[name];
+        let file = dir.join(name);
+        match fs::symlink_metadata(&file) {
+            Err(_) => v.missing.push(name.clone()),
+            Ok(m) if m.is_dir() => {
+                v.differ
+                    .push((name.clone(), want.clone(), "a directory".to_string()));
+            }
+            Ok(_) => match sha256_file(&file, None) {
+                Ok(found) if &found == want => v.matching.push(name.clone()),
+                Ok(found) => v.differ.push((name.clone(), want.clone(), found)),
+                Err(e) => v
+                    .differ
+                    .push((name.clone(), want.clone(), format!("unreadable: {e}"))),
+            },
+        }
+    }
+    let entries = fs::read_dir(dir).map_err(|e| bad(format!("cannot list the directory: {e}")))?;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if name.starts_with('.') || is_dir || listed.files.contains(&name) {
+            continue;
+        }
+        v.unlisted.push(name);
+    }
+    v.unlisted.sort();
+    Ok(v)
+}
