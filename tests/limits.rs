@@ -336,6 +336,49 @@ fn a_sweep_design_beyond_the_limit_is_refused_before_allocating() {
         );
         assert!(outputs_under(&dir.join("out")).is_empty());
     }
+    // 2,000 points of a 36,500-day scenario: 11.4 GiB of tallies.
+    dir.write(
+        "long.toml",
+        &small_with("horizon_days = 10", "horizon_days = 36500"),
+    );
+    let ran = dir
+        .command([
+            "sweep",
+            "long.toml",
+            "--vary",
+            "humanitarian.convoys_per_day=0:1:2000",
+            "--out",
+            "out",
+            "--runs",
+            "10",
+        ])
+        .failure();
+    for s in ["2000 points", "11.4 GiB of tallies", "limit of 4 GiB"] {
+        assert!(ran.stderr.contains(s), "expected {s:?}\n{ran}");
+    }
+    // A design file of too many points, likewise.
+    let mut design = String::from("humanitarian.convoys_per_day\n");
+    for i in 0..=limits::MAX_DESIGN_POINTS {
+        design.push_str(&format!("{}\n", i as f64 / 1e6));
+    }
+    dir.write("design.csv", &design);
+    let ran = dir
+        .command([
+            "sweep",
+            "s.toml",
+            "--design",
+            "design.csv",
+            "--out",
+            "out",
+            "--runs",
+            "10",
+        ])
+        .failure();
+    assert!(
+        ran.stderr.contains("more than the limit of 100000"),
+        "{ran}"
+    );
+    assert!(outputs_under(&dir.join("out")).is_empty());
 }
 
 #[test]

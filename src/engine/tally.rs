@@ -472,3 +472,41 @@ pub enum TallyMismatch {
         found: u64,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geneva() -> Scenario {
+        Scenario::from_toml(crate::builtin::GENEVA_2016, "geneva-2016.toml").unwrap()
+    }
+
+    #[test]
+    fn a_merge_that_would_overflow_names_the_counter() {
+        let sc = geneva();
+        let tally = crate::Batch::new(&sc, 3).run(0..20).unwrap();
+        let mut full = tally.clone();
+        full.daily.sum[5] = u64::MAX;
+        let err = full.merge(&tally).unwrap_err();
+        assert_eq!(err.counter, "daily.sum[day 0, cell 5]");
+        assert!(err.to_string().contains("would overflow"), "{err}");
+
+        let mut full = tally.clone();
+        full.runs.attacks[1].sum_sq = u128::MAX;
+        let err = full.merge(&tally).unwrap_err();
+        assert_eq!(err.counter, "runs.attacks[1].sum_sq");
+
+        let mut full = tally.clone();
+        full.runs.count = u64::MAX;
+        assert_eq!(full.merge(&tally).unwrap_err().counter, "runs.runs");
+    }
+
+    #[test]
+    fn merges_within_range_add_exactly() {
+        let sc = geneva();
+        let batch = crate::Batch::new(&sc, 3);
+        let mut a = batch.run(0..30).unwrap();
+        a.merge(&batch.run(30..50).unwrap()).unwrap();
+        assert_eq!(a, batch.run(0..50).unwrap());
+    }
+}

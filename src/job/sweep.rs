@@ -54,6 +54,8 @@ pub fn scenarios_at(
     labels: &[Option<Vec<String>>],
     points: Vec<Vec<f64>>,
 ) -> Result<PointScenarios, JobError> {
+    // The count first, before a scenario is built for any point.
+    crate::scenario::limits::check_sweep(points.len(), 0).map_err(JobError::Invalid)?;
     points
         .into_iter()
         .map(|values| {
@@ -80,7 +82,18 @@ pub fn scenarios_at(
             let sc = Scenario::from_toml_with(text, origin, &all)?;
             Ok((values, sc))
         })
-        .collect()
+        .collect::<Result<PointScenarios, JobError>>()
+        .and_then(|points| {
+            let bytes = points.iter().map(|(_, sc)| tally_bytes(sc)).sum();
+            crate::scenario::limits::check_sweep(points.len(), bytes).map_err(JobError::Invalid)?;
+            Ok(points)
+        })
+}
+
+/// [`crate::scenario::limits::tally_bytes`] of a point's scenario.
+fn tally_bytes(sc: &Scenario) -> u64 {
+    let (h, q, p) = (sc.horizon_days(), sc.parties().len(), sc.phases().len());
+    crate::scenario::limits::tally_bytes(h.into(), q as u64, p as u64, sc.max_window().into())
 }
 
 /// Every point's values and its scenario, in point order.

@@ -53,9 +53,7 @@ impl WindowHistory {
         }
         let stride = self.stride;
         let here = (day as usize % self.len) * stride;
-        // Yesterday's totals (none before day 0).
-        let before = (day > 0).then(|| ((day as usize - 1) % self.len) * stride);
-        let prev = |counts: &[u64], k: usize| before.map_or(0, |b| counts[b + k]);
+        let slot = &mut self.counts[here..here + stride];
         let (mut major, mut any) = (0, 0);
         for (p, party) in scenario.parties().iter().enumerate() {
             let (m, a) = if party.bound {
@@ -63,15 +61,29 @@ impl WindowHistory {
             } else {
                 (0, 0)
             };
-            self.counts[here + 2 + 2 * p] = prev(&self.counts, 2 + 2 * p) + m;
-            self.counts[here + 3 + 2 * p] = prev(&self.counts, 3 + 2 * p) + a;
+            slot[2 + 2 * p] = m;
+            slot[3 + 2 * p] = a;
             major += m;
             any += a;
         }
-        self.counts[here] = prev(&self.counts, 0) + major;
-        self.counts[here + 1] = prev(&self.counts, 1) + any;
-        self.counts[here + stride - 2] = prev(&self.counts, stride - 2) + rec.blocked;
-        self.counts[here + stride - 1] = prev(&self.counts, stride - 1) + u64::from(!rec.compliant);
+        slot[0] = major;
+        slot[1] = any;
+        slot[stride - 2] = rec.blocked;
+        slot[stride - 1] = u64::from(!rec.compliant);
+        // Today's counts plus yesterday's totals (none before day 0). The
+        // ring has at least 2 slots, so yesterday's is another slot.
+        if day > 0 {
+            let before = ((day as usize - 1) % self.len) * stride;
+            let (lo, hi) = self.counts.split_at_mut(here.max(before));
+            let (today, yesterday) = if here > before {
+                (&mut hi[..stride], &lo[before..before + stride])
+            } else {
+                (&mut lo[here..here + stride], &hi[..stride])
+            };
+            for (t, y) in today.iter_mut().zip(yesterday) {
+                *t += y;
+            }
+        }
     }
 
     /// Reported violations over days `day-w+1 ..= day` (days before 0 count

@@ -70,6 +70,11 @@ pub const MAX_RUNS: u64 = 100_000_000_000;
 /// a design file), checked before any point is built.
 pub const MAX_DESIGN_POINTS: u64 = 100_000;
 
+/// Largest memory, in bytes, that the tallies of all the points of a sweep
+/// may take together (4 GiB; each point keeps its tally to the end, see
+/// [`tally_bytes`]).
+pub const MAX_SWEEP_TALLY_BYTES: u64 = 4 << 30;
+
 /// The last calendar date a run may reach: dates are written with four-digit
 /// years.
 pub const LAST_DATE: (i32, u32, u32) = (9999, 12, 31);
@@ -94,4 +99,23 @@ pub fn tally_bytes(horizon: u64, parties: u64, phases: u64, window: u64) -> u64 
     horizon
         .saturating_mul(per_day)
         .saturating_add((window + 1).saturating_mul(per_window_day))
+}
+
+/// Refuses a sweep of `points` points whose tallies would take `bytes`
+/// together, before any tally is allocated: more than [`MAX_DESIGN_POINTS`]
+/// points or [`MAX_SWEEP_TALLY_BYTES`] bytes.
+pub fn check_sweep(points: usize, bytes: u64) -> Result<(), String> {
+    if points as u64 > MAX_DESIGN_POINTS {
+        return Err(format!(
+            "the design has {points} points, more than the limit of {MAX_DESIGN_POINTS} (allowed: fewer points; see docs/model.md, Limits)"
+        ));
+    }
+    if bytes > MAX_SWEEP_TALLY_BYTES {
+        return Err(format!(
+            "the {points} points of the sweep need {:.1} GiB of tallies together, above the limit of {} GiB (allowed: fewer points, or fewer horizon_days, parties or phases; see docs/model.md, Limits)",
+            bytes as f64 / f64::from(1u32 << 30),
+            MAX_SWEEP_TALLY_BYTES >> 30
+        ));
+    }
+    Ok(())
 }
