@@ -8,9 +8,11 @@ mod discover;
 mod exact;
 mod export_prism;
 mod fit;
+mod init;
 mod merge;
 mod plot;
 mod run;
+mod schema;
 mod sensitivity;
 mod sweep;
 mod trace;
@@ -62,6 +64,8 @@ enum Command {
     Discover(discover::DiscoverArgs),
     Fit(fit::FitArgs),
     Counts(counts::CountsArgs),
+    Schema(schema::SchemaArgs),
+    Init(init::InitArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -81,6 +85,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Discover(args)) => discover::discover(args),
         Some(Command::Fit(args)) => fit::fit(args),
         Some(Command::Counts(args)) => counts::counts(args),
+        Some(Command::Schema(args)) => schema::schema(args),
+        Some(Command::Init(args)) => init::init(args),
     }
 }
 

@@ -10,6 +10,8 @@ mod describe;
 mod error;
 pub mod paths;
 mod raw;
+pub mod schema;
+pub mod templates;
 mod validate;
 
 use chrono::NaiveDate;

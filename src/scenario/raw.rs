@@ -7,141 +7,296 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::ScenarioError;
+use super::validate::{DEFAULT_HALF_LIFE_DAYS, MAX_HORIZON_DAYS};
 
-/// The whole scenario file.
-#[derive(Debug, Deserialize)]
+/// A scenario file: a ceasefire agreement as a state machine of phases,
+/// driven by the attacks of parties (see docs/model.md).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "ceasefire scenario")]
 pub struct RawFile {
+    /// The agreement: its name, start and horizon, and its first phase.
+    #[schemars(with = "RawHeader")]
     pub scenario: Spanned<RawHeader>,
+    /// Which reported violations make a day non-compliant.
     #[serde(default)]
     pub compliance: RawCompliance,
+    /// How attacks are seen.
     #[serde(default)]
     pub monitoring: RawMonitoring,
+    /// Aid convoys and their blocking.
     #[serde(default)]
     pub humanitarian: RawHumanitarian,
+    /// The armed parties, at least one.
     #[serde(default)]
+    #[schemars(with = "Vec<RawParty>", length(min = 1))]
     pub party: Vec<Spanned<RawParty>>,
+    /// The phases of the agreement, at least one.
     #[serde(default)]
+    #[schemars(with = "Vec<RawPhase>", length(min = 1))]
     pub phase: Vec<Spanned<RawPhase>>,
 }
 
-/// `[scenario]`.
-#[derive(Debug, Deserialize)]
+/// `[scenario]`: the agreement.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHeader {
+    /// The agreement's name, printed above every table and chart (not empty).
+    #[schemars(with = "String", length(min = 1))]
     pub name: Spanned<String>,
+    /// Free text: what the scenario stands for and where its numbers come
+    /// from (printed by `check`; empty by default).
+    #[serde(default)]
+    #[schemars(extend("default" = ""))]
     pub description: Option<String>,
+    /// Calendar date of day 0, a TOML date without quotes (2016-09-12).
+    #[schemars(with = "String", extend("format" = "date"))]
     pub start_date: Spanned<toml::value::Datetime>,
+    /// Number of days H in a run: days 0 to H−1.
+    #[schemars(with = "i64", range(min = 1, max = MAX_HORIZON_DAYS))]
     pub horizon_days: Spanned<i64>,
+    /// The id of the phase of day 0.
+    #[schemars(with = "String")]
     pub initial_phase: Spanned<String>,
 }
 
-/// `[compliance]`.
-#[derive(Debug, Default, Deserialize)]
+/// `[compliance]`: when a day counts as compliant.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCompliance {
+    /// Which reported violations count: "major" (major only) or "any".
+    #[serde(default)]
+    #[schemars(with = "Option<String>", extend("enum" = ["major", "any"], "default" = "major"))]
     pub counts: Option<Spanned<String>>,
+    /// A day is compliant when at most this many counted violations are
+    /// reported on it.
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", range(min = 0), extend("default" = 0))]
     pub tolerance: Option<Spanned<i64>>,
+    /// Whether a blocked convoy makes the day non-compliant.
+    #[serde(default)]
+    #[schemars(extend("default" = false))]
     pub requires_aid: Option<bool>,
 }
 
-/// `[monitoring]`.
-#[derive(Debug, Default, Deserialize)]
+/// `[monitoring]`: how attacks are seen.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMonitoring {
+    /// Probability d that an attack of a bound party is reported.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0), extend("default" = 1.0))]
     pub detection: Option<Spanned<f64>>,
 }
 
-/// `[humanitarian]`.
-#[derive(Debug, Default, Deserialize)]
+/// `[humanitarian]`: aid convoys and their blocking.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHumanitarian {
+    /// Convoys scheduled per day (Poisson mean c).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0), extend("default" = 0.0))]
     pub convoys_per_day: Option<Spanned<f64>>,
+    /// Probability that a convoy is blocked on a day without an actual major
+    /// attack.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0), extend("default" = 0.0))]
     pub block_probability: Option<Spanned<f64>>,
+    /// Probability that a convoy is blocked on a day with at least one
+    /// actual major attack (by any party). Default: block_probability.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
     pub block_probability_violent: Option<Spanned<f64>>,
 }
 
-/// One `[[party]]`.
-#[derive(Debug, Deserialize)]
+/// One `[[party]]`: an armed party.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawParty {
+    /// Identifier used in conditions and output columns (letters, digits,
+    /// '_' and '-'; unique).
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9_-]+$"))]
     pub id: Spanned<String>,
-    pub name: Option<String>,
-    pub bound: Option<bool>,
-    pub rate: Spanned<f64>,
-    pub major_share: Option<Spanned<f64>>,
-    pub false_reports_per_day: Option<Spanned<f64>>,
+    /// Human-readable name. Default: the id.
     #[serde(default)]
+    pub name: Option<String>,
+    /// true: bound by the agreement, its attacks are violations; false:
+    /// excluded, its attacks are never violations but still provoke
+    /// retaliation and can block convoys.
+    #[serde(default)]
+    #[schemars(extend("default" = true))]
+    pub bound: Option<bool>,
+    /// Baseline attacks per day (Poisson mean μ).
+    #[schemars(with = "f64", range(min = 0.0))]
+    pub rate: Spanned<f64>,
+    /// Probability s that an attack is major.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0), extend("default" = 1.0))]
+    pub major_share: Option<Spanned<f64>>,
+    /// False accusations against this party per day (Poisson mean f; only
+    /// for bound parties).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0), extend("default" = 0.0))]
+    pub false_reports_per_day: Option<Spanned<f64>>,
+    /// `{ other_party_id = α }`: extra attacks per day by this party per
+    /// remembered attack by the other party (α ≥ 0; parties left out: 0).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, NonNegative>", extend("default" = {}))]
     pub retaliation: BTreeMap<Spanned<String>, Spanned<f64>>,
+    /// Half-life h of this party's memory of attacks suffered, in days.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0.0, "default" = DEFAULT_HALF_LIFE_DAYS))]
     pub half_life_days: Option<Spanned<f64>>,
 }
 
-/// One `[[phase]]`.
-#[derive(Debug, Deserialize)]
+/// One `[[phase]]`: a state of the agreement. A phase without transitions
+/// is absorbing.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPhase {
+    /// Identifier used in transitions and output columns (letters, digits,
+    /// '_' and '-'; unique).
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9_-]+$"))]
     pub id: Spanned<String>,
+    /// Human-readable name. Default: the id.
+    #[serde(default)]
     pub name: Option<String>,
+    /// `{ party_id = m }`: each named party's rate and retaliation are
+    /// multiplied by m ≥ 0 in this phase (parties left out: 1).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, NonNegative>", extend("default" = {}))]
     pub rate_multiplier: BTreeMap<Spanned<String>, Spanned<f64>>,
-    /// (v2) This phase's own `monitoring.detection`.
-    pub detection: Option<Spanned<f64>>,
-    /// (v2) This phase's own `humanitarian.convoys_per_day`.
-    pub convoys_per_day: Option<Spanned<f64>>,
-    /// (v2) This phase's own `humanitarian.block_probability`.
-    pub block_probability: Option<Spanned<f64>>,
-    /// (v2) This phase's own `humanitarian.block_probability_violent`.
-    pub block_probability_violent: Option<Spanned<f64>>,
+    /// (v2) This phase's own detection probability. Default: monitoring.detection.
     #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
+    pub detection: Option<Spanned<f64>>,
+    /// (v2) This phase's own convoys per day. Default: humanitarian.convoys_per_day.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0))]
+    pub convoys_per_day: Option<Spanned<f64>>,
+    /// (v2) This phase's own block probability on quiet days. Default:
+    /// humanitarian.block_probability.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
+    pub block_probability: Option<Spanned<f64>>,
+    /// (v2) This phase's own block probability on violent days. Default:
+    /// humanitarian.block_probability_violent (not the phase's own
+    /// block_probability).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
+    pub block_probability_violent: Option<Spanned<f64>>,
+    /// The transitions out of this phase, tried in order at the end of each
+    /// day; the first whose condition holds fires.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawTransition>", extend("default" = []))]
     pub transition: Vec<Spanned<RawTransition>>,
 }
 
 /// One `[[phase.transition]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransition {
+    /// The id of the phase entered when the condition holds.
+    #[schemars(with = "String")]
     pub to: Spanned<String>,
+    /// The condition, a table of exactly one kind.
+    #[schemars(with = "RawCondition")]
     pub when: Spanned<RawCondition>,
 }
 
-/// A condition table. Every kind is optional here so that a table naming two
-/// kinds can be refused with a message that says so.
-#[derive(Debug, Deserialize)]
+/// A condition: a table of exactly one kind (`on` goes only with
+/// `probability`).
+// Every kind is optional here so that a table naming two kinds can be
+// refused by `validate` with a message that says so.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCondition {
+    /// Holds when the streak of compliant days is at least n.
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", range(min = 0, max = MAX_HORIZON_DAYS))]
     pub streak_at_least: Option<Spanned<i64>>,
+    /// Holds when the days spent in the phase are at least n.
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", range(min = 0, max = MAX_HORIZON_DAYS))]
     pub days_in_phase_at_least: Option<Spanned<i64>>,
+    /// Holds when the reported violations over the last `days` days reach
+    /// `at_least`.
+    #[serde(default)]
+    #[schemars(with = "Option<RawWindow>")]
     pub reported_in_window: Option<Spanned<RawWindow>>,
+    /// (v2) Holds when the blocked convoys over the last `days` days reach
+    /// `at_least`.
+    #[serde(default)]
+    #[schemars(with = "Option<RawCountWindow>")]
     pub blocked_in_window: Option<Spanned<RawCountWindow>>,
+    /// (v2) Holds when at least `at_least` of the last `days` days were not
+    /// compliant.
+    #[serde(default)]
+    #[schemars(with = "Option<RawCountWindow>")]
     pub violation_days_in_window: Option<Spanned<RawCountWindow>>,
+    /// Holds with this probability, drawn independently on days of kind `on`.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
     pub probability: Option<Spanned<f64>>,
+    /// With `probability`: the days on which it draws ("violation_day",
+    /// "compliant_day" or "any_day"); on other days it does not hold.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", extend("enum" = ["violation_day", "compliant_day", "any_day"], "default" = "any_day"))]
     pub on: Option<Spanned<String>>,
+    /// Holds when every listed condition holds (every probability inside is
+    /// drawn).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<RawCondition>>", length(min = 1))]
     pub all: Option<Vec<Spanned<RawCondition>>>,
+    /// Holds when at least one listed condition holds (every probability
+    /// inside is drawn).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<RawCondition>>", length(min = 1))]
     pub any: Option<Vec<Spanned<RawCondition>>>,
 }
 
 /// The table of `reported_in_window`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWindow {
+    /// Window length w in days: the day itself and the w − 1 before it.
+    #[schemars(with = "i64", range(min = 1, max = MAX_HORIZON_DAYS))]
     pub days: Spanned<i64>,
+    /// Threshold k: the condition holds when the window's sum is at least k.
+    #[schemars(with = "i64", range(min = 1))]
     pub at_least: Spanned<i64>,
+    /// Which reported violations count: "major" or "any" (required).
+    #[schemars(with = "String", extend("enum" = ["major", "any"]))]
     pub severity: Option<Spanned<String>>,
+    /// Only this bound party's reported violations. Default: every bound party's.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub party: Option<Spanned<String>>,
 }
 
 /// (v2) The table of `blocked_in_window` and `violation_days_in_window`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCountWindow {
+    /// Window length w in days: the day itself and the w − 1 before it.
+    #[schemars(with = "i64", range(min = 1, max = MAX_HORIZON_DAYS))]
     pub days: Spanned<i64>,
+    /// Threshold k: the condition holds when the window's count is at least k.
+    #[schemars(with = "i64", range(min = 1))]
     pub at_least: Spanned<i64>,
 }
+
+/// A number ≥ 0 (a value of `retaliation` or `rate_multiplier`).
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)]
+struct NonNegative(#[schemars(range(min = 0.0))] f64);
 
 /// Deepest nesting of `[ … ]` and `{ … }` the TOML reader accepts (the
 /// `toml` crate's own limit, stated here so that messages can name it). A

@@ -17,7 +17,7 @@ use super::{
 pub const MAX_HORIZON_DAYS: i64 = 36_500;
 
 /// Default memory half-life, in days.
-const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
+pub(super) const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
 
 /// Parses and validates scenario text.
 pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
