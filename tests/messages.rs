@@ -359,3 +359,44 @@ fn a_counts_file_over_the_limit_is_refused_naming_it() {
         "{ran}"
     );
 }
+
+/// Every input of the committed fuzz corpus (fuzz/corpus/scenario, found by
+/// `scripts/fuzz.sh` and minimised) is read again on every `cargo test`:
+/// each gives a scenario or an error, never a panic, and no error leaks an
+/// internal name or lacks the file's name.
+#[test]
+fn every_fuzz_corpus_input_is_read_without_panic_in_the_programs_words() {
+    let dir = util::repo_file("fuzz/corpus/scenario");
+    let mut inputs = 0;
+    let mut refused = 0;
+    for entry in std::fs::read_dir(&dir).expect("the committed corpus") {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        inputs += 1;
+        match ceasefire::Scenario::from_toml(text, "fuzz.toml") {
+            Ok(sc) => {
+                let _ = sc.describe();
+                let _ = ceasefire::model::baseline::describe(&sc);
+            }
+            Err(e) => {
+                refused += 1;
+                let msg = e.to_string();
+                assert!(msg.starts_with("fuzz.toml"), "{}: {msg}", path.display());
+                for word in ["$__toml", "struct Raw", "expected i64", "expected f64"] {
+                    assert!(
+                        !msg.contains(word),
+                        "{}: leaks {word:?}: {msg}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        inputs >= 100 && refused > 0,
+        "{inputs} inputs, {refused} refused"
+    );
+}
