@@ -30,6 +30,7 @@ pub mod exact;
 pub mod experiment;
 #[cfg(feature = "fit")]
 pub mod fit;
+pub mod input;
 pub mod job;
 pub mod model;
 pub mod report;

@@ -89,7 +89,7 @@ fn bad_paths_and_values_are_refused_before_any_work() {
             "phase.truce.transition.9.when.probability=0.1",
             "no transition 9",
         ),
-        ("party.government.rat=1", "unknown field `rat`"),
+        ("party.government.rat=1", "unknown key 'rat'"),
         ("nonsense", "is not PATH=VALUE"),
     ] {
         let ran = dir

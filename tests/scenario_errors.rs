@@ -218,7 +218,7 @@ fn misspelt_key_is_refused() {
         from: "rate = 1.5",
         to: "rat = 1.5",
         at: "rat = 1.5",
-        says: &["unknown field `rat`", "expected one of", "`rate`"],
+        says: &["unknown key 'rat'", "allowed:", " rate,"],
     });
 }
 
@@ -229,7 +229,7 @@ fn misspelt_key_in_a_condition_is_refused() {
         from: "when = { streak_at_least = 3 }",
         to: "when = { streak_at_leest = 3 }",
         at: "streak_at_leest",
-        says: &["`streak_at_leest`", "`streak_at_least`", "`probability`"],
+        says: &["'streak_at_leest'", "streak_at_least,", " probability,"],
     });
 }
 
@@ -240,7 +240,7 @@ fn misspelt_key_in_a_window_is_refused() {
         from: "at_least = 5,",
         to: "at_lest = 5,",
         at: "at_lest",
-        says: &["`at_lest`", "`at_least`", "`severity`"],
+        says: &["'at_lest'", " at_least,", " severity,"],
     });
 }
 
@@ -251,7 +251,7 @@ fn misspelt_table_is_refused() {
         from: "[monitoring]",
         to: "[monitor]",
         at: "monitor]",
-        says: &["`monitor`", "`monitoring`", "`humanitarian`"],
+        says: &["'monitor'", " monitoring,", " humanitarian,"],
     });
 }
 
@@ -586,7 +586,7 @@ fn missing_scenario_name_is_refused() {
         from: "name = \"Test agreement\"\n",
         to: "",
         at: "[scenario]",
-        says: &["missing field `name`"],
+        says: &["has no key 'name'"],
     });
 }
 
@@ -862,18 +862,14 @@ fn issue_10_phase_overrides_out_of_range_or_misspelt_are_refused() {
             from: phase,
             to: "[[phase]]\nid = \"joint\"\ndetecton = 0.9\n",
             at: "detecton",
-            says: &[
-                "unknown field `detecton`",
-                "`detection`",
-                "`convoys_per_day`",
-            ],
+            says: &["unknown key 'detecton'", " detection,", " convoys_per_day,"],
         },
         Case {
             name: "phase-detection-type",
             from: phase,
             to: "[[phase]]\nid = \"joint\"\ndetection = \"high\"\n",
             at: "\"high\"",
-            says: &["invalid type", "\"high\""],
+            says: &["= \"high\" is a string", "allowed: a number"],
         },
     ];
     for case in &cases {
@@ -928,35 +924,38 @@ fn issue_10_new_window_conditions_out_of_range_or_misspelt_are_refused() {
             from,
             to: "when = { violation_days_in_window = { days = 4, atleast = 2 } }",
             at: "atleast",
-            says: &["unknown field `atleast`", "`at_least`"],
+            says: &["unknown key 'atleast'", "allowed: days, at_least"],
         },
         Case {
             name: "blocked-kind",
             from,
             to: "when = { blocked_in_windows = { days = 4, at_least = 2 } }",
             at: "blocked_in_windows",
-            says: &["unknown field `blocked_in_windows`", "`blocked_in_window`"],
+            says: &["unknown key 'blocked_in_windows'", " blocked_in_window,"],
         },
         Case {
             name: "blocked-missing",
             from,
             to: "when = { blocked_in_window = { days = 4 } }",
             at: "{ days = 4 }",
-            says: &["missing field `at_least`"],
+            says: &["has no key 'at_least'"],
         },
         Case {
             name: "violation-days-type",
             from,
             to: "when = { violation_days_in_window = { days = 4, at_least = 2.5 } }",
             at: "2.5",
-            says: &["invalid type", "2.5"],
+            says: &[
+                "= 2.5 is a number with a fraction",
+                "allowed: a whole number",
+            ],
         },
         Case {
             name: "blocked-with-severity",
             from,
             to: "when = { blocked_in_window = { days = 4, at_least = 2, severity = \"any\" } }",
             at: "severity = \"any\"",
-            says: &["unknown field `severity`", "`days`", "`at_least`"],
+            says: &["unknown key 'severity'", "allowed: days, at_least"],
         },
         Case {
             name: "two-kinds",

@@ -8,9 +8,11 @@ mod discover;
 mod exact;
 mod export_prism;
 mod fit;
+mod init;
 mod merge;
 mod plot;
 mod run;
+mod schema;
 mod sensitivity;
 mod sweep;
 mod trace;
@@ -64,6 +66,8 @@ enum Command {
     Fit(fit::FitArgs),
     Counts(counts::CountsArgs),
     Verify(verify::VerifyArgs),
+    Schema(schema::SchemaArgs),
+    Init(init::InitArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -89,6 +93,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Fit(args)) => fit::fit(args),
         Some(Command::Counts(args)) => counts::counts(args),
         Some(Command::Verify(args)) => verify::verify(args),
+        Some(Command::Schema(args)) => schema::schema(args),
+        Some(Command::Init(args)) => init::init(args),
     }
 }
 

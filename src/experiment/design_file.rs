@@ -34,14 +34,19 @@ pub struct DesignFileError {
 }
 
 /// Reads a design file; `file` names it in errors.
-pub fn read_design_file(file: &str, mut r: impl Read) -> Result<DesignFile, DesignFileError> {
+pub fn read_design_file(file: &str, r: impl Read) -> Result<DesignFile, DesignFileError> {
     let err = |message: String| DesignFileError {
         file: file.to_string(),
         message,
     };
-    let mut text = String::new();
-    r.read_to_string(&mut text)
+    let bytes = crate::input::read_capped(r, crate::input::MAX_DATA_BYTES, "a design file")
         .map_err(|e| err(format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        err(format!(
+            "cannot read: it is not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     // The CSV reader skips blank lines; in a design a blank line before the
     // last point is a point whose values are all missing.
     let body = text.trim_end();

@@ -12,6 +12,7 @@ use crate::counts::adapters::{self, Conversion, Mapping, Source};
 use crate::counts::{Counts, CountsError};
 #[cfg(feature = "fit")]
 use crate::fit::{self, Fit, FitError, FitOptions, output::InputFile};
+use crate::input::{MAX_DATA_BYTES, MAX_EXPORT_BYTES};
 
 #[cfg(feature = "fit")]
 impl From<FitError> for JobError {
@@ -26,9 +27,10 @@ impl From<CountsError> for JobError {
     }
 }
 
-/// Reads a text file whole, naming it in the error.
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, JobError> {
-    std::fs::read(path)
+/// Reads a text file whole, at most `limit` bytes, naming it in the error.
+fn read(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, JobError> {
+    std::fs::File::open(path)
+        .and_then(|f| crate::input::read_capped(f, limit, &format!("{what} files")))
         .map_err(|e| JobError::Invalid(format!("{}: cannot read {what}: {e}", path.display())))
 }
 
@@ -74,7 +76,7 @@ impl FitJob {
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         // Locked (and checked) for the whole fit.
         let _held = crate::store::StagedDir::results(&dir, self.exec.force)?;
-        let bytes = read(&self.counts, "counts")?;
+        let bytes = read(&self.counts, "counts", MAX_DATA_BYTES)?;
         let origin = self.counts.display().to_string();
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| JobError::Invalid(format!("{origin}: not UTF-8 text")))?;
@@ -107,14 +109,17 @@ pub struct CountsJob {
 impl CountsJob {
     /// Reads and converts the export; the caller writes the counts.
     pub fn run(&self) -> Result<(Counts, Conversion), JobError> {
-        let text = |p: &Path, what| {
-            String::from_utf8(read(p, what)?)
+        let text = |p: &Path, what, limit| {
+            String::from_utf8(read(p, what, limit)?)
                 .map_err(|_| JobError::Invalid(format!("{}: not UTF-8 text", p.display())))
         };
         let mapping_name = self.mapping.display().to_string();
-        let mapping = Mapping::from_toml(&text(&self.mapping, "the mapping")?, &mapping_name)?;
+        let mapping = Mapping::from_toml(
+            &text(&self.mapping, "mapping", MAX_DATA_BYTES)?,
+            &mapping_name,
+        )?;
         let origin = self.input.display().to_string();
-        let input = text(&self.input, "the export")?;
+        let input = text(&self.input, "export", MAX_EXPORT_BYTES)?;
         Ok(adapters::convert(
             self.source,
             &input,

@@ -154,7 +154,7 @@ impl LoadedScenario {
     /// Loads the scenario file at `path` and applies `changes`.
     pub fn from_path(path: &Path, changes: &[Assignment]) -> Result<Self, ScenarioError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let text = crate::input::read_scenario(path).map_err(|source| ScenarioError::Io {
             file: origin.clone(),
             source,
         })?;

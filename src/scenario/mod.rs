@@ -11,6 +11,8 @@ mod error;
 pub mod limits;
 pub mod paths;
 mod raw;
+pub mod schema;
+pub mod templates;
 mod validate;
 
 use chrono::NaiveDate;
@@ -390,7 +392,7 @@ impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn from_path(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let text = crate::input::read_scenario(path).map_err(|source| ScenarioError::Io {
             file: origin.clone(),
             source,
         })?;

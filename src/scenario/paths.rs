@@ -183,8 +183,13 @@ fn slot<'a>(
                     .ok()
                     .and_then(|i| entries.get_mut(i))
                     .ok_or_else(|| {
+                        let allowed = match len {
+                            0 => "it has none".to_string(),
+                            1 => "allowed: 0".to_string(),
+                            _ => format!("allowed: 0 to {}", len - 1),
+                        };
                         PathError(format!(
-                            "path '{path}': '{}' has no {what}{key} (allowed: 0..{len})",
+                            "path '{path}': '{}' has no {what}{key} ({allowed})",
                             segs[..at].join(".")
                         ))
                     })?
@@ -332,7 +337,7 @@ mod tests {
             "{m}"
         );
         let m = msg(&["party.government.rat=1"]);
-        assert!(m.contains("unknown field `rat`"), "{m}");
+        assert!(m.contains("unknown key 'rat' in party.government"), "{m}");
         let m = msg(&["nowhere.x=1"]);
         assert!(m.contains("no 'nowhere'"), "{m}");
         let m = msg(&["party.government=1"]);
@@ -362,7 +367,10 @@ mod tests {
         let m = with(&["phase.truce.transition.3.when.all.5.probability=0.2"])
             .unwrap_err()
             .to_string();
-        assert!(m.contains("has no condition all.5 (allowed: 0..2)"), "{m}");
+        assert!(
+            m.contains("has no condition all.5 (allowed: 0 to 1)"),
+            "{m}"
+        );
     }
 
     #[test]

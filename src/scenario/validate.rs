@@ -18,14 +18,11 @@ use super::limits::{
 };
 
 /// Default memory half-life, in days.
-const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
+pub(super) const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
 
 /// Parses and validates scenario text.
 pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        ScenarioError::at(file, text, span, e.message().trim_end().to_string())
-    })?;
+    let raw: RawFile = super::raw::from_str(text, file)?;
     Checker { file, text }.scenario(raw)
 }
 
