@@ -4,7 +4,7 @@
 //! rows and publish a mixture. Every job that writes a results directory (and
 //! the checkpoints inside it) first takes an exclusive advisory lock on the
 //! file `.ceasefire-lock` in it (`flock` on Unix, `LockFileEx` on Windows,
-//! through the standard library's `File::try_lock`), and holds it until the
+//! through the `fs4` crate), and holds it until the
 //! job ends. A second writer is refused at once, naming the process that
 //! holds the lock (its id is written in the lock file).
 //!
@@ -19,10 +19,12 @@
 //! Within one process a lock is shared: a job that holds a directory (a
 //! sensitivity study) can run another job into it (its sweep).
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
+
+use fs4::fs_std::FileExt;
 
 use super::staged::OutputError;
 
@@ -73,9 +75,9 @@ impl DirLock {
                 .truncate(false)
                 .open(&path)
                 .map_err(err)?;
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(TryLockError::WouldBlock) => {
+            match FileExt::try_lock_exclusive(&file) {
+                Ok(true) => {}
+                Ok(false) => {
                     let mut text = String::new();
                     let _ = file.read_to_string(&mut text);
                     let who = match text.trim().parse::<u32>() {
@@ -89,7 +91,7 @@ impl DirLock {
                     );
                     return Err(OutputError::refused(dir, msg));
                 }
-                Err(TryLockError::Error(e)) => return Err(err(e)),
+                Err(e) => return Err(err(e)),
             }
             if !same_file(&file, &path) {
                 continue;
@@ -129,7 +131,7 @@ impl Drop for Held {
         if same_file(&self.file, &path) {
             let _ = fs::remove_file(&path);
         }
-        let _ = self.file.unlock();
+        let _ = FileExt::unlock(&self.file);
     }
 }
 
