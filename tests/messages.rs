@@ -303,6 +303,8 @@ fn an_endless_scenario_file_is_cut_at_the_limit() {
                 && ran.stderr.contains("the limit for a scenario file"),
             "{ran}"
         );
+        // Said once: the cause is part of the message, not repeated after it.
+        assert_eq!(ran.stderr.matches("more than 4 MiB").count(), 1, "{ran}");
     }
     // A file of exactly the limit is read (and refused for what it holds).
     let exact = dir.join("exact.toml");

@@ -154,9 +154,9 @@ impl LoadedScenario {
     /// Loads the scenario file at `path` and applies `changes`.
     pub fn from_path(path: &Path, changes: &[Assignment]) -> Result<Self, ScenarioError> {
         let origin = path.display().to_string();
-        let text = crate::input::read_scenario(path).map_err(|source| ScenarioError::Io {
+        let text = crate::input::read_scenario(path).map_err(|cause| ScenarioError::Io {
             file: origin.clone(),
-            source,
+            cause,
         })?;
         let stem = path
             .file_stem()

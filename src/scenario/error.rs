@@ -7,12 +7,13 @@ use std::ops::Range;
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read at all.
-    #[error("{file}: cannot read scenario: {source}")]
+    #[error("{file}: cannot read scenario: {cause}")]
     Io {
         /// The file as given.
         file: String,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (part of the message, so not also given as
+        /// the error's source, which would say it twice).
+        cause: std::io::Error,
     },
     /// The text is not a valid scenario.
     #[error("{file}:{line}:{column}: {message}")]
@@ -42,7 +43,7 @@ impl ScenarioError {
     /// What is wrong, without the location.
     pub fn message(&self) -> String {
         match self {
-            ScenarioError::Io { source, .. } => source.to_string(),
+            ScenarioError::Io { cause, .. } => cause.to_string(),
             ScenarioError::Invalid { message, .. } | ScenarioError::Changed { message, .. } => {
                 message.clone()
             }

@@ -392,9 +392,9 @@ impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn from_path(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
         let origin = path.display().to_string();
-        let text = crate::input::read_scenario(path).map_err(|source| ScenarioError::Io {
+        let text = crate::input::read_scenario(path).map_err(|cause| ScenarioError::Io {
             file: origin.clone(),
-            source,
+            cause,
         })?;
         Scenario::from_toml(&text, &origin)
     }
