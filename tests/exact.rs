@@ -353,7 +353,7 @@ fn exact_writes_the_tables_of_run_and_refuses_retaliation() {
         .success();
     assert!(ran.stdout.contains("states: "), "{ran}");
     assert!(
-        ran.stdout.contains("probability mass lost to truncation"),
+        ran.stdout.contains("probability mass lost to rounding"),
         "{ran}"
     );
     // Issue 14: the schemas are truly shared, so `plot` reads exact output

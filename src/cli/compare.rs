@@ -34,7 +34,9 @@ pub struct CompareArgs {
     pub runs: NonZeroU64,
     #[command(flatten)]
     pub exec: Execution,
-    /// Output directory for compare.csv [default: results/<A stem>-vs-<B stem or "changed">/].
+    /// Output directory for compare.csv [default: results/<A stem>-vs-<B stem>[-<B's changes>]/,
+    /// B's stem being A's when B is A with --set changes, e.g.
+    /// results/geneva-2016-vs-geneva-2016-party.opposition.rate=4.4/].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
     /// Changes applied to B.

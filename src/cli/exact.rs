@@ -102,7 +102,7 @@ pub fn exact(args: ExactArgs) -> Result<ExitCode> {
     )?;
     writeln!(
         stdout,
-        "states: {}; probability mass lost to truncation: {:e} (allowed {:e}); solved in {:.1} ms",
+        "states: {}; probability mass lost to rounding: {:e} (allowed {:e}); solved in {:.1} ms",
         solution.states,
         solution.lost,
         args.max_loss,

@@ -14,7 +14,8 @@ const EXAMPLES: &str = "EXAMPLES:
   ceasefire check my-agreement.toml";
 
 /// Write a commented starting scenario to FILE (never over an existing
-/// file): `minimal` shows every key with its default; `geneva` and
+/// file): `minimal` is a small commented agreement whose comments give
+/// each key's default (every key: `ceasefire schema --markdown`); `geneva` and
 /// `munich` are the reference scenarios, each number marked SOURCED or
 /// ILLUSTRATIVE.
 #[derive(Debug, Args)]

@@ -75,7 +75,7 @@ pub enum ExactError {
     },
     /// More probability was lost than allowed.
     #[error(
-        "the exact solution lost {lost:e} of probability mass to truncation and rounding (allowed: {allowed:e}; loosen it with --max-loss)"
+        "the exact solution lost {lost:e} of probability mass to rounding (allowed: {allowed:e}; loosen it with --max-loss)"
     )]
     MassLost {
         /// Mass lost.

@@ -119,7 +119,9 @@ impl BatchJob {
             }
             (None, None) => self.runs,
         };
-        Estimate::measure(&self.loaded.scenario, runs, self.exec.threads_used())
+        let mut estimate = Estimate::measure(&self.loaded.scenario, runs, self.exec.threads_used());
+        estimate.at_most = self.precision.is_some();
+        estimate
     }
 
     /// `results/<scenario file stem>/`, or its `shard-K-of-N/` for a shard.

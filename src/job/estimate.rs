@@ -40,6 +40,9 @@ pub struct Estimate {
     pub seconds: f64,
     /// Estimated bytes of the files written.
     pub output_bytes: f64,
+    /// Whether `runs` is only a ceiling (`--max-runs` of a batch run to a
+    /// precision, which usually stops far sooner).
+    pub at_most: bool,
 }
 
 impl Estimate {
@@ -92,6 +95,7 @@ impl Estimate {
             calibration_runs: simulated,
             seconds: per_run * runs as f64 / threads as f64,
             output_bytes: row * runs as f64 + daily,
+            at_most: false,
         }
     }
 
@@ -114,8 +118,9 @@ impl std::fmt::Display for Estimate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "estimate from {} calibration runs: {} runs take about {} on {} thread{} and write about {}",
+            "estimate from {} calibration runs: {}{} runs take about {} on {} thread{} and write about {}",
             self.calibration_runs,
+            if self.at_most { "at most " } else { "" },
             self.runs,
             duration(self.seconds),
             self.threads,
