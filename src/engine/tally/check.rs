@@ -11,7 +11,7 @@
 //! day its runs come to rest, and runs.csv holds exactly the per-run values
 //! the tally counts. Every sum here is checked, so no input can overflow.
 
-use super::{DailyTally, DayMetric, Sums, Tally};
+use super::{DailyTally, DayMetric, RunTally, Sums, Tally};
 use crate::engine::RunSummary;
 use crate::scenario::Scenario;
 
@@ -91,21 +91,22 @@ fn inc(count: &mut u64, what: impl Fn() -> String) -> Result<(), TallyInconsiste
 }
 
 impl RowTotals {
-    /// No rows yet, for a scenario.
+    /// No rows yet, for a scenario: the counters of an empty [`RunTally`]
+    /// but `first_exit`.
     pub fn new(scenario: &Scenario) -> Self {
-        let (np, nq) = (scenario.phases().len(), scenario.parties().len());
+        let empty = RunTally::new(scenario);
         RowTotals {
             initial: scenario.initial_phase(),
-            count: 0,
-            entered: vec![0; np],
-            entry_day: vec![Sums::default(); np],
-            entry_histogram: vec![vec![0; scenario.horizon_days() as usize]; np],
-            in_phase_at_end: vec![0; np],
-            first_move: vec![0; np],
-            attacks: vec![Sums::default(); nq],
-            reported: vec![Sums::default(); nq],
-            convoys_delivered: Sums::default(),
-            convoys_blocked: Sums::default(),
+            count: empty.count,
+            entered: empty.entered,
+            entry_day: empty.entry_day,
+            entry_histogram: empty.entry_histogram,
+            in_phase_at_end: empty.in_phase_at_end,
+            first_move: empty.first_move,
+            attacks: empty.attacks,
+            reported: empty.reported,
+            convoys_delivered: empty.convoys_delivered,
+            convoys_blocked: empty.convoys_blocked,
         }
     }
 
