@@ -24,6 +24,9 @@ pub struct WindowHistory {
     /// Ring buffer of `len × stride` cumulative counts; day `t`'s totals
     /// (days 0 ..= t) are at slot `t % len`.
     counts: Vec<u64>,
+    /// The slot of the day recorded last, `day % len`, kept as a running
+    /// index so that no day pays an integer division.
+    here: usize,
 }
 
 impl WindowHistory {
@@ -36,12 +39,14 @@ impl WindowHistory {
             len,
             stride,
             counts: vec![0; len * stride],
+            here: 0,
         }
     }
 
     /// Forgets every day.
     pub fn clear(&mut self) {
         self.counts.fill(0);
+        self.here = 0;
     }
 
     /// Records the reported violations of day `day`, which follows the day
@@ -52,7 +57,17 @@ impl WindowHistory {
             return;
         }
         let stride = self.stride;
-        let here = (day as usize % self.len) * stride;
+        // Day 0 is at slot 0; each later day at the slot after yesterday's.
+        let before = self.here * stride;
+        if day > 0 {
+            self.here = if self.here + 1 == self.len {
+                0
+            } else {
+                self.here + 1
+            };
+        }
+        debug_assert_eq!(self.here, day as usize % self.len);
+        let here = self.here * stride;
         let slot = &mut self.counts[here..here + stride];
         let (mut major, mut any) = (0, 0);
         for (p, party) in scenario.parties().iter().enumerate() {
@@ -73,7 +88,6 @@ impl WindowHistory {
         // Today's counts plus yesterday's totals (none before day 0). The
         // ring has at least 2 slots, so yesterday's is another slot.
         if day > 0 {
-            let before = ((day as usize - 1) % self.len) * stride;
             let (lo, hi) = self.counts.split_at_mut(here.max(before));
             let (today, yesterday) = if here > before {
                 (&mut hi[..stride], &lo[before..before + stride])
@@ -87,30 +101,41 @@ impl WindowHistory {
     }
 
     /// Reported violations over days `day-w+1 ..= day` (days before 0 count
-    /// as 0), of a severity, by one party or all bound parties.
+    /// as 0), of a severity, by one party or all bound parties. `day` is the
+    /// day recorded last (conditions read the history at the end of a day),
+    /// and `w` at most the longest window of the scenario.
     pub fn sum(&self, day: u32, w: u32, severity: Severity, party: Option<usize>) -> u64 {
         let offset = party.map_or(0, |p| 2 + 2 * p) + usize::from(severity == Severity::Any);
         self.sum_at(day, w, offset)
     }
 
-    /// (v2) Blocked convoys over days `day-w+1 ..= day`.
+    /// (v2) Blocked convoys over days `day-w+1 ..= day` (`day` and `w` as
+    /// for [`WindowHistory::sum`]).
     pub fn blocked(&self, day: u32, w: u32) -> u64 {
         self.sum_at(day, w, self.stride - 2)
     }
 
     /// (v2) Violation days (days that were not compliant) among days
-    /// `max(0, day-w+1) ..= day`.
+    /// `max(0, day-w+1) ..= day` (`day` and `w` as for [`WindowHistory::sum`]).
     pub fn violation_days(&self, day: u32, w: u32) -> u64 {
         self.sum_at(day, w, self.stride - 1)
     }
 
     /// The values at `offset` summed over the window of `w ≤ W` days ending
-    /// on `day`: the total at `day` minus the total at `day - w`.
+    /// on `day`, the day recorded last: the total at `day` minus the total
+    /// at `day - w`, which is `w < len` slots back in the ring.
     fn sum_at(&self, day: u32, w: u32, offset: usize) -> u64 {
-        let at = |t: u32| self.counts[(t as usize % self.len) * self.stride + offset];
-        match day.checked_sub(w) {
-            Some(start) => at(day) - at(start),
-            None => at(day),
+        debug_assert_eq!(
+            self.here,
+            day as usize % self.len,
+            "day {day} is the last recorded"
+        );
+        let at = |slot: usize| self.counts[slot * self.stride + offset];
+        let w = w as usize;
+        match day.checked_sub(w as u32) {
+            Some(_) if self.here >= w => at(self.here) - at(self.here - w),
+            Some(_) => at(self.here) - at(self.here + self.len - w),
+            None => at(self.here),
         }
     }
 }
