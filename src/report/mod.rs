@@ -100,22 +100,28 @@ impl<'a, W: Write> RunsCsv<'a, W> {
     fn write(&mut self, s: &RunSummary) -> csv::Result<()> {
         let sc = self.scenario;
         let r = &mut self.record;
+        // Numbers are written by `itoa` into one stack buffer: the same digits
+        // as `to_string`, without an allocation per field.
+        let mut digits = itoa::Buffer::new();
         r.clear();
-        r.push_field(s.run.to_string().as_bytes());
+        r.push_field(digits.format(s.run).as_bytes());
         r.push_field(sc.phases()[s.final_phase].id.as_bytes());
         for e in &s.entered {
-            r.push_field(e.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+            match e {
+                Some(d) => r.push_field(digits.format(*d).as_bytes()),
+                None => r.push_field(b""),
+            }
         }
         for a in &s.attacks {
-            r.push_field(a.to_string().as_bytes());
+            r.push_field(digits.format(*a).as_bytes());
         }
         for (p, rep) in s.reported.iter().enumerate() {
             if sc.parties()[p].bound {
-                r.push_field(rep.to_string().as_bytes());
+                r.push_field(digits.format(*rep).as_bytes());
             }
         }
-        r.push_field(s.convoys_delivered.to_string().as_bytes());
-        r.push_field(s.convoys_blocked.to_string().as_bytes());
+        r.push_field(digits.format(s.convoys_delivered).as_bytes());
+        r.push_field(digits.format(s.convoys_blocked).as_bytes());
         self.out.write_byte_record(r)
     }
 }
