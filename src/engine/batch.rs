@@ -164,54 +164,85 @@ impl<'a> Batch<'a> {
     /// [`BLOCK_RUNS`] runs. A batch extended range by range (as
     /// `--precision` or a resumed batch does) ends with the same tally as
     /// one call over the whole range.
+    ///
+    /// Block k is handed to the observer (runs.csv written, say) while the
+    /// pool simulates block k + 1, so the observer must be `Send`. If the
+    /// observer refuses block k, block k + 1 is discarded unseen.
     pub fn run_observed(
         &self,
         runs: Range<u64>,
         tally: &mut Tally,
-        observer: &mut dyn BatchObserver,
+        observer: &mut (dyn BatchObserver + Send),
     ) -> Result<(), BatchError> {
-        let mut start = runs.start;
         let keep = observer.wants_runs();
-        while start < runs.end {
-            let end = runs.end.min(start.saturating_add(BLOCK_RUNS));
-            // Tasks of MIN_RUNS_PER_TASK consecutive runs, each simulated in
-            // a plain loop over one workspace. Each task tallies its own runs
-            // (integer sums: the merge order cannot change a byte) and keeps
-            // their summaries only for an observer that reads them.
-            let tasks = (end - start).div_ceil(MIN_RUNS_PER_TASK as u64);
-            let parts: Vec<(Vec<RunSummary>, RunTally, DailyTally)> = (0..tasks)
-                .into_par_iter()
-                .map(|t| {
-                    let first = start + t * MIN_RUNS_PER_TASK as u64;
-                    let last = end.min(first + MIN_RUNS_PER_TASK as u64);
-                    let mut summaries = Vec::new();
-                    let mut runs = RunTally::new(self.scenario);
-                    let mut daily = DailyTally::new(self.scenario);
-                    let mut ws = self.workspace();
-                    for run in first..last {
-                        let s = ws.run(run, &mut daily)?;
-                        runs.observe(&s);
-                        if keep {
-                            summaries.push(s);
-                        }
-                    }
-                    Ok((summaries, runs, daily))
-                })
-                .collect::<Result<_, RunError>>()?;
-            for (summaries, runs, daily) in parts {
-                for s in &summaries {
-                    observer.run(s).map_err(BatchError::Sink)?;
-                }
-                // Checked at block level: a tally resumed from a file may
-                // hold anything.
-                tally.runs.merge(&runs)?;
-                tally.daily.merge(&daily)?;
-            }
-            observer
-                .block_done(start..end, tally)
-                .map_err(BatchError::Sink)?;
-            start = end;
+        let blocks = runs
+            .clone()
+            .step_by(BLOCK_RUNS as usize)
+            .map(|start| start..runs.end.min(start.saturating_add(BLOCK_RUNS)));
+        let mut done: Option<(Range<u64>, Vec<BlockPart>)> = None;
+        for block in blocks.map(Some).chain([None]) {
+            let (simulated, delivered) = rayon::join(
+                || block.map(|b| self.simulate(b.clone(), keep).map(|parts| (b, parts))),
+                || match done.take() {
+                    Some((b, parts)) => deliver(b, parts, tally, observer),
+                    None => Ok(()),
+                },
+            );
+            delivered?;
+            done = simulated.transpose()?;
         }
         Ok(())
     }
+
+    /// Simulates the runs of one block in tasks of [`MIN_RUNS_PER_TASK`]
+    /// consecutive runs, each a plain loop over one workspace. Each task
+    /// tallies its own runs (integer sums: the merge order cannot change a
+    /// byte) and keeps their summaries only if `keep`.
+    fn simulate(&self, block: Range<u64>, keep: bool) -> Result<Vec<BlockPart>, RunError> {
+        let (start, end) = (block.start, block.end);
+        let tasks = (end - start).div_ceil(MIN_RUNS_PER_TASK as u64);
+        (0..tasks)
+            .into_par_iter()
+            .map(|t| {
+                let first = start + t * MIN_RUNS_PER_TASK as u64;
+                let last = end.min(first + MIN_RUNS_PER_TASK as u64);
+                let mut summaries = Vec::new();
+                let mut runs = RunTally::new(self.scenario);
+                let mut daily = DailyTally::new(self.scenario);
+                let mut ws = self.workspace();
+                for run in first..last {
+                    let s = ws.run(run, &mut daily)?;
+                    runs.observe(&s);
+                    if keep {
+                        summaries.push(s);
+                    }
+                }
+                Ok((summaries, runs, daily))
+            })
+            .collect()
+    }
+}
+
+/// What one task of a block hands back: its run summaries (if kept) and
+/// its tallies.
+type BlockPart = (Vec<RunSummary>, RunTally, DailyTally);
+
+/// Hands a simulated block to the observer in run order and adds its
+/// tallies to `tally`.
+fn deliver(
+    block: Range<u64>,
+    parts: Vec<BlockPart>,
+    tally: &mut Tally,
+    observer: &mut (dyn BatchObserver + Send),
+) -> Result<(), BatchError> {
+    for (summaries, runs, daily) in parts {
+        for s in &summaries {
+            observer.run(s).map_err(BatchError::Sink)?;
+        }
+        // Checked at block level: a tally resumed from a file may hold
+        // anything.
+        tally.runs.merge(&runs)?;
+        tally.daily.merge(&daily)?;
+    }
+    observer.block_done(block, tally).map_err(BatchError::Sink)
 }

@@ -46,7 +46,7 @@ pub fn run_to_precision(
     eps: f64,
     max_runs: u64,
     tally: &mut Tally,
-    observer: &mut dyn BatchObserver,
+    observer: &mut (dyn BatchObserver + Send),
 ) -> Result<Range<u64>, BatchError> {
     let mut done = 0;
     while done < max_runs && (done == 0 || entered_half_width(tally) > eps) {
