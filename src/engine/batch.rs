@@ -211,10 +211,10 @@ impl<'a> Batch<'a> {
                 let mut daily = DailyTally::new(self.scenario);
                 let mut ws = self.workspace();
                 for run in first..last {
-                    let s = ws.run(run, &mut daily)?;
-                    runs.observe(&s);
+                    let s = ws.simulate(run, &mut daily)?;
+                    runs.observe(s);
                     if keep {
-                        summaries.push(s);
+                        summaries.push(s.clone());
                     }
                 }
                 Ok((summaries, runs, daily))

@@ -62,6 +62,8 @@ pub struct Workspace<'a> {
     state: RunState,
     rec: DayRecord,
     streams: RunStreams<'a>,
+    /// The summary of the run simulated last, its vectors reused.
+    summary: RunSummary,
 }
 
 impl<'a> Workspace<'a> {
@@ -73,6 +75,17 @@ impl<'a> Workspace<'a> {
             state: RunState::new(scenario),
             rec: DayRecord::new(scenario),
             streams: RunStreams::new(keys),
+            summary: RunSummary {
+                run: 0,
+                final_phase: scenario.initial_phase(),
+                entered: vec![None; scenario.phases().len()],
+                first_move: None,
+                first_exit: vec![None; scenario.phases().len()],
+                attacks: vec![0; scenario.parties().len()],
+                reported: vec![0; scenario.parties().len()],
+                convoys_delivered: 0,
+                convoys_blocked: 0,
+            },
         }
     }
 
@@ -82,21 +95,29 @@ impl<'a> Workspace<'a> {
         run: u64,
         observer: &mut O,
     ) -> Result<RunSummary, RunError> {
+        self.simulate(run, observer).cloned()
+    }
+
+    /// [`Workspace::run`], with the summary lent from the workspace: a batch
+    /// that only tallies its runs allocates nothing per run.
+    pub(crate) fn simulate<O: DayObserver>(
+        &mut self,
+        run: u64,
+        observer: &mut O,
+    ) -> Result<&RunSummary, RunError> {
         let sc = self.scenario;
         let n = sc.parties().len();
         self.state.reset(sc);
         self.streams.start_run(run);
-        let mut s = RunSummary {
-            run,
-            final_phase: sc.initial_phase(),
-            entered: vec![None; sc.phases().len()],
-            first_move: None,
-            first_exit: vec![None; sc.phases().len()],
-            attacks: vec![0; n],
-            reported: vec![0; n],
-            convoys_delivered: 0,
-            convoys_blocked: 0,
-        };
+        let s = &mut self.summary;
+        s.run = run;
+        s.entered.fill(None);
+        s.first_move = None;
+        s.first_exit.fill(None);
+        s.attacks.fill(0);
+        s.reported.fill(0);
+        s.convoys_delivered = 0;
+        s.convoys_blocked = 0;
         s.entered[sc.initial_phase()] = Some(0);
         let horizon = sc.horizon_days();
         for day in 0..horizon {
