@@ -227,7 +227,7 @@ pub fn step<S: Streams>(
             let (u, w) = sample::word(rng);
             // With no remembered attacks, λ is the table's, bit for bit.
             let attacks = match tables.attacks(state.phase, p) {
-                Some(t) if state.memory[p] == 0.0 => t.draw(u),
+                Some(t) if state.memory[p] == 0.0 => t.draw(u, w),
                 _ => sample::poisson_at(u, w, lambda),
             };
             let (u, w) = sample::word(rng);
@@ -252,7 +252,7 @@ pub fn step<S: Streams>(
                 rep_minor = detection.draw(u, w, minor);
                 let (u, w) = sample::word(rng);
                 let false_reports = match tables.false_reports(p) {
-                    Some(t) => t.draw(u),
+                    Some(t) => t.draw(u, w),
                     None => sample::poisson_at(u, w, f),
                 };
                 let (u, w) = sample::word(rng);
@@ -277,7 +277,7 @@ pub fn step<S: Streams>(
         let rng = streams.stream(Purpose::Convoys, day);
         let (u, w) = sample::word(rng);
         let convoys = match tables.convoys(state.phase) {
-            Some(t) => t.draw(u),
+            Some(t) => t.draw(u, w),
             None => sample::poisson_at(u, w, h.convoys_per_day),
         };
         let (u, w) = sample::word(rng);

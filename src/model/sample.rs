@@ -65,6 +65,17 @@ pub(super) fn uniform(w: u64) -> (f64, u64) {
     ((w >> 11) as f64 * (1.0 / (1u64 << 53) as f64), w)
 }
 
+/// Bits of a word that give the bin of its uniform among `2^GUIDE_BITS`
+/// equal bins (see [`guide_bin`]).
+pub(super) const GUIDE_BITS: u32 = 6;
+
+/// `⌊2^GUIDE_BITS · u⌋` for the uniform `u` of word `w` ([`uniform`]): its
+/// top bits, exactly, since `u` is the top 53 bits over 2⁵³.
+#[inline(always)]
+pub(super) fn guide_bin(w: u64) -> usize {
+    (w >> (64 - GUIDE_BITS)) as usize
+}
+
 /// A draw that succeeds with probability `p`: one word.
 #[inline]
 pub fn bernoulli<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {

@@ -11,47 +11,55 @@
 //! draw from a table is bit for bit the draw of the search: the same word
 //! gives the same count, and every output stays byte-identical.
 //!
-//! Rows are padded with `+∞` to a multiple of [`LANES`] and searched
-//! [`LANES`] values at a time without branches (the values never decrease,
-//! so counting those ≤ u is the same as finding the first above u).
+//! A draw starts from a guide (Chen and Asau, 1974): the uniform's bin
+//! `⌊64u⌋`, read straight off the word's top 6 bits, indexes the number of
+//! values ≤ the bin's lower edge, all of which are ≤ u; the search goes on
+//! from there, and seldom takes a step, since few of the 64 bins hold a
+//! value. Every row ends with `+∞`, where any search stops.
 
 use super::sample;
 use crate::scenario::Scenario;
 
-/// Values compared per step of a search.
-const LANES: usize = 8;
+/// Bins of a guide: `⌊BINS · u⌋` is the word's top 6 bits.
+const BINS: usize = 1 << sample::GUIDE_BITS;
 
 /// Largest number of trials a binomial table has rows for. Larger counts
 /// (rare: a day with more than this many attacks) use the search.
 const BINOMIAL_ROWS: u64 = 32;
 
-/// The number of leading values of `row` that are ≤ `u`. `row` never
-/// decreases and its length is a multiple of [`LANES`].
+/// The number of leading values of `row` that are ≤ `u`, by the guide
+/// `guide` of `row` at the bin of word `w` (whose uniform is `u`). `row`
+/// never decreases and ends with `+∞`.
 #[inline(always)]
-fn count_at_most(row: &[f64], u: f64) -> u64 {
-    let mut k = 0;
-    for chunk in row.chunks_exact(LANES) {
-        let c: u64 = chunk.iter().map(|&c| u64::from(u >= c)).sum();
-        k += c;
-        if c < LANES as u64 {
-            break;
-        }
+fn search(row: &[f64], guide: &[u16; BINS], u: f64, w: u64) -> u64 {
+    let mut k = usize::from(guide[sample::guide_bin(w)]);
+    while u >= row[k] {
+        k += 1;
     }
-    k
+    k as u64
 }
 
-/// Appends `values` to `out`, padded with `+∞` to a multiple of [`LANES`].
-fn push_padded(out: &mut Vec<f64>, values: impl Iterator<Item = f64>) {
-    out.extend(values);
-    while !out.len().is_multiple_of(LANES) {
-        out.push(f64::INFINITY);
+/// A row's values followed by `+∞`, and its guide: for each bin `j`, the
+/// number of values ≤ `j / BINS`.
+fn row_and_guide(values: impl Iterator<Item = f64>) -> (Vec<f64>, [u16; BINS]) {
+    let mut row: Vec<f64> = values.collect();
+    row.push(f64::INFINITY);
+    let mut guide = [0u16; BINS];
+    for (j, g) in guide.iter_mut().enumerate() {
+        let edge = j as f64 / BINS as f64;
+        let below = row.iter().take_while(|&&c| c <= edge).count();
+        // A row longer than u16 allows (a Poisson mean near the inversion
+        // limit has some 700 values) starts such bins lower: still exact.
+        *g = u16::try_from(below).unwrap_or(u16::MAX);
     }
+    (row, guide)
 }
 
 /// Poisson(λ) for one fixed λ in (0, [`sample::POISSON_INVERSION_MAX`]].
 #[derive(Debug, Clone)]
 pub struct PoissonTable {
     cdf: Box<[f64]>,
+    guide: Box<[u16; BINS]>,
 }
 
 impl PoissonTable {
@@ -61,15 +69,18 @@ impl PoissonTable {
         if !(lambda > 0.0 && lambda <= sample::POISSON_INVERSION_MAX) {
             return None;
         }
-        let mut cdf = Vec::new();
-        push_padded(&mut cdf, sample::poisson_cdf(lambda));
-        Some(PoissonTable { cdf: cdf.into() })
+        let (cdf, guide) = row_and_guide(sample::poisson_cdf(lambda));
+        Some(PoissonTable {
+            cdf: cdf.into(),
+            guide: Box::new(guide),
+        })
     }
 
-    /// The draw at uniform `u`: [`sample::poisson`]'s for the same word.
+    /// The draw at uniform `u` of word `w`: [`sample::poisson`]'s for the
+    /// same word.
     #[inline(always)]
-    pub fn draw(&self, u: f64) -> u64 {
-        count_at_most(&self.cdf, u)
+    pub fn draw(&self, u: f64, w: u64) -> u64 {
+        search(&self.cdf, &self.guide, u, w)
     }
 }
 
@@ -77,10 +88,11 @@ impl PoissonTable {
 #[derive(Debug, Clone)]
 pub struct BinomialTable {
     p: f64,
-    /// `P(X ≤ k)`, k < n, for each n in turn, each row padded.
+    /// `P(X ≤ k)`, k < n, then `+∞`, for each n in turn.
     cdf: Box<[f64]>,
-    /// Row n is `cdf[rows[n].0..rows[n].1]`.
-    rows: Box<[(u32, u32)]>,
+    /// Row n is `cdf[rows[n]..]`, and `guides[n]` its guide.
+    rows: Box<[u32]>,
+    guides: Box<[[u16; BINS]]>,
 }
 
 impl BinomialTable {
@@ -88,29 +100,31 @@ impl BinomialTable {
     /// them unless `P(X = 0)` underflows). `p` must lie in [0, 1].
     pub fn new(p: f64) -> Self {
         let mut cdf = Vec::new();
-        // Row 0 is empty: no trial, no success.
-        let mut start = vec![0u32, 0];
-        for n in 1..=BINOMIAL_ROWS {
+        let (mut rows, mut guides) = (Vec::new(), Vec::new());
+        for n in 0..=BINOMIAL_ROWS {
             let n_usize = n as usize;
-            if p <= 0.0 {
+            let (row, guide) = if n == 0 || p <= 0.0 {
                 // Never a success: no value is ≤ u.
-                push_padded(&mut cdf, std::iter::repeat_n(f64::INFINITY, n_usize));
+                row_and_guide(std::iter::repeat_n(f64::INFINITY, n_usize))
             } else if p >= 1.0 {
                 // Always n: every value is ≤ u.
-                push_padded(&mut cdf, std::iter::repeat_n(f64::NEG_INFINITY, n_usize));
+                row_and_guide(std::iter::repeat_n(f64::NEG_INFINITY, n_usize))
             } else {
                 match sample::binomial_cdf(n, p) {
-                    Some(values) => push_padded(&mut cdf, values),
+                    Some(values) => row_and_guide(values),
                     // P(X = 0) only falls as n grows: no larger row either.
                     None => break,
                 }
-            }
-            start.push(cdf.len() as u32);
+            };
+            rows.push(cdf.len() as u32);
+            cdf.extend(row);
+            guides.push(guide);
         }
         BinomialTable {
             p,
             cdf: cdf.into(),
-            rows: start.windows(2).map(|r| (r[0], r[1])).collect(),
+            rows: rows.into(),
+            guides: guides.into(),
         }
     }
 
@@ -121,9 +135,9 @@ impl BinomialTable {
         if n == 0 {
             return 0;
         }
-        match self.rows.get(n as usize) {
-            Some(&(a, b)) => count_at_most(&self.cdf[a as usize..b as usize], u),
-            None => self.draw_beyond(u, w, n),
+        match (self.rows.get(n as usize), self.guides.get(n as usize)) {
+            (Some(&start), Some(guide)) => search(&self.cdf[start as usize..], guide, u, w),
+            _ => self.draw_beyond(u, w, n),
         }
     }
 
@@ -242,12 +256,17 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// Words that probe every branch: random ones, and the extremes.
+    /// Words that probe every branch: random ones, the extremes, and the
+    /// first and last word of every guide bin (bin edges such as 1/2 are
+    /// also table values, e.g. of Binomial(1, 0.5)).
     fn words() -> impl Iterator<Item = u64> {
         let mut rng = ChaCha8Rng::seed_from_u64(15);
+        let width = 1u64 << (64 - sample::GUIDE_BITS);
+        let edges = (0..BINS as u64).flat_map(move |j| [j * width, j * width + (width - 1)]);
         (0..20_000)
             .map(move |_| rng.next_u64())
             .chain([0, 1 << 11, u64::MAX, u64::MAX - (1 << 11)])
+            .chain(edges)
     }
 
     #[test]
@@ -257,7 +276,7 @@ mod tests {
             for w in words() {
                 let (u, _) = sample::uniform(w);
                 assert_eq!(
-                    t.draw(u),
+                    t.draw(u, w),
                     sample::poisson_at(u, w, lambda),
                     "λ = {lambda}, w = {w}"
                 );
@@ -290,6 +309,7 @@ mod tests {
         let p = 1.0 - 1e-12;
         let t = BinomialTable::new(p);
         assert_eq!(t.rows.len(), 21, "rows 0 to 20");
+        assert_eq!(t.guides.len(), 21, "a guide per row");
         for (i, w) in words().take(4000).enumerate() {
             let (u, _) = sample::uniform(w);
             let n = 1 + i as u64 % 40;
