@@ -30,11 +30,12 @@ const SEED: u64 = 20_160_912;
 /// Runs checked against the engine before measuring.
 const CHECKED: u64 = 4_096;
 
+/// An entry point of the prototype: runs 0 … n, each summary to `out`;
+/// `None` when the CPU lacks the variant's instructions.
+type RunFn = fn(&Lanes, u64, &mut dyn FnMut(RunSummary)) -> Option<Stats>;
+
 /// A way to run the prototype: its name and its entry point.
-type Variant = (
-    &'static str,
-    fn(&Lanes, u64, &mut dyn FnMut(RunSummary)) -> Option<Stats>,
-);
+type Variant = (&'static str, RunFn);
 
 fn variants() -> Vec<Variant> {
     let mut v: Vec<Variant> = vec![
@@ -57,12 +58,7 @@ fn variants() -> Vec<Variant> {
 }
 
 /// Asserts that a variant gives the engine's summary for runs 0 … CHECKED.
-fn check(
-    name: &str,
-    batch: &Batch,
-    lanes: &Lanes,
-    run: fn(&Lanes, u64, &mut dyn FnMut(RunSummary)) -> Option<Stats>,
-) -> bool {
+fn check(name: &str, batch: &Batch, lanes: &Lanes, run: RunFn) -> bool {
     let mut got: Vec<Option<RunSummary>> = vec![None; CHECKED as usize];
     let ran = run(lanes, CHECKED, &mut |s| {
         let i = s.run as usize;
@@ -141,9 +137,9 @@ fn lanes(c: &mut Criterion) {
             "L8-portable" => Some(|g, r| Some(g.keystream_only::<8>(r))),
             "L16-portable" => Some(|g, r| Some(g.keystream_only::<16>(r))),
             #[cfg(target_arch = "x86_64")]
-            "L8-avx2" => Some(|g, r| proto::keystream_avx2::<8>(g, r)),
+            "L8-avx2" => Some(proto::keystream_avx2::<8>),
             #[cfg(target_arch = "x86_64")]
-            "L16-avx2" => Some(|g, r| proto::keystream_avx2::<16>(g, r)),
+            "L16-avx2" => Some(proto::keystream_avx2::<16>),
             _ => None,
         };
         if let Some(ks) = ks {

@@ -396,7 +396,7 @@ impl<'a> Lanes<'a> {
                 count[l] += if count[l] == at as u64 { c } else { 0 };
             }
             at += CHUNK;
-            if !count.iter().any(|&c| c == at as u64) {
+            if !count.contains(&(at as u64)) {
                 return count;
             }
         }
