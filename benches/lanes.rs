@@ -19,7 +19,7 @@ use ceasefire::{Batch, RunSummary, Scenario};
 #[path = "lanes/proto.rs"]
 mod proto;
 
-use proto::{Lanes, Stats};
+use proto::{Lanes, Search, Stats};
 
 /// Runs per measured iteration.
 const RUNS: u64 = 20_000;
@@ -83,26 +83,31 @@ fn lanes(c: &mut Criterion) {
     )
     .expect("valid scenario");
     let batch = Batch::new(&sc, SEED);
-    let lanes = Lanes::new(&sc, SEED).expect("a Markov scenario within the tables");
+    let searches = [Search::Chunks, Search::Gather].map(|search| {
+        let lanes = Lanes::new(&sc, SEED, search).expect("a Markov scenario within the tables");
+        (search, lanes)
+    });
 
     let mut available = Vec::new();
-    for (name, run) in variants() {
-        if check(name, &batch, &lanes, run) {
-            eprintln!("{name}: runs 0..{CHECKED} equal the engine's");
-            let stats = run(&lanes, RUNS, &mut |s| {
-                black_box(s);
-            })
-            .expect("available");
-            eprintln!(
-                "{name}: {RUNS} runs, {} simulated days ({:.2} per run), {} steps ({:.1}% of lane-steps live), {} refills of {} blocks",
-                stats.days,
-                stats.days as f64 / RUNS as f64,
-                stats.steps,
-                100.0 * stats.days as f64 / (stats.steps as f64 * name_lanes(name) as f64),
-                stats.refills,
-                lanes.blocks_per_refill(),
-            );
-            available.push((name, run, stats));
+    for (search, lanes) in &searches {
+        for (name, run) in variants() {
+            let name = format!("{search:?}-{name}");
+            if check(&name, &batch, lanes, run) {
+                eprintln!("{name}: runs 0..{CHECKED} equal the engine's");
+                let stats = run(lanes, RUNS, &mut |s| {
+                    black_box(s);
+                })
+                .expect("available");
+                eprintln!(
+                    "{name}: {RUNS} runs, {} simulated days ({:.2} per run), {} steps, {} refills of {} blocks",
+                    stats.days,
+                    stats.days as f64 / RUNS as f64,
+                    stats.steps,
+                    stats.refills,
+                    lanes.blocks_per_refill(),
+                );
+                available.push((name, lanes, run, stats));
+            }
         }
     }
 
@@ -120,8 +125,8 @@ fn lanes(c: &mut Criterion) {
             }
         })
     });
-    for &(name, run, _) in &available {
-        group.bench_with_input(BenchmarkId::new("proto", name), &lanes, |b, lanes| {
+    for (name, lanes, run, _) in &available {
+        group.bench_with_input(BenchmarkId::new("proto", name), lanes, |b, lanes| {
             b.iter(|| {
                 run(lanes, RUNS, &mut |s| {
                     black_box(s);
@@ -131,33 +136,25 @@ fn lanes(c: &mut Criterion) {
     }
     // The keystream alone, as many refills as the runs above needed (so
     // that its "runs/s" is the keystream's share of the same work).
-    for &(name, _, stats) in &available {
+    for (name, lanes, _, stats) in &available {
         let refills = stats.refills;
-        let ks: Option<fn(&Lanes, u64) -> Option<u32>> = match name {
-            "L8-portable" => Some(|g, r| Some(g.keystream_only::<8>(r))),
-            "L16-portable" => Some(|g, r| Some(g.keystream_only::<16>(r))),
+        let ks: Option<fn(&Lanes, u64) -> Option<u32>> = match name.as_str() {
+            "Gather-L8-portable" => Some(|g, r| Some(g.keystream_only::<8>(r))),
+            "Gather-L16-portable" => Some(|g, r| Some(g.keystream_only::<16>(r))),
             #[cfg(target_arch = "x86_64")]
-            "L8-avx2" => Some(proto::keystream_avx2::<8>),
+            "Gather-L8-avx2" => Some(proto::keystream_avx2::<8>),
             #[cfg(target_arch = "x86_64")]
-            "L16-avx2" => Some(proto::keystream_avx2::<16>),
+            "Gather-L16-avx2" => Some(proto::keystream_avx2::<16>),
             _ => None,
         };
         if let Some(ks) = ks {
-            group.bench_with_input(BenchmarkId::new("keystream", name), &lanes, |b, lanes| {
+            let name = name.trim_start_matches("Gather-");
+            group.bench_with_input(BenchmarkId::new("keystream", name), lanes, |b, lanes| {
                 b.iter(|| ks(lanes, refills))
             });
         }
     }
     group.finish();
-}
-
-/// The lanes of a variant, from its name.
-fn name_lanes(name: &str) -> u64 {
-    name[1..]
-        .split('-')
-        .next()
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(1)
 }
 
 criterion_group!(benches, lanes);

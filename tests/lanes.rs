@@ -12,7 +12,7 @@ use ceasefire::{Batch, RunSummary, Scenario};
 #[allow(dead_code)] // the bench's measuring helpers are not tested here
 mod proto;
 
-use proto::{Lanes, Stats};
+use proto::{Lanes, Search, Stats};
 
 /// The key bytes of 8 little-endian words.
 fn key_bytes(words: &[u32; 8]) -> [u8; 32] {
@@ -69,7 +69,23 @@ fn assert_engines_runs(
     n: u64,
     run: impl Fn(&Lanes, std::ops::Range<u64>, &mut dyn FnMut(RunSummary)) -> Option<Stats>,
 ) {
-    let lanes = Lanes::new(sc, seed).expect("a Markov scenario within the tables");
+    for search in [Search::Chunks, Search::Gather] {
+        let what = format!("{what}, {search:?}");
+        assert_search_gives_engines_runs(&what, sc, seed, search, first, n, &run);
+    }
+}
+
+/// [`assert_engines_runs`] for one way of searching the tables.
+fn assert_search_gives_engines_runs(
+    what: &str,
+    sc: &Scenario,
+    seed: u64,
+    search: Search,
+    first: u64,
+    n: u64,
+    run: &impl Fn(&Lanes, std::ops::Range<u64>, &mut dyn FnMut(RunSummary)) -> Option<Stats>,
+) {
+    let lanes = Lanes::new(sc, seed, search).expect("a Markov scenario within the tables");
     let mut got: Vec<Option<RunSummary>> = vec![None; n as usize];
     let Some(_) = run(&lanes, first..first + n, &mut |s| {
         let i = (s.run - first) as usize;
@@ -134,5 +150,5 @@ fn lanes_give_the_engines_runs_on_every_markov_scenario() {
 #[test]
 fn scenarios_with_retaliation_are_refused() {
     let sc = scenario("benches/scenarios/three-party-60.toml");
-    assert!(Lanes::new(&sc, 1).is_err());
+    assert!(Lanes::new(&sc, 1, Search::Gather).is_err());
 }

@@ -26,8 +26,10 @@
 //!   `T = ⌈c·2⁵³⌉`. The thresholds are found once, by bisection on the
 //!   engine's own table draw (`T_k` is the least m whose draw exceeds k), so
 //!   they are the engine's tables by construction, not a recomputation. A
-//!   search compares [`CHUNK`] thresholds of each lane's row at a time and
-//!   goes on only while some lane has found all of them ≤ u.
+//!   search either compares [`CHUNK`] thresholds of each lane's row at a time
+//!   while some lane has found all of them ≤ u ([`Search::Chunks`]), or
+//!   looks up one threshold per lane per step, a gather, while some lane
+//!   moves on ([`Search::Gather`]).
 //! - **The rest** (compliance, counters, window sums, transitions, a run's
 //!   totals) is per lane, with scalar code where the work is rare or
 //!   branchy (conditions, entries).
@@ -57,8 +59,28 @@ const CHUNK: usize = 8;
 /// engine's tables); rows are [`BIN_STRIDE`] thresholds apart.
 const BIN_ROWS: u64 = 32;
 
-/// Thresholds per binomial row (row n uses the first n).
-const BIN_STRIDE: usize = 32;
+/// Thresholds per binomial row: row n uses the first n, and at least one
+/// [`NEVER`] follows them, where a search that found them all ≤ u stops.
+const BIN_STRIDE: usize = 40;
+
+/// The table of thresholds has `2^TABLE_BITS` entries, so that an index
+/// masked by [`TABLE_MASK`] needs no bounds check (and a lane loop of
+/// look-ups can become one vector gather).
+const TABLE_BITS: u32 = 18;
+
+/// See [`TABLE_BITS`].
+const TABLE_MASK: usize = (1 << TABLE_BITS) - 1;
+
+/// How a table draw finds its count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// Each lane compares [`CHUNK`] thresholds of its row at a time (as the
+    /// engine does for one run), while some lane found them all ≤ u.
+    Chunks,
+    /// Lane-parallel: each step looks up one threshold per lane (a gather)
+    /// and moves on the lanes whose threshold is ≤ u, while any moves.
+    Gather,
+}
 
 /// Days between keystream refills; lanes start runs on multiples of it.
 pub const PERIOD: u32 = 4;
@@ -198,7 +220,8 @@ pub struct Lanes<'a> {
     sc: &'a Scenario,
     tables: Tables,
     /// Every row of thresholds, each table at its offset.
-    thr: Vec<i64>,
+    thr: Box<[i64]>,
+    search: Search,
     parties: usize,
     bound: Vec<bool>,
     /// `[phase × parties + p]`: offset of the attacks row.
@@ -240,7 +263,7 @@ fn blocks_of(slot: usize, parties: usize) -> usize {
 impl<'a> Lanes<'a> {
     /// The prototype for `scenario` under `seed`, or why it does not apply
     /// (a scenario with retaliation, or a mean beyond the tables).
-    pub fn new(sc: &'a Scenario, seed: u64) -> Result<Self, String> {
+    pub fn new(sc: &'a Scenario, seed: u64, search: Search) -> Result<Self, String> {
         if !sc.is_markov() {
             return Err("a scenario with retaliation".into());
         }
@@ -353,10 +376,18 @@ impl<'a> Lanes<'a> {
         keys.push(key_words(seed, 3, 0));
         keys.extend((0..sc.probability_conditions()).map(|k| key_words(seed, 4, k as u32)));
         let w = sc.max_window() as usize;
+        if thr.len() > TABLE_MASK + 1 {
+            return Err(format!(
+                "{} thresholds (beyond the prototype's table)",
+                thr.len()
+            ));
+        }
+        thr.resize(TABLE_MASK + 1, NEVER);
         Ok(Lanes {
             sc,
             tables,
-            thr,
+            thr: thr.into(),
+            search,
             parties: n,
             bound: sc.parties().iter().map(|p| p.bound).collect(),
             attacks,
@@ -387,6 +418,9 @@ impl<'a> Lanes<'a> {
     /// `row[l]` that are ≤ `m[l]`.
     #[inline(always)]
     fn poisson<const L: usize>(&self, row: &[usize; L], m: &[i64; L]) -> [u64; L] {
+        if self.search == Search::Gather {
+            return self.gather(row, m);
+        }
         let mut count = [0u64; L];
         let mut at = 0;
         loop {
@@ -411,11 +445,33 @@ impl<'a> Lanes<'a> {
         n: &[u64; L],
         w: &[u64; L],
     ) -> [u64; L] {
-        let mut count = [0u64; L];
         let row: [usize; L] =
             std::array::from_fn(|l| tab[l].base + n[l].min(BIN_ROWS) as usize * BIN_STRIDE);
+        let mut count = if self.search == Search::Gather {
+            let m: [i64; L] = std::array::from_fn(|l| (w[l] >> 11) as i64);
+            self.gather(&row, &m)
+        } else {
+            self.binomial_chunks(&row, n, w)
+        };
+        for l in 0..L {
+            if n[l] > tab[l].rows {
+                count[l] = self.binomial_beyond(tab[l].which, w[l], n[l]);
+            }
+        }
+        count
+    }
+
+    /// [`Search::Chunks`] for binomial rows.
+    #[inline(always)]
+    fn binomial_chunks<const L: usize>(
+        &self,
+        row: &[usize; L],
+        n: &[u64; L],
+        w: &[u64; L],
+    ) -> [u64; L] {
+        let mut count = [0u64; L];
         let mut at = 0;
-        while at < BIN_STRIDE {
+        while at < BIN_ROWS as usize {
             for l in 0..L {
                 let chunk: &[i64; CHUNK] = self.thr[row[l] + at..][..CHUNK].try_into().unwrap();
                 let m = (w[l] >> 11) as i64;
@@ -427,12 +483,26 @@ impl<'a> Lanes<'a> {
                 break;
             }
         }
-        for l in 0..L {
-            if n[l] > tab[l].rows {
-                count[l] = self.binomial_beyond(tab[l].which, w[l], n[l]);
+        count
+    }
+
+    /// [`Search::Gather`]: lane `l` counts the thresholds from `row[l]` on
+    /// that are ≤ `m[l]` (every row ends with a [`NEVER`]).
+    #[inline(always)]
+    fn gather<const L: usize>(&self, row: &[usize; L], m: &[i64; L]) -> [u64; L] {
+        let thr: &[i64; TABLE_MASK + 1] = (&*self.thr).try_into().unwrap();
+        let mut at = *row;
+        loop {
+            let mut moved = false;
+            for l in 0..L {
+                let go = m[l] >= thr[at[l] & TABLE_MASK];
+                at[l] += usize::from(go);
+                moved |= go;
+            }
+            if !moved {
+                return std::array::from_fn(|l| (at[l] - row[l]) as u64);
             }
         }
-        count
     }
 
     /// A binomial draw with more trials than the rows: the engine's own.
