@@ -705,9 +705,9 @@ impl<const L: usize> Group<L> {
     }
 
     /// Simulates one day in every lane (a lane without a run computes
-    /// garbage that nothing reads) and ends the runs that are done.
+    /// garbage that nothing reads) and ends the runs that are done. Every
+    /// live lane is on day `c` of the PERIOD (its day modulo PERIOD).
     #[inline(always)]
-    /// Every live lane is on day `c` of the PERIOD (its day modulo PERIOD).
     fn day(&mut self, lanes: &Lanes, c: usize, out: &mut dyn FnMut(RunSummary)) {
         let n = lanes.parties;
         let mut any_major = [false; L];
