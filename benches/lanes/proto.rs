@@ -296,7 +296,7 @@ impl<'a> Lanes<'a> {
         for (phase, ph) in sc.phases().iter().enumerate() {
             for (p, party) in sc.parties().iter().enumerate() {
                 let t = tables.attacks(phase, p);
-                let draw = t.map(|t| move |m: i64| t.draw(uniform(m), (m as u64) << 11));
+                let draw = t.map(|t| move |m: i64| t.draw((m as u64) << 11));
                 let lambda = intensity(ph, p, party, 0.0);
                 attacks.push(poisson_row(
                     &mut thr,
@@ -308,7 +308,7 @@ impl<'a> Lanes<'a> {
         let mut false_reports = Vec::new();
         for (p, party) in sc.parties().iter().enumerate() {
             let t = tables.false_reports(p);
-            let draw = t.map(|t| move |m: i64| t.draw(uniform(m), (m as u64) << 11));
+            let draw = t.map(|t| move |m: i64| t.draw((m as u64) << 11));
             false_reports.push(poisson_row(
                 &mut thr,
                 draw.as_ref().map(|d| d as &dyn Fn(i64) -> u64),
@@ -318,7 +318,7 @@ impl<'a> Lanes<'a> {
         let mut convoys = Vec::new();
         for phase in 0..phases {
             let t = tables.convoys(phase);
-            let draw = t.map(|t| move |m: i64| t.draw(uniform(m), (m as u64) << 11));
+            let draw = t.map(|t| move |m: i64| t.draw((m as u64) << 11));
             convoys.push(poisson_row(
                 &mut thr,
                 draw.as_ref().map(|d| d as &dyn Fn(i64) -> u64),
@@ -341,11 +341,11 @@ impl<'a> Lanes<'a> {
             thr.resize(base + (BIN_ROWS as usize + 1) * BIN_STRIDE, NEVER);
             for n in 1..=rows {
                 let draw = |m: i64| {
-                    let (u, w) = (uniform(m), (m as u64) << 11);
+                    let w = (m as u64) << 11;
                     match which {
-                        Which::Major(p) => tables.major(p).draw(u, w, n),
-                        Which::Detection(ph) => tables.detection(ph).draw(u, w, n),
-                        Which::Block(ph, v) => tables.block(ph, v).draw(u, w, n),
+                        Which::Major(p) => tables.major(p).draw(w, n),
+                        Which::Detection(ph) => tables.detection(ph).draw(w, n),
+                        Which::Block(ph, v) => tables.block(ph, v).draw(w, n),
                     }
                 };
                 let row = base + n as usize * BIN_STRIDE;
@@ -512,11 +512,10 @@ impl<'a> Lanes<'a> {
     #[cold]
     #[inline(never)]
     fn binomial_beyond(&self, which: Which, w: u64, n: u64) -> u64 {
-        let u = uniform((w >> 11) as i64);
         match which {
-            Which::Major(p) => self.tables.major(p).draw(u, w, n),
-            Which::Detection(ph) => self.tables.detection(ph).draw(u, w, n),
-            Which::Block(ph, v) => self.tables.block(ph, v).draw(u, w, n),
+            Which::Major(p) => self.tables.major(p).draw(w, n),
+            Which::Detection(ph) => self.tables.detection(ph).draw(w, n),
+            Which::Block(ph, v) => self.tables.block(ph, v).draw(w, n),
         }
     }
 

@@ -224,14 +224,13 @@ pub fn step<S: Streams>(
         // minor attacks, for one exponential instead of two.
         let (major, minor) = if lambda > 0.0 {
             let rng = streams.stream(Purpose::Attacks(p), day);
-            let (u, w) = sample::word(rng);
+            let w = sample::word(rng);
             // With no remembered attacks, λ is the table's, bit for bit.
             let attacks = match tables.attacks(state.phase, p) {
-                Some(t) if state.memory[p] == 0.0 => t.draw(u, w),
-                _ => sample::poisson_at(u, w, lambda),
+                Some(t) if state.memory[p] == 0.0 => t.draw(w),
+                _ => sample::poisson_at(w, lambda),
             };
-            let (u, w) = sample::word(rng);
-            let major = tables.major(p).draw(u, w, attacks);
+            let major = tables.major(p).draw(sample::word(rng), attacks);
             (major, attacks - major)
         } else {
             (0, 0)
@@ -246,17 +245,14 @@ pub fn step<S: Streams>(
             if (major + minor > 0 && d < 1.0) || f > 0.0 {
                 let rng = streams.stream(Purpose::Monitoring(p), day);
                 let detection = tables.detection(state.phase);
-                let (u, w) = sample::word(rng);
-                rep_major = detection.draw(u, w, major);
-                let (u, w) = sample::word(rng);
-                rep_minor = detection.draw(u, w, minor);
-                let (u, w) = sample::word(rng);
+                rep_major = detection.draw(sample::word(rng), major);
+                rep_minor = detection.draw(sample::word(rng), minor);
+                let w = sample::word(rng);
                 let false_reports = match tables.false_reports(p) {
-                    Some(t) => t.draw(u, w),
-                    None => sample::poisson_at(u, w, f),
+                    Some(t) => t.draw(w),
+                    None => sample::poisson_at(w, f),
                 };
-                let (u, w) = sample::word(rng);
-                let false_major = tables.major(p).draw(u, w, false_reports);
+                let false_major = tables.major(p).draw(sample::word(rng), false_reports);
                 rep_major += false_major;
                 rep_minor += false_reports - false_major;
             } else {
@@ -275,14 +271,13 @@ pub fn step<S: Streams>(
     let h = &scenario.phase_humanitarian(state.phase);
     (rec.convoys, rec.blocked) = if h.convoys_per_day > 0.0 {
         let rng = streams.stream(Purpose::Convoys, day);
-        let (u, w) = sample::word(rng);
+        let w = sample::word(rng);
         let convoys = match tables.convoys(state.phase) {
-            Some(t) => t.draw(u, w),
-            None => sample::poisson_at(u, w, h.convoys_per_day),
+            Some(t) => t.draw(w),
+            None => sample::poisson_at(w, h.convoys_per_day),
         };
-        let (u, w) = sample::word(rng);
         let block = tables.block(state.phase, any_major_attack);
-        (convoys, block.draw(u, w, convoys))
+        (convoys, block.draw(sample::word(rng), convoys))
     } else {
         (0, 0)
     };

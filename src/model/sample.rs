@@ -52,17 +52,35 @@ fn reciprocal(k: u64) -> f64 {
     }
 }
 
-/// One word as a uniform number in [0, 1), and the word itself.
+/// The next word of a stream: every draw inverts its distribution at one.
 #[inline]
-pub(super) fn word<R: Rng + ?Sized>(rng: &mut R) -> (f64, u64) {
-    uniform(rng.next_u64())
+pub(super) fn word<R: Rng + ?Sized>(rng: &mut R) -> u64 {
+    rng.next_u64()
 }
 
-/// A word as a uniform number in [0, 1), and the word itself.
+/// The uniform number in [0, 1) of word `w`: its 53 high bits `m`, as rand's
+/// standard f64 does, times 2⁻⁵³ (exact: `m` < 2⁵³ is a double).
 #[inline]
-pub(super) fn uniform(w: u64) -> (f64, u64) {
-    // The 53 high bits, as rand's standard f64 does.
-    ((w >> 11) as f64 * (1.0 / (1u64 << 53) as f64), w)
+pub(super) fn uniform(w: u64) -> f64 {
+    mantissa(w) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The 53 high bits `m` of word `w`, whose uniform is `m · 2⁻⁵³`.
+#[inline(always)]
+pub(super) fn mantissa(w: u64) -> u64 {
+    w >> 11
+}
+
+/// The least `m` whose uniform `m · 2⁻⁵³` is ≥ `c`, so that for every word,
+/// `uniform(w) >= c` exactly when `mantissa(w) >= threshold(c)`: `c · 2⁵³`
+/// is exact (a power of two), and an integer is ≥ a number exactly when it
+/// is ≥ its ceiling. `+∞` and NaN give `u64::MAX`, above every mantissa.
+pub(super) fn threshold(c: f64) -> u64 {
+    if c.is_nan() {
+        return u64::MAX;
+    }
+    // `as` saturates: +∞ to u64::MAX, −∞ and anything ≤ 0 to 0.
+    (c * (1u64 << 53) as f64).ceil() as u64
 }
 
 /// Bits of a word that give the bin of its uniform among `2^GUIDE_BITS`
@@ -79,7 +97,7 @@ pub(super) fn guide_bin(w: u64) -> usize {
 /// A draw that succeeds with probability `p`: one word.
 #[inline]
 pub fn bernoulli<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
-    word(rng).0 < p
+    uniform(word(rng)) < p
 }
 
 /// The values `P(X ≤ k)`, k = 0, 1, …, that inversion of Poisson(`lambda`)
@@ -141,13 +159,13 @@ pub(super) fn binomial_cdf(n: u64, p: f64) -> Option<impl Iterator<Item = f64>> 
 /// day step takes its word first and calls [`poisson_at`] or a table.)
 #[cfg(test)]
 pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
-    let (u, w) = word(rng);
-    poisson_at(u, w, lambda)
+    poisson_at(word(rng), lambda)
 }
 
-/// [`poisson`] at the uniform `u` of word `w`.
+/// [`poisson`] at word `w`.
 #[inline]
-pub(super) fn poisson_at(u: f64, w: u64, lambda: f64) -> u64 {
+pub(super) fn poisson_at(w: u64, lambda: f64) -> u64 {
+    let u = uniform(w);
     if lambda <= 0.0 {
         return 0;
     }
@@ -171,13 +189,13 @@ fn poisson_statrs(w: u64, lambda: f64) -> u64 {
 /// takes its word first and calls [`binomial_at`] or a table.)
 #[cfg(test)]
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
-    let (u, w) = word(rng);
-    binomial_at(u, w, n, p)
+    binomial_at(word(rng), n, p)
 }
 
-/// [`binomial`] at the uniform `u` of word `w`.
+/// [`binomial`] at word `w`.
 #[inline]
-pub(super) fn binomial_at(u: f64, w: u64, n: u64, p: f64) -> u64 {
+pub(super) fn binomial_at(w: u64, n: u64, p: f64) -> u64 {
+    let u = uniform(w);
     if n == 0 || p <= 0.0 {
         return 0;
     }
@@ -258,6 +276,29 @@ mod tests {
             let mean = n as f64 * p;
             let (lo, hi) = cells(mean, (mean * (1.0 - p)).sqrt(), n);
             assert_fits(&format!("Binomial({n}, {p})"), &draws, |k| d.cdf(k), lo, hi);
+        }
+    }
+
+    #[test]
+    fn thresholds_decide_exactly_what_the_uniform_decides() {
+        let mut rng = ChaCha8Rng::seed_from_u64(53);
+        let special = [0.0, -0.0, 1.0, 0.5, 1e-300, 5e-324, 1.0 + f64::EPSILON];
+        let random = (0..20_000).map(|_| uniform(rng.next_u64()) * 1.000_001);
+        for c in special.into_iter().chain(random) {
+            let t = threshold(c);
+            let top = mantissa(u64::MAX);
+            for m in [t.saturating_sub(1), t, t.saturating_add(1), 0, top] {
+                let m = m.min(top);
+                let w = m << 11 | (m & 0x7ff);
+                assert_eq!(uniform(w) >= c, mantissa(w) >= t, "c = {c:e}, m = {m}");
+            }
+        }
+        for (c, t) in [
+            (f64::INFINITY, u64::MAX),
+            (f64::NAN, u64::MAX),
+            (f64::NEG_INFINITY, 0),
+        ] {
+            assert_eq!(threshold(c), t, "c = {c}");
         }
     }
 

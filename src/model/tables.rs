@@ -11,11 +11,16 @@
 //! draw from a table is bit for bit the draw of the search: the same word
 //! gives the same count, and every output stays byte-identical.
 //!
+//! Each value `c` is kept as the integer [`sample::threshold`] of `c`, so a
+//! draw compares the word's 53-bit mantissa with integers and never makes
+//! the uniform: `u ≥ c` exactly when the mantissa is ≥ the threshold.
+//!
 //! A draw starts from a guide (Chen and Asau, 1974): the uniform's bin
 //! `⌊64u⌋`, read straight off the word's top 6 bits, indexes the number of
 //! values ≤ the bin's lower edge, all of which are ≤ u; the search goes on
 //! from there, and seldom takes a step, since few of the 64 bins hold a
-//! value. Every row ends with `+∞`, where any search stops.
+//! value. Every row ends with `+∞` (threshold `u64::MAX`), where any search
+//! stops.
 
 use super::sample;
 use crate::scenario::Scenario;
@@ -27,27 +32,28 @@ const BINS: usize = 1 << sample::GUIDE_BITS;
 /// (rare: a day with more than this many attacks) use the search.
 const BINOMIAL_ROWS: u64 = 32;
 
-/// The number of leading values of `row` that are ≤ `u`, by the guide
-/// `guide` of `row` at the bin of word `w` (whose uniform is `u`). `row`
-/// never decreases and ends with `+∞`.
+/// The number of leading values of a row that are ≤ the uniform of word
+/// `w`, from the row's thresholds `row` and its guide `guide`. `row` never
+/// decreases and ends with `u64::MAX`.
 #[inline(always)]
-fn search(row: &[f64], guide: &[u16; BINS], u: f64, w: u64) -> u64 {
+fn search(row: &[u64], guide: &[u16; BINS], w: u64) -> u64 {
+    let m = sample::mantissa(w);
     let mut k = usize::from(guide[sample::guide_bin(w)]);
-    while u >= row[k] {
+    while m >= row[k] {
         k += 1;
     }
     k as u64
 }
 
-/// A row's values followed by `+∞`, and its guide: for each bin `j`, the
-/// number of values ≤ `j / BINS`.
-fn row_and_guide(values: impl Iterator<Item = f64>) -> (Vec<f64>, [u16; BINS]) {
-    let mut row: Vec<f64> = values.collect();
-    row.push(f64::INFINITY);
+/// A row's thresholds followed by `u64::MAX` (`+∞`), and its guide: for
+/// each bin, the number of thresholds ≤ the bin's least mantissa.
+fn row_and_guide(values: impl Iterator<Item = f64>) -> (Vec<u64>, [u16; BINS]) {
+    let mut row: Vec<u64> = values.map(sample::threshold).collect();
+    row.push(u64::MAX);
     let mut guide = [0u16; BINS];
     for (j, g) in guide.iter_mut().enumerate() {
-        let edge = j as f64 / BINS as f64;
-        let below = row.iter().take_while(|&&c| c <= edge).count();
+        let least = sample::mantissa((j as u64) << (64 - sample::GUIDE_BITS));
+        let below = row.iter().take_while(|&&t| t <= least).count();
         // A row longer than u16 allows (a Poisson mean near the inversion
         // limit has some 700 values) starts such bins lower: still exact.
         *g = u16::try_from(below).unwrap_or(u16::MAX);
@@ -58,7 +64,8 @@ fn row_and_guide(values: impl Iterator<Item = f64>) -> (Vec<f64>, [u16; BINS]) {
 /// Poisson(λ) for one fixed λ in (0, [`sample::POISSON_INVERSION_MAX`]].
 #[derive(Debug, Clone)]
 pub struct PoissonTable {
-    cdf: Box<[f64]>,
+    /// Thresholds of `P(X ≤ k)`, then `u64::MAX`.
+    cdf: Box<[u64]>,
     guide: Box<[u16; BINS]>,
 }
 
@@ -76,11 +83,10 @@ impl PoissonTable {
         })
     }
 
-    /// The draw at uniform `u` of word `w`: [`sample::poisson`]'s for the
-    /// same word.
+    /// The draw at word `w`: [`sample::poisson`]'s for the same word.
     #[inline(always)]
-    pub fn draw(&self, u: f64, w: u64) -> u64 {
-        search(&self.cdf, &self.guide, u, w)
+    pub fn draw(&self, w: u64) -> u64 {
+        search(&self.cdf, &self.guide, w)
     }
 }
 
@@ -88,8 +94,8 @@ impl PoissonTable {
 #[derive(Debug, Clone)]
 pub struct BinomialTable {
     p: f64,
-    /// `P(X ≤ k)`, k < n, then `+∞`, for each n in turn.
-    cdf: Box<[f64]>,
+    /// Thresholds of `P(X ≤ k)`, k < n, then `u64::MAX`, for each n in turn.
+    cdf: Box<[u64]>,
     /// Row n is `cdf[rows[n]..]`, and `guides[n]` its guide.
     rows: Box<[u32]>,
     guides: Box<[[u16; BINS]]>,
@@ -128,24 +134,24 @@ impl BinomialTable {
         }
     }
 
-    /// The draw of Binomial(`n`, p) at uniform `u` of word `w`:
-    /// [`sample::binomial`]'s for the same word.
+    /// The draw of Binomial(`n`, p) at word `w`: [`sample::binomial`]'s for
+    /// the same word.
     #[inline(always)]
-    pub fn draw(&self, u: f64, w: u64, n: u64) -> u64 {
+    pub fn draw(&self, w: u64, n: u64) -> u64 {
         if n == 0 {
             return 0;
         }
         match (self.rows.get(n as usize), self.guides.get(n as usize)) {
-            (Some(&start), Some(guide)) => search(&self.cdf[start as usize..], guide, u, w),
-            _ => self.draw_beyond(u, w, n),
+            (Some(&start), Some(guide)) => search(&self.cdf[start as usize..], guide, w),
+            _ => self.draw_beyond(w, n),
         }
     }
 
     /// A draw with more trials than the table has rows for: the search.
     #[cold]
     #[inline(never)]
-    fn draw_beyond(&self, u: f64, w: u64, n: u64) -> u64 {
-        sample::binomial_at(u, w, n, self.p)
+    fn draw_beyond(&self, w: u64, n: u64) -> u64 {
+        sample::binomial_at(w, n, self.p)
     }
 }
 
@@ -269,15 +275,23 @@ mod tests {
             .chain(edges)
     }
 
+    /// The words just at and just below each threshold of `row`, where a
+    /// draw changes its count.
+    fn threshold_words(row: &[u64]) -> impl Iterator<Item = u64> + '_ {
+        let top = sample::mantissa(u64::MAX);
+        row.iter()
+            .filter(move |&&t| t <= top)
+            .flat_map(|&t| [t << 11, t.saturating_sub(1) << 11 | 0x7ff])
+    }
+
     #[test]
     fn poisson_tables_draw_what_the_search_draws() {
         for lambda in [1e-300, 1e-9, 0.05, 0.2, 0.5, 1.0, 2.4, 7.0, 30.0, 64.0] {
             let t = PoissonTable::new(lambda).expect("λ in range");
-            for w in words() {
-                let (u, _) = sample::uniform(w);
+            for w in words().chain(threshold_words(&t.cdf)) {
                 assert_eq!(
-                    t.draw(u, w),
-                    sample::poisson_at(u, w, lambda),
+                    t.draw(w),
+                    sample::poisson_at(w, lambda),
                     "λ = {lambda}, w = {w}"
                 );
             }
@@ -292,13 +306,22 @@ mod tests {
         for p in [0.0, 1e-12, 0.05, 0.3, 0.5, 0.7, 0.95, 0.999_999, 1.0] {
             let t = BinomialTable::new(p);
             for (i, w) in words().enumerate() {
-                let (u, _) = sample::uniform(w);
                 let n = i as u64 % (BINOMIAL_ROWS + 8);
                 assert_eq!(
-                    t.draw(u, w, n),
-                    sample::binomial_at(u, w, n, p),
+                    t.draw(w, n),
+                    sample::binomial_at(w, n, p),
                     "p = {p}, n = {n}"
                 );
+            }
+            for n in 1..t.rows.len() as u64 {
+                let row = &t.cdf[t.rows[n as usize] as usize..];
+                for w in threshold_words(&row[..=n as usize]) {
+                    assert_eq!(
+                        t.draw(w, n),
+                        sample::binomial_at(w, n, p),
+                        "p = {p}, n = {n}"
+                    );
+                }
             }
         }
     }
@@ -311,9 +334,8 @@ mod tests {
         assert_eq!(t.rows.len(), 21, "rows 0 to 20");
         assert_eq!(t.guides.len(), 21, "a guide per row");
         for (i, w) in words().take(4000).enumerate() {
-            let (u, _) = sample::uniform(w);
             let n = 1 + i as u64 % 40;
-            assert_eq!(t.draw(u, w, n), sample::binomial_at(u, w, n, p), "n = {n}");
+            assert_eq!(t.draw(w, n), sample::binomial_at(w, n, p), "n = {n}");
         }
     }
 }
