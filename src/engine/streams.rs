@@ -35,6 +35,7 @@ impl StreamKeys {
         StreamKeys { parties, keys }
     }
 
+    #[inline]
     fn slot(&self, purpose: Purpose) -> usize {
         let n = self.parties;
         match purpose {
@@ -78,10 +79,16 @@ fn key(seed: u64, purpose: Purpose) -> [u8; 32] {
 pub struct RunStreams<'k> {
     keys: &'k StreamKeys,
     run: u64,
-    /// Per purpose: its generator and the day whose words start at its
-    /// current position.
-    rngs: Vec<Option<(ChaCha8Rng, u32)>>,
+    /// Per purpose: its generator (for the current run once `next` says it
+    /// has been drawn from).
+    rngs: Vec<ChaCha8Rng>,
+    /// Per purpose: the day whose words start at its generator's current
+    /// position, or [`UNUSED`] if the run has not drawn from it yet.
+    next: Vec<u32>,
 }
+
+/// [`RunStreams::next`] of a purpose the current run has not drawn from.
+const UNUSED: u32 = u32::MAX;
 
 impl<'k> RunStreams<'k> {
     /// Streams over `keys`, initially for run 0.
@@ -89,37 +96,59 @@ impl<'k> RunStreams<'k> {
         RunStreams {
             keys,
             run: 0,
-            rngs: vec![None; keys.keys.len()],
+            rngs: keys
+                .keys
+                .iter()
+                .map(|k| ChaCha8Rng::from_seed(*k))
+                .collect(),
+            next: vec![UNUSED; keys.keys.len()],
         }
     }
 
-    /// Switches to run `run`, forgetting every generator.
+    /// Switches to run `run`. A generator is made for it only when the run
+    /// first draws from its purpose, so a purpose a run never uses costs
+    /// nothing.
     pub fn start_run(&mut self, run: u64) {
         self.run = run;
-        self.rngs.fill(None);
+        self.next.fill(UNUSED);
+    }
+
+    /// Puts the generator of `slot` (of `purpose`) at day `day`'s words:
+    /// a fresh generator for the run on its first use, else a skip ahead.
+    /// Kept out of line, so that the common request (the day after the
+    /// last) is a comparison and an increment.
+    #[cold]
+    #[inline(never)]
+    fn reposition(&mut self, slot: usize, purpose: Purpose, day: u32) {
+        let rng = &mut self.rngs[slot];
+        if self.next[slot] == UNUSED {
+            *rng = ChaCha8Rng::from_seed(self.keys.keys[slot]);
+            rng.set_stream(self.run);
+        }
+        // Day t's draws are the 32-bit words [2nt, 2n(t+1)) of the stream.
+        let words = 2 * u64::from(purpose.draws_per_day());
+        rng.set_word_pos(u128::from(u64::from(day) * words));
     }
 }
 
 impl Streams for RunStreams<'_> {
     type Rng = ChaCha8Rng;
 
+    #[inline]
     fn stream(&mut self, purpose: Purpose, day: u32) -> &mut ChaCha8Rng {
         let slot = self.keys.slot(purpose);
-        let (keys, run) = (&self.keys.keys, self.run);
-        let (rng, next) = self.rngs[slot].get_or_insert_with(|| {
-            let mut rng = ChaCha8Rng::from_seed(keys[slot]);
-            rng.set_stream(run);
-            (rng, 0)
-        });
-        // Day t's draws are the 32-bit words [2nt, 2n(t+1)) of the stream.
         // Every request takes exactly n draws, so a stream asked for on
-        // consecutive days is already in place; otherwise it skips ahead.
-        let words = 2 * u64::from(purpose.draws_per_day());
-        if day != *next {
-            rng.set_word_pos(u128::from(u64::from(day) * words));
+        // consecutive days is already in place.
+        if self.next[slot] != day {
+            self.reposition(slot, purpose, day);
         }
-        debug_assert_eq!(rng.get_word_pos(), u128::from(u64::from(day) * words));
-        *next = day + 1;
+        self.next[slot] = day + 1;
+        let rng = &mut self.rngs[slot];
+        debug_assert_eq!(rng.get_stream(), self.run);
+        debug_assert_eq!(
+            rng.get_word_pos(),
+            u128::from(u64::from(day) * 2 * u64::from(purpose.draws_per_day()))
+        );
         rng
     }
 }
