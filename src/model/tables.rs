@@ -16,29 +16,45 @@
 //! the uniform: `u ≥ c` exactly when the mantissa is ≥ the threshold.
 //!
 //! A draw starts from a guide (Chen and Asau, 1974): the uniform's bin
-//! `⌊64u⌋`, read straight off the word's top 6 bits, indexes the number of
-//! values ≤ the bin's lower edge, all of which are ≤ u; the search goes on
-//! from there, and seldom takes a step, since few of the 64 bins hold a
-//! value. Every row ends with `+∞` (threshold `u64::MAX`), where any search
-//! stops.
+//! `⌊256u⌋`, read straight off the word's top 8 bits, indexes the number of
+//! values ≤ the bin's lower edge, all of which are ≤ u. Few of the 256 bins
+//! hold a value, and for every other bin that number is the draw itself: a
+//! flag marks the bins that hold one, and only there does the search go on
+//! through the row. Every row ends with `+∞` (threshold `u64::MAX`), where
+//! any search stops.
 
 use super::sample;
 use crate::scenario::Scenario;
 
-/// Bins of a guide: `⌊BINS · u⌋` is the word's top 6 bits.
+/// Bins of a guide: `⌊BINS · u⌋` is the word's top 8 bits.
 const BINS: usize = 1 << sample::GUIDE_BITS;
 
 /// Largest number of trials a binomial table has rows for. Larger counts
 /// (rare: a day with more than this many attacks) use the search.
 const BINOMIAL_ROWS: u64 = 32;
 
+/// The flag of a guide entry whose bin holds a threshold (or whose count is
+/// too large for the entry): the search must go on from the count in the
+/// other bits. Without it, the entry is the draw of every word of its bin.
+const SEARCH: u16 = 1 << 15;
+
 /// The number of leading values of a row that are ≤ the uniform of word
 /// `w`, from the row's thresholds `row` and its guide `guide`. `row` never
-/// decreases and ends with `u64::MAX`.
+/// decreases and ends with `u64::MAX`; it is read only in a flagged bin.
 #[inline(always)]
-fn search(row: &[u64], guide: &[u16; BINS], w: u64) -> u64 {
+fn search<'r>(row: impl FnOnce() -> &'r [u64], guide: &[u16; BINS], w: u64) -> u64 {
+    let g = guide[sample::guide_bin(w)];
+    if g & SEARCH == 0 {
+        return u64::from(g);
+    }
+    search_on(row(), g & !SEARCH, w)
+}
+
+/// [`search`] in a flagged bin: on from the bin's count `from`.
+#[inline(never)]
+fn search_on(row: &[u64], from: u16, w: u64) -> u64 {
     let m = sample::mantissa(w);
-    let mut k = usize::from(guide[sample::guide_bin(w)]);
+    let mut k = usize::from(from);
     while m >= row[k] {
         k += 1;
     }
@@ -46,17 +62,26 @@ fn search(row: &[u64], guide: &[u16; BINS], w: u64) -> u64 {
 }
 
 /// A row's thresholds followed by `u64::MAX` (`+∞`), and its guide: for
-/// each bin, the number of thresholds ≤ the bin's least mantissa.
+/// each bin, the number of thresholds ≤ the bin's least mantissa, flagged
+/// with [`SEARCH`] unless every mantissa of the bin has that same number.
 fn row_and_guide(values: impl Iterator<Item = f64>) -> (Vec<u64>, [u16; BINS]) {
     let mut row: Vec<u64> = values.map(sample::threshold).collect();
     row.push(u64::MAX);
+    let at_or_below = |m: u64| row.iter().take_while(|&&t| t <= m).count();
     let mut guide = [0u16; BINS];
+    let width = 1u64 << (64 - sample::GUIDE_BITS);
     for (j, g) in guide.iter_mut().enumerate() {
-        let least = sample::mantissa((j as u64) << (64 - sample::GUIDE_BITS));
-        let below = row.iter().take_while(|&&t| t <= least).count();
-        // A row longer than u16 allows (a Poisson mean near the inversion
-        // limit has some 700 values) starts such bins lower: still exact.
-        *g = u16::try_from(below).unwrap_or(u16::MAX);
+        let first = (j as u64) * width;
+        let below = at_or_below(sample::mantissa(first));
+        let last = at_or_below(sample::mantissa(first + (width - 1)));
+        // A row longer than the entry allows (a Poisson mean near the
+        // inversion limit has some 700 values) starts such bins lower and
+        // searches: still exact.
+        *g = match u16::try_from(below) {
+            Ok(k) if k < SEARCH && last == below => k,
+            Ok(k) if k < SEARCH => k | SEARCH,
+            _ => (SEARCH - 1) | SEARCH,
+        };
     }
     (row, guide)
 }
@@ -86,7 +111,7 @@ impl PoissonTable {
     /// The draw at word `w`: [`sample::poisson`]'s for the same word.
     #[inline(always)]
     pub fn draw(&self, w: u64) -> u64 {
-        search(&self.cdf, &self.guide, w)
+        search(|| &self.cdf, &self.guide, w)
     }
 }
 
@@ -138,12 +163,11 @@ impl BinomialTable {
     /// the same word.
     #[inline(always)]
     pub fn draw(&self, w: u64, n: u64) -> u64 {
-        if n == 0 {
-            return 0;
-        }
-        match (self.rows.get(n as usize), self.guides.get(n as usize)) {
-            (Some(&start), Some(guide)) => search(&self.cdf[start as usize..], guide, w),
-            _ => self.draw_beyond(w, n),
+        // No branch on n = 0 (as likely as not after a quiet day): row 0's
+        // guide is all 0, unflagged. Row n starts at `rows[n]`.
+        match self.guides.get(n as usize) {
+            Some(guide) => search(|| &self.cdf[self.rows[n as usize] as usize..], guide, w),
+            None => self.draw_beyond(w, n),
         }
     }
 
