@@ -85,7 +85,7 @@ pub(super) fn threshold(c: f64) -> u64 {
 
 /// Bits of a word that give the bin of its uniform among `2^GUIDE_BITS`
 /// equal bins (see [`guide_bin`]).
-pub(super) const GUIDE_BITS: u32 = 6;
+pub(super) const GUIDE_BITS: u32 = 8;
 
 /// `⌊2^GUIDE_BITS · u⌋` for the uniform `u` of word `w` ([`uniform`]): its
 /// top bits, exactly, since `u` is the top 53 bits over 2⁵³.
@@ -165,14 +165,133 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
 /// [`poisson`] at word `w`.
 #[inline]
 pub(super) fn poisson_at(w: u64, lambda: f64) -> u64 {
-    let u = uniform(w);
     if lambda <= 0.0 {
         return 0;
     }
     if lambda <= POISSON_INVERSION_MAX {
-        return poisson_cdf(lambda).take_while(|&c| u >= c).count() as u64;
+        return match poisson_bracketed(uniform(w), lambda) {
+            Some(k) => k,
+            None => poisson_search(w, lambda),
+        };
     }
     poisson_statrs(w, lambda)
+}
+
+/// The sequential search itself: the number of values of [`poisson_cdf`]
+/// that are ≤ the uniform of `w`.
+#[cold]
+#[inline(never)]
+pub(super) fn poisson_search(w: u64, lambda: f64) -> u64 {
+    let u = uniform(w);
+    poisson_cdf(lambda).take_while(|&c| u >= c).count() as u64
+}
+
+/// Largest relative error of [`exp_neg`]: its polynomial's remainder is
+/// below 6·10⁻¹⁰, and its rounding errors are some 10⁻¹⁵ (a test checks it
+/// against the C library's `exp`).
+const EXP_NEG_ERROR: f64 = 1e-9;
+
+/// How far (relative) the uniform must lie from the two values around it
+/// for [`poisson_bracketed`] to be sure of its draw: some 900 times the
+/// largest difference between the values of the approximate and the exact
+/// sequence ([`EXP_NEG_ERROR`], plus 2⁻⁵² for each rounding in up to 2,000
+/// steps, about 4.4·10⁻¹³).
+const BRACKET_MARGIN: f64 = 1.0 / (1u64 << 20) as f64;
+
+// The margin covers the approximation's error some thousand times over.
+const _: () = assert!(900.0 * EXP_NEG_ERROR < BRACKET_MARGIN);
+
+/// The smallest term [`poisson_bracketed`] trusts: far above the subnormal
+/// numbers, where roundings are no longer relative.
+const BRACKET_MIN_TERM: f64 = 1e-280;
+
+/// `2^(−j/32)`, j = 0 … 31, for [`exp_neg`]: Taylor series of `e^y` at
+/// `y = −j·ln 2/32` to 30 terms, evaluated when the crate is compiled
+/// (remainder below 10⁻³⁰; rounding some 10⁻¹⁶).
+const EXP2_NEG_32NDS: [f64; 32] = {
+    let mut table = [0.0; 32];
+    let mut j = 0;
+    while j < 32 {
+        let y = -(j as f64) * std::f64::consts::LN_2 / 32.0;
+        let (mut term, mut sum, mut i) = (1.0, 1.0, 1);
+        while i < 30 {
+            term = term * y / i as f64;
+            sum += term;
+            i += 1;
+        }
+        table[j] = sum;
+        j += 1;
+    }
+    table
+};
+
+/// `e^−λ` for λ in (0, [`POISSON_INVERSION_MAX`]], within a relative
+/// [`EXP_NEG_ERROR`], in a few operations and without a call into the C
+/// library. With `t = 32·λ·log₂e` and `n = 32i + j` the integer nearest
+/// `t`, `e^−λ = 2^−i · 2^(−j/32) · e^x` with `x = (n − t)·ln 2/32`, `|x| ≤
+/// ln 2/64`, and `e^x` by its Taylor polynomial of degree 3 (remainder below
+/// `x⁴/24·e^|x| < 6·10⁻¹⁰`).
+#[inline(always)]
+fn exp_neg(lambda: f64) -> f64 {
+    // Adding 1.5·2⁵² rounds a number in [0, 2⁵¹) to the nearest integer,
+    // which the sum's low bits then hold.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    let t = lambda * (32.0 * std::f64::consts::LOG2_E);
+    let shifted = t + ROUND;
+    let n = shifted.to_bits() & 0xffff;
+    let x = ((shifted - ROUND) - t) * (std::f64::consts::LN_2 / 32.0);
+    let poly = (1.0 + x) + x * x * (0.5 + x * (1.0 / 6.0));
+    // 2^−i for i ≤ 93: a normal number, built exactly from its exponent.
+    let scale = f64::from_bits((1023 - (n >> 5)) << 52);
+    EXP2_NEG_32NDS[(n & 31) as usize] * poly * scale
+}
+
+/// The draw of Poisson(`lambda`) at uniform `u` without the exact `e^−λ`:
+/// the same search on values computed from [`exp_neg`] by the same
+/// operations, which differ from [`poisson_cdf`]'s by a relative 10⁻⁹ at
+/// most. Where `u` lies clear of both values around it by
+/// [`BRACKET_MARGIN`], the exact values bracket it the same way, so the
+/// count is the exact search's (the values never decrease). Otherwise, or
+/// deep in the tail, `None`: the exact search decides (at most about 2
+/// draws in a million: `u` falls within the margin of a value).
+#[inline(always)]
+fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
+    // The first four values, and how many are ≤ u, without a branch: the
+    // count is as random as the draw, and a loop exit would mispredict.
+    let mut p = exp_neg(lambda);
+    let mut values = [0.0; 5];
+    let mut cdf = p;
+    values[1] = cdf;
+    for k in 1..4 {
+        p *= lambda * reciprocal(k as u64);
+        cdf += p;
+        values[k + 1] = cdf;
+    }
+    // The terms rise and then fall, so none of the first four lies below
+    // both the first and the fourth.
+    if p < BRACKET_MIN_TERM {
+        return None;
+    }
+    let first = values[1..].iter().map(|&c| u64::from(u >= c)).sum::<u64>();
+    let (mut k, mut below) = (first, values[first as usize]);
+    if first < 4 {
+        cdf = values[first as usize + 1];
+    } else {
+        // Beyond the fourth value (for λ ≈ 1.5, one draw in 15): step on
+        // from it.
+        k = 3;
+    }
+    while u >= cdf {
+        k += 1;
+        p *= lambda * reciprocal(k);
+        if p < BRACKET_MIN_TERM || k >= 2000 {
+            return None;
+        }
+        below = cdf;
+        cdf += p;
+    }
+    let clear = u < cdf * (1.0 - BRACKET_MARGIN) && u >= below * (1.0 + BRACKET_MARGIN);
+    clear.then_some(k)
 }
 
 /// Poisson(`lambda`) by statrs, seeded by the one word `w`: large means.
@@ -316,6 +435,74 @@ mod tests {
             b.next_u64();
             assert_eq!(a.get_word_pos(), b.get_word_pos(), "n = {n}, p = {p}");
         }
+    }
+
+    #[test]
+    fn exp_neg_is_within_its_error_of_the_c_library() {
+        let mut rng = ChaCha8Rng::seed_from_u64(16);
+        let edges = [
+            1e-300,
+            1e-12,
+            0.5 * std::f64::consts::LN_2,
+            1.0,
+            63.999,
+            64.0,
+        ];
+        let random = (0..200_000).map(|_| POISSON_INVERSION_MAX * (1.0 - uniform(rng.next_u64())));
+        for lambda in edges.into_iter().chain(random) {
+            let exact = (-lambda).exp();
+            let error = (exp_neg(lambda) / exact - 1.0).abs();
+            assert!(
+                error <= EXP_NEG_ERROR,
+                "λ = {lambda}: relative error {error:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn bracketed_draws_are_the_exact_search() {
+        // Random means and words, and for each mean the words just at and
+        // just below every value of the exact sequence, where only the
+        // exact values decide.
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        let (mut random, mut decided, mut undecided_at_values) = (0u64, 0u64, 0u64);
+        for i in 0..3000 {
+            let lambda = match i {
+                0 => 1e-300,
+                1 => POISSON_INVERSION_MAX,
+                _ => POISSON_INVERSION_MAX * (1.0 - uniform(rng.next_u64())).powi(3),
+            };
+            let at_values: Vec<u64> = poisson_cdf(lambda)
+                .map(threshold)
+                .filter(|&t| t <= mantissa(u64::MAX))
+                .flat_map(|t| [t << 11, t.saturating_sub(1) << 11 | 0x7ff])
+                .collect();
+            let words: Vec<u64> = (0..100).map(|_| rng.next_u64()).collect();
+            for (at_value, w) in at_values
+                .iter()
+                .map(|&w| (true, w))
+                .chain(words.iter().map(|&w| (false, w)))
+            {
+                assert_eq!(
+                    poisson_at(w, lambda),
+                    poisson_search(w, lambda),
+                    "λ = {lambda}, w = {w}"
+                );
+                let sure = poisson_bracketed(uniform(w), lambda).is_some();
+                if at_value {
+                    undecided_at_values += u64::from(!sure);
+                } else {
+                    random += 1;
+                    decided += u64::from(sure);
+                }
+            }
+        }
+        // Nearly every random word is decided without the exact values (all
+        // but those of λ = 1e-300, whose second term is below the least
+        // trusted); words at the values often are not, and the exact search
+        // decides.
+        assert!(decided >= random - 200, "{decided} of {random}");
+        assert!(undecided_at_values > 10_000, "{undecided_at_values}");
     }
 
     #[test]
