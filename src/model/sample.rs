@@ -120,10 +120,19 @@ pub(super) fn poisson_cdf(lambda: f64) -> impl Iterator<Item = f64> {
         }
         let this = cdf;
         k += 1;
-        p *= lambda * reciprocal(k);
-        cdf += p;
+        (p, cdf) = poisson_next(p, cdf, lambda, k);
         Some(this)
     })
+}
+
+/// From the term `p` of `k − 1` and the value `cdf = P(X ≤ k − 1)` of
+/// Poisson(`lambda`), the term and the value of `k`: the one recurrence of
+/// [`poisson_cdf`] and of [`poisson_bracketed`], whose values must be made
+/// by the same operations in the same order.
+#[inline(always)]
+fn poisson_next(p: f64, cdf: f64, lambda: f64, k: u64) -> (f64, f64) {
+    let p = p * (lambda * reciprocal(k));
+    (p, cdf + p)
 }
 
 /// The values `P(X ≤ k)`, k = 0 … n − 1, that inversion of Binomial(`n`, `p`)
@@ -268,8 +277,7 @@ fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
     let mut cdf = p;
     values[1] = cdf;
     for k in 1..FIRST {
-        p *= lambda * reciprocal(k as u64);
-        cdf += p;
+        (p, cdf) = poisson_next(p, cdf, lambda, k as u64);
         values[k + 1] = cdf;
     }
     // The terms rise and then fall, so none of the first FIRST lies below
@@ -288,12 +296,11 @@ fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
     }
     while u >= cdf {
         k += 1;
-        p *= lambda * reciprocal(k);
+        below = cdf;
+        (p, cdf) = poisson_next(p, cdf, lambda, k);
         if p < BRACKET_MIN_TERM || k >= 2000 {
             return None;
         }
-        below = cdf;
-        cdf += p;
     }
     let clear = u < cdf * (1.0 - BRACKET_MARGIN) && u >= below * (1.0 + BRACKET_MARGIN);
     clear.then_some(k)
