@@ -482,6 +482,34 @@ mod tests {
     }
 
     #[test]
+    fn each_metric_of_a_day_is_summed_in_its_own_cell() {
+        let sc = geneva();
+        let n = sc.parties().len();
+        let mut rec = DayRecord::new(&sc);
+        rec.day = 2;
+        for p in 0..n {
+            let p64 = p as u64;
+            (rec.attacks_major[p], rec.attacks_minor[p]) = (10 + p64, 20 + p64);
+            (rec.reported_major[p], rec.reported_minor[p]) = (100 + p64, 200 + p64);
+        }
+        (rec.compliant, rec.convoys, rec.blocked) = (true, 7, 3);
+        let mut daily = DailyTally::new(&sc);
+        daily.day(&rec);
+        daily.day(&rec);
+        let mut expected = vec![(DayMetric::Compliant, 1), (DayMetric::ConvoysDelivered, 4)];
+        expected.push((DayMetric::ConvoysBlocked, 3));
+        for p in 0..n {
+            expected.push((DayMetric::Attacks(p), 30 + 2 * p as u128));
+            expected.push((DayMetric::Reported(p), 300 + 2 * p as u128));
+        }
+        for (metric, x) in expected {
+            let sums = daily.sums(2, metric);
+            assert_eq!((sums.sum, sums.sum_sq), (2 * x, 2 * x * x), "{metric:?}");
+            assert_eq!(daily.sums(1, metric).sum, 0, "{metric:?} on day 1");
+        }
+    }
+
+    #[test]
     fn a_merge_that_would_overflow_names_the_counter() {
         let sc = geneva();
         let tally = crate::Batch::new(&sc, 3).run(0..20).unwrap();
