@@ -5,7 +5,7 @@
 
 use ceasefire::engine::{BatchObserver, DayObserver, ObserverError, RunSummary};
 use ceasefire::model::DayRecord;
-use ceasefire::scenario::Condition;
+use ceasefire::scenario::{Condition, Severity};
 use ceasefire::{Batch, Scenario, Tally};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -59,6 +59,63 @@ fn parse(text: &str) -> Scenario {
 }
 
 /// Checks every per-day invariant of one recorded run.
+/// The sum of `value` over the window of `w` days ending on day `i` (days
+/// before 0 count as 0), straight from the recorded days.
+fn window_sum(days: &[DayRecord], i: usize, w: u32, value: impl Fn(&DayRecord) -> u64) -> u64 {
+    days[(i + 1).saturating_sub(w as usize)..=i]
+        .iter()
+        .map(value)
+        .sum()
+}
+
+/// Whether `c` holds at the end of day `i`, computed from the recorded days
+/// alone, as MODEL.md states each condition; `None` if it depends on a
+/// `probability` draw.
+fn holds_naively(sc: &Scenario, c: &Condition, days: &[DayRecord], i: usize) -> Option<bool> {
+    let d = &days[i];
+    Some(match c {
+        Condition::StreakAtLeast(n) => d.streak >= *n,
+        Condition::DaysInPhaseAtLeast(n) => d.days_in_phase >= *n,
+        Condition::ReportedInWindow {
+            days: w,
+            at_least,
+            severity,
+            party,
+        } => {
+            let reported = |r: &DayRecord| {
+                let parties = sc.parties().iter().enumerate();
+                parties
+                    .filter(|(p, q)| q.bound && party.is_none_or(|only| only == *p))
+                    .map(|(p, _)| match severity {
+                        Severity::Major => r.reported_major[p],
+                        Severity::Any => r.reported_major[p] + r.reported_minor[p],
+                    })
+                    .sum()
+            };
+            window_sum(days, i, *w, reported) >= *at_least
+        }
+        Condition::BlockedInWindow { days: w, at_least } => {
+            window_sum(days, i, *w, |r| r.blocked) >= *at_least
+        }
+        Condition::ViolationDaysInWindow { days: w, at_least } => {
+            window_sum(days, i, *w, |r| u64::from(!r.compliant)) >= *at_least
+        }
+        Condition::Probability { .. } => return None,
+        Condition::All(cs) => cs
+            .iter()
+            .map(|c| holds_naively(sc, c, days, i))
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .all(|h| h),
+        Condition::Any(cs) => cs
+            .iter()
+            .map(|c| holds_naively(sc, c, days, i))
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .any(|h| h),
+    })
+}
+
 fn check_run(sc: &Scenario, rec: &Recorder, summary: &RunSummary) {
     let days = &rec.days;
     let mut phase = sc.initial_phase();
@@ -82,6 +139,22 @@ fn check_run(sc: &Scenario, rec: &Recorder, summary: &RunSummary) {
             }
         }
         assert!(d.blocked <= d.convoys);
+        // Transitions are tried in file order on every day but the last,
+        // until one fires: those tried before it did not hold, it did.
+        if i + 1 < sc.horizon_days() as usize {
+            let transitions = &sc.phases()[phase].transitions;
+            let tried = d.transition.map_or(transitions.len(), |k| k + 1);
+            for (k, t) in transitions.iter().enumerate().take(tried) {
+                if let Some(holds) = holds_naively(sc, &t.when, days, i) {
+                    assert_eq!(
+                        holds,
+                        d.transition == Some(k),
+                        "day {i}: transition {k} ({:?}) computed from the days",
+                        t.when
+                    );
+                }
+            }
+        }
         if let Some(k) = d.transition {
             assert!(
                 i + 1 < sc.horizon_days() as usize,
@@ -133,8 +206,10 @@ proptest! {
     })]
 
     /// Only declared transitions happen, absorbing phases are never left,
-    /// streak gates hold, streak ≤ days in phase, excluded parties are never
-    /// reported, and a batch's summaries equal runs simulated alone.
+    /// streak gates hold, transitions fire exactly when their conditions
+    /// (recomputed from the recorded days) hold, streak ≤ days in phase,
+    /// excluded parties are never reported, and a batch's summaries equal
+    /// runs simulated alone.
     #[test]
     fn runs_obey_the_model(text in scenario_text(), seed in any::<u64>(), runs in 1u64..24) {
         let sc = parse(&text);
