@@ -16,6 +16,7 @@ use ceasefire::fit::model::HalfLife;
 use ceasefire::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
 use ceasefire::fit::{self, FitOptions, Method, PeriodSpec, Retaliation};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 /// A design: known parameters, the pairs fitted, the period split.
 struct Design {
@@ -153,10 +154,14 @@ fn study(d: &Design, days: u32, reps: u64, seed: u64) -> BTreeMap<String, Tally>
         simulate: 0,
         seed,
     };
+    // Replicates are independent: fit them on every core, then tally them
+    // in replicate order.
+    let fits: Vec<_> = (0..reps)
+        .into_par_iter()
+        .map(|rep| fit::run(&replicate(d, days, seed, rep), &opts, &|_| {}).unwrap())
+        .collect();
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
-    for rep in 0..reps {
-        let counts = replicate(d, days, seed, rep);
-        let f = fit::run(&counts, &opts, &|_| {}).unwrap();
+    for f in fits {
         for r in f.estimate_rows() {
             let Some(t) = truth(d, &r) else { continue };
             if r.method == Method::Bootstrap.as_str() {
