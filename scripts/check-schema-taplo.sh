@@ -16,8 +16,10 @@ if [ ! -x "$venv/bin/taplo" ]; then
 fi
 taplo="$venv/bin/taplo"
 
-cargo build --quiet
-bin=${CARGO_TARGET_DIR:-target}/debug/ceasefire
+# The release build, as every other script here uses: in CI it is already
+# built, where a debug build would compile the crate once more.
+cargo build --locked --release --quiet
+bin=${CARGO_TARGET_DIR:-target}/release/ceasefire
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 "$bin" schema > "$scratch/scenario.schema.json"
