@@ -88,7 +88,7 @@ fn holds_naively(sc: &Scenario, c: &Condition, days: &[DayRecord], i: usize) -> 
                     .filter(|(p, q)| q.bound && party.is_none_or(|only| only == *p))
                     .map(|(p, _)| match severity {
                         Severity::Major => r.reported_major[p],
-                        Severity::Any => r.reported_major[p] + r.reported_minor[p],
+                        Severity::Any => r.reported(p),
                     })
                     .sum()
             };
@@ -101,18 +101,16 @@ fn holds_naively(sc: &Scenario, c: &Condition, days: &[DayRecord], i: usize) -> 
             window_sum(days, i, *w, |r| u64::from(!r.compliant)) >= *at_least
         }
         Condition::Probability { .. } => return None,
-        Condition::All(cs) => cs
-            .iter()
-            .map(|c| holds_naively(sc, c, days, i))
-            .collect::<Option<Vec<_>>>()?
-            .into_iter()
-            .all(|h| h),
-        Condition::Any(cs) => cs
-            .iter()
-            .map(|c| holds_naively(sc, c, days, i))
-            .collect::<Option<Vec<_>>>()?
-            .into_iter()
-            .any(|h| h),
+        Condition::All(cs) | Condition::Any(cs) => {
+            let each: Vec<bool> = cs
+                .iter()
+                .map(|c| holds_naively(sc, c, days, i))
+                .collect::<Option<_>>()?;
+            match c {
+                Condition::All(_) => each.iter().all(|&h| h),
+                _ => each.iter().any(|&h| h),
+            }
+        }
     })
 }
 
