@@ -120,7 +120,7 @@ impl DayObserver for RunInternals<'_> {
         // run's conditions read.
         let s = &mut self.state;
         (s.phase, s.streak, s.days_in_phase) = (rec.phase, rec.streak, rec.days_in_phase);
-        s.window.record(rec.day, rec, sc);
+        s.window.record(rec.day, rec);
         let tried = rec.day + 1 < sc.horizon_days();
         let mut streams = RunStreams::new(&self.keys);
         streams.start_run(self.run);

@@ -104,7 +104,7 @@ fn collect(c: &Condition, path: &str, f: &mut impl FnMut(&Condition, String)) {
 impl DayObserver for WindowReadings<'_> {
     fn day(&mut self, rec: &DayRecord) {
         let sc = self.scenario;
-        self.history.record(rec.day, rec, sc);
+        self.history.record(rec.day, rec);
         // Transitions are tried on every day but the last, in file order,
         // until one fires.
         let tried = rec.day + 1 < sc.horizon_days();

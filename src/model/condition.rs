@@ -1,7 +1,7 @@
 //! Transition conditions and the window history they read.
 
 use super::{DayRecord, Purpose, RunState, Streams, sample};
-use crate::scenario::{Condition, Scenario, Severity};
+use crate::scenario::{Condition, DayKind, Scenario, Severity};
 
 /// Running totals, over the last `W` days, of what the scenario's window
 /// conditions count, where `W` is the longest window any condition asks
@@ -24,6 +24,8 @@ pub struct WindowHistory {
     /// The columns the scenario's window conditions read, in file order,
     /// each once.
     columns: Vec<Column>,
+    /// Per column: its [`Column::reporters`], found once.
+    reporters: Vec<Box<[usize]>>,
     /// Ring buffer of `len × columns.len()` cumulative counts; day `t`'s
     /// totals (days 0 ..= t) are at slot `t % len`.
     counts: Vec<u64>,
@@ -60,33 +62,10 @@ impl Column {
         }
     }
 
-    /// The column's value on the day `rec` describes. Excluded parties'
-    /// reports never count.
-    fn today(self, rec: &DayRecord, scenario: &Scenario) -> u64 {
-        match self {
-            Column::Reported { severity, party } => {
-                let reported = |p: usize| match severity {
-                    Severity::Major => rec.reported_major[p],
-                    Severity::Any => rec.reported(p),
-                };
-                let parties = scenario.parties().iter().enumerate();
-                parties
-                    .filter(|&(p, q)| q.bound && party.is_none_or(|only| only == p))
-                    .map(|(p, _)| reported(p))
-                    .sum()
-            }
-            Column::Blocked => rec.blocked,
-            Column::ViolationDays => u64::from(!rec.compliant),
-        }
-    }
-}
-
-impl WindowHistory {
-    /// An empty history for a scenario (every day before 0 counts as 0),
-    /// keeping the columns its window conditions read.
-    pub fn new(scenario: &Scenario) -> Self {
-        let w = scenario.max_window() as usize;
-        let len = if w == 0 { 0 } else { w + 1 };
+    /// The columns the window conditions of `scenario` read, in file order,
+    /// each once: the columns of its [`WindowHistory`], which a [`Check`]
+    /// refers to by their index.
+    fn all(scenario: &Scenario) -> Vec<Column> {
         let mut columns = Vec::new();
         for phase in scenario.phases() {
             for t in &phase.transitions {
@@ -99,9 +78,54 @@ impl WindowHistory {
                 });
             }
         }
+        columns
+    }
+
+    /// The parties whose reports the column counts: the bound parties, or
+    /// the one it names (none for a column that counts no reports).
+    /// Excluded parties' reports never count.
+    fn reporters(self, scenario: &Scenario) -> Box<[usize]> {
+        let parties = scenario.parties().iter().enumerate();
+        match self {
+            Column::Reported { party, .. } => parties
+                .filter(|&(p, q)| q.bound && party.is_none_or(|only| only == p))
+                .map(|(p, _)| p)
+                .collect(),
+            Column::Blocked | Column::ViolationDays => Box::new([]),
+        }
+    }
+
+    /// The column's value on the day `rec` describes, given its
+    /// [`Column::reporters`].
+    #[inline]
+    fn today(self, rec: &DayRecord, reporters: &[usize]) -> u64 {
+        let reporters = reporters.iter();
+        match self {
+            Column::Reported {
+                severity: Severity::Major,
+                ..
+            } => reporters.map(|&p| rec.reported_major[p]).sum(),
+            Column::Reported {
+                severity: Severity::Any,
+                ..
+            } => reporters.map(|&p| rec.reported(p)).sum(),
+            Column::Blocked => rec.blocked,
+            Column::ViolationDays => u64::from(!rec.compliant),
+        }
+    }
+}
+
+impl WindowHistory {
+    /// An empty history for a scenario (every day before 0 counts as 0),
+    /// keeping the columns its window conditions read.
+    pub fn new(scenario: &Scenario) -> Self {
+        let w = scenario.max_window() as usize;
+        let len = if w == 0 { 0 } else { w + 1 };
+        let columns = Column::all(scenario);
         WindowHistory {
             len,
             counts: vec![0; len * columns.len()],
+            reporters: columns.iter().map(|c| c.reporters(scenario)).collect(),
             columns,
             here: 0,
         }
@@ -115,7 +139,7 @@ impl WindowHistory {
 
     /// Records day `day`, which follows the day recorded last (day 0 after
     /// [`WindowHistory::new`] or [`WindowHistory::clear`]).
-    pub fn record(&mut self, day: u32, rec: &DayRecord, scenario: &Scenario) {
+    pub fn record(&mut self, day: u32, rec: &DayRecord) {
         if self.len == 0 {
             return;
         }
@@ -133,9 +157,10 @@ impl WindowHistory {
         let here = self.here * stride;
         // Today's count plus yesterday's total (none before day 0). The
         // ring has at least 2 slots, so yesterday's is another slot.
-        for (i, column) in self.columns.iter().enumerate() {
+        let columns = self.columns.iter().zip(&self.reporters);
+        for (i, (column, reporters)) in columns.enumerate() {
             let yesterday = if day > 0 { self.counts[before + i] } else { 0 };
-            self.counts[here + i] = yesterday + column.today(rec, scenario);
+            self.counts[here + i] = yesterday + column.today(rec, reporters);
         }
     }
 
@@ -148,7 +173,7 @@ impl WindowHistory {
     /// If no `reported_in_window` condition of the scenario reads this
     /// severity and party: the history keeps only what its conditions read.
     pub fn sum(&self, day: u32, w: u32, severity: Severity, party: Option<usize>) -> u64 {
-        self.sum_at(day, w, Column::Reported { severity, party })
+        self.sum_at(day, w, self.index(Column::Reported { severity, party }))
     }
 
     /// (v2) Blocked convoys over days `day-w+1 ..= day` (`day` and `w` as
@@ -157,7 +182,7 @@ impl WindowHistory {
     /// # Panics
     /// If the scenario has no `blocked_in_window` condition.
     pub fn blocked(&self, day: u32, w: u32) -> u64 {
-        self.sum_at(day, w, Column::Blocked)
+        self.sum_at(day, w, self.index(Column::Blocked))
     }
 
     /// (v2) Violation days (days that were not compliant) among days
@@ -166,22 +191,28 @@ impl WindowHistory {
     /// # Panics
     /// If the scenario has no `violation_days_in_window` condition.
     pub fn violation_days(&self, day: u32, w: u32) -> u64 {
-        self.sum_at(day, w, Column::ViolationDays)
+        self.sum_at(day, w, self.index(Column::ViolationDays))
     }
 
-    /// `column` summed over the window of `w ≤ W` days ending on `day`, the
-    /// day recorded last: the total at `day` minus the total at `day - w`,
-    /// which is `w < len` slots back in the ring.
-    fn sum_at(&self, day: u32, w: u32, column: Column) -> u64 {
+    /// The index of `column` among the history's columns.
+    ///
+    /// # Panics
+    /// If no window condition of the scenario reads `column`.
+    fn index(&self, column: Column) -> usize {
+        index_of(&self.columns, column)
+    }
+
+    /// Column `column` (its index) summed over the window of `w ≤ W` days
+    /// ending on `day`, the day recorded last: the total at `day` minus the
+    /// total at `day - w`, which is `w < len` slots back in the ring.
+    #[inline]
+    fn sum_at(&self, day: u32, w: u32, column: usize) -> u64 {
         debug_assert_eq!(
             self.here,
             day as usize % self.len,
             "day {day} is the last recorded"
         );
-        let Some(offset) = self.columns.iter().position(|&c| c == column) else {
-            panic!("no window condition of the scenario reads {column:?}");
-        };
-        let at = |slot: usize| self.counts[slot * self.columns.len() + offset];
+        let at = |slot: usize| self.counts[slot * self.columns.len() + column];
         let w = w as usize;
         match day.checked_sub(w as u32) {
             Some(_) if self.here >= w => at(self.here) - at(self.here - w),
@@ -191,9 +222,161 @@ impl WindowHistory {
     }
 }
 
+/// The index of `column` in `columns`.
+///
+/// # Panics
+/// If `column` is not among them: the history keeps only what its
+/// scenario's conditions read.
+fn index_of(columns: &[Column], column: Column) -> usize {
+    match columns.iter().position(|&c| c == column) {
+        Some(i) => i,
+        None => panic!("no window condition of the scenario reads {column:?}"),
+    }
+}
+
+/// A condition as the day step evaluates it: a [`Condition`] whose window
+/// conditions know the index of their column in the [`WindowHistory`],
+/// found once per batch instead of on every day.
+#[derive(Debug, Clone)]
+enum Check {
+    StreakAtLeast(u32),
+    DaysInPhaseAtLeast(u32),
+    /// A window condition of any kind: its column, window and threshold.
+    InWindow {
+        column: usize,
+        days: u32,
+        at_least: u64,
+    },
+    Probability {
+        p: f64,
+        on: DayKind,
+        stream: usize,
+    },
+    All(Box<[Check]>),
+    Any(Box<[Check]>),
+}
+
+impl Check {
+    /// `c`, its window columns looked up among `columns`.
+    ///
+    /// # Panics
+    /// If `c` reads a window column that is not among `columns`.
+    fn new(c: &Condition, columns: &[Column]) -> Check {
+        let all = |cs: &[Condition]| cs.iter().map(|c| Check::new(c, columns)).collect();
+        let window = |column, days, at_least| Check::InWindow {
+            column: index_of(columns, column),
+            days,
+            at_least,
+        };
+        match *c {
+            Condition::StreakAtLeast(n) => Check::StreakAtLeast(n),
+            Condition::DaysInPhaseAtLeast(n) => Check::DaysInPhaseAtLeast(n),
+            Condition::ReportedInWindow {
+                days,
+                at_least,
+                severity,
+                party,
+            } => window(Column::Reported { severity, party }, days, at_least),
+            Condition::BlockedInWindow { days, at_least } => {
+                window(Column::Blocked, days, at_least)
+            }
+            Condition::ViolationDaysInWindow { days, at_least } => {
+                window(Column::ViolationDays, days, at_least)
+            }
+            Condition::Probability { p, on, stream } => Check::Probability { p, on, stream },
+            Condition::All(ref cs) => Check::All(all(cs)),
+            Condition::Any(ref cs) => Check::Any(all(cs)),
+        }
+    }
+
+    /// Whether the condition holds at the end of day `day`. Every
+    /// `probability` inside is drawn whatever the others say (no
+    /// short-circuit), so draws do not depend on the order of the
+    /// conditions.
+    fn holds<S: Streams>(
+        &self,
+        state: &RunState,
+        compliant: bool,
+        day: u32,
+        streams: &mut S,
+    ) -> bool {
+        match *self {
+            Check::StreakAtLeast(n) => state.streak >= n,
+            Check::DaysInPhaseAtLeast(n) => state.days_in_phase >= n,
+            Check::InWindow {
+                column,
+                days,
+                at_least,
+            } => state.window.sum_at(day, days, column) >= at_least,
+            Check::Probability { p, on, stream } => {
+                on.matches(compliant)
+                    && sample::bernoulli(streams.stream(Purpose::Condition(stream), day), p)
+            }
+            Check::All(ref cs) => cs
+                .iter()
+                .fold(true, |acc, c| c.holds(state, compliant, day, streams) & acc),
+            Check::Any(ref cs) => cs.iter().fold(false, |acc, c| {
+                c.holds(state, compliant, day, streams) | acc
+            }),
+        }
+    }
+}
+
+/// The transitions of every phase of a scenario, in file order, as the day
+/// step tries them: built once per batch, with every window condition's
+/// column resolved.
+#[derive(Debug, Clone)]
+pub struct Transitions {
+    /// Per phase: each transition's target phase and condition.
+    phases: Vec<Box<[(usize, Check)]>>,
+}
+
+impl Transitions {
+    /// The transitions of `scenario`, for the [`WindowHistory`] that
+    /// [`WindowHistory::new`] makes of the same scenario.
+    pub fn new(scenario: &Scenario) -> Self {
+        let columns = Column::all(scenario);
+        let phases = scenario
+            .phases()
+            .iter()
+            .map(|phase| {
+                let checks = phase.transitions.iter();
+                checks
+                    .map(|t| (t.to, Check::new(&t.when, &columns)))
+                    .collect()
+            })
+            .collect();
+        Transitions { phases }
+    }
+
+    /// The first transition of phase `phase`, in file order, whose condition
+    /// holds at the end of day `day`: its index within the phase and its
+    /// target phase. Transitions after it are not tried (their
+    /// `probability` conditions draw nothing).
+    #[inline]
+    pub fn first_holding<S: Streams>(
+        &self,
+        phase: usize,
+        state: &RunState,
+        compliant: bool,
+        day: u32,
+        streams: &mut S,
+    ) -> Option<(usize, usize)> {
+        let transitions = self.phases[phase].iter().enumerate();
+        transitions
+            .filter(|(_, (_, check))| check.holds(state, compliant, day, streams))
+            .map(|(k, &(to, _))| (k, to))
+            .next()
+    }
+}
+
 /// Whether `c` holds at the end of day `day`. Every `probability` inside is
 /// drawn whatever the others say (no short-circuit), so draws do not depend
 /// on the order of the conditions.
+///
+/// # Panics
+/// If `c` reads a window that no condition of the scenario of
+/// `state.window` reads.
 pub fn holds<S: Streams>(
     c: &Condition,
     state: &RunState,
@@ -201,30 +384,5 @@ pub fn holds<S: Streams>(
     day: u32,
     streams: &mut S,
 ) -> bool {
-    match c {
-        Condition::StreakAtLeast(n) => state.streak >= *n,
-        Condition::DaysInPhaseAtLeast(n) => state.days_in_phase >= *n,
-        Condition::ReportedInWindow {
-            days,
-            at_least,
-            severity,
-            party,
-        } => state.window.sum(day, *days, *severity, *party) >= *at_least,
-        Condition::BlockedInWindow { days, at_least } => {
-            state.window.blocked(day, *days) >= *at_least
-        }
-        Condition::ViolationDaysInWindow { days, at_least } => {
-            state.window.violation_days(day, *days) >= *at_least
-        }
-        Condition::Probability { p, on, stream } => {
-            on.matches(compliant)
-                && sample::bernoulli(streams.stream(Purpose::Condition(*stream), day), *p)
-        }
-        Condition::All(cs) => cs.iter().fold(true, |acc, c| {
-            holds(c, state, compliant, day, streams) & acc
-        }),
-        Condition::Any(cs) => cs.iter().fold(false, |acc, c| {
-            holds(c, state, compliant, day, streams) | acc
-        }),
-    }
+    Check::new(c, &state.window.columns).holds(state, compliant, day, streams)
 }

@@ -13,7 +13,7 @@ mod tables;
 use rand::Rng;
 
 use crate::scenario::{Party, Phase, Scenario, Severity};
-pub use condition::{WindowHistory, holds};
+pub use condition::{Transitions, WindowHistory, holds};
 pub use tables::Tables;
 
 /// Largest daily attack intensity λ the engine accepts. Beyond it the run is
@@ -291,7 +291,7 @@ pub fn step<S: Streams>(
     state.streak = if rec.compliant { state.streak + 1 } else { 0 };
     rec.days_in_phase = state.days_in_phase;
     rec.streak = state.streak;
-    state.window.record(day, rec, scenario);
+    state.window.record(day, rec);
 
     // 7. Memory: actual attacks, decayed by each victim's half-life.
     for (p, party) in scenario.parties().iter().enumerate() {
@@ -300,14 +300,14 @@ pub fn step<S: Streams>(
 
     // 8. Transitions, in file order; the first that holds fires.
     if !last_day {
-        for (k, t) in phase.transitions.iter().enumerate() {
-            if condition::holds(&t.when, state, rec.compliant, day, streams) {
-                rec.transition = Some(k);
-                state.phase = t.to;
-                state.days_in_phase = 0;
-                state.streak = 0;
-                break;
-            }
+        let transitions = tables.transitions();
+        if let Some((k, to)) =
+            transitions.first_holding(state.phase, state, rec.compliant, day, streams)
+        {
+            rec.transition = Some(k);
+            state.phase = to;
+            state.days_in_phase = 0;
+            state.streak = 0;
         }
     }
     Ok(())

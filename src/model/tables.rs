@@ -23,6 +23,7 @@
 //! through the row. Every row ends with `+∞` (threshold `u64::MAX`), where
 //! any search stops.
 
+use super::condition::Transitions;
 use super::sample;
 use crate::scenario::Scenario;
 
@@ -186,7 +187,7 @@ impl BinomialTable {
     }
 }
 
-/// Every table of a scenario, built once per batch.
+/// Every table of a scenario, and its transitions, built once per batch.
 #[derive(Debug, Clone)]
 pub struct Tables {
     parties: usize,
@@ -202,6 +203,8 @@ pub struct Tables {
     detection: Vec<BinomialTable>,
     /// Per phase: blocked convoys on a quiet and on a violent day.
     block: Vec<[BinomialTable; 2]>,
+    /// Per phase: its transitions, ready to try.
+    transitions: Transitions,
 }
 
 impl Tables {
@@ -246,6 +249,7 @@ impl Tables {
                     ]
                 })
                 .collect(),
+            transitions: Transitions::new(scenario),
         }
     }
 
@@ -284,6 +288,12 @@ impl Tables {
     #[inline]
     pub fn block(&self, phase: usize, violent: bool) -> &BinomialTable {
         &self.block[phase][usize::from(violent)]
+    }
+
+    /// Every phase's transitions, compiled once like the tables.
+    #[inline]
+    pub fn transitions(&self) -> &Transitions {
+        &self.transitions
     }
 }
 
