@@ -4,11 +4,12 @@
 //! generator whose 256-bit key is derived from `(S, purpose)` and whose
 //! 64-bit stream number is `i`. A run's numbers therefore depend on nothing
 //! but `(S, i, purpose)`: not on threads, batch size, shards, or which other
-//! runs exist. Generators are created lazily, so a purpose that a scenario
-//! never uses (monitoring with detection 1 and no false reports) costs
-//! nothing.
+//! runs exist. A stream's words are made only when a run first draws from
+//! it, so a purpose that a scenario never uses (monitoring with detection 1
+//! and no false reports) costs nothing, and they are read from a window of
+//! 4 ChaCha blocks rather than one call to the generator per word.
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::{Purpose, Streams};
@@ -73,82 +74,148 @@ fn key(seed: u64, purpose: Purpose) -> [u8; 32] {
     key
 }
 
+/// 64-bit words in a stream's window: 4 ChaCha blocks, as many as one
+/// refill of the generator makes.
+const WINDOW_WORDS: usize = 32;
+
 /// The streams of one run. Reused across runs to keep allocations out of the
 /// hot loop.
 #[derive(Debug)]
 pub struct RunStreams<'k> {
     keys: &'k StreamKeys,
     run: u64,
-    /// Per purpose: its generator (for the current run once `next` says it
-    /// has been drawn from).
-    rngs: Vec<ChaCha8Rng>,
-    /// Per purpose: the day whose words start at its generator's current
-    /// position, or [`UNUSED`] if the run has not drawn from it yet.
-    next: Vec<u32>,
+    /// Per purpose: its generator and the window of its words at hand.
+    streams: Vec<Window>,
 }
 
-/// [`RunStreams::next`] of a purpose the current run has not drawn from.
+/// One purpose's stream: its generator, keyed for the purpose, and a window
+/// of [`WINDOW_WORDS`] consecutive words of the current run's stream, read
+/// straight from an array.
+///
+/// A window starts at a multiple of its size, so that it holds the words of
+/// whole days (the days `first ..` of a purpose of `n` words a day are the
+/// words `first · n ..`, and `n` divides the window), and a day seen again
+/// after a gap is found in it whenever it lies in the same window.
+#[derive(Debug, Clone)]
+struct Window {
+    rng: ChaCha8Rng,
+    /// The words, each as its 8 little-endian bytes (the generator's byte
+    /// order, in which a word is its two 32-bit halves, low first, as
+    /// `next_u64` makes it).
+    words: [[u8; 8]; WINDOW_WORDS],
+    /// The day whose words start the window, or [`UNUSED`] if the current
+    /// run has not drawn from the stream yet.
+    first: u32,
+}
+
+/// [`Window::first`] of a stream the current run has not drawn from.
 const UNUSED: u32 = u32::MAX;
 
 impl<'k> RunStreams<'k> {
     /// Streams over `keys`, initially for run 0.
     pub fn new(keys: &'k StreamKeys) -> Self {
+        let window = |key: &[u8; 32]| Window {
+            rng: ChaCha8Rng::from_seed(*key),
+            words: [[0; 8]; WINDOW_WORDS],
+            first: UNUSED,
+        };
         RunStreams {
             keys,
             run: 0,
-            rngs: keys
-                .keys
-                .iter()
-                .map(|k| ChaCha8Rng::from_seed(*k))
-                .collect(),
-            next: vec![UNUSED; keys.keys.len()],
+            streams: keys.keys.iter().map(window).collect(),
         }
     }
 
-    /// Switches to run `run`. A generator is made for it only when the run
+    /// Switches to run `run`. A stream's words are made only when the run
     /// first draws from its purpose, so a purpose a run never uses costs
     /// nothing.
     pub fn start_run(&mut self, run: u64) {
         self.run = run;
-        self.next.fill(UNUSED);
+        for w in &mut self.streams {
+            w.first = UNUSED;
+        }
     }
 
-    /// Puts the generator of `slot` (of `purpose`) at day `day`'s words:
-    /// a fresh generator for the run on its first use, else a skip ahead.
-    /// Kept out of line, so that the common request (the day after the
-    /// last) is a comparison and an increment.
+    /// Fills the window of `slot` with the words of day `day` of a purpose
+    /// of `n` words a day, and returns the day's place in it (in days).
+    /// Kept out of line, so that the common request (a day in the window)
+    /// is a subtraction and a comparison.
     #[cold]
     #[inline(never)]
-    fn reposition(&mut self, slot: usize, purpose: Purpose, day: u32) {
-        let rng = &mut self.rngs[slot];
-        if self.next[slot] == UNUSED {
-            *rng = ChaCha8Rng::from_seed(self.keys.keys[slot]);
-            rng.set_stream(self.run);
-        }
-        // Day t's draws are the 32-bit words [2nt, 2n(t+1)) of the stream.
-        let words = 2 * u64::from(purpose.draws_per_day());
-        rng.set_word_pos(u128::from(u64::from(day) * words));
+    fn refill(&mut self, slot: usize, day: u32, n: usize) -> usize {
+        let days = (WINDOW_WORDS / n) as u32;
+        let first = day - day % days;
+        let w = &mut self.streams[slot];
+        w.rng.set_stream(self.run);
+        // Day t's words are the 32-bit words [2nt, 2n(t+1)) of the stream.
+        w.rng.set_word_pos(u128::from(first) * 2 * n as u128);
+        w.rng.fill_bytes(w.words.as_flattened_mut());
+        w.first = first;
+        (day - first) as usize
     }
 }
 
 impl Streams for RunStreams<'_> {
-    type Rng = ChaCha8Rng;
-
     #[inline]
-    fn stream(&mut self, purpose: Purpose, day: u32) -> &mut ChaCha8Rng {
+    fn words<const N: usize>(&mut self, purpose: Purpose, day: u32) -> [u64; N] {
+        const { assert!(N > 0 && WINDOW_WORDS.is_multiple_of(N)) };
+        debug_assert_eq!(N, purpose.draws_per_day() as usize);
         let slot = self.keys.slot(purpose);
-        // Every request takes exactly n draws, so a stream asked for on
-        // consecutive days is already in place.
-        if self.next[slot] != day {
-            self.reposition(slot, purpose, day);
+        let days = (WINDOW_WORDS / N) as u32;
+        let at = match day.checked_sub(self.streams[slot].first) {
+            Some(d) if d < days => d as usize,
+            _ => self.refill(slot, day, N),
+        };
+        let words = &self.streams[slot].words;
+        std::array::from_fn(|j| u64::from_le_bytes(words[(at * N + j) % WINDOW_WORDS]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scenario;
+    use rand::Rng;
+
+    /// Every purpose's words, asked for on any days in any order, are the
+    /// words a fresh generator of the run's stream gives at the day's
+    /// position.
+    #[test]
+    fn words_are_the_generators_words_at_the_days_position() {
+        let scenario = Scenario::from_toml(
+            include_str!("../../benches/scenarios/three-party-60.toml"),
+            "three-party-60",
+        )
+        .expect("valid scenario");
+        let keys = StreamKeys::new(&scenario, 42);
+        let mut streams = RunStreams::new(&keys);
+        let purposes = [
+            Purpose::Attacks(0),
+            Purpose::Attacks(2),
+            Purpose::Monitoring(1),
+            Purpose::Convoys,
+            Purpose::Condition(0),
+        ];
+        let days = [
+            0, 1, 2, 7, 8, 9, 3, 15, 16, 17, 40, 31, 32, 33, 0, 63, 64, 1000,
+        ];
+        for run in [0, 1, 7, u64::MAX] {
+            streams.start_run(run);
+            for (i, &day) in days.iter().enumerate() {
+                let purpose = purposes[i % purposes.len()];
+                let n = purpose.draws_per_day();
+                let mut rng = ChaCha8Rng::from_seed(keys.keys[keys.slot(purpose)]);
+                rng.set_stream(run);
+                rng.set_word_pos(u128::from(day) * 2 * u128::from(n));
+                let expected: Vec<u64> = (0..n).map(|_| rng.next_u64()).collect();
+                let got: Vec<u64> = match n {
+                    1 => streams.words::<1>(purpose, day).to_vec(),
+                    2 => streams.words::<2>(purpose, day).to_vec(),
+                    4 => streams.words::<4>(purpose, day).to_vec(),
+                    _ => unreachable!("no purpose draws {n} words a day"),
+                };
+                assert_eq!(got, expected, "run {run}, {purpose:?}, day {day}");
+            }
         }
-        self.next[slot] = day + 1;
-        let rng = &mut self.rngs[slot];
-        debug_assert_eq!(rng.get_stream(), self.run);
-        debug_assert_eq!(
-            rng.get_word_pos(),
-            u128::from(u64::from(day) * 2 * u64::from(purpose.draws_per_day()))
-        );
-        rng
     }
 }

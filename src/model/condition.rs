@@ -310,7 +310,7 @@ impl Check {
             } => state.window.sum_at(day, days, column) >= at_least,
             Check::Probability { p, on, stream } => {
                 on.matches(compliant)
-                    && sample::bernoulli(streams.stream(Purpose::Condition(stream), day), p)
+                    && sample::bernoulli(streams.words::<1>(Purpose::Condition(stream), day)[0], p)
             }
             Check::All(ref cs) => cs
                 .iter()

@@ -10,8 +10,6 @@ mod condition;
 mod sample;
 mod tables;
 
-use rand::Rng;
-
 use crate::scenario::{Party, Phase, Scenario, Severity};
 pub use condition::{Transitions, WindowHistory, holds};
 pub use tables::Tables;
@@ -53,11 +51,10 @@ impl Purpose {
 
 /// Where a run's random numbers come from: one stream per purpose.
 pub trait Streams {
-    /// The generator type.
-    type Rng: Rng;
-    /// The stream of a purpose, positioned within the block of words of day
-    /// `day` (see [`Purpose::draws_per_day`]).
-    fn stream(&mut self, purpose: Purpose, day: u32) -> &mut Self::Rng;
+    /// The `N` words of day `day` of `purpose`'s stream, `N` being
+    /// [`Purpose::draws_per_day`]: the stream's 64-bit words
+    /// `day · N … day · N + N − 1`.
+    fn words<const N: usize>(&mut self, purpose: Purpose, day: u32) -> [u64; N];
 }
 
 /// The state a run carries from one day to the next.
@@ -223,14 +220,13 @@ pub fn step<S: Streams>(
         // MODEL.md's independent Poisson(λs) major and Poisson(λ(1 − s))
         // minor attacks, for one exponential instead of two.
         let (major, minor) = if lambda > 0.0 {
-            let rng = streams.stream(Purpose::Attacks(p), day);
-            let w = sample::word(rng);
+            let [w, w_major] = streams.words(Purpose::Attacks(p), day);
             // With no remembered attacks, λ is the table's, bit for bit.
             let attacks = match tables.attacks(state.phase, p) {
                 Some(t) if state.memory[p] == 0.0 => t.draw(w),
                 _ => sample::poisson_at(w, lambda),
             };
-            let major = tables.major(p).draw(sample::word(rng), attacks);
+            let major = tables.major(p).draw(w_major, attacks);
             (major, attacks - major)
         } else {
             (0, 0)
@@ -243,16 +239,16 @@ pub fn step<S: Streams>(
         if party.bound {
             let f = party.false_reports_per_day;
             if (major + minor > 0 && d < 1.0) || f > 0.0 {
-                let rng = streams.stream(Purpose::Monitoring(p), day);
+                let [w_major, w_minor, w, w_false_major] =
+                    streams.words(Purpose::Monitoring(p), day);
                 let detection = tables.detection(state.phase);
-                rep_major = detection.draw(sample::word(rng), major);
-                rep_minor = detection.draw(sample::word(rng), minor);
-                let w = sample::word(rng);
+                rep_major = detection.draw(w_major, major);
+                rep_minor = detection.draw(w_minor, minor);
                 let false_reports = match tables.false_reports(p) {
                     Some(t) => t.draw(w),
                     None => sample::poisson_at(w, f),
                 };
-                let false_major = tables.major(p).draw(sample::word(rng), false_reports);
+                let false_major = tables.major(p).draw(w_false_major, false_reports);
                 rep_major += false_major;
                 rep_minor += false_reports - false_major;
             } else {
@@ -270,14 +266,13 @@ pub fn step<S: Streams>(
     // 4. Humanitarian access, at the phase's rates (v2).
     let h = &scenario.phase_humanitarian(state.phase);
     (rec.convoys, rec.blocked) = if h.convoys_per_day > 0.0 {
-        let rng = streams.stream(Purpose::Convoys, day);
-        let w = sample::word(rng);
+        let [w, w_blocked] = streams.words(Purpose::Convoys, day);
         let convoys = match tables.convoys(state.phase) {
             Some(t) => t.draw(w),
             None => sample::poisson_at(w, h.convoys_per_day),
         };
         let block = tables.block(state.phase, any_major_attack);
-        (convoys, block.draw(sample::word(rng), convoys))
+        (convoys, block.draw(w_blocked, convoys))
     } else {
         (0, 0)
     };

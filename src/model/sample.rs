@@ -13,8 +13,8 @@
 //! local generator for statrs' sampler instead: the stream still advances by
 //! exactly one word.
 
+use rand::SeedableRng;
 use rand::distr::Distribution;
-use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use statrs::distribution::{Binomial, Poisson};
 
@@ -50,12 +50,6 @@ fn reciprocal(k: u64) -> f64 {
         Some(r) => *r,
         None => 1.0 / k as f64,
     }
-}
-
-/// The next word of a stream: every draw inverts its distribution at one.
-#[inline]
-pub(super) fn word<R: Rng + ?Sized>(rng: &mut R) -> u64 {
-    rng.next_u64()
 }
 
 /// The uniform number in [0, 1) of word `w`: its 53 high bits `m`, as rand's
@@ -94,10 +88,10 @@ pub(super) fn guide_bin(w: u64) -> usize {
     (w >> (64 - GUIDE_BITS)) as usize
 }
 
-/// A draw that succeeds with probability `p`: one word.
+/// A draw that succeeds with probability `p`, at word `w`.
 #[inline]
-pub fn bernoulli<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
-    uniform(word(rng)) < p
+pub fn bernoulli(w: u64, p: f64) -> bool {
+    uniform(w) < p
 }
 
 /// The values `P(X ≤ k)`, k = 0, 1, …, that inversion of Poisson(`lambda`)
@@ -167,8 +161,8 @@ pub(super) fn binomial_cdf(n: u64, p: f64) -> Option<impl Iterator<Item = f64>> 
 /// A draw from Poisson(`lambda`), `lambda` finite and ≥ 0: one word. (The
 /// day step takes its word first and calls [`poisson_at`] or a table.)
 #[cfg(test)]
-pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
-    poisson_at(word(rng), lambda)
+pub fn poisson<R: rand::Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
+    poisson_at(rng.next_u64(), lambda)
 }
 
 /// [`poisson`] at word `w`.
@@ -319,8 +313,8 @@ fn poisson_statrs(w: u64, lambda: f64) -> u64 {
 /// A draw from Binomial(`n`, `p`), `p` in [0, 1]: one word. (The day step
 /// takes its word first and calls [`binomial_at`] or a table.)
 #[cfg(test)]
-pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
-    binomial_at(word(rng), n, p)
+pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    binomial_at(rng.next_u64(), n, p)
 }
 
 /// [`binomial`] at word `w`.
@@ -353,6 +347,7 @@ fn binomial_statrs(w: u64, n: u64, p: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::Rng;
     use statrs::distribution::{ChiSquared, ContinuousCDF, DiscreteCDF};
 
     /// Asserts that `draws` fit a distribution with CDF `cdf` by Pearson's χ²
