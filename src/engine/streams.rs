@@ -105,11 +105,15 @@ struct Window {
     words: [[u8; 8]; WINDOW_WORDS],
     /// The day whose words start the window, or [`UNUSED`] if the current
     /// run has not drawn from the stream yet.
-    first: u32,
+    first: u64,
+    /// The run whose stream the generator is set to.
+    run: u64,
 }
 
-/// [`Window::first`] of a stream the current run has not drawn from.
-const UNUSED: u32 = u32::MAX;
+/// [`Window::first`] of a stream the current run has not drawn from: so
+/// far above every day that `day - UNUSED`, wrapping, lies beyond every
+/// window.
+const UNUSED: u64 = 1 << 63;
 
 impl<'k> RunStreams<'k> {
     /// Streams over `keys`, initially for run 0.
@@ -118,6 +122,7 @@ impl<'k> RunStreams<'k> {
             rng: ChaCha8Rng::from_seed(*key),
             words: [[0; 8]; WINDOW_WORDS],
             first: UNUSED,
+            run: 0,
         };
         RunStreams {
             keys,
@@ -146,11 +151,14 @@ impl<'k> RunStreams<'k> {
         let days = (WINDOW_WORDS / n) as u32;
         let first = day - day % days;
         let w = &mut self.streams[slot];
-        w.rng.set_stream(self.run);
+        if w.run != self.run {
+            w.rng.set_stream(self.run);
+            w.run = self.run;
+        }
         // Day t's words are the 32-bit words [2nt, 2n(t+1)) of the stream.
         w.rng.set_word_pos(u128::from(first) * 2 * n as u128);
         w.rng.fill_bytes(w.words.as_flattened_mut());
-        w.first = first;
+        w.first = u64::from(first);
         (day - first) as usize
     }
 }
@@ -161,9 +169,9 @@ impl Streams for RunStreams<'_> {
         const { assert!(N > 0 && WINDOW_WORDS.is_multiple_of(N)) };
         debug_assert_eq!(N, purpose.draws_per_day() as usize);
         let slot = self.keys.slot(purpose);
-        let days = (WINDOW_WORDS / N) as u32;
-        let at = match day.checked_sub(self.streams[slot].first) {
-            Some(d) if d < days => d as usize,
+        let days = (WINDOW_WORDS / N) as u64;
+        let at = match u64::from(day).wrapping_sub(self.streams[slot].first) {
+            d if d < days => d as usize,
             _ => self.refill(slot, day, N),
         };
         let words = &self.streams[slot].words;
