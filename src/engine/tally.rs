@@ -232,24 +232,38 @@ impl DayObserver for DailyTally {
         self.occupancy[day * self.phases + rec.phase] += 1;
         let n = self.parties;
         let cells = day * Self::stride_of(n)..(day + 1) * Self::stride_of(n);
-        let sum = &mut self.sum[cells.clone()];
-        let sum_sq = &mut self.sum_sq[cells];
-        let mut add = |metric: DayMetric, x: u64| {
-            let k = Self::slot(n, metric);
-            sum[k] += x;
-            sum_sq[k] += u128::from(x) * u128::from(x);
-        };
-        for p in 0..n {
-            add(DayMetric::Attacks(p), rec.attacks(p));
-            add(DayMetric::Reported(p), rec.reported(p));
-        }
-        add(DayMetric::Compliant, u64::from(rec.compliant));
-        add(DayMetric::ConvoysDelivered, rec.convoys - rec.blocked);
-        add(DayMetric::ConvoysBlocked, rec.blocked);
+        let (sum, sum_sq) = (&mut self.sum[cells.clone()], &mut self.sum_sq[cells]);
+        // The day's cells in slot order (see `slot`): attacks of each
+        // party, reports of each party, then the day's three others.
+        let attacks = rec.attacks_major.iter().zip(&rec.attacks_minor);
+        let reported = rec.reported_major.iter().zip(&rec.reported_minor);
+        let others = [
+            u64::from(rec.compliant),
+            rec.convoys - rec.blocked,
+            rec.blocked,
+        ];
+        let (both, twice) = (|(a, b): (&u64, &u64)| a + b, 2 * n);
+        add_day(&mut sum[..n], &mut sum_sq[..n], attacks.map(both));
+        add_day(
+            &mut sum[n..twice],
+            &mut sum_sq[n..twice],
+            reported.map(both),
+        );
+        add_day(&mut sum[twice..], &mut sum_sq[twice..], others);
     }
 
     fn absorbed(&mut self, phase: usize, from: u32) {
         self.absorbed[from as usize * self.phases + phase] += 1;
+    }
+}
+
+/// Adds each of `xs` to its cell of `sum`, and its square to its cell of
+/// `sum_sq`, in order.
+#[inline]
+fn add_day(sum: &mut [u64], sum_sq: &mut [u128], xs: impl IntoIterator<Item = u64>) {
+    for ((s, q), x) in sum.iter_mut().zip(sum_sq).zip(xs) {
+        *s += x;
+        *q += u128::from(x) * u128::from(x);
     }
 }
 
