@@ -51,6 +51,20 @@ impl BatchObserver for Collect {
     }
 }
 
+/// Scenarios whose runs always reach their horizon: retaliation is
+/// subcritical in every phase (the branching ratio times the largest rate
+/// multiplier is below 1, which bounds every phase's ratio). In an
+/// explosive scenario a run may stop with an intensity error, which is the
+/// engine's answer and not a failure of the properties below, which are
+/// about the runs a scenario completes.
+fn runnable_scenario_text() -> impl Strategy<Value = String> {
+    scenario_text().prop_filter("retaliation is explosive in some phase", |text| {
+        let sc = parse(text);
+        let multipliers = sc.phases().iter().flat_map(|ph| ph.rate_multiplier.iter());
+        sc.branching_ratio() * multipliers.copied().fold(1.0, f64::max) < 1.0
+    })
+}
+
 fn parse(text: &str) -> Scenario {
     match Scenario::from_toml(text, "generated.toml") {
         Ok(s) => s,
@@ -209,7 +223,7 @@ proptest! {
     /// excluded parties are never reported, and a batch's summaries equal
     /// runs simulated alone.
     #[test]
-    fn runs_obey_the_model(text in scenario_text(), seed in any::<u64>(), runs in 1u64..24) {
+    fn runs_obey_the_model(text in runnable_scenario_text(), seed in any::<u64>(), runs in 1u64..24) {
         let sc = parse(&text);
         let batch = Batch::new(&sc, seed);
         let mut sink = Collect::default();
@@ -231,7 +245,7 @@ proptest! {
     /// With detection 1 and no false reports, reported violations equal
     /// actual attacks for every bound party, day by day.
     #[test]
-    fn perfect_monitoring_reports_every_attack(text in scenario_text(), seed in any::<u64>(), run in any::<u64>()) {
+    fn perfect_monitoring_reports_every_attack(text in runnable_scenario_text(), seed in any::<u64>(), run in any::<u64>()) {
         let sc = parse(&text);
         let mut changes = vec!["monitoring.detection=1.0".to_string()];
         changes.extend(sc.phases().iter().map(|ph| format!("phase.{}.detection=1.0", ph.id)));
@@ -250,7 +264,7 @@ proptest! {
 
     /// Thread count and the split of run indices into calls change nothing.
     #[test]
-    fn results_do_not_depend_on_threads_or_splits(text in scenario_text(), seed in any::<u64>(), runs in 2u64..300, cut in 0.0..1.0f64) {
+    fn results_do_not_depend_on_threads_or_splits(text in runnable_scenario_text(), seed in any::<u64>(), runs in 2u64..300, cut in 0.0..1.0f64) {
         let sc = parse(&text);
         let batch = Batch::new(&sc, seed);
         let run_with = |threads: usize| {
@@ -324,7 +338,7 @@ proptest! {
     /// (the draws of other purposes stay where they were).
     #[test]
     fn phase_overrides_change_nothing_in_other_phases(
-        text in scenario_text(),
+        text in runnable_scenario_text(),
         seed in any::<u64>(),
         run in 0u64..1000,
         phase in any::<prop::sample::Index>(),
@@ -362,7 +376,7 @@ proptest! {
     /// same tallies (so byte-identical outputs).
     #[test]
     fn overrides_equal_to_the_scenario_values_change_nothing(
-        text in scenario_text(),
+        text in runnable_scenario_text(),
         seed in any::<u64>(),
         runs in 1u64..40,
     ) {
