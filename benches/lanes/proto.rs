@@ -317,7 +317,7 @@ impl<'a> Lanes<'a> {
         }
         let mut convoys = Vec::new();
         for phase in 0..phases {
-            let t = tables.convoys(phase);
+            let (_, t) = tables.convoys(phase);
             let draw = t.map(|t| move |m: i64| t.draw((m as u64) << 11));
             convoys.push(poisson_row(
                 &mut thr,

@@ -204,7 +204,8 @@ pub fn step<S: Streams>(
     rec.transition = None;
 
     // 1–3. Intensity, attacks, monitoring (v2: at the phase's detection).
-    let d = scenario.phase_detection(state.phase);
+    let detection = tables.detection(state.phase);
+    let d = detection.p();
     let mut any_major_attack = false;
     let mut counted = 0u64;
     for (p, party) in scenario.parties().iter().enumerate() {
@@ -241,7 +242,6 @@ pub fn step<S: Streams>(
             if (major + minor > 0 && d < 1.0) || f > 0.0 {
                 let [w_major, w_minor, w, w_false_major] =
                     streams.words(Purpose::Monitoring(p), day);
-                let detection = tables.detection(state.phase);
                 rep_major = detection.draw(w_major, major);
                 rep_minor = detection.draw(w_minor, minor);
                 let false_reports = match tables.false_reports(p) {
@@ -264,12 +264,12 @@ pub fn step<S: Streams>(
     }
 
     // 4. Humanitarian access, at the phase's rates (v2).
-    let h = &scenario.phase_humanitarian(state.phase);
-    (rec.convoys, rec.blocked) = if h.convoys_per_day > 0.0 {
+    let (convoys_per_day, table) = tables.convoys(state.phase);
+    (rec.convoys, rec.blocked) = if convoys_per_day > 0.0 {
         let [w, w_blocked] = streams.words(Purpose::Convoys, day);
-        let convoys = match tables.convoys(state.phase) {
+        let convoys = match table {
             Some(t) => t.draw(w),
-            None => sample::poisson_at(w, h.convoys_per_day),
+            None => sample::poisson_at(w, convoys_per_day),
         };
         let block = tables.block(state.phase, any_major_attack);
         (convoys, block.draw(w_blocked, convoys))

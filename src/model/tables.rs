@@ -179,6 +179,12 @@ impl BinomialTable {
         }
     }
 
+    /// The success probability `p`.
+    #[inline]
+    pub fn p(&self) -> f64 {
+        self.p
+    }
+
     /// A draw with more trials than the table has rows for: the search.
     #[cold]
     #[inline(never)]
@@ -197,8 +203,8 @@ pub struct Tables {
     false_reports: Vec<Option<PoissonTable>>,
     /// Per party: the major share of attacks and of false reports.
     major: Vec<BinomialTable>,
-    /// Per phase: convoys scheduled.
-    convoys: Vec<Option<PoissonTable>>,
+    /// Per phase: the mean of convoys scheduled per day, and its table.
+    convoys: Vec<(f64, Option<PoissonTable>)>,
     /// Per phase: detection of attacks.
     detection: Vec<BinomialTable>,
     /// Per phase: blocked convoys on a quiet and on a violent day.
@@ -234,7 +240,10 @@ impl Tables {
                 .collect(),
             convoys: phases
                 .clone()
-                .map(|phase| PoissonTable::new(scenario.phase_humanitarian(phase).convoys_per_day))
+                .map(|phase| {
+                    let mean = scenario.phase_humanitarian(phase).convoys_per_day;
+                    (mean, PoissonTable::new(mean))
+                })
                 .collect(),
             detection: phases
                 .clone()
@@ -271,13 +280,17 @@ impl Tables {
         &self.major[p]
     }
 
-    /// Convoys scheduled in phase `phase`.
+    /// Convoys scheduled per day in phase `phase`: the mean (the
+    /// scenario's [`Scenario::phase_humanitarian`], read once), and its
+    /// table if it has one.
     #[inline]
-    pub fn convoys(&self, phase: usize) -> Option<&PoissonTable> {
-        self.convoys[phase].as_ref()
+    pub fn convoys(&self, phase: usize) -> (f64, Option<&PoissonTable>) {
+        let (mean, table) = &self.convoys[phase];
+        (*mean, table.as_ref())
     }
 
-    /// Detection in phase `phase`.
+    /// Detection in phase `phase` (its probability is the scenario's
+    /// [`Scenario::phase_detection`]).
     #[inline]
     pub fn detection(&self, phase: usize) -> &BinomialTable {
         &self.detection[phase]
