@@ -1,5 +1,8 @@
 //! Exact inversion tables for the draws whose parameter is fixed for a whole
 //! batch, so that the day step spends no `exp`, `powi` or division on them.
+//! [`Tables`] also carries the rest of what the step would otherwise work
+//! out from the scenario every day: each phase's convoy rate and its
+//! transitions, compiled ([`Transitions`]).
 //!
 //! Most draws of a day have a parameter that only the scenario sets: false
 //! reports (Poisson with a fixed mean), convoys (per phase), the major share,
