@@ -106,7 +106,6 @@ impl<'a> Workspace<'a> {
         observer: &mut O,
     ) -> Result<&RunSummary, RunError> {
         let sc = self.scenario;
-        let n = sc.parties().len();
         self.state.reset(sc);
         self.streams.start_run(run);
         let s = &mut self.summary;
@@ -138,9 +137,11 @@ impl<'a> Workspace<'a> {
             )
             .map_err(|source| RunError { run, source })?;
             observer.day(rec);
-            for p in 0..n {
-                s.attacks[p] += rec.attacks(p);
-                s.reported[p] += rec.reported(p);
+            for (total, x) in s.attacks.iter_mut().zip(rec.attacks_by_party()) {
+                *total += x;
+            }
+            for (total, x) in s.reported.iter_mut().zip(rec.reported_by_party()) {
+                *total += x;
             }
             s.convoys_blocked += rec.blocked;
             s.convoys_delivered += rec.convoys - rec.blocked;

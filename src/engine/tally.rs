@@ -235,20 +235,15 @@ impl DayObserver for DailyTally {
         let (sum, sum_sq) = (&mut self.sum[cells.clone()], &mut self.sum_sq[cells]);
         // The day's cells in slot order (see `slot`): attacks of each
         // party, reports of each party, then the day's three others.
-        let attacks = rec.attacks_major.iter().zip(&rec.attacks_minor);
-        let reported = rec.reported_major.iter().zip(&rec.reported_minor);
         let others = [
             u64::from(rec.compliant),
             rec.convoys - rec.blocked,
             rec.blocked,
         ];
-        let (both, twice) = (|(a, b): (&u64, &u64)| a + b, 2 * n);
-        add_day(&mut sum[..n], &mut sum_sq[..n], attacks.map(both));
-        add_day(
-            &mut sum[n..twice],
-            &mut sum_sq[n..twice],
-            reported.map(both),
-        );
+        let twice = 2 * n;
+        add_day(&mut sum[..n], &mut sum_sq[..n], rec.attacks_by_party());
+        let reported = rec.reported_by_party();
+        add_day(&mut sum[n..twice], &mut sum_sq[n..twice], reported);
         add_day(&mut sum[twice..], &mut sum_sq[twice..], others);
     }
 

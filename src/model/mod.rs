@@ -145,6 +145,21 @@ impl DayRecord {
     pub fn reported(&self, p: usize) -> u64 {
         self.reported_major[p] + self.reported_minor[p]
     }
+
+    /// Actual attacks of every party, of any severity, in party order.
+    pub fn attacks_by_party(&self) -> impl Iterator<Item = u64> + '_ {
+        both(&self.attacks_major, &self.attacks_minor)
+    }
+
+    /// Reported violations of every party, of any severity, in party order.
+    pub fn reported_by_party(&self) -> impl Iterator<Item = u64> + '_ {
+        both(&self.reported_major, &self.reported_minor)
+    }
+}
+
+/// Major plus minor, party by party.
+fn both<'a>(major: &'a [u64], minor: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
+    major.iter().zip(minor).map(|(a, b)| a + b)
 }
 
 /// A day could not be simulated.
