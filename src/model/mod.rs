@@ -218,6 +218,19 @@ pub fn step<S: Streams>(
     rec.phase = state.phase;
     rec.transition = None;
 
+    // The lengths the party loops below index by, stated once, so that the
+    // loops need no bounds check per index.
+    let n = scenario.parties().len();
+    assert!(
+        state.memory.len() == n
+            && phase.rate_multiplier.len() == n
+            && [&rec.attacks_major, &rec.attacks_minor]
+                .into_iter()
+                .chain([&rec.reported_major, &rec.reported_minor])
+                .all(|v| v.len() == n),
+        "a run state and day record sized for the scenario"
+    );
+
     // 1–3. Intensity, attacks, monitoring (v2: at the phase's detection).
     let detection = tables.detection(state.phase);
     let d = detection.p();
