@@ -20,9 +20,10 @@ use crate::scenario::Scenario;
 /// a block's summaries take little memory.
 pub const BLOCK_RUNS: u64 = 8192;
 
-/// Runs a rayon task simulates (the last of a block may have fewer), so that
-/// per-task set-up is amortised.
-const MIN_RUNS_PER_TASK: usize = 256;
+/// Runs a rayon task simulates (the last of a block may have fewer): enough
+/// that per-task set-up is amortised, few enough that the last task of a
+/// block leaves the other threads idle only briefly.
+const MIN_RUNS_PER_TASK: usize = 128;
 
 /// Why a batch stopped.
 #[derive(Debug, thiserror::Error)]
@@ -201,9 +202,14 @@ impl<'a> Batch<'a> {
     fn simulate(&self, block: Range<u64>, keep: bool) -> Result<Vec<BlockPart>, RunError> {
         let (start, end) = (block.start, block.end);
         let tasks = (end - start).div_ceil(MIN_RUNS_PER_TASK as u64);
-        (0..tasks)
+        // One task per split at most: left to itself, rayon runs a quarter
+        // of a block's tasks (at 2 threads) as one sequence that no idle
+        // thread can take a part of.
+        (0..tasks as usize)
             .into_par_iter()
+            .with_max_len(1)
             .map(|t| {
+                let t = t as u64;
                 let first = start + t * MIN_RUNS_PER_TASK as u64;
                 let last = end.min(first + MIN_RUNS_PER_TASK as u64);
                 let mut summaries = Vec::new();
