@@ -204,6 +204,12 @@ pub fn next_memory(party: &Party, memory: f64, rec: &DayRecord) -> f64 {
 /// Steps 1 to 8 of "One day, in this order" in MODEL.md, in that order.
 /// `tables` are `scenario`'s ([`Tables::new`]): draws with a fixed parameter
 /// read them, and give exactly what the sequential search would.
+///
+/// # Panics
+///
+/// If `state` or `rec` was not made for `scenario` ([`RunState::new`],
+/// [`DayRecord::new`]): their per-party vectors must have one entry per
+/// party.
 pub fn step<S: Streams>(
     scenario: &Scenario,
     tables: &Tables,
