@@ -180,6 +180,8 @@ impl<'a> Batch<'a> {
             .clone()
             .step_by(BLOCK_RUNS as usize)
             .map(|start| start..runs.end.min(start.saturating_add(BLOCK_RUNS)));
+        #[cfg(feature = "task-timing")]
+        let timing = task_timing::Batch::start();
         let mut done: Option<(Range<u64>, Vec<BlockPart>)> = None;
         for block in blocks.map(Some).chain([None]) {
             let (simulated, delivered) = rayon::join(
@@ -192,6 +194,8 @@ impl<'a> Batch<'a> {
             delivered?;
             done = simulated.transpose()?;
         }
+        #[cfg(feature = "task-timing")]
+        timing.report();
         Ok(())
     }
 
@@ -209,6 +213,8 @@ impl<'a> Batch<'a> {
             .into_par_iter()
             .with_max_len(1)
             .map(|t| {
+                #[cfg(feature = "task-timing")]
+                let _task = task_timing::Task::start();
                 let t = t as u64;
                 let first = start + t * MIN_RUNS_PER_TASK as u64;
                 let last = end.min(first + MIN_RUNS_PER_TASK as u64);
@@ -251,4 +257,58 @@ fn deliver(
         tally.daily.merge(&daily)?;
     }
     observer.block_done(block, tally).map_err(BatchError::Sink)
+}
+
+/// (Feature `task-timing`) How busy a batch keeps its threads: the time
+/// spent inside tasks, summed over threads, against the batch's wall time
+/// times the thread count. What is missing is time a thread spent idle,
+/// delivering blocks or splitting work.
+#[cfg(feature = "task-timing")]
+mod task_timing {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
+
+    /// Nanoseconds spent in tasks since the current batch started.
+    static IN_TASKS: AtomicU64 = AtomicU64::new(0);
+
+    /// A batch being timed.
+    pub(super) struct Batch(Instant);
+
+    impl Batch {
+        /// Starts timing a batch (one batch at a time per process).
+        pub(super) fn start() -> Self {
+            IN_TASKS.store(0, Ordering::Relaxed);
+            Batch(Instant::now())
+        }
+
+        /// Prints the batch's wall time, task time and busy share to stderr.
+        pub(super) fn report(self) {
+            let wall = self.0.elapsed().as_secs_f64();
+            let tasks = IN_TASKS.load(Ordering::Relaxed) as f64 / 1e9;
+            let threads = rayon::current_num_threads();
+            eprintln!(
+                "task-timing: wall {:.1} ms, in tasks {:.1} ms, busy share {:.3} of {threads} threads",
+                wall * 1e3,
+                tasks * 1e3,
+                tasks / (wall * threads as f64)
+            );
+        }
+    }
+
+    /// A task being timed: its time is added when it is dropped.
+    pub(super) struct Task(Instant);
+
+    impl Task {
+        /// Starts timing a task.
+        pub(super) fn start() -> Self {
+            Task(Instant::now())
+        }
+    }
+
+    impl Drop for Task {
+        fn drop(&mut self) {
+            let ns = u64::try_from(self.0.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            IN_TASKS.fetch_add(ns, Ordering::Relaxed);
+        }
+    }
 }
