@@ -250,9 +250,30 @@ fn exp_neg(lambda: f64) -> f64 {
 }
 
 /// How many values [`poisson_bracketed`] computes and counts without a
-/// branch: 6 paid 10 % over 4 on three-party-60 (means of 1 to 3), and 8
-/// paid less than 6.
+/// branch at the least mean: 6 paid 10 % over 4 on three-party-60 (means of
+/// 1 to 3), and 8 paid less than 6.
 const FIRST: usize = 6;
+
+/// Values [`poisson_bracketed`] adds without a branch for each step of
+/// [`extra_chunks`].
+const CHUNK: usize = 4;
+
+/// The most chunks [`extra_chunks`] asks for (means up to about 11); a
+/// draw beyond them steps on in a loop.
+const MAX_CHUNKS: usize = 4;
+
+/// How many chunks of [`CHUNK`] values [`poisson_bracketed`] computes
+/// beyond the first [`FIRST`] at mean `lambda`: about `1.5·λ + 3` values in
+/// all, among which the draw lies some 9 times in 10, so that the search
+/// seldom goes on in a loop whose exit is as random as the draw. The number
+/// depends only on λ, which changes slowly from day to day, so the loop
+/// over the chunks is well predicted.
+#[inline(always)]
+fn extra_chunks(lambda: f64) -> usize {
+    // `as` truncates (and saturates: λ is positive and finite here).
+    let wanted = (1.5 * lambda) as usize + 3;
+    wanted.saturating_sub(FIRST).div_ceil(CHUNK).min(MAX_CHUNKS)
+}
 
 /// The draw of Poisson(`lambda`) at uniform `u` without the exact `e^−λ`:
 /// the same search on values computed from [`exp_neg`] by the same
@@ -264,36 +285,47 @@ const FIRST: usize = 6;
 /// draws in a million: `u` falls within the margin of a value).
 #[inline(always)]
 fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
-    // The first FIRST values, and how many are ≤ u, without a branch: the
-    // count is as random as the draw, and a loop exit would mispredict.
+    // The first values, as many as λ calls for, and how many are ≤ u,
+    // without a branch on u: the count is as random as the draw, and a
+    // loop exit would mispredict. `values[j]` is the value of j − 1.
+    let mut values = [0.0; FIRST + CHUNK * MAX_CHUNKS + 1];
     let mut p = exp_neg(lambda);
-    let mut values = [0.0; FIRST + 1];
     let mut cdf = p;
     values[1] = cdf;
-    for k in 1..FIRST {
-        (p, cdf) = poisson_next(p, cdf, lambda, k as u64);
-        values[k + 1] = cdf;
+    let mut count = u64::from(u >= cdf);
+    let mut k = 0;
+    let mut next = |p: &mut f64, cdf: &mut f64, k: &mut usize| {
+        *k += 1;
+        (*p, *cdf) = poisson_next(*p, *cdf, lambda, *k as u64);
+        values[*k + 1] = *cdf;
+        count += u64::from(u >= *cdf);
+    };
+    for _ in 1..FIRST {
+        next(&mut p, &mut cdf, &mut k);
     }
-    // The terms rise and then fall, so none of the first FIRST lies below
-    // both the first and the last of them.
+    for _ in 0..extra_chunks(lambda) {
+        for _ in 0..CHUNK {
+            next(&mut p, &mut cdf, &mut k);
+        }
+    }
+    // The terms rise and then fall, so none of those values lies below
+    // both the first (at least e^−64) and the last of them.
     if p < BRACKET_MIN_TERM {
         return None;
     }
-    let first = values[1..].iter().map(|&c| u64::from(u >= c)).sum::<u64>();
-    let (mut k, mut below) = (first, values[first as usize]);
-    if first < FIRST as u64 {
-        cdf = values[first as usize + 1];
+    let (mut k, mut below) = (k as u64, values[count as usize]);
+    if count <= k {
+        cdf = values[count as usize + 1];
+        k = count;
     } else {
-        // Beyond the last of them (for λ ≈ 1.5, one draw in 220): step on
-        // from it.
-        k = FIRST as u64 - 1;
-    }
-    while u >= cdf {
-        k += 1;
-        below = cdf;
-        (p, cdf) = poisson_next(p, cdf, lambda, k);
-        if p < BRACKET_MIN_TERM || k >= 2000 {
-            return None;
+        // Beyond the last of them (about one draw in ten): step on from it.
+        while u >= cdf {
+            k += 1;
+            below = cdf;
+            (p, cdf) = poisson_next(p, cdf, lambda, k);
+            if p < BRACKET_MIN_TERM || k >= 2000 {
+                return None;
+            }
         }
     }
     let clear = u < cdf * (1.0 - BRACKET_MARGIN) && u >= below * (1.0 + BRACKET_MARGIN);
