@@ -8,9 +8,14 @@
 //! it, so a purpose that a scenario never uses (monitoring with detection 1
 //! and no false reports) costs nothing, and they are read from a window of
 //! 4 ChaCha blocks rather than one call to the generator per word.
+//!
+//! The generator is chacha20's ChaCha8, whose words are rand_chacha's (the
+//! stream docs/model.md defines) word for word, as a test below checks; it
+//! changes stream and position by writing its state, where rand_chacha's
+//! goes through a dispatch on the CPU's features each time.
 
+use chacha20::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
 use crate::model::{Purpose, Streams};
 use crate::scenario::Scenario;
@@ -96,7 +101,7 @@ pub struct RunStreams<'k> {
 /// whole days (the days `first ..` of a purpose of `n` words a day are the
 /// words `first · n ..`, and `n` divides the window), and a day seen again
 /// after a gap is found in it whenever it lies in the same window.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Window {
     rng: ChaCha8Rng,
     /// The words, each as its 8 little-endian bytes (the generator's byte
@@ -185,6 +190,41 @@ mod tests {
     use crate::Scenario;
     use rand::Rng;
 
+    /// chacha20's generator gives rand_chacha's words for any key, stream
+    /// and position, across the generators' 4-block refills and across the
+    /// low half of their 64-bit block counters.
+    #[test]
+    fn chacha20_words_are_rand_chachas() {
+        let mut draw = rand_chacha::ChaCha8Rng::seed_from_u64(20);
+        for case in 0..500 {
+            let mut key = [0u8; 32];
+            draw.fill_bytes(&mut key);
+            let stream = match case {
+                0 => 0,
+                1 => u64::MAX,
+                _ => draw.next_u64(),
+            };
+            // Near the start, or across the low half of the block counter.
+            let word_pos = match case % 2 {
+                0 => u128::from(draw.next_u32() % 4096),
+                _ => ((1 << 32) - 4) * 16 + u128::from(draw.next_u32() % 64),
+            };
+            let mut ours = ChaCha8Rng::from_seed(key);
+            let mut theirs = rand_chacha::ChaCha8Rng::from_seed(key);
+            ours.set_stream(stream);
+            theirs.set_stream(stream);
+            ours.set_word_pos(word_pos);
+            theirs.set_word_pos(word_pos);
+            for i in 0..150 {
+                assert_eq!(
+                    ours.next_u64(),
+                    theirs.next_u64(),
+                    "case {case}, stream {stream}, word position {word_pos}, word {i}"
+                );
+            }
+        }
+    }
+
     /// Every purpose's words, asked for on any days in any order, are the
     /// words a fresh generator of the run's stream gives at the day's
     /// position.
@@ -212,7 +252,7 @@ mod tests {
             for (i, &day) in days.iter().enumerate() {
                 let purpose = purposes[i % purposes.len()];
                 let n = purpose.draws_per_day();
-                let mut rng = ChaCha8Rng::from_seed(keys.keys[keys.slot(purpose)]);
+                let mut rng = rand_chacha::ChaCha8Rng::from_seed(keys.keys[keys.slot(purpose)]);
                 rng.set_stream(run);
                 rng.set_word_pos(u128::from(day) * 2 * u128::from(n));
                 let expected: Vec<u64> = (0..n).map(|_| rng.next_u64()).collect();
