@@ -247,9 +247,16 @@ mod tests {
         let days = [
             0, 1, 2, 7, 8, 9, 3, 15, 16, 17, 40, 31, 32, 33, 0, 63, 64, 1000,
         ];
-        for run in [0, 1, 7, u64::MAX] {
+        // Each run backwards first, so that a run's first request of a
+        // stream, which changes the generator's stream, lies in a later
+        // window than the first (set_stream must come before the position).
+        let backwards: Vec<u32> = days.iter().rev().copied().collect();
+        for (run, order) in [0, 1, 7, u64::MAX]
+            .into_iter()
+            .flat_map(|run| [(run, &backwards[..]), (run, &days[..])])
+        {
             streams.start_run(run);
-            for (i, &day) in days.iter().enumerate() {
+            for (i, &day) in order.iter().enumerate() {
                 let purpose = purposes[i % purposes.len()];
                 let n = purpose.draws_per_day();
                 let mut rng = rand_chacha::ChaCha8Rng::from_seed(keys.keys[keys.slot(purpose)]);

@@ -264,7 +264,8 @@ const MAX_CHUNKS: usize = 4;
 
 /// How many chunks of [`CHUNK`] values [`poisson_bracketed`] computes
 /// beyond the first [`FIRST`] at mean `lambda`: about `1.5·λ + 3` values in
-/// all, among which the draw lies some 9 times in 10, so that the search
+/// all, beyond which the draw lies at most about 5 % of the time for
+/// means up to the cap (about 11; more often above it), so that the search
 /// seldom goes on in a loop whose exit is as random as the draw. The number
 /// depends only on λ, which changes slowly from day to day, so the loop
 /// over the chunks is well predicted.
@@ -308,7 +309,7 @@ fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
             next(&mut p, &mut cdf, &mut k);
         }
     }
-    // The terms rise and then fall, so none of those values lies below
+    // The terms rise and then fall, so none of those terms lies below
     // both the first (at least e^−64) and the last of them.
     if p < BRACKET_MIN_TERM {
         return None;
@@ -318,7 +319,8 @@ fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
         cdf = values[count as usize + 1];
         k = count;
     } else {
-        // Beyond the last of them (about one draw in ten): step on from it.
+        // Beyond the last of them (at most about one draw in twenty below
+        // the cap): step on from it.
         while u >= cdf {
             k += 1;
             below = cdf;
