@@ -23,6 +23,7 @@
 # this checkout's (e.g. one built at an older commit, for a comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bench.sh
 
 rounds=3
 if [ "${1:-}" = "--rounds" ]; then
@@ -33,15 +34,7 @@ fi
 command -v taskset >/dev/null || { echo "core-scaling.sh needs taskset (util-linux)" >&2; exit 1; }
 [ "$(nproc)" -ge 2 ] || { echo "core-scaling.sh needs two CPUs; this machine has $(nproc)" >&2; exit 1; }
 
-exe=${CEASEFIRE_BENCH_EXE:-}
-if [ -z "$exe" ]; then
-  exe=$(cargo bench --locked --bench engine --no-run --message-format=json 2>/dev/null |
-    python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "engine" and m.get("executable"):
-        print(m["executable"])')
-fi
+exe=${CEASEFIRE_BENCH_EXE:-$(bench_exe)}
 [ -x "$exe" ] || { echo "no bench executable: '$exe'" >&2; exit 1; }
 
 scratch=$(mktemp -d)
@@ -49,13 +42,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 # Median runs/s of one bench run: `measure THREADS SCENARIO [taskset -c CPU]`.
 measure() {
-  local threads=$1 scenario=$2 report
-  shift 2
-  report=$(RAYON_NUM_THREADS=$threads "$@" "$exe" --bench --noplot --measurement-time 4 \
-    --warm-up-time 1 "batch/runs/$scenario\$" 2>/dev/null)
-  awk '/thrpt:/ { v = $4; u = $5
-      if (u ~ /^Kelem/) v *= 1e3; else if (u ~ /^Melem/) v *= 1e6
-      printf "%.0f\n", v; exit }' <<< "$report"
+  bench_measure "$exe" "$1" "$2" 4 "${@:3}"
 }
 
 echo "bench executable: $exe"
