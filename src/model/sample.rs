@@ -295,6 +295,10 @@ fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
     values[1] = cdf;
     let mut count = u64::from(u >= cdf);
     let mut k = 0;
+    // `p`, `cdf` and `k` are passed rather than captured, and kept out of
+    // any struct: written as a struct with a step method over the same
+    // array, LLVM kept the state in memory, and the draw ran 0.76× as fast
+    // on Geneva and 0.90× on three-party-60 (docs/performance.md, stop 25).
     let mut next = |p: &mut f64, cdf: &mut f64, k: &mut usize| {
         *k += 1;
         (*p, *cdf) = poisson_next(*p, *cdf, lambda, *k as u64);
