@@ -78,7 +78,8 @@ fn search_on(row: &[u64], from: Entry, w: u64) -> u64 {
 fn row_and_guide(values: impl Iterator<Item = f64>) -> (Vec<u64>, [Entry; BINS]) {
     let mut row: Vec<u64> = values.map(sample::threshold).collect();
     row.push(u64::MAX);
-    let at_or_below = |m: u64| row.iter().take_while(|&&t| t <= m).count();
+    // The row never decreases, so the thresholds ≤ m are a prefix of it.
+    let at_or_below = |m: u64| row.partition_point(|&t| t <= m);
     let mut guide = [0; BINS];
     let width = 1u64 << (64 - sample::GUIDE_BITS);
     for (j, g) in guide.iter_mut().enumerate() {
