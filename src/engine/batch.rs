@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::run::{RunError, RunSummary, Workspace};
+use super::run::{KeptRuns, RunError, RunSummary, Workspace};
 use super::streams::StreamKeys;
 use super::tally::{DailyTally, RunTally, Tally, TallyOverflow};
 use crate::model::Tables;
@@ -187,7 +187,7 @@ impl<'a> Batch<'a> {
             let (simulated, delivered) = rayon::join(
                 || block.map(|b| self.simulate(b.clone(), keep).map(|parts| (b, parts))),
                 || match done.take() {
-                    Some((b, parts)) => deliver(b, parts, tally, observer),
+                    Some((b, parts)) => deliver(self.scenario, b, parts, tally, observer),
                     None => Ok(()),
                 },
             );
@@ -218,7 +218,7 @@ impl<'a> Batch<'a> {
                 let t = t as u64;
                 let first = start + t * MIN_RUNS_PER_TASK as u64;
                 let last = end.min(first + MIN_RUNS_PER_TASK as u64);
-                let mut summaries = Vec::new();
+                let mut summaries = KeptRuns::default();
                 let mut runs = RunTally::new(self.scenario);
                 let mut daily = DailyTally::new(self.scenario);
                 let mut ws = self.workspace();
@@ -226,7 +226,7 @@ impl<'a> Batch<'a> {
                     let s = ws.simulate(run, &mut daily)?;
                     runs.observe(s);
                     if keep {
-                        summaries.push(s.clone());
+                        summaries.push(s);
                     }
                 }
                 Ok((summaries, runs, daily))
@@ -237,20 +237,22 @@ impl<'a> Batch<'a> {
 
 /// What one task of a block hands back: its run summaries (if kept) and
 /// its tallies.
-type BlockPart = (Vec<RunSummary>, RunTally, DailyTally);
+type BlockPart = (KeptRuns, RunTally, DailyTally);
 
-/// Hands a simulated block to the observer in run order and adds its
-/// tallies to `tally`.
+/// Hands a simulated block of `scenario` to the observer in run order and
+/// adds its tallies to `tally`.
 fn deliver(
+    scenario: &Scenario,
     block: Range<u64>,
     parts: Vec<BlockPart>,
     tally: &mut Tally,
     observer: &mut (dyn BatchObserver + Send),
 ) -> Result<(), BatchError> {
+    let mut scratch = RunSummary::new(scenario);
     for (summaries, runs, daily) in parts {
-        for s in &summaries {
-            observer.run(s).map_err(BatchError::Sink)?;
-        }
+        summaries
+            .each(&mut scratch, |s| observer.run(s))
+            .map_err(BatchError::Sink)?;
         // Checked at block level: a tally resumed from a file may hold
         // anything.
         tally.runs.merge(&runs)?;

@@ -43,6 +43,98 @@ pub struct RunSummary {
     pub convoys_blocked: u64,
 }
 
+impl RunSummary {
+    /// An empty summary sized for a scenario: no phase entered, no move,
+    /// every total 0.
+    pub fn new(scenario: &Scenario) -> Self {
+        RunSummary {
+            run: 0,
+            final_phase: scenario.initial_phase(),
+            entered: vec![None; scenario.phases().len()],
+            first_move: None,
+            first_exit: vec![None; scenario.phases().len()],
+            attacks: vec![0; scenario.parties().len()],
+            reported: vec![0; scenario.parties().len()],
+            convoys_delivered: 0,
+            convoys_blocked: 0,
+        }
+    }
+}
+
+/// The summaries of consecutive runs, kept in a few flat vectors for all of
+/// them rather than four vectors per run: a batch keeps every run of a
+/// block for its observer, and would otherwise allocate four vectors per
+/// run on a worker and free them on the thread that delivers the block.
+#[derive(Debug, Default)]
+pub(crate) struct KeptRuns {
+    /// Per run: its scalar fields.
+    heads: Vec<Head>,
+    /// The per-phase and per-party fields of every run, one run after
+    /// another.
+    entered: Vec<Option<u32>>,
+    first_exit: Vec<Option<usize>>,
+    attacks: Vec<u64>,
+    reported: Vec<u64>,
+}
+
+/// The scalar fields of a [`RunSummary`].
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    run: u64,
+    final_phase: usize,
+    first_move: Option<usize>,
+    convoys_delivered: u64,
+    convoys_blocked: u64,
+}
+
+impl KeptRuns {
+    /// Keeps a copy of `s`.
+    pub(crate) fn push(&mut self, s: &RunSummary) {
+        self.heads.push(Head {
+            run: s.run,
+            final_phase: s.final_phase,
+            first_move: s.first_move,
+            convoys_delivered: s.convoys_delivered,
+            convoys_blocked: s.convoys_blocked,
+        });
+        self.entered.extend_from_slice(&s.entered);
+        self.first_exit.extend_from_slice(&s.first_exit);
+        self.attacks.extend_from_slice(&s.attacks);
+        self.reported.extend_from_slice(&s.reported);
+    }
+
+    /// Hands each kept run to `f` in the order kept, rebuilt in `scratch`,
+    /// a summary made for the same scenario ([`RunSummary::new`]).
+    pub(crate) fn each<E>(
+        &self,
+        scratch: &mut RunSummary,
+        mut f: impl FnMut(&RunSummary) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (phases, parties) = (scratch.entered.len(), scratch.attacks.len());
+        for (i, h) in self.heads.iter().enumerate() {
+            scratch.run = h.run;
+            scratch.final_phase = h.final_phase;
+            scratch.first_move = h.first_move;
+            scratch.convoys_delivered = h.convoys_delivered;
+            scratch.convoys_blocked = h.convoys_blocked;
+            let (by_phase, by_party) =
+                (i * phases..(i + 1) * phases, i * parties..(i + 1) * parties);
+            scratch
+                .entered
+                .copy_from_slice(&self.entered[by_phase.clone()]);
+            scratch
+                .first_exit
+                .copy_from_slice(&self.first_exit[by_phase]);
+            scratch
+                .attacks
+                .copy_from_slice(&self.attacks[by_party.clone()]);
+            scratch.reported.copy_from_slice(&self.reported[by_party]);
+            f(scratch)?;
+        }
+        Ok(())
+    }
+}
+
 /// A run could not be completed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("run {run} stopped")]
@@ -75,17 +167,7 @@ impl<'a> Workspace<'a> {
             state: RunState::new(scenario),
             rec: DayRecord::new(scenario),
             streams: RunStreams::new(keys),
-            summary: RunSummary {
-                run: 0,
-                final_phase: scenario.initial_phase(),
-                entered: vec![None; scenario.phases().len()],
-                first_move: None,
-                first_exit: vec![None; scenario.phases().len()],
-                attacks: vec![0; scenario.parties().len()],
-                reported: vec![0; scenario.parties().len()],
-                convoys_delivered: 0,
-                convoys_blocked: 0,
-            },
+            summary: RunSummary::new(scenario),
         }
     }
 
@@ -154,5 +236,68 @@ impl<'a> Workspace<'a> {
         }
         s.final_phase = self.state.phase;
         Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Batch;
+
+    fn three_party_60() -> Scenario {
+        Scenario::from_toml(
+            include_str!("../../benches/scenarios/three-party-60.toml"),
+            "three-party-60",
+        )
+        .expect("valid scenario")
+    }
+
+    /// Kept runs come back as they were kept, field for field, in order,
+    /// on a scenario whose runs end in different phases and totals.
+    #[test]
+    fn kept_runs_come_back_as_kept() {
+        let scenario = three_party_60();
+        let batch = Batch::new(&scenario, 7);
+        let mut ws = batch.workspace();
+        let mut kept = KeptRuns::default();
+        let mut cloned = Vec::new();
+        for run in 0..300 {
+            let s = ws.simulate(run, &mut ()).expect("no run fails");
+            kept.push(s);
+            cloned.push(s.clone());
+        }
+        // The runs differ, so a mix-up of runs would show.
+        assert!(
+            cloned
+                .iter()
+                .any(|s| s.final_phase != cloned[0].final_phase)
+        );
+        assert!(cloned.iter().any(|s| s.attacks != cloned[0].attacks));
+        let mut back = Vec::new();
+        kept.each(&mut RunSummary::new(&scenario), |s| {
+            back.push(s.clone());
+            Ok::<_, ()>(())
+        })
+        .expect("no refusal");
+        assert_eq!(back, cloned);
+    }
+
+    /// A refusal stops the hand-over at the run refused.
+    #[test]
+    fn kept_runs_stop_at_a_refusal() {
+        let scenario = three_party_60();
+        let batch = Batch::new(&scenario, 7);
+        let mut ws = batch.workspace();
+        let mut kept = KeptRuns::default();
+        for run in 0..10 {
+            kept.push(ws.simulate(run, &mut ()).expect("no run fails"));
+        }
+        let mut seen = Vec::new();
+        let refused = kept.each(&mut RunSummary::new(&scenario), |s| {
+            seen.push(s.run);
+            if s.run == 4 { Err(s.run) } else { Ok(()) }
+        });
+        assert_eq!(refused, Err(4));
+        assert_eq!(seen, [0, 1, 2, 3, 4]);
     }
 }
