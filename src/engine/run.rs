@@ -244,19 +244,23 @@ mod tests {
     use super::*;
     use crate::Batch;
 
-    fn three_party_60() -> Scenario {
-        Scenario::from_toml(
-            include_str!("../../benches/scenarios/three-party-60.toml"),
-            "three-party-60",
+    /// Geneva 2016: 4 parties and 3 phases, so that a mix-up of the
+    /// per-party and per-phase ranges shows.
+    fn geneva() -> Scenario {
+        let scenario = Scenario::from_toml(
+            include_str!("../../scenarios/geneva-2016.toml"),
+            "geneva-2016",
         )
-        .expect("valid scenario")
+        .expect("valid scenario");
+        assert_ne!(scenario.parties().len(), scenario.phases().len());
+        scenario
     }
 
     /// Kept runs come back as they were kept, field for field, in order,
     /// on a scenario whose runs end in different phases and totals.
     #[test]
     fn kept_runs_come_back_as_kept() {
-        let scenario = three_party_60();
+        let scenario = geneva();
         let batch = Batch::new(&scenario, 7);
         let mut ws = batch.workspace();
         let mut kept = KeptRuns::default();
@@ -285,7 +289,7 @@ mod tests {
     /// A refusal stops the hand-over at the run refused.
     #[test]
     fn kept_runs_stop_at_a_refusal() {
-        let scenario = three_party_60();
+        let scenario = geneva();
         let batch = Batch::new(&scenario, 7);
         let mut ws = batch.workspace();
         let mut kept = KeptRuns::default();
