@@ -3,10 +3,11 @@
 # measurement of it.
 
 # Builds the engine bench (`cargo bench --bench engine --no-run`) of the
-# checkout in the current directory and prints its executable's path. Extra
-# arguments go to cargo (e.g. `--target-dir DIR`).
+# checkout in the current directory and prints its executable's path.
+# Extra arguments go to cargo (e.g. `--manifest-path FILE`, `--target-dir
+# DIR`); cargo's messages, errors included, go to standard error.
 bench_exe() {
-  cargo bench --locked --bench engine --no-run --message-format=json "$@" 2>/dev/null |
+  cargo bench --locked --bench engine --no-run --message-format=json "$@" |
     python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -14,10 +15,11 @@ for line in sys.stdin:
         print(m["executable"])'
 }
 
-# Median runs/s of one criterion measurement of one scenario:
-# `bench_measure EXE THREADS SCENARIO [SECONDS] [PREFIX...]`, where PREFIX is
-# a command to run the executable under (e.g. `taskset -c 0`). SECONDS is
-# criterion's measurement time (default 4), after a warm-up of 1 s.
+# Runs/s of one criterion measurement of one scenario (its point estimate):
+# `bench_measure EXE THREADS SCENARIO [SECONDS [PREFIX...]]`, where PREFIX
+# is a command to run the executable under (e.g. `taskset -c 0`); a PREFIX
+# needs SECONDS before it. SECONDS is criterion's measurement time
+# (default 4), after a warm-up of 1 s.
 bench_measure() {
   local exe=$1 threads=$2 scenario=$3 seconds=${4:-4} report
   shift $(($# < 4 ? $# : 4))
