@@ -213,6 +213,25 @@ fn categorical_and_boolean_keys_take_their_words() {
         shares.iter().any(|x| *x != shares[0]),
         "the words change nothing: {shares:?}"
     );
+    // PRIM needs numbers: it refuses the sweep and writes nothing.
+    let ran = dir
+        .command([
+            "discover",
+            "sw",
+            "--outcome",
+            "entered:collapse",
+            "--above",
+            "0.5",
+            "--out",
+            "d",
+        ])
+        .failure();
+    assert!(
+        ran.stderr
+            .contains("column compliance.counts holds words ('major')"),
+        "{ran}"
+    );
+    assert!(outputs_under(&dir.join("d")).is_empty(), "{ran}");
     let svg = dir.read("sw/sweep.svg");
     for word in ["major", "any", "true", "false"] {
         assert!(

@@ -403,6 +403,7 @@ mod tests {
         SweepTable {
             paths: vec!["a.x".into(), "b.y".into()],
             points,
+            labels: vec![Vec::new(); 2],
             series: vec![Series {
                 outcome: Outcome {
                     metric: "entered".into(),

@@ -327,5 +327,11 @@ pub fn read_table(dir: &Path) -> Result<SweepTable, JobError> {
             .map_err(invalid);
     }
     let name = path.display().to_string();
-    SweepTable::from_csv(&name, open(&path)?).map_err(invalid)
+    let table = SweepTable::from_csv(&name, open(&path)?).map_err(invalid)?;
+    if let Some((column, word)) = table.categorical() {
+        return Err(JobError::Invalid(format!(
+            "{name}: column {column} holds words ('{word}'), not numbers: sensitivity indices and PRIM boxes need every varied parameter to be numeric"
+        )));
+    }
+    Ok(table)
 }

@@ -236,12 +236,19 @@ pub struct Series {
 }
 
 /// A sweep.csv read back: the points and every outcome's values at them.
+/// The one reader of sweep.csv: `sensitivity`, `discover` and the sweep
+/// chart all read it here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepTable {
     /// The varied paths, in column order.
     pub paths: Vec<String>,
-    /// Each point's values, in point order.
+    /// Each point's values, in point order. A categorical path's value is
+    /// the position of its word in `labels`.
     pub points: Vec<Vec<f64>>,
+    /// The words of each categorical path (a column that holds anything
+    /// but numbers), in order of first appearance; empty for a numeric
+    /// path.
+    pub labels: Vec<Vec<String>>,
     /// Every outcome, in the order of its first row.
     pub series: Vec<Series>,
 }
@@ -279,17 +286,16 @@ impl SweepTable {
             .skip(1)
             .map(String::from)
             .collect();
-        let mut table = SweepTable {
-            paths,
-            points: Vec::new(),
-            series: Vec::new(),
-        };
+        // Each point's values as written, read as numbers or words once
+        // every point is in.
+        let mut written: Vec<Vec<String>> = Vec::new();
+        let mut series: Vec<Series> = Vec::new();
         for (line, record) in reader.records().enumerate() {
             let record = record.map_err(|e| err(e.to_string()))?;
             let at = || format!("line {}", line + 2);
-            let num = |i: usize, empty_ok: bool| -> Result<f64, TableError> {
+            let num = |i: usize| -> Result<f64, TableError> {
                 match &record[i] {
-                    "" if empty_ok => Ok(f64::NAN),
+                    "" => Ok(f64::NAN),
                     t => t.parse::<f64>().map_err(|_| {
                         err(format!(
                             "{}, column {}: '{t}' is not a number",
@@ -306,18 +312,15 @@ impl SweepTable {
                     &record[0]
                 ))
             })?;
-            match point.cmp(&table.points.len()) {
+            match point.cmp(&written.len()) {
                 std::cmp::Ordering::Equal => {
-                    let values = (1..metric)
-                        .map(|i| num(i, false))
-                        .collect::<Result<_, _>>()?;
-                    table.points.push(values);
+                    written.push((1..metric).map(|i| record[i].to_string()).collect());
                 }
                 std::cmp::Ordering::Greater => {
                     return Err(err(format!(
                         "{}: point {point} comes before point {}",
                         at(),
-                        table.points.len()
+                        written.len()
                     )));
                 }
                 std::cmp::Ordering::Less => {}
@@ -326,41 +329,56 @@ impl SweepTable {
                 metric: record[metric].to_string(),
                 subject: record[metric + 1].to_string(),
             };
-            let s = match table.series.iter().position(|s| s.outcome == outcome) {
+            let s = match series.iter().position(|s| s.outcome == outcome) {
                 Some(s) => s,
                 None => {
-                    table.series.push(Series {
+                    series.push(Series {
                         outcome,
                         estimate: Vec::new(),
                         low: Vec::new(),
                         high: Vec::new(),
                     });
-                    table.series.len() - 1
+                    series.len() - 1
                 }
             };
-            let series = &mut table.series[s];
-            if series.estimate.len() != point {
+            let one = &mut series[s];
+            if one.estimate.len() != point {
                 return Err(err(format!(
                     "{}: outcome {} is missing at some point before {point}",
                     at(),
-                    series.outcome
+                    one.outcome
                 )));
             }
-            series.estimate.push(num(metric + 2, true)?);
-            series.low.push(num(metric + 3, true)?);
-            series.high.push(num(metric + 4, true)?);
+            one.estimate.push(num(metric + 2)?);
+            one.low.push(num(metric + 3)?);
+            one.high.push(num(metric + 4)?);
         }
-        let n = table.points.len();
+        let n = written.len();
         if n == 0 {
             return Err(err("has no points".into()));
         }
-        if let Some(s) = table.series.iter().find(|s| s.estimate.len() != n) {
+        if let Some(s) = series.iter().find(|s| s.estimate.len() != n) {
             return Err(err(format!(
                 "outcome {} is missing at some of the {n} points",
                 s.outcome
             )));
         }
-        Ok(table)
+        let (points, labels) = values_of(&written, paths.len());
+        Ok(SweepTable {
+            paths,
+            points,
+            labels,
+            series,
+        })
+    }
+
+    /// The first categorical path and its first word, if any: sensitivity
+    /// indices and PRIM boxes need numbers.
+    pub fn categorical(&self) -> Option<(&str, &str)> {
+        self.paths
+            .iter()
+            .zip(&self.labels)
+            .find_map(|(path, words)| Some((path.as_str(), words.first()?.as_str())))
     }
 
     /// The table of a sensitivity study from its design.csv and outputs.csv
@@ -428,6 +446,7 @@ impl SweepTable {
             *slot = row.estimate;
         }
         Ok(SweepTable {
+            labels: vec![Vec::new(); paths.len()],
             paths,
             points,
             series,
@@ -438,6 +457,32 @@ impl SweepTable {
     pub fn series(&self, outcome: &Outcome) -> Option<&Series> {
         self.series.iter().find(|s| s.outcome == *outcome)
     }
+}
+
+/// Each point's values from their words as written, and each path's
+/// labels: a column whose words are all numbers holds numbers; any other
+/// holds the words of a categorical path, each standing at its position in
+/// order of first appearance.
+fn values_of(written: &[Vec<String>], columns: usize) -> (Vec<Vec<f64>>, Vec<Vec<String>>) {
+    let mut points = vec![Vec::with_capacity(columns); written.len()];
+    let mut labels = vec![Vec::new(); columns];
+    for (k, words) in labels.iter_mut().enumerate() {
+        let numbers: Option<Vec<f64>> = written.iter().map(|w| w[k].parse().ok()).collect();
+        let column = numbers.unwrap_or_else(|| {
+            let mut at = |word: &String| match words.iter().position(|w| w == word) {
+                Some(at) => at as f64,
+                None => {
+                    words.push(word.clone());
+                    (words.len() - 1) as f64
+                }
+            };
+            written.iter().map(|w| at(&w[k])).collect()
+        });
+        for (point, x) in points.iter_mut().zip(column) {
+            point.push(x);
+        }
+    }
+    (points, labels)
 }
 
 #[cfg(test)]
@@ -468,6 +513,22 @@ mod tests {
             e.to_string().contains("point 3 comes before point 1"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_column_of_words_is_a_categorical_path() {
+        // b.y holds a word at point 1, so its numbers are words too.
+        let words = SWEEP.replace("1,0.75,2,", "1,0.75,any,");
+        let t = SweepTable::from_csv("sweep.csv", words.as_bytes()).unwrap();
+        assert_eq!(t.points, vec![vec![0.5, 0.0], vec![0.75, 1.0]]);
+        assert_eq!(
+            t.labels,
+            vec![Vec::<String>::new(), vec!["1".into(), "any".into()]]
+        );
+        assert_eq!(t.categorical(), Some(("b.y", "1")));
+        let numbers = SweepTable::from_csv("sweep.csv", SWEEP.as_bytes()).unwrap();
+        assert_eq!(numbers.labels, vec![Vec::<String>::new(); 2]);
+        assert_eq!(numbers.categorical(), None);
     }
 
     #[test]

@@ -25,6 +25,7 @@ use super::charts::{
 };
 use super::palette::PhaseColours;
 use super::{PlotError, invalid};
+use crate::report::sensitivity::{Series, SweepTable};
 use crate::stats::Metric;
 use crate::store::ResultFile;
 
@@ -67,97 +68,53 @@ impl SweepResults {
     /// Reads sweep.csv (given with the name to use in errors).
     pub fn from_csv(name: &str, sweep: (&str, impl Read)) -> Result<Self, PlotError> {
         let (path, r) = sweep;
-        let mut reader = csv::Reader::from_reader(r);
-        let header = reader
-            .headers()
-            .map_err(|e| {
-                invalid(
-                    path,
-                    format!("not a file written by `ceasefire sweep`: {e}"),
-                )
-            })?
-            .clone();
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| invalid(path, format!("has no column `{name}`")))
-        };
-        let (metric, subject, est, lo, hi) = (
-            col("metric")?,
-            col("subject")?,
-            col("estimate")?,
-            col("ci_low")?,
-            col("ci_high")?,
-        );
-        let paths: Vec<String> = header
+        let table = SweepTable::from_csv(path, r).map_err(|e| invalid(&e.file, e.message))?;
+        Self::from_table(name, path, table)
+    }
+
+    /// What the chart shows of a sweep.csv read back (`path` names it in
+    /// errors): its `entered` rows.
+    pub fn from_table(name: &str, path: &str, table: SweepTable) -> Result<Self, PlotError> {
+        let entered: Vec<&Series> = table
+            .series
             .iter()
-            .take(metric)
-            .skip(1)
-            .map(String::from)
+            .filter(|s| s.outcome.metric == Metric::Entered.name())
             .collect();
-        if paths.is_empty() {
-            return Err(invalid(path, "has no varied parameter columns"));
-        }
-        let records = reader
-            .records()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| invalid(path, e.to_string()))?;
-        let entered: Vec<&csv::StringRecord> = records
+        let phases: Vec<String> = entered.iter().map(|s| s.outcome.subject.clone()).collect();
+        // Every share of the initial phase is 1: it is not drawn.
+        let initial = entered
             .iter()
-            .filter(|r| &r[metric] == Metric::Entered.name())
-            .collect();
-        // A parameter column with a value that is not a number holds the
-        // words of a categorical path: each word stands at its position.
-        let mut labels: Vec<Vec<String>> = vec![Vec::new(); paths.len()];
-        for (k, words) in labels.iter_mut().enumerate() {
-            if entered.iter().any(|r| r[1 + k].parse::<f64>().is_err()) {
-                for r in &entered {
-                    if !words.iter().any(|w| w == &r[1 + k]) {
-                        words.push(r[1 + k].to_string());
-                    }
-                }
-            }
-        }
+            .find(|s| s.estimate.iter().all(|&x| x >= 1.0))
+            .map(|s| s.outcome.subject.clone());
         let mut entries: Vec<SweepEntry> = Vec::new();
-        let mut phases: Vec<String> = Vec::new();
-        for record in entered {
-            let num = |i: usize| -> Result<f64, PlotError> {
-                record[i]
-                    .parse()
-                    .map_err(|_| invalid(path, format!("'{}' is not a number", &record[i])))
-            };
-            let value = |k: usize| match labels[k].iter().position(|w| w == &record[1 + k]) {
-                Some(at) => Ok(at as f64),
-                None => num(1 + k),
-            };
-            let phase = record[subject].to_string();
-            if !phases.contains(&phase) {
-                phases.push(phase.clone());
-            }
-            entries.push(SweepEntry {
-                values: (0..paths.len()).map(value).collect::<Result<_, _>>()?,
-                phase,
-                estimate: num(est)?,
-                low: num(lo)?,
-                high: num(hi)?,
-            });
-        }
-        let everywhere = |p: &String| {
-            entries
+        for (point, values) in table.points.iter().enumerate() {
+            for s in entered
                 .iter()
-                .filter(|e| e.phase == *p)
-                .all(|e| e.estimate >= 1.0)
-        };
-        let initial = phases.iter().find(|p| everywhere(p)).cloned();
-        entries.retain(|e| Some(&e.phase) != initial.as_ref());
+                .filter(|s| Some(&s.outcome.subject) != initial.as_ref())
+            {
+                let (estimate, low, high) = (s.estimate[point], s.low[point], s.high[point]);
+                if [estimate, low, high].iter().any(|x| x.is_nan()) {
+                    return Err(invalid(
+                        path,
+                        format!("point {point}: {} has no estimate or interval", s.outcome),
+                    ));
+                }
+                entries.push(SweepEntry {
+                    values: values.clone(),
+                    phase: s.outcome.subject.clone(),
+                    estimate,
+                    low,
+                    high,
+                });
+            }
+        }
         if entries.is_empty() {
             return Err(invalid(path, "has no `entered` rows below 100%"));
         }
         Ok(SweepResults {
             name: name.to_string(),
-            paths,
-            labels,
+            paths: table.paths,
+            labels: table.labels,
             phases,
             initial,
             entries,
@@ -599,6 +556,47 @@ fn scatters(r: &SweepResults, root: &Area) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SWEEP: &str = "point,compliance.counts,metric,subject,estimate,ci_low,ci_high,runs
+0,major,entered,truce,1,0.99,1,100
+0,major,entered,collapse,0.25,0.2,0.3,100
+0,major,entry_day_mean,collapse,3,2,4,25
+1,any,entered,truce,1,0.99,1,100
+1,any,entered,collapse,0.5,0.4,0.6,100
+1,any,entry_day_mean,collapse,,,,0
+";
+
+    #[test]
+    fn the_chart_reads_entered_rows_and_leaves_out_the_initial_phase() {
+        let r = SweepResults::from_csv("Geneva", ("sweep.csv", SWEEP.as_bytes())).unwrap();
+        assert_eq!(r.paths, ["compliance.counts"]);
+        assert_eq!(r.labels, [["major", "any"]]);
+        assert_eq!(r.phases, ["truce", "collapse"]);
+        assert_eq!(r.initial.as_deref(), Some("truce"));
+        let shares: Vec<(f64, f64, f64, f64)> = r
+            .entries
+            .iter()
+            .map(|e| (e.values[0], e.estimate, e.low, e.high))
+            .collect();
+        assert_eq!(shares, [(0.0, 0.25, 0.2, 0.3), (1.0, 0.5, 0.4, 0.6)]);
+        assert!(r.entries.iter().all(|e| e.phase == "collapse"));
+        assert_eq!(r.tick(0, 1.0, 0.1), "any");
+    }
+
+    #[test]
+    fn an_entered_row_without_its_estimate_is_refused() {
+        let bad = SWEEP.replace("1,any,entered,collapse,0.5,", "1,any,entered,collapse,,");
+        let e = SweepResults::from_csv("Geneva", ("sweep.csv", bad.as_bytes())).unwrap_err();
+        assert!(e.to_string().contains("point 1: entered"), "{e}");
+        let initial_only: String = SWEEP
+            .lines()
+            .filter(|l| !l.contains("entered,collapse"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let e =
+            SweepResults::from_csv("Geneva", ("sweep.csv", initial_only.as_bytes())).unwrap_err();
+        assert!(e.to_string().contains("below 100%"), "{e}");
+    }
 
     #[test]
     fn tidy_rounds_to_what_tells_values_apart() {
