@@ -146,6 +146,43 @@ fn grids_refuse_duplicate_points_and_missing_steps() {
 }
 
 #[test]
+fn a_word_that_changes_which_rows_a_point_has_is_still_charted() {
+    // jfs reports, and so has a reported_per_run row, only where it is bound.
+    let dir = Dir::new();
+    dir.command([
+        "sweep",
+        &geneva(),
+        "--vary",
+        "party.jfs.bound=false,true",
+        "--runs",
+        "50",
+        "--plots",
+        "--out",
+        "sw",
+        "-q",
+    ])
+    .success();
+    let sweep = Csv::parse(&dir.read("sw/sweep.csv"));
+    let (metric, subject) = (sweep.col("metric"), sweep.col("subject"));
+    let jfs: Vec<&str> = sweep
+        .rows
+        .iter()
+        .filter(|r| r[metric] == "reported_per_run" && r[subject] == "jfs")
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(jfs, ["1"], "jfs's reports at the bound point only");
+    let drawn = dir.read("sw/sweep.svg");
+    assert!(drawn.contains(">\nfalse\n</text>"), "no tick 'false'");
+    std::fs::remove_file(dir.join("sw/sweep.svg")).unwrap();
+    dir.command(["plot", "sw"]).success();
+    assert_eq!(
+        dir.read("sw/sweep.svg"),
+        drawn,
+        "plot redraws the same chart"
+    );
+}
+
+#[test]
 fn categorical_and_boolean_keys_take_their_words() {
     let dir = Dir::new();
     dir.command([

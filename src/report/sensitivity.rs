@@ -1,6 +1,7 @@
 //! Files of sensitivity studies and scenario discovery: indices.csv,
 //! design.csv, outputs.csv and prim.csv (columns in docs/outputs.md), and
-//! the reader of a sweep's sweep.csv that both analyses start from.
+//! the one reader of a sweep's sweep.csv, which both analyses and the
+//! sweep chart start from.
 //!
 //! Row types are `Serialize + Deserialize`, so the same struct writes a file
 //! and reads it back; columns that depend on the varied paths are written
@@ -235,9 +236,21 @@ pub struct Series {
     pub high: Vec<f64>,
 }
 
-/// A sweep.csv read back: the points and every outcome's values at them.
-/// The one reader of sweep.csv: `sensitivity`, `discover` and the sweep
-/// chart all read it here.
+impl Series {
+    /// Fills the points before `n` that have no value with NaN. A sweep over
+    /// words can change which rows a point has (a party's reports exist only
+    /// while it is bound), so an outcome may be missing at some points.
+    fn pad(&mut self, n: usize) {
+        for column in [&mut self.estimate, &mut self.low, &mut self.high] {
+            column.resize(n.max(column.len()), f64::NAN);
+        }
+    }
+}
+
+/// A sweep read back, from its sweep.csv or from a sensitivity study's
+/// design.csv and outputs.csv: the points and every outcome's values at
+/// them. sweep.csv has this one reader: `sensitivity`, `discover` and the
+/// sweep chart all read it here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepTable {
     /// The varied paths, in column order.
@@ -275,10 +288,14 @@ impl SweepTable {
             .headers()
             .map_err(|e| err(format!("not a sweep.csv: {e}")))?
             .clone();
+        const AFTER_METRIC: [&str; 4] = ["subject", "estimate", "ci_low", "ci_high"];
         let metric = header
             .iter()
             .position(|h| h == "metric")
-            .filter(|&m| m >= 2 && &header[0] == "point" && header.len() >= m + 4)
+            .filter(|&m| {
+                let after = header.iter().skip(m + 1).take(AFTER_METRIC.len());
+                m >= 2 && &header[0] == "point" && after.eq(AFTER_METRIC)
+            })
             .ok_or_else(|| err("not a sweep.csv: expected point, the paths, metric, subject, estimate, ci_low, ci_high".into()))?;
         let paths: Vec<String> = header
             .iter()
@@ -342,13 +359,14 @@ impl SweepTable {
                 }
             };
             let one = &mut series[s];
-            if one.estimate.len() != point {
+            if one.estimate.len() > point {
                 return Err(err(format!(
-                    "{}: outcome {} is missing at some point before {point}",
+                    "{}: outcome {} comes twice at point {point}",
                     at(),
                     one.outcome
                 )));
             }
+            one.pad(point);
             one.estimate.push(num(metric + 2)?);
             one.low.push(num(metric + 3)?);
             one.high.push(num(metric + 4)?);
@@ -357,11 +375,8 @@ impl SweepTable {
         if n == 0 {
             return Err(err("has no points".into()));
         }
-        if let Some(s) = series.iter().find(|s| s.estimate.len() != n) {
-            return Err(err(format!(
-                "outcome {} is missing at some of the {n} points",
-                s.outcome
-            )));
+        for s in &mut series {
+            s.pad(n);
         }
         let (points, labels) = values_of(&written, paths.len());
         Ok(SweepTable {
@@ -372,13 +387,16 @@ impl SweepTable {
         })
     }
 
-    /// The first categorical path and its first word, if any: sensitivity
-    /// indices and PRIM boxes need numbers.
+    /// The first categorical path and its first value that is not a
+    /// number, if any: sensitivity indices and PRIM boxes need numbers.
     pub fn categorical(&self) -> Option<(&str, &str)> {
         self.paths
             .iter()
             .zip(&self.labels)
-            .find_map(|(path, words)| Some((path.as_str(), words.first()?.as_str())))
+            .find_map(|(path, words)| {
+                let word = words.iter().find(|w| w.parse::<f64>().is_err())?;
+                Some((path.as_str(), word.as_str()))
+            })
     }
 
     /// The table of a sensitivity study from its design.csv and outputs.csv
@@ -525,10 +543,40 @@ mod tests {
             t.labels,
             vec![Vec::<String>::new(), vec!["1".into(), "any".into()]]
         );
-        assert_eq!(t.categorical(), Some(("b.y", "1")));
+        assert_eq!(t.categorical(), Some(("b.y", "any")), "the first word");
         let numbers = SweepTable::from_csv("sweep.csv", SWEEP.as_bytes()).unwrap();
         assert_eq!(numbers.labels, vec![Vec::<String>::new(); 2]);
         assert_eq!(numbers.categorical(), None);
+    }
+
+    #[test]
+    fn an_outcome_missing_at_some_points_is_nan_there_and_one_given_twice_is_refused() {
+        // Reports of a party exist only at the points where it is bound.
+        let late = format!("{SWEEP}1,0.75,2,reported_per_run,jfs,2,1.5,2.5,100\n");
+        let t = SweepTable::from_csv("sweep.csv", late.as_bytes()).unwrap();
+        let jfs = &t.series[2];
+        assert_eq!(jfs.outcome.to_string(), "reported_per_run:jfs");
+        assert!(jfs.estimate[0].is_nan() && jfs.low[0].is_nan() && jfs.high[0].is_nan());
+        assert_eq!((jfs.estimate[1], jfs.low[1], jfs.high[1]), (2.0, 1.5, 2.5));
+        let early = SWEEP.replace(
+            "1,0.75,2,entry_day_mean,collapse,3,2,4,50\n",
+            "1,0.75,2,entry_day_mean,collapse,3,2,4,50\n1,0.75,2,entered,collapse,0.5,0.4,0.6,100\n",
+        );
+        let e = SweepTable::from_csv("sweep.csv", early.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("line 6: outcome entered:collapse comes twice at point 1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_header_without_the_interval_columns_is_refused() {
+        for columns in ["estimate,ci_low", "estimate,ci_high,ci_low"] {
+            let short = format!("point,a.x,metric,subject,{columns}\n0,1,entered,collapse,1,1\n");
+            let e = SweepTable::from_csv("sweep.csv", short.as_bytes()).unwrap_err();
+            assert!(e.to_string().contains("not a sweep.csv"), "{columns}: {e}");
+        }
     }
 
     #[test]

@@ -60,7 +60,8 @@ pub struct SweepResults {
     /// The phase every run entered at every point (the initial phase), if
     /// any: it is not drawn, but it keeps its colour's place.
     pub initial: Option<String>,
-    /// The `entered` rows of every other phase, in file order.
+    /// The `entered` rows of every other phase, point by point, phases in
+    /// file order.
     pub entries: Vec<SweepEntry>,
 }
 
@@ -74,7 +75,7 @@ impl SweepResults {
 
     /// What the chart shows of a sweep.csv read back (`path` names it in
     /// errors): its `entered` rows.
-    pub fn from_table(name: &str, path: &str, table: SweepTable) -> Result<Self, PlotError> {
+    fn from_table(name: &str, path: &str, table: SweepTable) -> Result<Self, PlotError> {
         let entered: Vec<&Series> = table
             .series
             .iter()
@@ -557,13 +558,18 @@ fn scatters(r: &SweepResults, root: &Area) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    // Two phases drawn and the initial one; reports of jfs only at point 1,
+    // as when a word decides whether the party is bound.
     const SWEEP: &str = "point,compliance.counts,metric,subject,estimate,ci_low,ci_high,runs
 0,major,entered,truce,1,0.99,1,100
+0,major,entered,joint,0.1,0.05,0.15,100
 0,major,entered,collapse,0.25,0.2,0.3,100
 0,major,entry_day_mean,collapse,3,2,4,25
 1,any,entered,truce,1,0.99,1,100
+1,any,entered,joint,0.2,0.15,0.25,100
 1,any,entered,collapse,0.5,0.4,0.6,100
 1,any,entry_day_mean,collapse,,,,0
+1,any,reported_per_run,jfs,2,1.5,2.5,100
 ";
 
     #[test]
@@ -571,15 +577,22 @@ mod tests {
         let r = SweepResults::from_csv("Geneva", ("sweep.csv", SWEEP.as_bytes())).unwrap();
         assert_eq!(r.paths, ["compliance.counts"]);
         assert_eq!(r.labels, [["major", "any"]]);
-        assert_eq!(r.phases, ["truce", "collapse"]);
+        assert_eq!(r.phases, ["truce", "joint", "collapse"]);
         assert_eq!(r.initial.as_deref(), Some("truce"));
-        let shares: Vec<(f64, f64, f64, f64)> = r
+        let shares: Vec<(&str, f64, f64, f64, f64)> = r
             .entries
             .iter()
-            .map(|e| (e.values[0], e.estimate, e.low, e.high))
+            .map(|e| (e.phase.as_str(), e.values[0], e.estimate, e.low, e.high))
             .collect();
-        assert_eq!(shares, [(0.0, 0.25, 0.2, 0.3), (1.0, 0.5, 0.4, 0.6)]);
-        assert!(r.entries.iter().all(|e| e.phase == "collapse"));
+        assert_eq!(
+            shares,
+            [
+                ("joint", 0.0, 0.1, 0.05, 0.15),
+                ("collapse", 0.0, 0.25, 0.2, 0.3),
+                ("joint", 1.0, 0.2, 0.15, 0.25),
+                ("collapse", 1.0, 0.5, 0.4, 0.6),
+            ]
+        );
         assert_eq!(r.tick(0, 1.0, 0.1), "any");
     }
 
@@ -587,10 +600,10 @@ mod tests {
     fn an_entered_row_without_its_estimate_is_refused() {
         let bad = SWEEP.replace("1,any,entered,collapse,0.5,", "1,any,entered,collapse,,");
         let e = SweepResults::from_csv("Geneva", ("sweep.csv", bad.as_bytes())).unwrap_err();
-        assert!(e.to_string().contains("point 1: entered"), "{e}");
+        assert!(e.to_string().contains("point 1: entered:collapse"), "{e}");
         let initial_only: String = SWEEP
             .lines()
-            .filter(|l| !l.contains("entered,collapse"))
+            .filter(|l| !l.contains("entered,collapse") && !l.contains("entered,joint"))
             .map(|l| format!("{l}\n"))
             .collect();
         let e =
