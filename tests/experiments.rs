@@ -3,7 +3,7 @@
 
 mod util;
 
-use util::{Csv, Dir, outputs_under, reference_scenario};
+use util::{Csv, Dir, assert_plot_redraws_sweep, outputs_under, reference_scenario};
 
 fn geneva() -> String {
     reference_scenario("geneva-2016").display().to_string()
@@ -392,16 +392,9 @@ fn sweep_plots_are_drawn_from_sweep_csv() {
         "-q",
     ])
     .success();
-    let drawn = dir.read("sw/sweep.svg");
+    let drawn = assert_plot_redraws_sweep(&dir, "sw");
     assert!(
         drawn.contains("<svg") && drawn.contains("Geneva 2016"),
         "{drawn:.200}"
-    );
-    std::fs::remove_file(dir.join("sw/sweep.svg")).unwrap();
-    dir.command(["plot", "sw"]).success();
-    assert_eq!(
-        dir.read("sw/sweep.svg"),
-        drawn,
-        "plot redraws the same chart"
     );
 }

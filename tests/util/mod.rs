@@ -78,6 +78,17 @@ pub fn assert_same_csvs(dir: &Dir, a: &str, b: &str) {
     }
 }
 
+/// Asserts that `ceasefire plot` redraws the sweep chart of the sweep
+/// directory `sweep` byte for byte, after removing it, and returns the chart.
+pub fn assert_plot_redraws_sweep(dir: &Dir, sweep: &str) -> String {
+    let chart = Path::new(sweep).join("sweep.svg");
+    let drawn = dir.read(&chart);
+    fs::remove_file(dir.join(&chart)).unwrap();
+    dir.command(["plot", sweep]).success();
+    assert_eq!(dir.read(&chart), drawn, "plot redraws the same chart");
+    drawn
+}
+
 /// A temporary directory that is the working directory of every command a
 /// test runs, removed when the test ends.
 pub struct Dir {
