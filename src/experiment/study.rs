@@ -41,9 +41,9 @@ pub enum StudyError {
         available: String,
     },
     /// An outcome with no estimate at a point (e.g. an entry day of a phase
-    /// no run entered).
+    /// no run entered, or a row the point does not have).
     #[error(
-        "outcome {outcome} has no estimate at point {point} (no run gave it a value); choose another outcome or more runs"
+        "outcome {outcome} has no estimate at point {point} (no run gave it a value, or the point has no row for it); choose another outcome or more runs"
     )]
     Undefined {
         /// The outcome.

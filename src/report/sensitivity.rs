@@ -228,9 +228,10 @@ pub fn write_prim<W: Write>(paths: &[String], boxes: &[PrimBox], w: W) -> csv::R
 pub struct Series {
     /// The outcome.
     pub outcome: Outcome,
-    /// Estimate at each point (NaN where undefined).
+    /// Estimate at each point (NaN where undefined, or where the point has
+    /// no row for the outcome).
     pub estimate: Vec<f64>,
-    /// Lower end of each point's 95% interval (NaN where undefined).
+    /// Lower end of each point's 95% interval (NaN as for `estimate`).
     pub low: Vec<f64>,
     /// Upper end.
     pub high: Vec<f64>,
@@ -359,12 +360,24 @@ impl SweepTable {
                 }
             };
             let one = &mut series[s];
-            if one.estimate.len() > point {
-                return Err(err(format!(
-                    "{}: outcome {} comes twice at point {point}",
-                    at(),
-                    one.outcome
-                )));
+            // While reading, a series ends with a value read from a row.
+            match one.estimate.len() {
+                n if n == point + 1 => {
+                    return Err(err(format!(
+                        "{}: outcome {} comes twice at point {point}",
+                        at(),
+                        one.outcome
+                    )));
+                }
+                n if n > point => {
+                    return Err(err(format!(
+                        "{}: outcome {} at point {point} comes after its row at point {}",
+                        at(),
+                        one.outcome,
+                        n - 1
+                    )));
+                }
+                _ => {}
             }
             one.pad(point);
             one.estimate.push(num(metric + 2)?);
@@ -568,6 +581,43 @@ mod tests {
                 .contains("line 6: outcome entered:collapse comes twice at point 1"),
             "{e}"
         );
+        let back = format!("{SWEEP}0,0.5,1,entered,collapse,0.25,0.2,0.3,100\n");
+        let e = SweepTable::from_csv("sweep.csv", back.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "line 6: outcome entered:collapse at point 0 comes after its row at point 1"
+            ),
+            "{e}"
+        );
+        // Three points: a gap inside, and an outcome only at the first.
+        let gaps = "point,a.x,metric,subject,estimate,ci_low,ci_high,runs
+0,1,entered,collapse,0.1,0,0.2,10
+0,1,entered,truce,1,1,1,10
+1,2,entered,truce,1,1,1,10
+2,3,entered,collapse,0.3,0.2,0.4,10
+2,3,entered,truce,1,1,1,10
+";
+        let t = SweepTable::from_csv("sweep.csv", gaps.as_bytes()).unwrap();
+        let (collapse, truce) = (&t.series[0], &t.series[1]);
+        assert_eq!(truce.outcome.subject, "truce");
+        assert_eq!(truce.estimate, [1.0; 3]);
+        assert_eq!(collapse.estimate.len(), 3);
+        assert_eq!((collapse.estimate[0], collapse.estimate[2]), (0.1, 0.3));
+        assert!(collapse.estimate[1].is_nan() && collapse.high[1].is_nan());
+        let first_only: String = gaps
+            .lines()
+            .filter(|l| !l.starts_with("2,3,entered,collapse"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let t = SweepTable::from_csv("sweep.csv", first_only.as_bytes()).unwrap();
+        let collapse = &t.series[0];
+        let lengths = (
+            collapse.estimate.len(),
+            collapse.low.len(),
+            collapse.high.len(),
+        );
+        assert_eq!(lengths, (3, 3, 3));
+        assert!(collapse.estimate[1..].iter().all(|x| x.is_nan()));
     }
 
     #[test]
