@@ -3,7 +3,7 @@
 
 mod util;
 
-use util::{Csv, Dir, outputs_under, reference_scenario};
+use util::{Csv, Dir, discover_collapse, outputs_under, reference_scenario};
 
 fn geneva() -> String {
     reference_scenario("geneva-2016").display().to_string()
@@ -292,18 +292,7 @@ fn discover_describes_the_region_of_collapse() {
     let dir = Dir::new();
     let g = geneva();
     dir.command(small_study(&g, "s")).success();
-    let ran = dir
-        .command([
-            "discover",
-            "s",
-            "--outcome",
-            "entered:collapse",
-            "--above",
-            "0.5",
-            "--out",
-            "d",
-        ])
-        .success();
+    let ran = dir.command(discover_collapse("s", "d")).success();
     assert!(
         ran.stdout
             .contains("entered collapse above 50% when monitoring.detection"),

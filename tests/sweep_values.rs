@@ -5,7 +5,9 @@
 
 mod util;
 
-use util::{Csv, Dir, assert_plot_redraws_sweep, outputs_under, reference_scenario};
+use util::{
+    Csv, Dir, assert_plot_redraws_sweep, discover_collapse, outputs_under, reference_scenario,
+};
 
 fn geneva() -> String {
     reference_scenario("geneva-2016").display().to_string()
@@ -244,18 +246,7 @@ fn categorical_and_boolean_keys_take_their_words() {
         "the words change nothing: {shares:?}"
     );
     // PRIM needs numbers: it refuses the sweep and writes nothing.
-    let ran = dir
-        .command([
-            "discover",
-            "sw",
-            "--outcome",
-            "entered:collapse",
-            "--above",
-            "0.5",
-            "--out",
-            "d",
-        ])
-        .failure();
+    let ran = dir.command(discover_collapse("sw", "d")).failure();
     assert!(
         ran.stderr
             .contains("column compliance.counts holds words ('major')"),

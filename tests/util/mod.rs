@@ -78,6 +78,21 @@ pub fn assert_same_csvs(dir: &Dir, a: &str, b: &str) {
     }
 }
 
+/// The arguments of `ceasefire discover SWEEP` for the points where more
+/// than half the runs enter collapse, written into `out`.
+pub fn discover_collapse<'a>(sweep: &'a str, out: &'a str) -> [&'a str; 8] {
+    [
+        "discover",
+        sweep,
+        "--outcome",
+        "entered:collapse",
+        "--above",
+        "0.5",
+        "--out",
+        out,
+    ]
+}
+
 /// Asserts that `ceasefire plot` redraws the sweep chart of the sweep
 /// directory `sweep` byte for byte, after removing it, and returns the chart.
 pub fn assert_plot_redraws_sweep(dir: &Dir, sweep: &str) -> String {
