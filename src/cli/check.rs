@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
-use ceasefire::job::Estimate;
+use ceasefire::job::CostEstimate;
 use ceasefire::model::baseline;
 
 use super::{Changes, load};
@@ -44,7 +44,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
                 write!(stdout, "{}", loaded.scenario.describe())?;
                 writeln!(stdout, "{}", baseline::describe(&loaded.scenario))?;
                 let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-                let estimate = Estimate::measure(&loaded.scenario, DEFAULT_RUNS, threads);
+                let estimate = CostEstimate::measure(&loaded.scenario, DEFAULT_RUNS, threads);
                 writeln!(stdout, "`ceasefire run` {estimate}")?;
                 if estimate.is_absurd() {
                     writeln!(

@@ -9,6 +9,7 @@ mod exact;
 mod export_prism;
 mod fit;
 mod init;
+mod interrupt;
 mod merge;
 mod plot;
 mod run;
@@ -231,12 +232,20 @@ impl Execution {
     /// The job's view: threads, and this process's command line for the
     /// manifest.
     pub fn job(&self) -> job::Execution {
-        job::Execution {
-            threads: self.threads.map(usize::from),
-            command_line: command_line(),
-            strict: self.strict,
-            force: self.force.force,
-        }
+        let mut exec = job::Execution::default();
+        exec.threads = self.threads.map(usize::from);
+        exec.command_line = command_line();
+        exec.resume_hint = interrupt::resume_command(&exec.command_line);
+        exec.strict = self.strict;
+        exec.force = self.force.force;
+        exec
+    }
+
+    /// [`Execution::job`], stopped at its next safe point by Ctrl-C.
+    pub fn cancellable_job(&self) -> job::Execution {
+        let mut exec = self.job();
+        exec.cancel = interrupt::cancel_on_ctrl_c();
+        exec
     }
 }
 

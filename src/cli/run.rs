@@ -9,15 +9,12 @@ use anyhow::Result;
 use clap::Args;
 
 use ceasefire::engine::Shard;
-use ceasefire::job::{BatchJob, JobError, interrupt};
+use ceasefire::job::{BatchJob, BatchMode, Checkpoints, Extras, JobError};
 use ceasefire::stats::summary::phase_table;
 use ceasefire::store::checkpoint::CheckpointPolicy;
 
+use super::interrupt::INTERRUPTED;
 use super::{Bar, Changes, Execution, Precision, load, warn};
-
-/// The exit code of a batch stopped by Ctrl-C (128 + SIGINT, as shells
-/// report it).
-const INTERRUPTED: i32 = 130;
 
 const EXAMPLES: &str = "EXAMPLES:
   # The built-in Geneva 2016 scenario, 100,000 runs, into results/geneva-2016/
@@ -107,37 +104,48 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         warn(&early, &[]);
     }
     let mut job = BatchJob::new(loaded, args.exec.seed, args.runs.get());
-    job.precision = args.target.target();
-    job.shard = args.shard;
-    job.resume = args.resume;
-    job.plots = args.plots;
+    let mut policy = match args.checkpoint_every {
+        Some(runs) => CheckpointPolicy::every_runs(runs.get()),
+        None => CheckpointPolicy::default(),
+    };
+    policy.abort_after = args.abort_after_checkpoints;
+    let checkpoints = Checkpoints {
+        resume: args.resume,
+        policy,
+    };
+    let extras = Extras {
+        plots: args.plots,
+        keep_daily: args.keep_daily.unwrap_or(0),
+    };
+    let runs = args.runs.get();
+    // clap refuses --shard with --precision, --plots or --keep-daily, and
+    // --resume with --precision.
+    job.mode = match (args.target.target(), args.shard) {
+        (Some(target), _) => BatchMode::Precision { target, extras },
+        (None, Some(shard)) => BatchMode::Shard {
+            runs,
+            shard,
+            checkpoints,
+        },
+        (None, None) => BatchMode::Whole {
+            runs,
+            checkpoints,
+            extras,
+        },
+    };
     job.out = args.out.clone();
-    if let Some(runs) = args.checkpoint_every {
-        job.checkpoints = CheckpointPolicy::every_runs(runs.get());
-    }
-    job.checkpoints.abort_after = args.abort_after_checkpoints;
-    job.keep_daily = args.keep_daily.unwrap_or(0);
-    job.exec = args.exec.job();
+    job.exec = args.exec.cancellable_job();
     job.force = args.exec.force.force;
     let estimate = job.estimate();
     if !quiet {
         eprintln!("{estimate}");
     }
     job.estimated = Some(estimate);
-    // Ctrl-C stops the batch at its next safe point with its checkpoint
-    // kept; a second Ctrl-C ends the process at once.
-    let _ = ctrlc::set_handler(|| {
-        if interrupt::stop_requested() {
-            std::process::exit(INTERRUPTED);
-        }
-        interrupt::request_stop();
-    });
     let bar = Bar::new(quiet);
     let done = match job.run(&bar) {
         Err(JobError::Interrupted {
             checkpoint,
             next_run,
-            resume,
         }) => {
             match (checkpoint, next_run) {
                 (Some(path), Some(run)) => {
@@ -146,12 +154,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                         run.saturating_sub(1),
                         path.display()
                     );
-                    let cmd = resume.unwrap_or_else(|| "the same command with --resume".into());
+                    let cmd = job
+                        .exec
+                        .resume_hint
+                        .clone()
+                        .unwrap_or_else(|| "the same command with --resume".into());
                     eprintln!("resume with: {cmd}");
                 }
                 _ => eprintln!("interrupted: nothing was written"),
             }
-            return Ok(ExitCode::from(INTERRUPTED as u8));
+            return Ok(ExitCode::from(INTERRUPTED));
         }
         other => other?,
     };
@@ -159,7 +171,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     already.extend(bar.said());
     warn(&done.warnings, &already);
     if !quiet {
-        if let (Some(target), Some(reached)) = (job.precision, done.half_width)
+        if let (Some(target), Some(reached)) = (job.mode.precision(), done.half_width)
             && reached <= target.eps
         {
             eprintln!(

@@ -6,18 +6,19 @@ use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use ceasefire::engine::Shard;
 use ceasefire::experiment::{Design, DesignChoice, Vary, read_design_file};
-use ceasefire::job::{SweepDone, SweepJob};
+use ceasefire::job::{JobError, SweepDesign, SweepDone, SweepJob, SweepMode};
 use ceasefire::report::experiment::SweepPoint;
 use ceasefire::scenario::Scenario;
 use ceasefire::scenario::paths::ParamPath;
 use ceasefire::stats::Metric;
 use ceasefire::store::layout::SWEEP_CHECKPOINT_DIR;
 
+use super::interrupt::INTERRUPTED;
 use super::{Bar, Changes, Execution, Precision, load, warn};
 
 const EXAMPLES: &str = "EXAMPLES:
@@ -94,43 +95,70 @@ pub struct SweepArgs {
 }
 
 pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
-    let job = sweep_job(&args)?;
+    let mut job = sweep_job(&args)?;
+    job.exec = args.exec.cancellable_job();
     let bar = Bar::new(args.exec.quiet);
-    let done = job.run(&bar)?;
+    let done = match job.run(&bar) {
+        Err(e @ JobError::Interrupted { .. }) => {
+            eprintln!("{e}");
+            if let Some(cmd) = &job.exec.resume_hint {
+                eprintln!("resume with: {cmd}");
+            }
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
+        other => other?,
+    };
     report(&args, &job, &done, &bar.said())
 }
 
 /// The job of a `sweep` command line (also run by `sensitivity`).
 pub fn sweep_job(args: &SweepArgs) -> Result<SweepJob> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
-    let mut design_file = None;
-    let design = match &args.design {
-        DesignChoice::Grid => Design::Grid,
-        DesignChoice::Lhs => Design::LatinHypercube(args.points.map_or(1, NonZeroUsize::get)),
-        DesignChoice::Generated(d) => *d,
-        DesignChoice::File(file) => {
-            let name = file.display().to_string();
-            let f = std::fs::File::open(file)
-                .with_context(|| format!("{name}: cannot read design file"))?;
-            design_file = Some((name.clone(), read_design_file(&name, f)?));
-            Design::Grid
-        }
-    };
-    Ok(SweepJob {
-        loaded,
+    let generated = |design| SweepDesign::Generated {
         vary: args.vary.clone(),
         design,
-        design_file,
-        seed: args.exec.seed,
-        runs: args.runs.get(),
-        precision: args.target.target(),
-        shard: args.shard,
-        resume: args.resume,
-        plots: args.plots,
-        out: args.out.clone(),
-        abort_after_checkpoints: args.abort_after_checkpoints,
-        exec: args.exec.job(),
-    })
+    };
+    let design = match &args.design {
+        DesignChoice::Grid => generated(Design::Grid),
+        DesignChoice::Lhs => generated(Design::LatinHypercube(
+            args.points.map_or(1, NonZeroUsize::get),
+        )),
+        DesignChoice::Generated(d) => generated(*d),
+        DesignChoice::File(file) => {
+            let name = file.display().to_string();
+            if !args.vary.is_empty() {
+                bail!("--vary is not used with --design {name}: the file's columns are the paths");
+            }
+            let f = std::fs::File::open(file)
+                .with_context(|| format!("{name}: cannot read design file"))?;
+            let file = read_design_file(&name, f)?;
+            SweepDesign::File { name, file }
+        }
+    };
+    let runs = args.runs.get();
+    let mut job = SweepJob::new(loaded, design, args.exec.seed, runs);
+    // clap refuses --shard with --precision or --plots, and --resume with
+    // --precision.
+    job.mode = match (args.target.target(), args.shard) {
+        (Some(target), _) => SweepMode::Precision {
+            target,
+            plots: args.plots,
+        },
+        (None, Some(shard)) => SweepMode::Shard {
+            runs,
+            shard,
+            resume: args.resume,
+        },
+        (None, None) => SweepMode::Whole {
+            runs,
+            resume: args.resume,
+            plots: args.plots,
+        },
+    };
+    job.out = args.out.clone();
+    job.abort_after_checkpoints = args.abort_after_checkpoints;
+    job.exec = args.exec.job();
+    Ok(job)
 }
 
 /// Says what a sweep did: notes and warnings on stderr, the points' table

@@ -62,6 +62,12 @@ pub trait BatchObserver {
     fn block_done(&mut self, _block: Range<u64>, _tally: &Tally) -> Result<(), ObserverError> {
         Ok(())
     }
+
+    /// Makes everything told so far durable, because a checkpoint that
+    /// describes it follows (a runs.csv writer flushes and syncs its file).
+    fn persist(&mut self) -> Result<(), ObserverError> {
+        Ok(())
+    }
 }
 
 /// Observes nothing.
@@ -83,6 +89,10 @@ impl<T: BatchObserver + ?Sized> BatchObserver for &mut T {
     fn block_done(&mut self, block: Range<u64>, tally: &Tally) -> Result<(), ObserverError> {
         (**self).block_done(block, tally)
     }
+
+    fn persist(&mut self) -> Result<(), ObserverError> {
+        (**self).persist()
+    }
 }
 
 /// Two observers, told in turn.
@@ -99,6 +109,11 @@ impl<A: BatchObserver, B: BatchObserver> BatchObserver for (A, B) {
     fn block_done(&mut self, block: Range<u64>, tally: &Tally) -> Result<(), ObserverError> {
         self.0.block_done(block.clone(), tally)?;
         self.1.block_done(block, tally)
+    }
+
+    fn persist(&mut self) -> Result<(), ObserverError> {
+        self.0.persist()?;
+        self.1.persist()
     }
 }
 
@@ -152,58 +167,15 @@ impl<'a> Batch<'a> {
         Workspace::new(self.scenario, &self.tables, &self.keys)
     }
 
-    /// Simulates runs `runs` on the current rayon pool and returns their
-    /// tally.
-    pub fn run(&self, runs: Range<u64>) -> Result<Tally, BatchError> {
-        let mut tally = Tally::new(self.scenario);
-        self.run_observed(runs, &mut tally, &mut ())?;
-        Ok(tally)
-    }
-
-    /// Simulates runs `runs`, adding them to `tally`, and tells `observer`
-    /// of every run summary (in run order) and of the end of every block of
-    /// [`BLOCK_RUNS`] runs. A batch extended range by range (as
-    /// `--precision` or a resumed batch does) ends with the same tally as
-    /// one call over the whole range.
-    ///
-    /// Block k is handed to the observer (runs.csv written, say) while the
-    /// pool simulates block k + 1, so the observer must be `Send`. If the
-    /// observer refuses block k, block k + 1 is discarded unseen.
-    pub fn run_observed(
-        &self,
-        runs: Range<u64>,
-        tally: &mut Tally,
-        observer: &mut (dyn BatchObserver + Send),
-    ) -> Result<(), BatchError> {
-        let keep = observer.wants_runs();
-        let blocks = runs
-            .clone()
-            .step_by(BLOCK_RUNS as usize)
-            .map(|start| start..runs.end.min(start.saturating_add(BLOCK_RUNS)));
-        #[cfg(feature = "task-timing")]
-        let timing = task_timing::Batch::start();
-        let mut done: Option<(Range<u64>, Vec<BlockPart>)> = None;
-        for block in blocks.map(Some).chain([None]) {
-            let (simulated, delivered) = rayon::join(
-                || block.map(|b| self.simulate(b.clone(), keep).map(|parts| (b, parts))),
-                || match done.take() {
-                    Some((b, parts)) => deliver(self.scenario, b, parts, tally, observer),
-                    None => Ok(()),
-                },
-            );
-            delivered?;
-            done = simulated.transpose()?;
-        }
-        #[cfg(feature = "task-timing")]
-        timing.report();
-        Ok(())
-    }
-
     /// Simulates the runs of one block in tasks of [`MIN_RUNS_PER_TASK`]
     /// consecutive runs, each a plain loop over one workspace. Each task
     /// tallies its own runs (integer sums: the merge order cannot change a
     /// byte) and keeps their summaries only if `keep`.
-    fn simulate(&self, block: Range<u64>, keep: bool) -> Result<Vec<BlockPart>, RunError> {
+    pub(super) fn simulate(
+        &self,
+        block: Range<u64>,
+        keep: bool,
+    ) -> Result<Vec<BlockPart>, RunError> {
         let (start, end) = (block.start, block.end);
         let tasks = (end - start).div_ceil(MIN_RUNS_PER_TASK as u64);
         // One task per split at most: left to itself, rayon runs a quarter
@@ -237,28 +209,33 @@ impl<'a> Batch<'a> {
 
 /// What one task of a block hands back: its run summaries (if kept) and
 /// its tallies.
-type BlockPart = (KeptRuns, RunTally, DailyTally);
+pub(super) type BlockPart = (KeptRuns, RunTally, DailyTally);
 
 /// Hands a simulated block of `scenario` to the observer in run order and
 /// adds its tallies to `tally`.
-fn deliver(
+pub(super) fn deliver(
     scenario: &Scenario,
     block: Range<u64>,
     parts: Vec<BlockPart>,
     tally: &mut Tally,
-    observer: &mut (dyn BatchObserver + Send),
+    mut observer: Option<&mut (dyn BatchObserver + Send + '_)>,
 ) -> Result<(), BatchError> {
     let mut scratch = RunSummary::new(scenario);
     for (summaries, runs, daily) in parts {
-        summaries
-            .each(&mut scratch, |s| observer.run(s))
-            .map_err(BatchError::Sink)?;
+        if let Some(o) = observer.as_deref_mut() {
+            summaries
+                .each(&mut scratch, |s| o.run(s))
+                .map_err(BatchError::Sink)?;
+        }
         // Checked at block level: a tally resumed from a file may hold
         // anything.
         tally.runs.merge(&runs)?;
         tally.daily.merge(&daily)?;
     }
-    observer.block_done(block, tally).map_err(BatchError::Sink)
+    match observer {
+        Some(o) => o.block_done(block, tally).map_err(BatchError::Sink),
+        None => Ok(()),
+    }
 }
 
 /// (Feature `task-timing`) How busy a batch keeps its threads: the time
@@ -266,7 +243,7 @@ fn deliver(
 /// times the thread count. What is missing is time a thread spent idle,
 /// delivering blocks or splitting work.
 #[cfg(feature = "task-timing")]
-mod task_timing {
+pub(super) mod task_timing {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::Instant;
 
@@ -274,17 +251,17 @@ mod task_timing {
     static IN_TASKS: AtomicU64 = AtomicU64::new(0);
 
     /// A batch being timed.
-    pub(super) struct Batch(Instant);
+    pub(in crate::engine) struct Batch(Instant);
 
     impl Batch {
         /// Starts timing a batch (one batch at a time per process).
-        pub(super) fn start() -> Self {
+        pub(in crate::engine) fn start() -> Self {
             IN_TASKS.store(0, Ordering::Relaxed);
             Batch(Instant::now())
         }
 
         /// Prints the batch's wall time, task time and busy share to stderr.
-        pub(super) fn report(self) {
+        pub(in crate::engine) fn report(self) {
             let wall = self.0.elapsed().as_secs_f64();
             let tasks = IN_TASKS.load(Ordering::Relaxed) as f64 / 1e9;
             let threads = rayon::current_num_threads();
@@ -298,11 +275,11 @@ mod task_timing {
     }
 
     /// A task being timed: its time is added when it is dropped.
-    pub(super) struct Task(Instant);
+    pub(in crate::engine) struct Task(Instant);
 
     impl Task {
         /// Starts timing a task.
-        pub(super) fn start() -> Self {
+        pub(in crate::engine) fn start() -> Self {
             Task(Instant::now())
         }
     }

@@ -1,10 +1,13 @@
 //! The engine: one run, batches of runs in parallel, and the per-run random
 //! streams that make every result independent of how the work is split.
 //!
-//! The engine knows nothing of files: it hands run summaries to a
-//! [`BatchObserver`] and returns integer [`Tally`] aggregates.
+//! The engine knows nothing of files: its [`Executor`] hands run summaries
+//! to a [`BatchObserver`], checkpoints through the [`Checkpoint`] trait,
+//! stops when a [`CancelToken`] asks, and returns integer [`Tally`]
+//! aggregates.
 
 mod batch;
+mod executor;
 mod internals;
 mod run;
 mod shard;
@@ -13,6 +16,7 @@ mod tally;
 mod windows;
 
 pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, ProgressFn};
+pub use executor::{CancelToken, Checkpoint, Executor, Mode, Outcome, Reason};
 pub use internals::RunInternals;
 pub use run::{DayObserver, RunError, RunSummary, Workspace};
 pub use shard::{Shard, ShardError};

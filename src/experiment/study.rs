@@ -263,9 +263,9 @@ pub fn analyze_study(
 /// threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Threshold {
-    /// Estimate > the value.
+    /// BootstrapEstimate > the value.
     Above(f64),
-    /// Estimate < the value.
+    /// BootstrapEstimate < the value.
     Below(f64),
 }
 

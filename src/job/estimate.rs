@@ -29,7 +29,7 @@ const CALIBRATION_SEED: u64 = 0x0ca1_1b2a_7e00;
 
 /// What a batch will cost, as measured on a calibration slice.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
+pub struct CostEstimate {
     /// Runs of the batch.
     pub runs: u64,
     /// Worker threads assumed.
@@ -45,10 +45,10 @@ pub struct Estimate {
     pub at_most: bool,
 }
 
-impl Estimate {
+impl CostEstimate {
     /// Measures a slice of `scenario` and scales it to `runs` runs on
     /// `threads` worker threads.
-    pub fn measure(scenario: &Scenario, runs: u64, threads: usize) -> Estimate {
+    pub fn measure(scenario: &Scenario, runs: u64, threads: usize) -> CostEstimate {
         let horizon = u64::from(scenario.horizon_days()).max(1);
         let slice = runs
             .min(CALIBRATION_RUNS)
@@ -89,7 +89,7 @@ impl Estimate {
         // bytes per day and phase or metric.
         let cells = (scenario.phases().len() + 2 * scenario.parties().len() + 3) as f64;
         let daily = 3.0 * 60.0 * horizon as f64 * cells;
-        Estimate {
+        CostEstimate {
             runs,
             threads,
             calibration_runs: simulated,
@@ -114,7 +114,7 @@ impl Estimate {
     }
 }
 
-impl std::fmt::Display for Estimate {
+impl std::fmt::Display for CostEstimate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -179,8 +179,8 @@ mod tests {
     #[test]
     fn a_bigger_batch_is_estimated_bigger() {
         let sc = Scenario::from_toml(crate::builtin::GENEVA_2016, "geneva-2016.toml").unwrap();
-        let small = Estimate::measure(&sc, 1_000, 1);
-        let big = Estimate::measure(&sc, 1_000_000_000, 1);
+        let small = CostEstimate::measure(&sc, 1_000, 1);
+        let big = CostEstimate::measure(&sc, 1_000_000_000, 1);
         assert!(big.output_bytes > 100.0 * small.output_bytes);
         assert!(!small.is_absurd());
         // A billion runs of 60 days write tens of gigabytes of runs.csv.

@@ -3,12 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::sweep::{point_scenarios, sweep_points, sweep_warnings};
+use super::sweep::SweepPoints;
 use super::write::{write_sweep_files, write_tables};
 use super::{Execution, JobError};
-use crate::experiment::{Design, Vary, labels_of};
 use crate::scenario::Scenario;
-use crate::scenario::paths::ParamPath;
+use crate::scenario::paths::{ParamPath, ScenarioDoc};
 use crate::store::layout::ResultFile;
 use crate::store::shard::{MergeError, MergePlan};
 use crate::store::{Manifest, StagedDir, SweepRecord};
@@ -71,9 +70,9 @@ impl MergeJob {
         })
     }
 
-    /// Merges the shards of a sweep: rebuilds its points from the recorded
-    /// design exactly as a sweep builds them, adds up each point's tallies
-    /// and writes the sweep's files with the sweep's writer.
+    /// Merges the shards of a sweep: rebuilds its points from the values
+    /// its shards recorded, exactly as the sweep built them, adds up each
+    /// point's tallies and writes the sweep's files with the sweep's writer.
     fn merge_sweep(
         &self,
         plan: MergePlan,
@@ -81,47 +80,44 @@ impl MergeJob {
         staged: StagedDir,
         mut manifest: Manifest,
     ) -> Result<MergeDone, JobError> {
-        let manifest_path = || plan_manifest(&plan);
         let invalid = |reason: String| {
             JobError::Merge(MergeError::Invalid {
-                path: manifest_path(),
+                path: plan_manifest(&plan),
                 reason,
             })
         };
-        let vary = sweep
-            .vary
+        if sweep.points.is_empty() {
+            return Err(invalid(
+                "it records no point values (a shard written by an earlier version): run the shards again".into(),
+            ));
+        }
+        let paths = sweep
+            .paths
             .iter()
-            .map(|v| v.parse::<Vary>())
+            .map(|p| p.parse::<ParamPath>())
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| invalid(format!("its sweep cannot be read back: {e}")))?;
-        let design: Design = sweep
-            .design
-            .parse()
-            .map_err(|e| invalid(format!("its design cannot be read back: {e}")))?;
-        let paths: Vec<ParamPath> = vary.iter().map(|v| v.path.clone()).collect();
-        let scenarios = point_scenarios(
-            &plan.text,
-            &plan.origin,
-            &plan.changes,
-            &vary,
-            design,
-            plan.seed,
-        )?;
-        manifest.warnings = sweep_warnings(&plan.scenario, &scenarios);
-        let only: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
+            .map_err(|e| invalid(format!("its paths cannot be read back: {e}")))?;
+        let mut labels = sweep.labels.clone();
+        labels.resize(paths.len(), None);
+        let doc = ScenarioDoc::parse(&plan.text, &plan.origin)?;
+        let points = SweepPoints::new(&doc, &plan.changes, paths, labels, sweep.points.clone())?;
+        // The manifest of the whole sweep records its design, not its points.
+        manifest.sweep = None;
+        manifest.warnings = points.warnings(&plan.scenario);
+        let only: Vec<&Scenario> = points.points.iter().map(|(_, sc)| sc).collect();
         let tallies: Vec<_> = plan
             .point_tallies(&only)?
             .into_iter()
             .map(|t| (plan.runs, t))
             .collect();
-        let points = sweep_points(&scenarios, &tallies, &labels_of(&vary));
-        manifest.runs = Some(points.iter().map(|p| p.runs).sum());
+        let results = points.results(&tallies);
+        manifest.runs = Some(results.iter().map(|p| p.runs).sum());
         verify_shards(&self.dirs)?;
         let name = &plan.source.name;
-        let files = write_sweep_files(staged, &paths, &points, name, manifest, self.plots)?;
+        let files = write_sweep_files(staged, &points.paths, &results, name, manifest, self.plots)?;
         Ok(MergeDone {
             files,
-            points: Some(points.len()),
+            points: Some(results.len()),
             plan,
         })
     }
@@ -247,4 +243,65 @@ fn plan_manifest(plan: &MergePlan) -> String {
         .join(ResultFile::Manifest.name())
         .display()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Shard;
+    use crate::experiment::read_design_file;
+    use crate::job::{LoadedScenario, SweepDesign, SweepJob, SweepMode};
+
+    /// A design made elsewhere, of three points over two paths.
+    fn design() -> SweepDesign {
+        let csv = "monitoring.detection,party.isis.rate\n0.4,1.5\n0.9,0.25\n0.65,3\n";
+        let file = read_design_file("design.csv", csv.as_bytes()).unwrap();
+        SweepDesign::File {
+            name: "design.csv".into(),
+            file,
+        }
+    }
+
+    fn sweep(out: &Path, shard: Option<Shard>) -> SweepJob {
+        let loaded = LoadedScenario::builtin(&[]).unwrap();
+        let mut job = SweepJob::new(loaded, design(), 11, 600);
+        if let Some(shard) = shard {
+            job.mode = SweepMode::Shard {
+                runs: 600,
+                shard,
+                resume: false,
+            };
+        }
+        job.out = Some(out.to_path_buf());
+        job
+    }
+
+    /// Issue 30: shards record their points, so a sweep of a design file
+    /// can be sharded, and its merge is the one sweep's bytes.
+    #[test]
+    fn shards_of_a_design_file_merge_into_the_bytes_of_one_sweep() {
+        let tmp = tempfile::tempdir().unwrap();
+        let one = tmp.path().join("one");
+        sweep(&one, None).run(&()).unwrap();
+        let mut dirs = Vec::new();
+        for k in 1..=2 {
+            let dir = tmp.path().join(format!("s{k}"));
+            sweep(&dir, Some(Shard::new(k, 2).unwrap()))
+                .run(&())
+                .unwrap();
+            dirs.push(dir);
+        }
+        let merged = tmp.path().join("merged");
+        let job = MergeJob {
+            dirs,
+            out: merged.clone(),
+            plots: false,
+            exec: Execution::default(),
+        };
+        assert_eq!(job.run().unwrap().points, Some(3));
+        for f in [ResultFile::Sweep, ResultFile::Points] {
+            let read = |d: &Path| std::fs::read(d.join(f.name())).unwrap();
+            assert_eq!(read(&one), read(&merged), "{f}");
+        }
+    }
 }

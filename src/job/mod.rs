@@ -31,7 +31,6 @@ mod discover;
 mod estimate;
 mod exact;
 mod fit;
-pub mod interrupt;
 mod merge;
 mod plot;
 mod prism;
@@ -42,10 +41,12 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use batch::{BatchDone, BatchJob, PrecisionTarget};
+pub use batch::{
+    BatchDone, BatchJob, BatchMode, BatchResults, Checkpoints, Extras, PrecisionTarget,
+};
 pub use compare::{CompareDone, CompareJob};
 pub use discover::{DiscoverDone, DiscoverJob};
-pub use estimate::Estimate;
+pub use estimate::CostEstimate;
 pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob};
 pub use fit::CountsJob;
 #[cfg(feature = "fit")]
@@ -54,11 +55,11 @@ pub use merge::{MergeDone, MergeJob};
 pub use plot::{PlotDone, PlotJob};
 pub use prism::{PrismDone, PrismJob};
 pub use sensitivity::{SensitivityDone, SensitivityJob, StudyMethod, read_table};
-pub use sweep::{SweepDone, SweepJob, point_scenarios, scenarios_at};
+pub use sweep::{SweepDesign, SweepDone, SweepJob, SweepMode, SweepPoints};
 pub use trace::TraceJob;
 
 use crate::builtin;
-use crate::engine::{BatchError, Shard};
+use crate::engine::{BatchError, CancelToken, Shard};
 use crate::exact::ExactError;
 use crate::experiment::CompareError;
 use crate::report::plot::PlotError;
@@ -113,20 +114,37 @@ pub enum JobError {
     /// An option or a combination of options that cannot be used.
     #[error("{0}")]
     Invalid(String),
-    /// Stopped at a safe point because the user asked (Ctrl-C, see
-    /// [`interrupt`]); the checkpoint, if any, is kept for `--resume`.
+    /// Stopped at a safe point because [`Execution::cancel`] was
+    /// cancelled (Ctrl-C); the checkpoint, if any, is kept for a resume.
     #[error("interrupted{}", match (.checkpoint, .next_run) {
         (Some(c), Some(n)) => format!(": every run before run {n} is in the checkpoint {}", c.display()),
+        (Some(c), None) => format!(": the completed points are kept in checkpoints in {}", c.display()),
         _ => ": nothing was written".to_string(),
     })]
     Interrupted {
-        /// The checkpoint a `--resume` continues from.
+        /// The checkpoint a resume continues from (for a sweep, the
+        /// directory of its points' checkpoints).
         checkpoint: Option<PathBuf>,
-        /// The run it continues from.
+        /// The run it continues from (none for a sweep).
         next_run: Option<u64>,
-        /// The command that resumes the batch, when known.
-        resume: Option<String>,
     },
+    /// More runs than the limits allow.
+    #[error("{runs} runs is not allowed (allowed: 1 to {max}; see docs/model.md, Limits)")]
+    TooManyRuns {
+        /// The runs asked for.
+        runs: u64,
+        /// The most allowed.
+        max: u64,
+    },
+    /// A batch estimated beyond the limits of time or output size.
+    #[error("{}", .0.refusal())]
+    Beyond(CostEstimate),
+    /// A shard, or a batch that resumes, is kept in a results directory and
+    /// cannot be simulated in memory.
+    #[error(
+        "a shard, or a batch that resumes from a checkpoint, is written to a results directory: it cannot be kept in memory"
+    )]
+    NeedsDirectory,
     /// Warnings, with `strict` set: nothing was written.
     #[error("{} (--strict makes every warning an error; nothing was written)", .0.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("; "))]
     Strict(Vec<String>),
@@ -227,9 +245,18 @@ impl Progress for () {}
 
 /// How a job uses the machine: none of it changes a result.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Execution {
     /// Worker threads (`None`: all cores).
     pub threads: Option<usize>,
+    /// Stops the job's batches at their next safe point once cancelled
+    /// (the command line cancels it on Ctrl-C): the job then fails with
+    /// [`JobError::Interrupted`], keeping its checkpoint.
+    pub cancel: CancelToken,
+    /// How the caller continues an interrupted job (the command line: its
+    /// command with `--resume`), said in the warning about a checkpoint
+    /// found and kept.
+    pub resume_hint: Option<String>,
     /// The command line that started the job, word by word, recorded in
     /// manifests (empty for a library call unless the caller says).
     pub command_line: Vec<String>,
@@ -241,6 +268,23 @@ pub struct Execution {
 }
 
 impl Execution {
+    /// The executor of `batch`, stopped by this job's cancel token.
+    fn executor<'e, 'b>(
+        &'e self,
+        batch: &'e crate::engine::Batch<'b>,
+    ) -> crate::engine::Executor<'e, 'b> {
+        crate::engine::Executor::new(batch).cancel(&self.cancel)
+    }
+
+    /// What a warning about a kept checkpoint tells the user to do to
+    /// continue from it.
+    fn how_to_resume(&self) -> String {
+        match &self.resume_hint {
+            Some(cmd) => format!("stop this run (Ctrl-C) and run: {cmd}"),
+            None => "stop this run and run it again with --resume".into(),
+        }
+    }
+
     /// `warnings` as they go into the manifest, or an error with all of
     /// them when `strict`.
     fn warnings(&self, mut warnings: Vec<String>) -> Result<Vec<String>, JobError> {

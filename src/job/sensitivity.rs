@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::sweep::SweepJob;
+use super::sweep::{SweepDesign, SweepJob, SweepMode};
 use super::write::{finish, put, table};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::Shard;
@@ -157,21 +157,25 @@ impl SensitivityJob {
         if self.analyze {
             check_provenance(&dir, &self.loaded.source, self.seed)?;
         } else {
-            let sweep = SweepJob {
-                loaded: self.loaded.clone(),
+            let generated = SweepDesign::Generated {
                 vary: self.vary.clone(),
                 design,
-                design_file: None,
-                seed: self.seed,
-                runs: self.runs,
-                precision: None,
-                shard: self.shard,
-                resume: self.resume,
-                plots: false,
-                out: Some(dir.clone()),
-                abort_after_checkpoints: None,
-                exec: self.exec.clone(),
             };
+            let mut sweep = SweepJob::new(self.loaded.clone(), generated, self.seed, self.runs);
+            sweep.mode = match self.shard {
+                Some(shard) => SweepMode::Shard {
+                    runs: self.runs,
+                    shard,
+                    resume: self.resume,
+                },
+                None => SweepMode::Whole {
+                    runs: self.runs,
+                    resume: self.resume,
+                    plots: false,
+                },
+            };
+            sweep.out = Some(dir.clone());
+            sweep.exec = self.exec.clone();
             let done = sweep.run(progress)?;
             warnings.extend(done.warnings);
             if self.shard.is_some() {
@@ -261,10 +265,10 @@ impl SensitivityJob {
             runs,
             &self.exec.command_line,
         );
-        manifest.sweep = Some(SweepRecord {
-            vary: self.vary.iter().map(ToString::to_string).collect(),
-            design: design.to_string(),
-        });
+        manifest.sweep = Some(SweepRecord::new(
+            self.vary.iter().map(ToString::to_string).collect(),
+            design.to_string(),
+        ));
         manifest.warnings = warnings.to_vec();
         finish(staged, manifest, files)
     }

@@ -1,93 +1,231 @@
-//! A sweep (`ceasefire sweep`): a scenario evaluated over a grid or Latin
-//! hypercube of parameter values, every point on the same run seeds, with a
-//! checkpoint per completed point (and `--resume`), or one shard of every
-//! point.
+//! A sweep (`ceasefire sweep`): a scenario evaluated over a grid, a Latin
+//! hypercube, a sensitivity design or a design file of parameter values,
+//! every point on the same run seeds, with a checkpoint per completed point
+//! (and resume), or one shard of every point.
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use super::batch::PrecisionTarget;
-use super::interrupt::resume_command;
 use super::write::{write_shard, write_sweep_files};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
-use crate::engine::{Batch, ProgressFn, Shard, Tally};
-use crate::experiment::{Design, DesignFile, Vary, labels_of, run_to_precision};
+use crate::engine::{Batch, Mode, ProgressFn, Reason, Shard, Tally};
+use crate::experiment::{Design, DesignFile, Vary, labels_of};
 use crate::report::experiment::SweepPoint;
 use crate::scenario::Scenario;
-use crate::scenario::paths::{Assignment, ParamPath, parse_value};
+use crate::scenario::paths::{Assignment, ParamPath, ScenarioDoc, parse_value};
 use crate::stats::summary::summary_rows;
 use crate::store::checkpoint::{BatchKey, PointCheckpoints, PointKey};
 use crate::store::layout::{ResultFile, SWEEP_SHARD};
 use crate::store::shard::to_json_line;
 use crate::store::{Manifest, ShardRecord, StagedDir, SweepRecord};
 
-/// The points of a sweep, each with its values and its scenario: the base
-/// scenario text with `changes`, then the varied paths set to the point's
-/// values. Every point's scenario is built and validated before any run, so
-/// a bad value is refused before work starts. Integer keys take rounded
-/// values. `merge` rebuilds a sweep's points with this same function.
-pub fn point_scenarios(
-    text: &str,
-    origin: &str,
-    changes: &[Assignment],
-    vary: &[Vary],
-    design: Design,
-    seed: u64,
-) -> Result<PointScenarios, JobError> {
-    let paths: Vec<_> = vary.iter().map(|v| v.path.clone()).collect();
-    let points = design
-        .points(vary, seed)
-        .map_err(|e| JobError::Invalid(e.to_string()))?;
-    scenarios_at(text, origin, changes, &paths, &labels_of(vary), points)
+/// Where a sweep's points come from.
+#[derive(Debug, Clone)]
+pub enum SweepDesign {
+    /// A design made here from the varied parameters.
+    Generated {
+        /// The varied parameters and their values or ranges.
+        vary: Vec<Vary>,
+        /// How points are chosen from them.
+        design: Design,
+    },
+    /// A design made elsewhere (SALib, the EMA Workbench, R), named as in
+    /// messages: its columns are the paths, its rows the points, run in
+    /// file order.
+    File {
+        /// The file, as named in messages and the manifest.
+        name: String,
+        /// Its paths and points.
+        file: DesignFile,
+    },
 }
 
-/// The scenario of every point: `changes`, then `paths` set to the point's
-/// values (integer keys rounded; for a categorical path, whose `labels` are
-/// given, the word at the value's position, set as `--set` would), as
-/// [`point_scenarios`] builds them.
-pub fn scenarios_at(
-    text: &str,
-    origin: &str,
-    changes: &[Assignment],
-    paths: &[ParamPath],
-    labels: &[Option<Vec<String>>],
-    points: Vec<Vec<f64>>,
-) -> Result<PointScenarios, JobError> {
-    // The count first, before a scenario is built for any point.
-    crate::scenario::limits::check_sweep(points.len(), 0).map_err(JobError::Invalid)?;
-    points
-        .into_iter()
-        .map(|values| {
-            let values: Vec<f64> = values
-                .iter()
-                .zip(paths)
-                .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
-                .collect();
-            let mut all = changes.to_vec();
-            let words = labels.iter().chain(std::iter::repeat(&None));
-            all.extend(
-                paths
+/// What a sweep runs at every point and writes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SweepMode {
+    /// `runs` runs at every point, each completed point checkpointed.
+    Whole {
+        /// Runs at every point.
+        runs: u64,
+        /// Continue from the checkpoints of completed points.
+        resume: bool,
+        /// Also draw sweep.svg.
+        plots: bool,
+    },
+    /// Every point run until its precision target is reached (no
+    /// checkpoints: a point's runs depend on its own estimates).
+    Precision {
+        /// The precision wanted, and the runs at most, at every point.
+        target: PrecisionTarget,
+        /// Also draw sweep.svg.
+        plots: bool,
+    },
+    /// Only `shard` of every point's `runs` runs, written as partial files
+    /// for `merge`.
+    Shard {
+        /// Runs at every point (of the whole sweep).
+        runs: u64,
+        /// Which shard.
+        shard: Shard,
+        /// Continue from the checkpoints of completed points.
+        resume: bool,
+    },
+}
+
+impl SweepMode {
+    /// Runs at every point (at most, with a precision).
+    pub fn runs(&self) -> u64 {
+        match *self {
+            SweepMode::Whole { runs, .. } | SweepMode::Shard { runs, .. } => runs,
+            SweepMode::Precision { target, .. } => target.max_runs,
+        }
+    }
+
+    /// The shard, if the sweep is one.
+    pub fn shard(&self) -> Option<Shard> {
+        match *self {
+            SweepMode::Shard { shard, .. } => Some(shard),
+            _ => None,
+        }
+    }
+
+    /// Whether completed points are taken from checkpoints.
+    pub fn resumes(&self) -> bool {
+        match *self {
+            SweepMode::Whole { resume, .. } | SweepMode::Shard { resume, .. } => resume,
+            SweepMode::Precision { .. } => false,
+        }
+    }
+
+    /// Whether sweep.svg is drawn.
+    fn plots(&self) -> bool {
+        match *self {
+            SweepMode::Whole { plots, .. } | SweepMode::Precision { plots, .. } => plots,
+            SweepMode::Shard { .. } => false,
+        }
+    }
+}
+
+/// The points of a sweep: the varied paths, the words of categorical ones,
+/// and every point's values with its scenario.
+#[derive(Debug, Clone)]
+pub struct SweepPoints {
+    /// The varied paths, in column order.
+    pub paths: Vec<ParamPath>,
+    /// The words of each categorical path (`None` for a numeric one): a
+    /// point's value is the position of its word.
+    pub labels: Vec<Option<Vec<String>>>,
+    /// Every point's values (integer keys rounded) and its scenario, in
+    /// point order.
+    pub points: Vec<(Vec<f64>, Scenario)>,
+}
+
+impl SweepPoints {
+    /// The scenario of every point of `values`: `doc` with `changes`, then
+    /// `paths` set to the point's values (integer keys rounded; for a
+    /// categorical path, whose `labels` are given, the word at the value's
+    /// position, set as a change would). Every point's scenario is built
+    /// and validated before any run, so a bad value is refused before work
+    /// starts. `merge` rebuilds a sweep's points with this same function,
+    /// from the values its shards record.
+    pub fn new(
+        doc: &ScenarioDoc,
+        changes: &[Assignment],
+        paths: Vec<ParamPath>,
+        labels: Vec<Option<Vec<String>>>,
+        values: Vec<Vec<f64>>,
+    ) -> Result<Self, JobError> {
+        // The count first, before a scenario is built for any point.
+        crate::scenario::limits::check_sweep(values.len(), 0).map_err(JobError::Invalid)?;
+        let points = values
+            .into_iter()
+            .map(|values| {
+                let values: Vec<f64> = values
                     .iter()
-                    .zip(&values)
-                    .zip(words)
-                    .map(|((path, x), words)| {
-                        let word = words.as_ref().and_then(|w| w.get(*x as usize));
-                        Assignment {
-                            path: path.clone(),
-                            value: word.map_or_else(|| path.value(*x), |w| parse_value(w)),
-                        }
-                    }),
-            );
-            let sc = Scenario::from_toml_with(text, origin, &all)?;
-            Ok((values, sc))
+                    .zip(&paths)
+                    .map(|(x, p)| if p.is_integer() { x.round() } else { *x })
+                    .collect();
+                let mut all = changes.to_vec();
+                let words = labels.iter().chain(std::iter::repeat(&None));
+                all.extend(
+                    paths
+                        .iter()
+                        .zip(&values)
+                        .zip(words)
+                        .map(|((path, x), words)| {
+                            let word = words.as_ref().and_then(|w| w.get(*x as usize));
+                            Assignment {
+                                path: path.clone(),
+                                value: word.map_or_else(|| path.value(*x), |w| parse_value(w)),
+                            }
+                        }),
+                );
+                Ok((values, doc.with(&all)?))
+            })
+            .collect::<Result<Vec<_>, JobError>>()?;
+        let bytes = points.iter().map(|(_, sc)| tally_bytes(sc)).sum();
+        crate::scenario::limits::check_sweep(points.len(), bytes).map_err(JobError::Invalid)?;
+        Ok(SweepPoints {
+            paths,
+            labels,
+            points,
         })
-        .collect::<Result<PointScenarios, JobError>>()
-        .and_then(|points| {
-            let bytes = points.iter().map(|(_, sc)| tally_bytes(sc)).sum();
-            crate::scenario::limits::check_sweep(points.len(), bytes).map_err(JobError::Invalid)?;
-            Ok(points)
-        })
+    }
+
+    /// The points of `vary` in `design` (whose random designs draw from
+    /// `seed`).
+    pub fn generated(
+        doc: &ScenarioDoc,
+        changes: &[Assignment],
+        vary: &[Vary],
+        design: Design,
+        seed: u64,
+    ) -> Result<Self, JobError> {
+        let paths = vary.iter().map(|v| v.path.clone()).collect();
+        let values = design
+            .points(vary, seed)
+            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        Self::new(doc, changes, paths, labels_of(vary), values)
+    }
+
+    /// The warnings of a sweep: those of `base`, then those of points whose
+    /// changed scenario warns of more.
+    pub fn warnings(&self, base: &Scenario) -> Vec<String> {
+        let base = base.warnings();
+        let mut warnings = base.to_vec();
+        for (k, (_, sc)) in self.points.iter().enumerate() {
+            for w in sc.warnings().iter().filter(|w| !base.contains(w)) {
+                warnings.push(format!("point {k}: {w}"));
+            }
+        }
+        warnings
+    }
+
+    /// The summary rows of every point, from their tallies (with the runs
+    /// each point ran).
+    pub fn results(&self, tallies: &[(u64, Tally)]) -> Vec<SweepPoint> {
+        self.points
+            .iter()
+            .zip(tallies)
+            .map(|((values, sc), (runs, tally))| SweepPoint {
+                values: values.clone(),
+                words: values
+                    .iter()
+                    .zip(self.labels.iter().chain(std::iter::repeat(&None)))
+                    .map(|(x, w)| w.as_ref().and_then(|w| w.get(*x as usize)).cloned())
+                    .collect(),
+                runs: *runs,
+                rows: summary_rows(sc, tally),
+            })
+            .collect()
+    }
+
+    /// The values of every point, as a shard records them.
+    fn values(&self) -> Vec<Vec<f64>> {
+        self.points.iter().map(|(v, _)| v.clone()).collect()
+    }
 }
 
 /// [`crate::scenario::limits::tally_bytes`] of a point's scenario.
@@ -96,81 +234,30 @@ fn tally_bytes(sc: &Scenario) -> u64 {
     crate::scenario::limits::tally_bytes(h.into(), q as u64, p as u64, sc.max_window().into())
 }
 
-/// Every point's values and its scenario, in point order.
-pub type PointScenarios = Vec<(Vec<f64>, Scenario)>;
-
-/// The warnings of a sweep: the scenario's, then those of points whose
-/// changed scenario warns of more.
-pub(super) fn sweep_warnings(base: &Scenario, scenarios: &[(Vec<f64>, Scenario)]) -> Vec<String> {
-    let base = base.warnings();
-    let mut warnings = base.to_vec();
-    for (k, (_, sc)) in scenarios.iter().enumerate() {
-        for w in sc.warnings().iter().filter(|w| !base.contains(w)) {
-            warnings.push(format!("point {k}: {w}"));
-        }
-    }
-    warnings
-}
-
-/// The summary rows of every point, from their tallies; `labels` are the
-/// words of categorical paths ([`labels_of`]).
-pub(super) fn sweep_points(
-    scenarios: &[(Vec<f64>, Scenario)],
-    tallies: &[(u64, Tally)],
-    labels: &[Option<Vec<String>>],
-) -> Vec<SweepPoint> {
-    scenarios
-        .iter()
-        .zip(tallies)
-        .map(|((values, sc), (runs, tally))| SweepPoint {
-            values: values.clone(),
-            words: values
-                .iter()
-                .zip(labels.iter().chain(std::iter::repeat(&None)))
-                .map(|(x, w)| w.as_ref().and_then(|w| w.get(*x as usize)).cloned())
-                .collect(),
-            runs: *runs,
-            rows: summary_rows(sc, tally),
-        })
-        .collect()
-}
-
 /// A sweep, as `ceasefire sweep` performs it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SweepJob {
     /// The scenario (with the changes applied at every point).
     pub loaded: LoadedScenario,
-    /// The varied parameters (none with a design file).
-    pub vary: Vec<Vary>,
-    /// How points are chosen from `vary` (ignored with a design file).
-    pub design: Design,
-    /// A design made elsewhere (SALib, the EMA Workbench, R), named as in
-    /// messages: its columns are the paths, its rows the points, run in
-    /// file order.
-    pub design_file: Option<(String, DesignFile)>,
+    /// Where the points come from.
+    pub design: SweepDesign,
     /// Master seed, the same at every point.
     pub seed: u64,
-    /// Runs at every point.
-    pub runs: u64,
-    /// Instead of `runs`, run every point to a precision.
-    pub precision: Option<PrecisionTarget>,
-    /// Only this shard of every point's runs.
-    pub shard: Option<Shard>,
-    /// Continue from the checkpoints of completed points.
-    pub resume: bool,
-    /// Also draw sweep.svg.
-    pub plots: bool,
+    /// What runs at every point, and what is written.
+    pub mode: SweepMode,
     /// Output directory (default: [`SweepJob::default_out`]).
     pub out: Option<PathBuf>,
     /// For tests of crash safety: abort after this many point checkpoints
     /// (see [`crate::store::checkpoint::CheckpointPolicy::abort_after`]).
     pub abort_after_checkpoints: Option<u32>,
-    /// Threads and the command line for the manifest.
+    /// Threads, cancellation and the command line for the manifest.
     pub exec: Execution,
 }
 
 /// What a sweep found and wrote.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct SweepDone {
     /// The directory written.
     pub dir: PathBuf,
@@ -183,7 +270,7 @@ pub struct SweepDone {
     /// Number of points.
     pub point_count: usize,
     /// Points taken from checkpoints, when resuming (`None` without
-    /// `resume`).
+    /// resume).
     pub resumed_points: Option<usize>,
     /// For a shard: which runs of every point it holds.
     pub shard: Option<ShardRecord>,
@@ -193,10 +280,28 @@ pub struct SweepDone {
 }
 
 impl SweepJob {
+    /// A sweep of `loaded` over `design` with `runs` runs at every point,
+    /// with default options.
+    pub fn new(loaded: LoadedScenario, design: SweepDesign, seed: u64, runs: u64) -> Self {
+        SweepJob {
+            loaded,
+            design,
+            seed,
+            mode: SweepMode::Whole {
+                runs,
+                resume: false,
+                plots: false,
+            },
+            out: None,
+            abort_after_checkpoints: None,
+            exec: Execution::default(),
+        }
+    }
+
     /// `results/<scenario file stem>-sweep/`, or its `shard-K-of-N/`.
     pub fn default_out(&self) -> PathBuf {
         let dir = default_dir(&format!("{}-sweep", self.loaded.stem));
-        shard_dir(dir, self.shard)
+        shard_dir(dir, self.mode.shard())
     }
 
     /// The output directory.
@@ -204,89 +309,58 @@ impl SweepJob {
         self.out.clone().unwrap_or_else(|| self.default_out())
     }
 
-    /// The design as a shard's manifest and a checkpoint record it.
+    /// The design as a manifest and a checkpoint record it (without the
+    /// points, which a shard's manifest adds).
     fn record(&self) -> SweepRecord {
-        match &self.design_file {
-            Some((name, file)) => SweepRecord {
-                vary: file.paths.iter().map(ToString::to_string).collect(),
-                design: format!("file:{name}"),
-            },
-            None => SweepRecord {
-                vary: self.vary.iter().map(ToString::to_string).collect(),
-                design: self.design.to_string(),
-            },
+        match &self.design {
+            SweepDesign::File { name, file } => SweepRecord::new(
+                file.paths.iter().map(ToString::to_string).collect(),
+                format!("file:{name}"),
+            ),
+            SweepDesign::Generated { vary, design } => SweepRecord::new(
+                vary.iter().map(ToString::to_string).collect(),
+                design.to_string(),
+            ),
         }
     }
 
-    /// The varied paths and every point with its scenario. Every error (an
-    /// unknown path, a bad value) comes before anything is written.
-    fn points(&self) -> Result<(Vec<ParamPath>, PointScenarios), JobError> {
+    /// Every point with its scenario. Every error (an unknown path, a bad
+    /// value) comes before anything is written.
+    pub fn points(&self) -> Result<SweepPoints, JobError> {
         let l = &self.loaded;
-        match &self.design_file {
-            Some((name, file)) => {
-                if !self.vary.is_empty() {
-                    return Err(JobError::Invalid(format!(
-                        "--vary is not used with --design {name}: the file's columns are the paths"
-                    )));
-                }
-                if self.shard.is_some() {
-                    return Err(JobError::Invalid(format!(
-                        "--shard is not available with --design {name} (merge rebuilds a sweep's points from --vary and a generated design)"
-                    )));
-                }
-                let (points, paths) = (file.points.clone(), &file.paths);
-                let none = vec![None; paths.len()];
-                let scenarios = scenarios_at(&l.text, &l.origin, &l.changes, paths, &none, points)
-                    .map_err(|e| {
-                        JobError::Invalid(format!(
-                            "{name}: a point of the design cannot be used: {e}"
-                        ))
-                    })?;
-                Ok((file.paths.clone(), scenarios))
+        let doc = ScenarioDoc::parse(&l.text, &l.origin)?;
+        match &self.design {
+            SweepDesign::File { name, file } => {
+                let none = vec![None; file.paths.len()];
+                let (paths, values) = (file.paths.clone(), file.points.clone());
+                SweepPoints::new(&doc, &l.changes, paths, none, values).map_err(|e| {
+                    JobError::Invalid(format!("{name}: a point of the design cannot be used: {e}"))
+                })
             }
-            None => {
-                if self.vary.is_empty() {
+            SweepDesign::Generated { vary, design } => {
+                if vary.is_empty() {
                     return Err(JobError::Invalid(
                         "--vary is required (PATH=LO:HI:STEPS, repeatable) unless --design is a FILE.csv".into(),
                     ));
                 }
-                let paths = self.vary.iter().map(|v| v.path.clone()).collect();
-                let scenarios = point_scenarios(
-                    &l.text,
-                    &l.origin,
-                    &l.changes,
-                    &self.vary,
-                    self.design,
-                    self.seed,
-                )?;
-                Ok((paths, scenarios))
+                SweepPoints::generated(&doc, &l.changes, vary, *design, self.seed)
             }
         }
     }
 
     /// Runs every point and writes the sweep's results directory.
     pub fn run(&self, progress: &dyn Progress) -> Result<SweepDone, JobError> {
-        if self.shard.is_some() && (self.plots || self.precision.is_some()) {
-            return Err(JobError::Invalid(
-                "a shard has no estimates to draw or to judge: --shard cannot be combined with --plots or --precision".into(),
-            ));
-        }
-        if self.resume && self.precision.is_some() {
-            return Err(JobError::Invalid(
-                "sweeps to a precision keep no checkpoints: --resume cannot be combined with --precision".into(),
-            ));
-        }
         let l = &self.loaded;
-        let (paths, scenarios) = self.points()?;
-        let mut warnings = self
-            .exec
-            .warnings(sweep_warnings(&l.scenario, &scenarios))?;
+        let points = self.points()?;
+        let mut warnings = self.exec.warnings(points.warnings(&l.scenario))?;
         let dir = self.out_dir();
         let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let record = self.record();
-        let mut key = BatchKey::new(&l.source, self.seed, self.runs, self.shard);
+        let runs = self.mode.runs();
+        let mut key = BatchKey::new(&l.source, self.seed, runs, self.mode.shard());
         key.sweep = Some(record.clone());
-        let keys: Vec<BatchKey> = scenarios
+        let keys: Vec<BatchKey> = points
+            .points
             .iter()
             .enumerate()
             .map(|(i, (values, _))| BatchKey {
@@ -295,24 +369,20 @@ impl SweepJob {
             })
             .collect();
         let range = key.range();
-        // Checkpoints of completed points, except with a precision target (a
-        // point's runs then depend on its own estimates, and sweeps to a
-        // precision are not resumed).
-        let (checkpoints, done) = match self.precision {
-            None => {
-                let scs: Vec<&Scenario> = scenarios.iter().map(|(_, sc)| sc).collect();
+        let n = points.points.len();
+        let (checkpoints, done) = match self.mode {
+            SweepMode::Precision { .. } => (None, vec![None; n]),
+            mode => {
+                let scs: Vec<&Scenario> = points.points.iter().map(|(_, sc)| sc).collect();
                 let abort = self.abort_after_checkpoints;
                 let (c, done) =
-                    PointCheckpoints::open(&mut staged, &keys, &scs, self.resume, abort)?;
+                    PointCheckpoints::open(&mut staged, &keys, &scs, mode.resumes(), abort)?;
                 if c.kept() > 0 {
-                    let how = match resume_command(&self.exec.command_line) {
-                        Some(cmd) => format!("stop this run (Ctrl-C) and run: {cmd}"),
-                        None => "stop this run and run it again with --resume".into(),
-                    };
                     let said = self.exec.warnings(vec![format!(
-                        "{} holds checkpoints of {} completed points of this same sweep, and --resume was not given: this run simulates every point again and keeps those checkpoints; to use them instead, {how}",
+                        "{} holds checkpoints of {} completed points of this same sweep, and --resume was not given: this run simulates every point again and keeps those checkpoints; to use them instead, {}",
                         dir.display(),
-                        c.kept()
+                        c.kept(),
+                        self.exec.how_to_resume()
                     )])?;
                     for w in &said {
                         progress.warn(w);
@@ -321,60 +391,72 @@ impl SweepJob {
                 }
                 (Some(c), done)
             }
-            Some(_) => (None, vec![None; scenarios.len()]),
         };
         let resumed_points = self
-            .resume
+            .mode
+            .resumes()
             .then(|| done.iter().filter(|d| d.is_some()).count());
         let per_point = range.end - range.start;
-        progress.start(
-            self.precision
-                .is_none()
-                .then(|| per_point * scenarios.len() as u64),
-        );
+        let total = match self.mode {
+            SweepMode::Precision { .. } => None,
+            _ => Some(per_point * n as u64),
+        };
+        progress.start(total);
         let result = self.exec.install(|| {
-            scenarios
+            points
+                .points
                 .par_iter()
                 .zip(done)
                 .zip(&keys)
                 .map(|(((_, sc), done), key)| -> Result<(u64, Tally), JobError> {
                     if let Some(tally) = done {
                         progress.advance(per_point);
-                        return Ok((self.runs, tally));
+                        return Ok((runs, tally));
                     }
                     let batch = Batch::new(sc, self.seed);
                     let mut observer = ProgressFn(|n| progress.advance(n));
                     let mut tally = Tally::new(sc);
-                    let runs = match self.precision {
-                        None => {
-                            batch.run_observed(range.clone(), &mut tally, &mut observer)?;
-                            self.runs
+                    let executor = self.exec.executor(&batch).observer(&mut observer);
+                    let (outcome, ran) = match self.mode {
+                        SweepMode::Precision { target, .. } => {
+                            let met = |t: &Tally| target.is_met(t);
+                            let outcome = executor.run(target.mode(&met), &mut tally)?;
+                            let ran = outcome.runs.end;
+                            (outcome, ran)
                         }
-                        Some(t) => {
-                            let (eps, max) = (t.eps, t.max_runs);
-                            run_to_precision(&batch, eps, max, &mut tally, &mut observer)?.end
-                        }
+                        _ => (executor.run(Mode::Runs(range.clone()), &mut tally)?, runs),
                     };
+                    if let Reason::Interrupted { .. } = outcome.reason {
+                        return Err(JobError::Interrupted {
+                            checkpoint: None,
+                            next_run: None,
+                        });
+                    }
                     if let Some(c) = &checkpoints {
                         c.save(key, &tally)?;
                     }
-                    Ok((runs, tally))
+                    Ok((ran, tally))
                 })
                 .collect::<Result<Vec<_>, _>>()
         });
         progress.finish();
-        let tallies = result??;
+        let tallies = result?.map_err(|e| match e {
+            // The points completed so far are checkpointed: a resume
+            // continues from them.
+            JobError::Interrupted { .. } if checkpoints.is_some() => JobError::Interrupted {
+                checkpoint: Some(dir.clone()),
+                next_run: None,
+            },
+            e => e,
+        })?;
 
-        let mut manifest = Manifest::monte_carlo(
-            l.source.clone(),
-            self.seed,
-            self.runs,
-            &self.exec.command_line,
-        );
-        if let Some(shard) = self.shard {
-            let record_shard = ShardRecord::new(shard, self.runs);
+        let mut manifest =
+            Manifest::monte_carlo(l.source.clone(), self.seed, runs, &self.exec.command_line);
+        if let Some(shard) = self.mode.shard() {
+            let record_shard = ShardRecord::new(shard, runs);
             manifest.shard = Some(record_shard);
-            manifest.sweep = Some(record);
+            manifest.sweep =
+                Some(record.with_points(&points.paths, &points.labels, points.values()));
             let tallies: Vec<&Tally> = tallies.iter().map(|(_, t)| t).collect();
             let json = to_json_line(&tallies);
             let files = write_shard(
@@ -387,24 +469,25 @@ impl SweepJob {
             return Ok(SweepDone {
                 dir,
                 files,
-                paths,
+                paths: points.paths,
                 points: Vec::new(),
-                point_count: scenarios.len(),
+                point_count: n,
                 resumed_points,
                 shard: Some(record_shard),
                 warnings,
             });
         }
-        let points = sweep_points(&scenarios, &tallies, &labels_of(&self.vary));
-        manifest.runs = Some(points.iter().map(|p| p.runs).sum());
+        let results = points.results(&tallies);
+        manifest.runs = Some(results.iter().map(|p| p.runs).sum());
         let name = &l.source.name;
-        let files = write_sweep_files(staged, &paths, &points, name, manifest, self.plots)?;
+        let paths = points.paths;
+        let files = write_sweep_files(staged, &paths, &results, name, manifest, self.mode.plots())?;
         Ok(SweepDone {
             dir,
             files,
             paths,
-            point_count: points.len(),
-            points,
+            point_count: results.len(),
+            points: results,
             resumed_points,
             shard: None,
             warnings,

@@ -7,6 +7,7 @@
 use std::io::Write;
 
 use super::JobError;
+use crate::report::BatchTables;
 use crate::report::experiment::{SweepPoint, write_points, write_sweep};
 use crate::report::plot::{self, Results, SweepResults};
 use crate::scenario::Scenario;
@@ -69,11 +70,31 @@ pub(super) fn finish(
     Ok(files)
 }
 
+/// The tables of a whole batch or of an exact solution from `estimates`
+/// (daily.csv, curves.csv, daily_metrics.csv, summary.csv) as the bytes
+/// written, with their rows.
+pub(super) fn tables(
+    sc: &Scenario,
+    estimates: &dyn Estimates,
+) -> Result<Vec<(ResultFile, Vec<u8>)>, JobError> {
+    Ok(table_bytes(&BatchTables::new(sc, estimates))?.to_vec())
+}
+
+/// The bytes of each of `rows`' tables, in the layout's order.
+fn table_bytes(rows: &BatchTables) -> Result<[(ResultFile, Vec<u8>); 4], JobError> {
+    Ok([
+        table(ResultFile::Daily, |b| rows.write_daily(b))?,
+        table(ResultFile::Curves, |b| rows.write_curves(b))?,
+        table(ResultFile::DailyMetrics, |b| rows.write_metrics(b))?,
+        table(ResultFile::Summary, |b| rows.write_summary(b))?,
+    ])
+}
+
 /// Writes the tables of a whole batch or of an exact solution from
 /// `estimates` (daily.csv, curves.csv, daily_metrics.csv, summary.csv), the
-/// charts with `plots`, and the manifest, and commits `staged`. `first`
-/// names files already staged (runs.csv of a batch). Returns every file
-/// written, in manifest order.
+/// charts with `plots` (drawn from the same rows), and the manifest, and
+/// commits `staged`. `first` names files already staged (runs.csv of a
+/// batch). Returns every file written, in manifest order.
 pub(super) fn write_tables(
     mut staged: StagedDir,
     sc: &Scenario,
@@ -82,25 +103,18 @@ pub(super) fn write_tables(
     manifest: Manifest,
     first: &[ResultFile],
 ) -> Result<Vec<String>, JobError> {
-    use crate::report::{
-        write_curve_rows, write_daily_metric_rows, write_occupancy, write_summary,
-    };
-    // The day-by-day files are small: they are kept in memory so that the
-    // charts are drawn from exactly the bytes written.
     let mut written = layout::names(first);
-    let tables = [
-        table(ResultFile::Daily, |b| write_occupancy(sc, estimates, b))?,
-        table(ResultFile::Curves, |b| write_curve_rows(sc, estimates, b))?,
-        table(ResultFile::DailyMetrics, |b| {
-            write_daily_metric_rows(sc, estimates, b)
-        })?,
-        table(ResultFile::Summary, |b| write_summary(sc, estimates, b))?,
-    ];
+    let rows = BatchTables::new(sc, estimates);
+    let tables = table_bytes(&rows)?;
     let mut charts = Vec::new();
     if plots {
-        let [daily, curves, metrics] =
-            [0, 1, 2].map(|k| (tables[k].0.name(), tables[k].1.as_slice()));
-        let mut results = Results::from_csv(sc.name(), daily, curves, metrics)?;
+        let name = |f: ResultFile| f.name();
+        let mut results = Results::from_rows(
+            sc.name(),
+            (name(ResultFile::Daily), &rows.daily),
+            (name(ResultFile::Curves), &rows.curves),
+            (name(ResultFile::DailyMetrics), &rows.metrics),
+        )?;
         results.exact = estimates.runs().is_none();
         charts = plot::draw(&results)?;
     }

@@ -6,7 +6,7 @@ use std::io::Write;
 use super::{csv_writer, number};
 use crate::experiment::Comparison;
 use crate::scenario::paths::ParamPath;
-use crate::stats::summary::SummaryRow;
+use crate::stats::summary::SummaryEntry;
 
 /// One evaluated point of a sweep.
 #[derive(Debug, Clone)]
@@ -20,7 +20,7 @@ pub struct SweepPoint {
     /// Runs simulated at this point.
     pub runs: u64,
     /// The summary rows of this point (as in summary.csv).
-    pub rows: Vec<SummaryRow>,
+    pub rows: Vec<SummaryEntry>,
 }
 
 impl SweepPoint {

@@ -137,88 +137,111 @@ fn serde_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().has_headers(true).from_writer(w)
 }
 
-/// Writes daily.csv: for every day and phase, the share of runs in it.
-pub fn write_occupancy<W: Write>(
-    scenario: &Scenario,
-    est: &dyn Estimates,
-    w: W,
-) -> csv::Result<()> {
-    let mut out = serde_writer(w);
-    for row in occupancy_rows(est) {
-        let e = row.share;
-        out.serialize(DailyRow {
-            day: row.day,
-            date: scenario.date(row.day).to_string(),
-            phase: scenario.phases()[row.phase].id.clone(),
-            share: Num(e.estimate),
-            ci_low: Num(e.low),
-            ci_high: Num(e.high),
-        })?;
-    }
-    out.flush()?;
-    Ok(())
+/// The tables of a batch or of exact answers (daily.csv, curves.csv,
+/// daily_metrics.csv, summary.csv) as rows, built once from the estimates:
+/// written as CSV, drawn as charts ([`plot::Results::from_rows`]) and
+/// handed to a caller from the same rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchTables {
+    /// daily.csv: for every day and phase, the share of runs in it.
+    pub daily: Vec<DailyRow>,
+    /// curves.csv: for every phase and day, the time-to-event curve of
+    /// first entry.
+    pub curves: Vec<CurveRow>,
+    /// daily_metrics.csv (long format; see [`daily_metric_rows`]).
+    pub metrics: Vec<MetricRow>,
+    /// summary.csv (see [`summary_rows`]); `runs` is empty for exact
+    /// answers.
+    pub summary: Vec<SummaryRow>,
 }
 
-/// Writes curves.csv: for every phase and day, the time-to-event curve of
-/// first entry.
-pub fn write_curve_rows<W: Write>(
-    scenario: &Scenario,
-    est: &dyn Estimates,
-    w: W,
-) -> csv::Result<()> {
-    let mut out = serde_writer(w);
-    for row in curve_rows(est, scenario.phases().len()) {
-        out.serialize(CurveRow {
-            phase: scenario.phases()[row.phase].id.clone(),
-            day: row.day,
-            date: scenario.date(row.day).to_string(),
-            at_risk: Num(row.at_risk),
-            entered: Num(row.entered),
-            cumulative_share: Num(row.cumulative.estimate),
-            ci_low: Num(row.cumulative.low),
-            ci_high: Num(row.cumulative.high),
-            hazard: Num(row.hazard),
-        })?;
+impl BatchTables {
+    /// The tables of `est`, the estimates of `scenario`.
+    pub fn new(scenario: &Scenario, est: &dyn Estimates) -> Self {
+        let phase = |i: usize| scenario.phases()[i].id.clone();
+        let date = |day: u32| scenario.date(day).to_string();
+        let daily = occupancy_rows(est)
+            .into_iter()
+            .map(|row| DailyRow {
+                day: row.day,
+                date: date(row.day),
+                phase: phase(row.phase),
+                share: Num(row.share.estimate),
+                ci_low: Num(row.share.low),
+                ci_high: Num(row.share.high),
+            })
+            .collect();
+        let curves = curve_rows(est, scenario.phases().len())
+            .into_iter()
+            .map(|row| CurveRow {
+                phase: phase(row.phase),
+                day: row.day,
+                date: date(row.day),
+                at_risk: Num(row.at_risk),
+                entered: Num(row.entered),
+                cumulative_share: Num(row.cumulative.estimate),
+                ci_low: Num(row.cumulative.low),
+                ci_high: Num(row.cumulative.high),
+                hazard: Num(row.hazard),
+            })
+            .collect();
+        let metrics = daily_metric_rows(scenario, est)
+            .into_iter()
+            .map(|row| MetricRow {
+                day: row.day,
+                date: date(row.day),
+                metric: row.metric.name().to_string(),
+                subject: row.subject,
+                mean: Num(row.value.estimate),
+                ci_low: Num(row.value.low),
+                ci_high: Num(row.value.high),
+            })
+            .collect();
+        let summary = summary_rows(scenario, est)
+            .into_iter()
+            .map(|row| SummaryRow {
+                metric: row.metric,
+                subject: row.subject,
+                estimate: Num(row.value.estimate),
+                ci_low: Num(row.value.low),
+                ci_high: Num(row.value.high),
+                runs: row.runs,
+            })
+            .collect();
+        BatchTables {
+            daily,
+            curves,
+            metrics,
+            summary,
+        }
     }
-    out.flush()?;
-    Ok(())
+
+    /// Writes daily.csv.
+    pub fn write_daily<W: Write>(&self, w: W) -> csv::Result<()> {
+        write_serde(&self.daily, w)
+    }
+
+    /// Writes curves.csv.
+    pub fn write_curves<W: Write>(&self, w: W) -> csv::Result<()> {
+        write_serde(&self.curves, w)
+    }
+
+    /// Writes daily_metrics.csv.
+    pub fn write_metrics<W: Write>(&self, w: W) -> csv::Result<()> {
+        write_serde(&self.metrics, w)
+    }
+
+    /// Writes summary.csv.
+    pub fn write_summary<W: Write>(&self, w: W) -> csv::Result<()> {
+        write_serde(&self.summary, w)
+    }
 }
 
-/// Writes summary.csv (see [`summary_rows`]); `runs` is empty for exact
-/// answers.
-pub fn write_summary<W: Write>(scenario: &Scenario, est: &dyn Estimates, w: W) -> csv::Result<()> {
+/// Writes `rows` as CSV with the header of their type.
+fn write_serde<T: serde::Serialize, W: Write>(rows: &[T], w: W) -> csv::Result<()> {
     let mut out = serde_writer(w);
-    for row in summary_rows(scenario, est) {
-        out.serialize(SummaryRow {
-            metric: row.metric,
-            subject: row.subject,
-            estimate: Num(row.value.estimate),
-            ci_low: Num(row.value.low),
-            ci_high: Num(row.value.high),
-            runs: row.runs,
-        })?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// Writes daily_metrics.csv (long format; see [`daily_metric_rows`]).
-pub fn write_daily_metric_rows<W: Write>(
-    scenario: &Scenario,
-    est: &dyn Estimates,
-    w: W,
-) -> csv::Result<()> {
-    let mut out = serde_writer(w);
-    for row in daily_metric_rows(scenario, est) {
-        out.serialize(MetricRow {
-            day: row.day,
-            date: scenario.date(row.day).to_string(),
-            metric: row.metric.name().to_string(),
-            subject: row.subject,
-            mean: Num(row.value.estimate),
-            ci_low: Num(row.value.low),
-            ci_high: Num(row.value.high),
-        })?;
+    for row in rows {
+        out.serialize(row)?;
     }
     out.flush()?;
     Ok(())

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{csv_writer, number};
 use crate::discover::PrimBox;
-use crate::sensitivity::{Estimate, MorrisIndices, SobolIndices};
+use crate::sensitivity::{BootstrapEstimate, MorrisIndices, SobolIndices};
 
 /// Which method computed an index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +83,13 @@ impl std::fmt::Display for Outcome {
 }
 
 impl IndexRow {
-    fn new(method: Method, o: &Outcome, parameter: String, index: Index, e: Estimate) -> Self {
+    fn new(
+        method: Method,
+        o: &Outcome,
+        parameter: String,
+        index: Index,
+        e: BootstrapEstimate,
+    ) -> Self {
         IndexRow {
             method,
             outcome: o.metric.clone(),
@@ -124,7 +130,7 @@ impl IndexRow {
                     o,
                     p.clone(),
                     index,
-                    Estimate {
+                    BootstrapEstimate {
                         estimate,
                         half_width: 0.0,
                     },
@@ -228,7 +234,7 @@ pub fn write_prim<W: Write>(paths: &[String], boxes: &[PrimBox], w: W) -> csv::R
 pub struct Series {
     /// The outcome.
     pub outcome: Outcome,
-    /// Estimate at each point (NaN where undefined, or where the point has
+    /// BootstrapEstimate at each point (NaN where undefined, or where the point has
     /// no row for the outcome).
     pub estimate: Vec<f64>,
     /// Lower end of each point's 95% interval (NaN as for `estimate`).

@@ -227,6 +227,69 @@ fn slot<'a>(
     }
 }
 
+/// Scenario text parsed once, to which changes are applied: the points of
+/// a sweep are one document with other values, so each costs one parse
+/// and validation of the changed document, not three.
+#[derive(Debug, Clone)]
+pub struct ScenarioDoc {
+    text: std::sync::Arc<str>,
+    origin: String,
+    /// The file as a TOML table, before any change.
+    table: Table,
+    /// The file's own scenario, validated.
+    scenario: Scenario,
+}
+
+impl ScenarioDoc {
+    /// Parses and validates scenario text named `origin` in messages.
+    /// Errors are the file's own, with their place.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ScenarioError> {
+        let scenario = Scenario::from_toml(text, origin)?;
+        // Valid scenario text is a valid TOML table.
+        let table: Table = toml::from_str(text).map_err(|e| ScenarioError::Changed {
+            file: origin.to_string(),
+            changes: String::new(),
+            message: e.message().to_string(),
+        })?;
+        Ok(ScenarioDoc {
+            text: text.into(),
+            origin: origin.to_string(),
+            table,
+            scenario,
+        })
+    }
+
+    /// The file's own scenario, without changes.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The scenario with `changes` applied in order, validated. Errors
+    /// caused by a change name every change.
+    pub fn with(&self, changes: &[Assignment]) -> Result<Scenario, ScenarioError> {
+        if changes.is_empty() {
+            return Ok(self.scenario.clone());
+        }
+        let changed_error = |message: String| ScenarioError::Changed {
+            file: self.origin.clone(),
+            changes: describe(changes),
+            message,
+        };
+        let mut doc = self.table.clone();
+        for c in changes {
+            set(&mut doc, &c.path, c.value.clone()).map_err(|e| changed_error(e.0))?;
+        }
+        let changed = toml::to_string(&doc).unwrap_or_default();
+        let mut scenario = Scenario::from_toml(&changed, &self.origin)
+            .map_err(|e| changed_error(e.message().to_string()))?;
+        // Provenance is the file's own text and the changes, so that more
+        // changes can follow.
+        scenario.source.text = self.text.clone();
+        scenario.source.changes = changes.to_vec();
+        Ok(scenario)
+    }
+}
+
 impl Scenario {
     /// Parses scenario text, applies `changes` in order, and validates the
     /// result. Errors caused by a change name the change; errors already in
@@ -236,35 +299,7 @@ impl Scenario {
         origin: &str,
         changes: &[Assignment],
     ) -> Result<Scenario, ScenarioError> {
-        if changes.is_empty() {
-            return Scenario::from_toml(text, origin);
-        }
-        // Errors in the file itself are reported as such, with their place.
-        Scenario::from_toml(text, origin)?;
-        let mut doc: Table = toml::from_str(text).map_err(|e| ScenarioError::Changed {
-            file: origin.to_string(),
-            changes: describe(changes),
-            message: e.message().to_string(),
-        })?;
-        for c in changes {
-            set(&mut doc, &c.path, c.value.clone()).map_err(|e| ScenarioError::Changed {
-                file: origin.to_string(),
-                changes: describe(changes),
-                message: e.0,
-            })?;
-        }
-        let changed = toml::to_string(&doc).unwrap_or_default();
-        let mut scenario =
-            Scenario::from_toml(&changed, origin).map_err(|e| ScenarioError::Changed {
-                file: origin.to_string(),
-                changes: describe(changes),
-                message: e.message().to_string(),
-            })?;
-        // Provenance is the file's own text and the changes, so that more
-        // changes can follow.
-        scenario.source.text = text.into();
-        scenario.source.changes = changes.to_vec();
-        Ok(scenario)
+        ScenarioDoc::parse(text, origin)?.with(changes)
     }
 }
 

@@ -81,14 +81,14 @@ impl Bounds {
 /// half_width` is the 95% interval, from the normal approximation to the
 /// bootstrap distribution exactly as SALib reports its `*_conf` values.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
+pub struct BootstrapEstimate {
     /// The point estimate.
     pub estimate: f64,
     /// z(0.975) times the standard deviation of the bootstrap estimates.
     pub half_width: f64,
 }
 
-impl Estimate {
+impl BootstrapEstimate {
     /// Lower end of the interval.
     pub fn low(&self) -> f64 {
         self.estimate - self.half_width

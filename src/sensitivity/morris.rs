@@ -13,7 +13,7 @@
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
-use super::{Bounds, Estimate, SensitivityError, mean, sample_sd, stream, z_value};
+use super::{BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd, stream, z_value};
 
 /// Grid levels by default, as SALib's `num_levels`.
 pub const DEFAULT_LEVELS: usize = 4;
@@ -100,7 +100,7 @@ pub struct MorrisIndices {
     /// Mean elementary effect.
     pub mu: Vec<f64>,
     /// Mean absolute elementary effect, with its bootstrap interval.
-    pub mu_star: Vec<Estimate>,
+    pub mu_star: Vec<BootstrapEstimate>,
     /// Standard deviation of the elementary effects (denominator r − 1).
     pub sigma: Vec<f64>,
 }
@@ -169,7 +169,7 @@ pub fn analyze_morris(
             .map(|_| (0..r).map(|_| abs[rng.random_range(0..r)]).sum::<f64>() / r as f64)
             .collect();
         indices.mu.push(mean(e));
-        indices.mu_star.push(Estimate {
+        indices.mu_star.push(BootstrapEstimate {
             estimate: mean(&abs),
             half_width: z * sample_sd(&boot),
         });

@@ -15,7 +15,9 @@
 
 use rand::RngExt;
 
-use super::{Bounds, Estimate, SensitivityError, mean, sample_sd, stream, variance, z_value};
+use super::{
+    BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd, stream, variance, z_value,
+};
 
 /// Most base samples: the scrambled sequence has 2^16 points per seed.
 pub const MAX_SAMPLES: usize = 1 << 16;
@@ -93,12 +95,12 @@ pub fn saltelli_design(
 #[derive(Debug, Clone, PartialEq)]
 pub struct SobolIndices {
     /// First-order index of each parameter (Saltelli 2010).
-    pub s1: Vec<Estimate>,
+    pub s1: Vec<BootstrapEstimate>,
     /// Total index of each parameter (Jansen).
-    pub st: Vec<Estimate>,
+    pub st: Vec<BootstrapEstimate>,
     /// Second-order index of each pair `(j, k, index)` with `j < k`, in
     /// SALib's order, when the design has second order.
-    pub s2: Vec<(usize, usize, Estimate)>,
+    pub s2: Vec<(usize, usize, BootstrapEstimate)>,
 }
 
 /// The outputs of a design split as SALib's `separate_output_values` does.
@@ -224,11 +226,11 @@ pub fn analyze_sobol(
         .collect();
     let boot: Vec<Draw> = draws.iter().map(|r| split.draw(r)).collect();
     let z = z_value();
-    let interval = |estimate: f64, f: &dyn Fn(&Draw) -> f64| -> Estimate {
+    let interval = |estimate: f64, f: &dyn Fn(&Draw) -> f64| -> BootstrapEstimate {
         let values: Vec<f64> = boot.iter().map(f).collect();
         // SALib reports 0 when every resampled output is the same value.
         let varies = boot.iter().any(|b| b.var.is_some());
-        Estimate {
+        BootstrapEstimate {
             estimate,
             half_width: if varies { z * sample_sd(&values) } else { 0.0 },
         }
@@ -373,7 +375,7 @@ mod tests {
         }
         assert_eq!(
             s.st[2],
-            Estimate {
+            BootstrapEstimate {
                 estimate: 0.0,
                 half_width: 0.0
             }

@@ -8,7 +8,7 @@ use crate::scenario::Scenario;
 
 /// One row of summary.csv.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SummaryRow {
+pub struct SummaryEntry {
     /// What is estimated.
     pub metric: Metric,
     /// The phase or party it concerns (`all` for convoys).
@@ -39,10 +39,10 @@ pub fn exit_targets(scenario: &Scenario, phase: usize) -> Vec<usize> {
 /// Every row of summary.csv, in a fixed order: phase metrics phase by phase
 /// (entry share, share at the end, entry-day mean and quantiles, then the
 /// competing first exits), then party metrics party by party, then convoys.
-pub fn summary_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<SummaryRow> {
+pub fn summary_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<SummaryEntry> {
     let mut rows = Vec::new();
     let mut row = |metric, subject: &str, value, runs| {
-        rows.push(SummaryRow {
+        rows.push(SummaryEntry {
             metric,
             subject: subject.to_string(),
             value,

@@ -37,7 +37,7 @@ use super::layout::{CHECKPOINT_FILE, ResultFile, SWEEP_CHECKPOINT_DIR};
 use super::manifest::{MODEL_VERSION, ScenarioSource, SweepRecord, versions};
 use super::staged::{OutputError, StagedDir, replace_durably, sync_dir};
 use crate::Scenario;
-use crate::engine::{Batch, Shard, Tally, TallyMismatch};
+use crate::engine::{self, Batch, ObserverError, Shard, Tally, TallyMismatch};
 
 /// When a batch writes a checkpoint: at the end of a block of runs, once
 /// enough runs or enough time have passed since the last one (whichever
@@ -99,7 +99,7 @@ const CHECKPOINT_FORMAT: u32 = 2;
 /// Everything the bytes of a batch's outputs depend on. Two commands with
 /// the same key write the same bytes, so one may finish what the other
 /// began.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchKey {
     /// Version of the model contract.
     pub model: String,
@@ -412,7 +412,7 @@ impl Checkpointer {
     /// the first `runs_csv_bytes` bytes of runs.csv (which the caller has
     /// synced), with the SHA-256 of both. Once this passes a kept earlier
     /// checkpoint, the kept one is removed.
-    pub fn save(
+    fn save_at(
         &mut self,
         next_run: u64,
         runs_csv_bytes: u64,
@@ -460,7 +460,7 @@ impl Checkpointer {
     /// The checkpoint a `--resume` would continue from now and its next
     /// run: this run's last one, or the kept earlier one if that is
     /// further. `None` if there is none.
-    pub fn latest(&self) -> Option<(PathBuf, u64)> {
+    pub fn latest_file(&self) -> Option<(PathBuf, u64)> {
         let own = self.durable.map(|n| (self.path.clone(), n));
         let kept = self.kept.map(|n| (self.dir().join(KEPT_CHECKPOINT), n));
         match (own, kept) {
@@ -476,6 +476,27 @@ impl Checkpointer {
 
     fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
+    }
+}
+
+/// The executor's checkpoints of a batch: runs.csv has been synced (its
+/// writer persisted) up to its current length, which the checkpoint
+/// records.
+impl engine::Checkpoint for Checkpointer {
+    fn due(&self, next_run: u64) -> bool {
+        Checkpointer::due(self, next_run)
+    }
+
+    fn save(&mut self, next_run: u64, tally: &Tally) -> Result<(), ObserverError> {
+        let partial = self.dir().join(partial_name());
+        let len = fs::metadata(&partial)
+            .map_err(|e| OutputError::new(&partial, e))?
+            .len();
+        Ok(self.save_at(next_run, len, tally)?)
+    }
+
+    fn latest(&self) -> Option<u64> {
+        self.latest_file().map(|(_, next)| next)
     }
 }
 

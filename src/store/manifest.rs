@@ -100,13 +100,60 @@ pub struct Manifest {
     pub warnings: Vec<String>,
 }
 
-/// The design of a sweep, as a shard of it records it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// The design of a sweep, as its manifest and the keys of its checkpoints
+/// record it; a shard of it also records every point.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SweepRecord {
-    /// Every `--vary` as `PATH=LO:HI:STEPS`, in order.
+    /// Every varied parameter as given (`PATH=LO:HI:STEPS`), or the paths
+    /// of a design file, in order.
     pub vary: Vec<String>,
-    /// `grid` or `lhs:N`.
+    /// The design: `grid`, `lhs:N`, `saltelli:N`, `morris:R:P` or
+    /// `file:NAME`.
     pub design: String,
+    /// For a shard: the varied paths, in column order, so that `merge`
+    /// rebuilds the points from what the shard ran, not from how it was
+    /// asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// For a shard: the words of each categorical path (`null` for a
+    /// numeric one); absent when no path is categorical.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Option<Vec<String>>>,
+    /// For a shard: every point's values, in point order (a categorical
+    /// path's value is the position of its word).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<Vec<f64>>,
+}
+
+impl SweepRecord {
+    /// The design `design` of the parameters `vary`, without its points.
+    pub fn new(vary: Vec<String>, design: String) -> Self {
+        SweepRecord {
+            vary,
+            design,
+            paths: Vec::new(),
+            labels: Vec::new(),
+            points: Vec::new(),
+        }
+    }
+
+    /// This record with the points a shard ran: their `paths`, the words
+    /// of categorical ones (`labels`) and every point's `values`.
+    pub fn with_points(
+        mut self,
+        paths: &[impl ToString],
+        labels: &[Option<Vec<String>>],
+        values: Vec<Vec<f64>>,
+    ) -> Self {
+        self.paths = paths.iter().map(ToString::to_string).collect();
+        self.labels = if labels.iter().all(Option::is_none) {
+            Vec::new()
+        } else {
+            labels.to_vec()
+        };
+        self.points = values;
+        self
+    }
 }
 
 /// Which part of a batch a shard holds.

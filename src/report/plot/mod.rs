@@ -2,10 +2,11 @@
 //! and violence by party, for a reader who wants the picture before the
 //! numbers.
 //!
-//! Charts are drawn from the CSV files `run` writes (daily.csv, curves.csv,
-//! daily_metrics.csv), never from the engine's tallies, so that `ceasefire
-//! plot DIR` on an old directory and `run --plots` draw the same picture from
-//! the same bytes. Drawing uses plotters' SVG backend only: no system fonts
+//! Charts are drawn from the rows of the tables `run` writes (daily.csv,
+//! curves.csv, daily_metrics.csv): `run --plots` from its rows in memory,
+//! `ceasefire plot DIR` from the same rows read back, so that both draw the
+//! same picture (every number is written as digits that read back to the
+//! same value). Drawing uses plotters' SVG backend only: no system fonts
 //! or libraries; text is left to the viewer's sans-serif font.
 
 mod charts;
@@ -114,6 +115,25 @@ fn rows<T: for<'de> Deserialize<'de>>(path: &str, r: impl Read) -> Result<Vec<T>
     Ok(rows)
 }
 
+/// The calendar date of day 0, from the first row of daily.csv (`file`).
+fn start_date(file: &str, daily: &[DailyRow]) -> Result<NaiveDate, PlotError> {
+    let first = daily
+        .first()
+        .ok_or_else(|| invalid(file, "has a header but no rows"))?;
+    first
+        .date
+        .parse::<NaiveDate>()
+        .ok()
+        .and_then(|d| d.checked_sub_days(chrono::Days::new(u64::from(first.day))))
+        .ok_or_else(|| {
+            let (date, day) = (&first.date, first.day);
+            invalid(
+                file,
+                format!("date '{date}' of day {day} is not a possible calendar date"),
+            )
+        })
+}
+
 /// Position of `id` in `ids`, appending it if new.
 fn index_of(ids: &mut Vec<String>, id: &str) -> usize {
     ids.iter().position(|p| p == id).unwrap_or_else(|| {
@@ -178,33 +198,51 @@ impl Results {
         metrics: (&str, impl Read),
     ) -> Result<Self, PlotError> {
         let daily_rows: Vec<DailyRow> = rows(daily.0, daily.1)?;
-        let first = &daily_rows[0];
-        let start_date = first
-            .date
-            .parse::<NaiveDate>()
-            .ok()
-            .and_then(|d| d.checked_sub_days(chrono::Days::new(u64::from(first.day))))
-            .ok_or_else(|| {
-                let (date, day) = (&first.date, first.day);
-                invalid(
-                    daily.0,
-                    format!("date '{date}' of day {day} is not a possible calendar date"),
-                )
-            })?;
+        // Said before the other files are read, as a reader of the files
+        // in order would.
+        start_date(daily.0, &daily_rows)?;
+        let curve_rows: Vec<CurveRow> = rows(curves.0, curves.1)?;
+        let metric_rows: Vec<MetricRow> = rows(metrics.0, metrics.1)?;
+        Results::from_rows(
+            name,
+            (daily.0, &daily_rows),
+            (curves.0, &curve_rows),
+            (metrics.0, &metric_rows),
+        )
+    }
+
+    /// The charts' data from the rows of daily.csv, curves.csv and
+    /// daily_metrics.csv (a batch's own, in memory, or read back from a
+    /// directory), each given with the file's name to use in errors.
+    pub fn from_rows(
+        name: &str,
+        daily: (&str, &[DailyRow]),
+        curves: (&str, &[CurveRow]),
+        metrics: (&str, &[MetricRow]),
+    ) -> Result<Self, PlotError> {
+        let daily_rows = daily.1;
+        for (file, empty) in [
+            (curves.0, curves.1.is_empty()),
+            (metrics.0, metrics.1.is_empty()),
+        ] {
+            if empty {
+                return Err(invalid(file, "has a header but no rows"));
+            }
+        }
+        let start_date = start_date(daily.0, daily_rows)?;
         let mut phases = Vec::new();
         let mut occupancy: Vec<Vec<(u32, f64)>> = Vec::new();
         let mut last_day = 0;
-        for row in &daily_rows {
+        for row in daily_rows {
             let i = index_of(&mut phases, &row.phase);
             occupancy.resize_with(phases.len(), Vec::new);
             occupancy[i].push((row.day, row.share.value().unwrap_or(0.0)));
             last_day = last_day.max(row.day);
         }
 
-        let curve_rows: Vec<CurveRow> = rows(curves.0, curves.1)?;
         let mut entry: Vec<Band> = vec![Vec::new(); phases.len()];
         let mut runs = 0;
-        for row in &curve_rows {
+        for row in curves.1 {
             let i = phases.iter().position(|p| *p == row.phase).ok_or_else(|| {
                 invalid(
                     curves.0,
@@ -221,10 +259,9 @@ impl Results {
             }
         }
 
-        let metric_rows: Vec<MetricRow> = rows(metrics.0, metrics.1)?;
         let mut parties = Vec::new();
         let mut attacks: Vec<Band> = Vec::new();
-        for row in metric_rows.iter().filter(|r| r.is(DayMetric::Attacks(0))) {
+        for row in metrics.1.iter().filter(|r| r.is(DayMetric::Attacks(0))) {
             let i = index_of(&mut parties, &row.subject);
             attacks.resize_with(parties.len(), Vec::new);
             if let Some(m) = row.mean.value() {

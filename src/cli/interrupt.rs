@@ -1,24 +1,25 @@
-//! Stopping a batch cleanly when the user asks (Ctrl-C), and the command
-//! that continues it.
-//!
-//! The command line installs the signal handler and calls
-//! [`request_stop`]; a batch looks at [`stop_requested`] at its safe points
-//! (the end of each block of runs), writes its checkpoint there and stops
-//! with [`super::JobError::Interrupted`], leaving the checkpoint and the
-//! rows it describes on disk for `--resume`.
+//! Ctrl-C: the first stops the running job at its next safe point (its
+//! cancel token), keeping its checkpoint; a second ends the process at
+//! once. And the command that continues an interrupted job.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use ceasefire::engine::CancelToken;
 
-static STOP: AtomicBool = AtomicBool::new(false);
+/// The exit code of a job stopped by Ctrl-C (128 + SIGINT, as shells
+/// report it).
+pub const INTERRUPTED: u8 = 130;
 
-/// Asks the running batch to stop at its next safe point.
-pub fn request_stop() {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// Whether a stop was asked for.
-pub fn stop_requested() -> bool {
-    STOP.load(Ordering::SeqCst)
+/// A cancel token that Ctrl-C cancels (a second Ctrl-C exits at once).
+pub fn cancel_on_ctrl_c() -> CancelToken {
+    let token = CancelToken::new();
+    let cancel = token.clone();
+    // Only one handler per process: a command installs it once.
+    let _ = ctrlc::set_handler(move || {
+        if cancel.is_cancelled() {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+        cancel.cancel();
+    });
+    token
 }
 
 /// The command that resumes the batch started by `command_line` (this
