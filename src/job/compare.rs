@@ -80,6 +80,21 @@ impl CompareJob {
         default_dir(&name)
     }
 
+    /// Runs both sides in memory, writing nothing: every metric compared,
+    /// whose [`write_comparison`] is compare.csv.
+    pub fn compare(&self, progress: &dyn Progress) -> Result<Comparison, JobError> {
+        let (a, b) = (
+            Batch::new(&self.a.scenario, self.seed),
+            Batch::new(&self.b.scenario, self.seed),
+        );
+        progress.start(Some(self.runs));
+        let result = self
+            .exec
+            .install(|| compare(&a, &b, self.runs, &|n| progress.advance(n)));
+        progress.finish();
+        Ok(result??)
+    }
+
     /// Runs both sides and writes compare.csv and the manifest.
     pub fn run(&self, progress: &dyn Progress) -> Result<CompareDone, JobError> {
         let sides = [("A", &self.a), ("B", &self.b)];
@@ -95,16 +110,7 @@ impl CompareJob {
         let warnings = self.exec.warnings(warnings)?;
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         let mut staged = StagedDir::results(&dir, self.exec.force)?;
-        let (a, b) = (
-            Batch::new(&self.a.scenario, self.seed),
-            Batch::new(&self.b.scenario, self.seed),
-        );
-        progress.start(Some(self.runs));
-        let result = self
-            .exec
-            .install(|| compare(&a, &b, self.runs, &|n| progress.advance(n)));
-        progress.finish();
-        let comparison = result??;
+        let comparison = self.compare(progress)?;
         let (file, bytes) = table(ResultFile::Compare, |w| write_comparison(&comparison, w))?;
         put(&mut staged, file.name(), &bytes)?;
         // The manifest names B's source; A's is in the command line.

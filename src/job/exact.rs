@@ -5,11 +5,12 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::write::write_tables;
+use super::write::{tables, write_tables};
 use super::{Execution, JobError, LoadedScenario, default_dir};
 use crate::engine::Batch;
 use crate::exact::{self, DEFAULT_MAX_LOSS, DEFAULT_MAX_STATES, Solution, SolveOptions};
 use crate::stats::solution::{Deviation, deviations, largest_deviation};
+use crate::store::layout::ResultFile;
 use crate::store::{Manifest, StagedDir};
 
 /// Largest deviation of a check, in standard errors, that still passes:
@@ -103,8 +104,9 @@ impl ExactJob {
         default_dir(&format!("{}-exact", self.loaded.stem))
     }
 
-    /// Solves the scenario, writes the tables and runs the check.
-    pub fn run(&self) -> Result<ExactDone, JobError> {
+    /// Solves the scenario, writing nothing: the solution, in the schemas
+    /// of a batch of runs, and the scenario's warnings.
+    pub fn solve(&self) -> Result<ExactResults, JobError> {
         if !(0.0..=1.0).contains(&self.max_loss) {
             return Err(JobError::Invalid(format!(
                 "--max-loss {} is out of range (allowed: 0 to 1)",
@@ -113,9 +115,6 @@ impl ExactJob {
         }
         let sc = &self.loaded.scenario;
         let warnings = self.exec.warnings(sc.warnings().to_vec())?;
-        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
-        let staged = StagedDir::results(&dir, self.exec.force)?;
-        let started = Instant::now();
         let options = SolveOptions {
             max_loss: self.max_loss,
             max_states: self.max_states,
@@ -124,6 +123,22 @@ impl ExactJob {
             file: self.loaded.origin.clone(),
             source,
         })?;
+        Ok(ExactResults {
+            loaded: self.loaded.clone(),
+            solution,
+            warnings,
+        })
+    }
+
+    /// Solves the scenario, writes the tables and runs the check.
+    pub fn run(&self) -> Result<ExactDone, JobError> {
+        let dir = self.out.clone().unwrap_or_else(|| self.default_out());
+        let started = Instant::now();
+        let ExactResults {
+            solution, warnings, ..
+        } = self.solve()?;
+        let sc = &self.loaded.scenario;
+        let staged = StagedDir::results(&dir, self.exec.force)?;
         let elapsed = started.elapsed();
         let mut manifest = Manifest::exact(self.loaded.source.clone(), &self.exec.command_line);
         manifest.warnings = warnings.clone();
@@ -147,5 +162,29 @@ impl ExactJob {
             check,
             warnings,
         })
+    }
+}
+
+/// Exact answers computed in memory ([`ExactJob::solve`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ExactResults {
+    /// The scenario.
+    pub loaded: LoadedScenario,
+    /// The solution.
+    pub solution: Solution,
+    /// The scenario's warnings, as the manifest records them.
+    pub warnings: Vec<String>,
+}
+
+impl ExactResults {
+    /// The bytes of `file` as `ceasefire exact` writes it: daily.csv,
+    /// curves.csv, daily_metrics.csv or summary.csv; `None` for a file it
+    /// does not write.
+    pub fn table(&self, file: ResultFile) -> Result<Option<Vec<u8>>, JobError> {
+        Ok(tables(&self.loaded.scenario, &self.solution)?
+            .into_iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, bytes)| bytes))
     }
 }

@@ -47,7 +47,7 @@ pub use batch::{
 pub use compare::{CompareDone, CompareJob};
 pub use discover::{DiscoverDone, DiscoverJob};
 pub use estimate::CostEstimate;
-pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob};
+pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob, ExactResults};
 pub use fit::CountsJob;
 #[cfg(feature = "fit")]
 pub use fit::{FitDone, FitJob};
@@ -55,7 +55,7 @@ pub use merge::{MergeDone, MergeJob};
 pub use plot::{PlotDone, PlotJob};
 pub use prism::{PrismDone, PrismJob};
 pub use sensitivity::{SensitivityDone, SensitivityJob, StudyMethod, read_table};
-pub use sweep::{SweepDesign, SweepDone, SweepJob, SweepMode, SweepPoints};
+pub use sweep::{SweepDesign, SweepDone, SweepJob, SweepMode, SweepPoints, SweepResults};
 pub use trace::TraceJob;
 
 use crate::builtin;

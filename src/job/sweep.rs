@@ -357,8 +357,7 @@ impl SweepJob {
         let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let record = self.record();
         let runs = self.mode.runs();
-        let mut key = BatchKey::new(&l.source, self.seed, runs, self.mode.shard());
-        key.sweep = Some(record.clone());
+        let key = self.key();
         let keys: Vec<BatchKey> = points
             .points
             .iter()
@@ -368,7 +367,6 @@ impl SweepJob {
                 ..key.clone()
             })
             .collect();
-        let range = key.range();
         let n = points.points.len();
         let (checkpoints, done) = match self.mode {
             SweepMode::Precision { .. } => (None, vec![None; n]),
@@ -396,51 +394,8 @@ impl SweepJob {
             .mode
             .resumes()
             .then(|| done.iter().filter(|d| d.is_some()).count());
-        let per_point = range.end - range.start;
-        let total = match self.mode {
-            SweepMode::Precision { .. } => None,
-            _ => Some(per_point * n as u64),
-        };
-        progress.start(total);
-        let result = self.exec.install(|| {
-            points
-                .points
-                .par_iter()
-                .zip(done)
-                .zip(&keys)
-                .map(|(((_, sc), done), key)| -> Result<(u64, Tally), JobError> {
-                    if let Some(tally) = done {
-                        progress.advance(per_point);
-                        return Ok((runs, tally));
-                    }
-                    let batch = Batch::new(sc, self.seed);
-                    let mut observer = ProgressFn(|n| progress.advance(n));
-                    let mut tally = Tally::new(sc);
-                    let executor = self.exec.executor(&batch).observer(&mut observer);
-                    let (outcome, ran) = match self.mode {
-                        SweepMode::Precision { target, .. } => {
-                            let met = |t: &Tally| target.is_met(t);
-                            let outcome = executor.run(target.mode(&met), &mut tally)?;
-                            let ran = outcome.runs.end;
-                            (outcome, ran)
-                        }
-                        _ => (executor.run(Mode::Runs(range.clone()), &mut tally)?, runs),
-                    };
-                    if let Reason::Interrupted { .. } = outcome.reason {
-                        return Err(JobError::Interrupted {
-                            checkpoint: None,
-                            next_run: None,
-                        });
-                    }
-                    if let Some(c) = &checkpoints {
-                        c.save(key, &tally)?;
-                    }
-                    Ok((ran, tally))
-                })
-                .collect::<Result<Vec<_>, _>>()
-        });
-        progress.finish();
-        let tallies = result?.map_err(|e| match e {
+        let result = self.simulate(&points, done, &keys, checkpoints.as_ref(), progress);
+        let tallies = result.map_err(|e| match e {
             // The points completed so far are checkpointed: a resume
             // continues from them.
             JobError::Interrupted { .. } if checkpoints.is_some() => JobError::Interrupted {
@@ -492,5 +447,120 @@ impl SweepJob {
             shard: None,
             warnings,
         })
+    }
+
+    /// Runs every point in memory, writing nothing, and returns the rows of
+    /// sweep.csv as `ceasefire sweep` writes them for the same design, runs
+    /// and seed (same common random numbers, same order). A shard, or a
+    /// sweep that resumes, needs a results directory and is refused.
+    pub fn evaluate(&self, progress: &dyn Progress) -> Result<SweepResults, JobError> {
+        if self.mode.shard().is_some() || self.mode.resumes() {
+            return Err(JobError::NeedsDirectory);
+        }
+        let points = self.points()?;
+        let warnings = self.exec.warnings(points.warnings(&self.loaded.scenario))?;
+        let keys = vec![self.key(); points.points.len()];
+        let done = vec![None; points.points.len()];
+        let tallies = self.simulate(&points, done, &keys, None, progress)?;
+        Ok(SweepResults {
+            points: points.results(&tallies),
+            paths: points.paths,
+            warnings,
+        })
+    }
+
+    /// The checkpoint key of the whole sweep (of its shard).
+    fn key(&self) -> BatchKey {
+        let mut key = BatchKey::new(
+            &self.loaded.source,
+            self.seed,
+            self.mode.runs(),
+            self.mode.shard(),
+        );
+        key.sweep = Some(self.record());
+        key
+    }
+
+    /// Simulates every point not `done`, in parallel, each on the same run
+    /// seeds, saving each completed point's tally to `checkpoints`; returns
+    /// every point's runs and tally, in point order.
+    fn simulate(
+        &self,
+        points: &SweepPoints,
+        done: Vec<Option<Tally>>,
+        keys: &[BatchKey],
+        checkpoints: Option<&PointCheckpoints>,
+        progress: &dyn Progress,
+    ) -> Result<Vec<(u64, Tally)>, JobError> {
+        let runs = self.mode.runs();
+        let range = self.key().range();
+        let n = points.points.len();
+        let per_point = range.end - range.start;
+        let total = match self.mode {
+            SweepMode::Precision { .. } => None,
+            _ => Some(per_point * n as u64),
+        };
+        progress.start(total);
+        let result = self.exec.install(|| {
+            points
+                .points
+                .par_iter()
+                .zip(done)
+                .zip(keys)
+                .map(|(((_, sc), done), key)| -> Result<(u64, Tally), JobError> {
+                    if let Some(tally) = done {
+                        progress.advance(per_point);
+                        return Ok((runs, tally));
+                    }
+                    let batch = Batch::new(sc, self.seed);
+                    let mut observer = ProgressFn(|n| progress.advance(n));
+                    let mut tally = Tally::new(sc);
+                    let executor = self.exec.executor(&batch).observer(&mut observer);
+                    let (outcome, ran) = match self.mode {
+                        SweepMode::Precision { target, .. } => {
+                            let met = |t: &Tally| target.is_met(t);
+                            let outcome = executor.run(target.mode(&met), &mut tally)?;
+                            let ran = outcome.runs.end;
+                            (outcome, ran)
+                        }
+                        _ => (executor.run(Mode::Runs(range.clone()), &mut tally)?, runs),
+                    };
+                    if let Reason::Interrupted { .. } = outcome.reason {
+                        return Err(JobError::Interrupted {
+                            checkpoint: None,
+                            next_run: None,
+                        });
+                    }
+                    if let Some(c) = checkpoints {
+                        c.save(key, &tally)?;
+                    }
+                    Ok((ran, tally))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        });
+        progress.finish();
+        result?
+    }
+}
+
+/// A sweep evaluated in memory ([`SweepJob::evaluate`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SweepResults {
+    /// The varied paths, in column order.
+    pub paths: Vec<ParamPath>,
+    /// Every point's values and summary rows, in point order.
+    pub points: Vec<SweepPoint>,
+    /// The sweep's warnings, as the manifest records them.
+    pub warnings: Vec<String>,
+}
+
+impl SweepResults {
+    /// The bytes of sweep.csv, as `ceasefire sweep` writes it.
+    pub fn sweep_csv(&self) -> Result<Vec<u8>, JobError> {
+        super::write::table(ResultFile::Sweep, |b| {
+            crate::report::experiment::write_sweep(&self.paths, &self.points, b)
+        })
+        .map(|(_, bytes)| bytes)
     }
 }
