@@ -266,7 +266,7 @@ impl BatchJob {
     /// Refuses a batch beyond the limits, before any work.
     fn check(&self) -> Result<(), JobError> {
         let runs = self.mode.runs();
-        if runs > MAX_RUNS {
+        if runs == 0 || runs > MAX_RUNS {
             return Err(JobError::TooManyRuns {
                 runs,
                 max: MAX_RUNS,

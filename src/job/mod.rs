@@ -128,7 +128,7 @@ pub enum JobError {
         /// The run it continues from (none for a sweep).
         next_run: Option<u64>,
     },
-    /// More runs than the limits allow.
+    /// No runs, or more runs than the limits allow.
     #[error("{runs} runs is not allowed (allowed: 1 to {max}; see docs/model.md, Limits)")]
     TooManyRuns {
         /// The runs asked for.

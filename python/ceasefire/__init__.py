@@ -1,0 +1,334 @@
+"""Deterministic Monte Carlo simulation of ceasefire agreements, in pandas.
+
+``ceasefire`` runs agreements written as scenario files (a truce, a joint
+phase, a collapse, driven by random attacks of several parties, retaliation
+and noisy monitoring) and returns the tables the ``ceasefire`` command line
+writes, as pandas DataFrames equal to ``pandas.read_csv`` of its files.
+
+Every computation is a job of the Rust library; this package only converts.
+The same scenario and seed give the same numbers whatever ``threads`` is.
+
+Example:
+
+>>> import ceasefire
+>>> geneva = ceasefire.builtin("geneva-2016")
+>>> results = ceasefire.run(geneva, runs=2_000, seed=7)
+>>> list(results.summary.columns)[:3]
+['metric', 'subject', 'estimate']
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from functools import cached_property
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+
+import pandas as pd
+
+from . import _ceasefire
+from ._ceasefire import Scenario, ScenarioError
+
+__all__ = [
+    "DEFAULT_SEED",
+    "ExactResults",
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "builtin",
+    "compare",
+    "evaluate",
+    "exact",
+    "load",
+    "run",
+    "trace",
+]
+
+__version__ = _ceasefire.VERSION
+
+#: The master seed the command line uses when none is given.
+DEFAULT_SEED = 20160912
+
+Progress = Union[bool, Callable[[int, int], Any], None]
+
+
+def load(path: Any) -> Scenario:
+    """Load and validate the scenario file at ``path``.
+
+    Raises ``ScenarioError`` (a ``ValueError``) naming the file,
+    line:column, key, bad value and what is allowed, or ``OSError`` if the
+    file cannot be read.
+
+    >>> import ceasefire, pathlib, tempfile
+    >>> text = ceasefire.builtin("geneva-2016").to_toml()
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "geneva.toml"
+    >>> _ = path.write_text(text)
+    >>> ceasefire.load(path).name
+    'Geneva 2016'
+    """
+    return Scenario.load(str(path))
+
+
+def builtin(name: str = "geneva-2016") -> Scenario:
+    """A built-in scenario: ``"geneva-2016"`` (the default) or ``"munich-2016"``.
+
+    >>> import ceasefire
+    >>> ceasefire.builtin("munich-2016").name
+    'Munich 2016'
+    """
+    return Scenario.builtin(name)
+
+
+def _progress(progress: Progress, desc: str) -> Any:
+    """The callback given to the native job, and the bar to close after."""
+    if progress is None or progress is False:
+        return None, None
+    if callable(progress):
+        return progress, None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(desc=desc, unit="run")
+
+    def tell(done: int, total: int) -> None:
+        if total and bar.total != total:
+            bar.total = total
+            bar.refresh()
+        bar.update(done - bar.n)
+
+    return tell, bar
+
+
+def _long(progress: Progress, desc: str, work: Callable[[Any], Any]) -> Any:
+    tell, bar = _progress(progress, desc)
+    try:
+        return work(tell)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _frame(data: Optional[bytes]) -> Optional[pd.DataFrame]:
+    if data is None:
+        return None
+    return pd.read_csv(io.BytesIO(data))
+
+
+class Results:
+    """The tables of a batch of runs, as DataFrames equal to
+    ``pandas.read_csv`` of the files ``ceasefire run`` writes.
+
+    Attributes (each a ``pandas.DataFrame``): ``summary``, ``curves``,
+    ``daily``, ``daily_metrics``, ``runs`` and, with ``keep_daily``,
+    ``daily_runs`` (else ``None``). ``manifest`` is the provenance as a
+    dict; ``warnings`` the scenario's and the batch's warnings.
+    ``docs/output.md`` documents every column.
+    """
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    def _table(self, name: str) -> Optional[pd.DataFrame]:
+        return _frame(self._native.table(name))
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """Every metric with its interval (summary.csv)."""
+        return self._table("summary.csv")
+
+    @cached_property
+    def curves(self) -> pd.DataFrame:
+        """Time to first entry of each phase (curves.csv)."""
+        return self._table("curves.csv")
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        """Share of runs in each phase, day by day (daily.csv)."""
+        return self._table("daily.csv")
+
+    @cached_property
+    def daily_metrics(self) -> pd.DataFrame:
+        """Day-by-day means of attacks, reports, compliance and convoys
+        (daily_metrics.csv)."""
+        return self._table("daily_metrics.csv")
+
+    @cached_property
+    def runs(self) -> Optional[pd.DataFrame]:
+        """One row per run (runs.csv)."""
+        return self._table("runs.csv")
+
+    @cached_property
+    def daily_runs(self) -> Optional[pd.DataFrame]:
+        """Day-by-day records of the first ``keep_daily`` runs
+        (daily_runs.csv), or ``None``."""
+        return self._table("daily_runs.csv")
+
+    @cached_property
+    def manifest(self) -> Dict[str, Any]:
+        """Provenance: scenario, its hash and changes, seed, runs, versions,
+        warnings (the files and their digests come with ``write``)."""
+        return json.loads(self._native.manifest())
+
+    @property
+    def warnings(self) -> List[str]:
+        """The scenario's and the job's warnings."""
+        return list(self._native.warnings)
+
+    def entered(self, phase: str) -> float:
+        """The share of runs that entered ``phase`` (by id or name).
+
+        >>> import ceasefire
+        >>> r = ceasefire.run(ceasefire.builtin(), runs=1_000, seed=1)
+        >>> 0.0 <= r.entered("collapse") <= 1.0
+        True
+        """
+        s = self.summary
+        rows = s[(s["metric"] == "entered") & (s["subject"] == phase)]
+        if rows.empty:
+            phases = sorted(set(s.loc[s["metric"] == "entered", "subject"]))
+            raise KeyError(f"no phase '{phase}' (allowed: {', '.join(phases)})")
+        return float(rows["estimate"].iloc[0])
+
+    def write(self, directory: Any, plots: bool = False, force: bool = False) -> List[str]:
+        """Write the results directory exactly as ``ceasefire run`` writes it
+        (``ceasefire verify`` passes on it); return the files written."""
+        return list(self._native.write(str(directory), plots, force))
+
+    def __repr__(self) -> str:
+        return f"<ceasefire.Results of {self._native.runs} runs>"
+
+
+class ExactResults(Results):
+    """Exact answers in the shape of ``Results`` (no ``runs``), equal to the
+    files ``ceasefire exact`` writes."""
+
+    @cached_property
+    def runs(self) -> Optional[pd.DataFrame]:
+        """Exact answers have no runs: ``None``."""
+        return None
+
+    @cached_property
+    def daily_runs(self) -> Optional[pd.DataFrame]:
+        """Exact answers have no runs: ``None``."""
+        return None
+
+    def write(self, directory: Any, plots: bool = False, force: bool = False) -> List[str]:
+        """Not available: use the command line ``ceasefire exact``."""
+        raise NotImplementedError("write the exact answers with `ceasefire exact`")
+
+    def __repr__(self) -> str:
+        return "<ceasefire.ExactResults>"
+
+
+def run(
+    scenario: Scenario,
+    runs: int = 100_000,
+    seed: int = DEFAULT_SEED,
+    threads: Optional[int] = None,
+    progress: Progress = False,
+    keep_daily: int = 0,
+) -> Results:
+    """Run ``runs`` runs of ``scenario`` under master seed ``seed``.
+
+    The tables equal those ``ceasefire run --runs RUNS --seed SEED`` writes,
+    whatever ``threads`` is (``None``: every core). The GIL is released
+    while the runs go on; Ctrl-C stops them and raises ``KeyboardInterrupt``.
+    ``progress=True`` shows a tqdm bar; a callable is called with
+    ``(done, total)``.
+
+    >>> import ceasefire
+    >>> r = ceasefire.run(ceasefire.builtin(), runs=2_000, seed=7)
+    >>> len(r.runs)
+    2000
+    """
+    native = _long(
+        progress,
+        "runs",
+        lambda tell: _ceasefire.run(scenario, runs, seed, threads, keep_daily, tell),
+    )
+    return Results(native)
+
+
+def exact(
+    scenario: Scenario,
+    max_loss: Optional[float] = None,
+    max_states: Optional[int] = None,
+) -> ExactResults:
+    """Exact answers for a scenario without retaliation, as ``ceasefire exact``
+    computes them, in the shape of ``run``'s results.
+
+    >>> import ceasefire
+    >>> s = ceasefire.load("scenarios/markov/geneva-2016-no-retaliation.toml")  # doctest: +SKIP
+    >>> e = ceasefire.exact(s)  # doctest: +SKIP
+    >>> list(e.curves.columns)[:2]  # doctest: +SKIP
+    ['phase', 'day']
+    """
+    return ExactResults(_ceasefire.exact(scenario, max_loss, max_states))
+
+
+def compare(
+    a: Scenario,
+    b: Scenario,
+    runs: int = 20_000,
+    seed: int = DEFAULT_SEED,
+    threads: Optional[int] = None,
+    progress: Progress = False,
+) -> pd.DataFrame:
+    """Paired comparison of ``a`` and ``b`` run by run on the same run seeds:
+    a DataFrame equal to the compare.csv ``ceasefire compare`` writes.
+
+    >>> import ceasefire
+    >>> g = ceasefire.builtin()
+    >>> d = ceasefire.compare(g, g.with_values({"monitoring.detection": 0.9}), runs=1_000)
+    >>> "difference" in d.columns
+    True
+    """
+    data = _long(
+        progress,
+        "runs",
+        lambda tell: _ceasefire.compare(a, b, runs, seed, threads, tell),
+    )
+    return _frame(bytes(data))
+
+
+def trace(scenario: Scenario, run: int = 0, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """The day-by-day record of run ``run`` of the batch under ``seed``: a
+    DataFrame equal to the CSV ``ceasefire trace`` writes.
+
+    >>> import ceasefire
+    >>> t = ceasefire.trace(ceasefire.builtin(), run=3)
+    >>> int(t["day"].iloc[0])
+    0
+    """
+    return _frame(bytes(_ceasefire.trace(scenario, run, seed)))
+
+
+def evaluate(
+    scenario: Scenario,
+    design: Union[pd.DataFrame, Mapping[str, Any]],
+    runs: int = 20_000,
+    seed: int = DEFAULT_SEED,
+    threads: Optional[int] = None,
+    progress: Progress = False,
+) -> pd.DataFrame:
+    """Evaluate ``scenario`` at every row of ``design``, whose columns are
+    scenario paths (``monitoring.detection``) and whose rows are points.
+
+    Returns a DataFrame equal to the sweep.csv that ``ceasefire sweep
+    --design FILE.csv`` writes for the same design saved as CSV: every point
+    on the same run seeds (common random numbers), in row order. This is the
+    model evaluation SALib and the EMA Workbench drive.
+
+    >>> import ceasefire, pandas as pd
+    >>> design = pd.DataFrame({"monitoring.detection": [0.3, 0.9]})
+    >>> sweep = ceasefire.evaluate(ceasefire.builtin(), design, runs=1_000)
+    >>> sorted(set(sweep["point"]))
+    [0, 1]
+    """
+    frame = design if isinstance(design, pd.DataFrame) else pd.DataFrame(design)
+    csv = frame.to_csv(index=False, float_format=None)
+    data = _long(
+        progress,
+        "runs",
+        lambda tell: _ceasefire.evaluate(scenario, csv, runs, seed, threads, tell),
+    )
+    return _frame(bytes(data))
