@@ -35,12 +35,14 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "builtin",
     "compare",
     "evaluate",
     "exact",
     "load",
     "run",
+    "sensitivity",
     "trace",
 ]
 
@@ -332,3 +334,72 @@ def evaluate(
         lambda tell: _ceasefire.evaluate(scenario, csv, runs, seed, threads, tell),
     )
     return _frame(bytes(data))
+
+
+class Sensitivity:
+    """A sensitivity study: ``indices`` (indices.csv), ``design``
+    (design.csv) and ``outputs`` (outputs.csv) as DataFrames equal to the
+    files ``ceasefire sensitivity`` writes, and its ``warnings``."""
+
+    def __init__(self, indices: pd.DataFrame, design: pd.DataFrame, outputs: pd.DataFrame,
+                 warnings: List[str]) -> None:
+        self.indices = indices
+        self.design = design
+        self.outputs = outputs
+        self.warnings = warnings
+
+    def __repr__(self) -> str:
+        return f"<ceasefire.Sensitivity of {len(self.design)} points>"
+
+
+def sensitivity(
+    scenario: Scenario,
+    vary: Mapping[str, Any],
+    method: str = "sobol",
+    samples: int = 256,
+    second_order: bool = False,
+    levels: int = 4,
+    runs: int = 2_000,
+    seed: int = DEFAULT_SEED,
+    outcomes: Optional[List[str]] = None,
+    resamples: int = 1_000,
+    threads: Optional[int] = None,
+    progress: Progress = False,
+) -> Sensitivity:
+    """Global sensitivity of the scenario's outcomes to uncertain parameters,
+    as ``ceasefire sensitivity`` computes it: Sobol' indices on Saltelli's
+    design (``method="sobol"``, ``samples`` base samples) or Morris
+    elementary effects (``method="morris"``, ``samples`` trajectories on
+    ``levels`` levels), with bootstrap intervals.
+
+    ``vary`` maps scenario paths to ``(low, high)`` ranges; ``outcomes`` are
+    ``METRIC:SUBJECT`` names (default: the command line's).
+
+    >>> import ceasefire
+    >>> s = ceasefire.sensitivity(ceasefire.builtin(),
+    ...     {"monitoring.detection": (0.5, 0.95), "compliance.tolerance": (0, 3)},
+    ...     samples=16, runs=100, resamples=50, outcomes=["entered:collapse"])
+    >>> sorted(set(s.indices["index"]))
+    ['S1', 'ST']
+    """
+    import tempfile
+
+    specs = []
+    for path, bounds in vary.items():
+        lo, hi = bounds
+        specs.append(f"{path}={float(lo)!r}:{float(hi)!r}")
+    with tempfile.TemporaryDirectory(prefix="ceasefire-") as scratch:
+        out = f"{scratch}/study"
+        warnings = _long(
+            progress,
+            "runs",
+            lambda tell: _ceasefire.sensitivity(
+                scenario, specs, out, method, samples, second_order, levels, runs, seed,
+                outcomes, resamples, threads, tell),
+        )
+
+        def read(name: str) -> pd.DataFrame:
+            return pd.read_csv(f"{out}/{name}")
+
+        return Sensitivity(read("indices.csv"), read("design.csv"), read("outputs.csv"),
+                           list(warnings))

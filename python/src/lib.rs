@@ -18,7 +18,8 @@ use ceasefire::engine::CancelToken;
 use ceasefire::experiment::read_design_file;
 use ceasefire::job::{
     BatchJob, BatchMode, BatchResults, Checkpoints, CompareJob, ExactJob, ExactResults, Execution,
-    Extras, JobError, LoadedScenario, Progress, SweepDesign, SweepJob, TraceJob,
+    Extras, JobError, LoadedScenario, Progress, SensitivityJob, StudyMethod, SweepDesign, SweepJob,
+    TraceJob,
 };
 use ceasefire::report::experiment::write_comparison;
 use ceasefire::scenario::ScenarioError;
@@ -530,6 +531,82 @@ fn evaluate(
     })
 }
 
+/// A sensitivity study, as `ceasefire sensitivity` performs it, written to
+/// `out` (a new directory in scratch space, which the caller reads indices.csv, design.csv and
+/// outputs.csv from); returns the study's warnings.
+#[pyfunction]
+#[pyo3(signature = (scenario, vary, out, method = "sobol", samples = 256, second_order = false,
+    levels = 4, runs = 2000, seed = 20160912, outcomes = None, resamples = 1000, threads = None,
+    progress = None))]
+#[allow(clippy::too_many_arguments)]
+fn sensitivity(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    vary: Vec<String>,
+    out: PathBuf,
+    method: &str,
+    samples: usize,
+    second_order: bool,
+    levels: usize,
+    runs: u64,
+    seed: u64,
+    outcomes: Option<Vec<String>>,
+    resamples: usize,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Vec<String>> {
+    use ceasefire::experiment::Vary;
+    use ceasefire::experiment::study::{available_outcomes, default_outcomes, parse_outcome};
+    let loaded = scenario.loaded.clone();
+    let vary = vary
+        .iter()
+        .map(|v| v.parse::<Vary>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let available = available_outcomes(&loaded.scenario);
+    let outcomes = match outcomes {
+        None => default_outcomes(&loaded.scenario),
+        Some(o) => o
+            .iter()
+            .map(|o| parse_outcome(o, &available))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?,
+    };
+    let method = match method {
+        "sobol" => StudyMethod::Sobol {
+            samples,
+            second_order,
+        },
+        "morris" => StudyMethod::Morris {
+            trajectories: samples,
+            levels,
+        },
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "method '{other}' is not known (allowed: sobol, morris)"
+            )));
+        }
+    };
+    long(py, progress, move |counter, cancel| {
+        let exec = execution(threads, cancel);
+        let job = SensitivityJob {
+            loaded,
+            vary,
+            method,
+            runs,
+            seed,
+            outcomes,
+            resamples,
+            shard: None,
+            resume: false,
+            analyze: false,
+            out: Some(out),
+            exec,
+        };
+        Ok(job.run(counter)?.warnings)
+    })
+}
+
 /// The native module `ceasefire._ceasefire`.
 #[pymodule]
 fn _ceasefire(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -543,5 +620,6 @@ fn _ceasefire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(trace, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     Ok(())
 }
