@@ -32,6 +32,7 @@ from ._ceasefire import Scenario, ScenarioError
 __all__ = [
     "DEFAULT_SEED",
     "ExactResults",
+    "Fit",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -40,6 +41,7 @@ __all__ = [
     "compare",
     "evaluate",
     "exact",
+    "fit",
     "load",
     "run",
     "sensitivity",
@@ -403,3 +405,82 @@ def sensitivity(
 
         return Sensitivity(read("indices.csv"), read("design.csv"), read("outputs.csv"),
                            list(warnings))
+
+
+class Fit:
+    """A fit: ``table`` (fit.csv) and ``diagnostics`` (fit_diagnostics.csv)
+    as DataFrames equal to the files ``ceasefire fit`` writes, ``toml`` the
+    fitted scenario fragment (fit.toml), and with ``simulate`` the
+    ``predictive`` check (predictive.csv, else ``None``)."""
+
+    def __init__(self, table: pd.DataFrame, diagnostics: pd.DataFrame, toml: str,
+                 predictive: Optional[pd.DataFrame]) -> None:
+        self.table = table
+        self.diagnostics = diagnostics
+        self.toml = toml
+        self.predictive = predictive
+
+    def __repr__(self) -> str:
+        return f"<ceasefire.Fit of {len(self.table)} estimates>"
+
+
+def fit(
+    counts: Any,
+    periods: Union[Mapping[str, str], List[str]],
+    reference: Optional[str] = None,
+    retaliation: str = "all",
+    half_life: str = "free",
+    burn_in: int = 0,
+    bootstrap: int = 0,
+    simulate: int = 0,
+    seed: int = DEFAULT_SEED,
+    progress: Progress = False,
+) -> Fit:
+    """Fit baseline rates, retaliation, half-lives and period multipliers by
+    maximum likelihood, as ``ceasefire fit`` does.
+
+    ``counts`` is a counts file's path or a DataFrame with its columns
+    (``date,party,count[,severity]``), which the fragment then names
+    ``counts.csv`` (with its sha256). ``periods`` are ``NAME=START..END[:PHASE]``
+    strings, or a mapping of names to ``START..END[:PHASE]``. The other
+    arguments are those of the command (``retaliation``: ``all``, ``none``
+    or ``P->Q,...``; ``half_life``: ``free``, ``shared`` or days).
+
+    >>> import ceasefire, pandas as pd, numpy as np  # doctest: +SKIP
+    >>> days = pd.date_range("2016-07-01", "2016-10-31").strftime("%Y-%m-%d")
+    >>> counts = pd.DataFrame({"date": np.repeat(days, 2),
+    ...     "party": ["government", "opposition"] * len(days),
+    ...     "count": np.random.default_rng(1).poisson(4, 2 * len(days))})
+    >>> f = ceasefire.fit(counts, {"all": "2016-07-01..2016-10-31"}, retaliation="none")
+    >>> print(f.toml)  # doctest: +SKIP
+    """
+    import pathlib
+    import tempfile
+
+    if isinstance(periods, Mapping):
+        periods = [f"{name}={span}" for name, span in periods.items()]
+    with tempfile.TemporaryDirectory(prefix="ceasefire-") as scratch:
+        path = counts
+        if isinstance(counts, pd.DataFrame):
+            path = f"{scratch}/counts.csv"
+            counts.to_csv(path, index=False)
+        out = pathlib.Path(scratch) / "fit"
+        _long(
+            progress,
+            "replicates",
+            lambda tell: _ceasefire.fit(
+                str(path), str(out), list(periods), reference, retaliation, str(half_life),
+                burn_in, bootstrap, simulate, seed, tell),
+        )
+        predictive = out / "predictive.csv"
+        toml = (out / "fit.toml").read_text()
+        if isinstance(counts, pd.DataFrame):
+            # The fragment names the counts it was fitted from (with their
+            # sha256): a DataFrame is named counts.csv, not by scratch space.
+            toml = toml.replace(f"{scratch}/", "")
+        return Fit(
+            pd.read_csv(out / "fit.csv"),
+            pd.read_csv(out / "fit_diagnostics.csv"),
+            toml,
+            pd.read_csv(predictive) if predictive.exists() else None,
+        )

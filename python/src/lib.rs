@@ -607,6 +607,61 @@ fn sensitivity(
     })
 }
 
+/// A fit, as `ceasefire fit` performs it, of the counts file `counts`,
+/// written to `out` (a new directory in scratch space, which the caller
+/// reads fit.csv, fit.toml and the diagnostics from).
+#[pyfunction]
+#[pyo3(signature = (counts, out, periods, reference = None, retaliation = "all",
+    half_life = "free", burn_in = 0, bootstrap = 0, simulate = 0, seed = 20160912,
+    progress = None))]
+#[allow(clippy::too_many_arguments)]
+fn fit(
+    py: Python<'_>,
+    counts: PathBuf,
+    out: PathBuf,
+    periods: Vec<String>,
+    reference: Option<String>,
+    retaliation: &str,
+    half_life: &str,
+    burn_in: usize,
+    bootstrap: usize,
+    simulate: usize,
+    seed: u64,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Vec<String>> {
+    use ceasefire::fit::{FitOptions, PeriodSpec, model::HalfLife};
+    use ceasefire::job::FitJob;
+    let bad = |what: &str, e: String| PyValueError::new_err(format!("{what}: {e}"));
+    let periods = periods
+        .iter()
+        .map(|p| p.parse::<PeriodSpec>().map_err(|e| bad("periods", e)))
+        .collect::<PyResult<Vec<_>>>()?;
+    let options = FitOptions {
+        periods,
+        reference,
+        retaliation: retaliation
+            .parse()
+            .map_err(|e: String| bad("retaliation", e))?,
+        half_life: half_life
+            .parse::<HalfLife>()
+            .map_err(|e| bad("half_life", e))?,
+        burn_in,
+        bootstrap,
+        simulate,
+        seed,
+    };
+    long(py, progress, move |counter, cancel| {
+        let job = FitJob {
+            counts,
+            options,
+            out: Some(out),
+            exec: execution(None, cancel),
+        };
+        let done = job.run(counter)?;
+        Ok(done.files.iter().map(|f| f.display().to_string()).collect())
+    })
+}
+
 /// The native module `ceasefire._ceasefire`.
 #[pymodule]
 fn _ceasefire(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -621,5 +676,6 @@ fn _ceasefire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trace, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
     Ok(())
 }

@@ -72,3 +72,40 @@ def test_the_ema_workbench_runs_the_model():
     sweep = ceasefire.evaluate(ceasefire.builtin(), design, runs=300, seed=SEED)
     rows = sweep[(sweep.metric == "entered") & (sweep.subject == "collapse")]
     np.testing.assert_array_equal(outcomes[OUTCOME], rows.sort_values("point").estimate)
+
+
+def counts_frame():
+    days = pd.date_range("2016-07-01", "2016-10-31").strftime("%Y-%m-%d")
+    rng = np.random.default_rng(11)
+    return pd.DataFrame({
+        "date": np.repeat(days, 2),
+        "party": ["government", "opposition"] * len(days),
+        "count": rng.poisson(4, 2 * len(days)),
+    })
+
+
+def test_fit_equals_the_files_of_ceasefire_fit(cli, tmp_path):
+    counts = counts_frame()
+    counts.to_csv(tmp_path / "counts.csv", index=False)
+    out = tmp_path / "cli"
+    cli("fit", tmp_path / "counts.csv", "--period", "before=2016-07-01..2016-09-11",
+        "--period", "truce=2016-09-12..2016-10-31:truce", "--retaliation",
+        "opposition->government", "--half-life", "shared", "--simulate", 20,
+        "--seed", SEED, "--out", out, "--quiet")
+    fitted = ceasefire.fit(counts, {"before": "2016-07-01..2016-09-11",
+                                    "truce": "2016-09-12..2016-10-31:truce"},
+                           retaliation="opposition->government", half_life="shared",
+                           simulate=20, seed=SEED)
+    pdt.assert_frame_equal(fitted.table, pd.read_csv(out / "fit.csv"), check_dtype=False)
+    pdt.assert_frame_equal(fitted.diagnostics, pd.read_csv(out / "fit_diagnostics.csv"),
+                           check_dtype=False)
+    pdt.assert_frame_equal(fitted.predictive, pd.read_csv(out / "predictive.csv"),
+                           check_dtype=False)
+    assert fitted.toml == (out / "fit.toml").read_text().replace(f"{tmp_path}/", "")
+
+
+def test_fit_refuses_a_bad_period():
+    import pytest
+
+    with pytest.raises(ValueError, match="periods"):
+        ceasefire.fit(counts_frame(), ["all=2016-07-01"])
