@@ -14,7 +14,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::ScenarioError;
 use super::limits::{MAX_HORIZON_DAYS, MAX_PARTIES, MAX_PHASES, MAX_POISSON_MEAN};
-use super::validate::DEFAULT_HALF_LIFE_DAYS;
+
+/// Default memory half-life, in days.
+pub(super) const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
 
 /// A scenario file: a ceasefire agreement as a state machine of phases,
 /// driven by the attacks of parties (see docs/model.md).

@@ -7,7 +7,9 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use toml::Spanned;
 
-use super::raw::{RawCondition, RawCountWindow, RawFile, RawParty, RawPhase, RawWindow};
+use super::raw::{
+    DEFAULT_HALF_LIFE_DAYS, RawCondition, RawCountWindow, RawFile, RawParty, RawPhase, RawWindow,
+};
 use super::{
     Compliance, Condition, DayKind, Humanitarian, Party, Phase, PhaseOverrides, Scenario,
     ScenarioError, Severity, Transition,
@@ -16,9 +18,6 @@ use super::{
 use super::limits::{
     self, LAST_DATE, MAX_HORIZON_DAYS, MAX_PARTIES, MAX_PHASES, MAX_POISSON_MEAN, MAX_TALLY_BYTES,
 };
-
-/// Default memory half-life, in days.
-pub(super) const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
 
 /// Parses and validates scenario text.
 pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {

@@ -33,9 +33,10 @@ use serde::{Deserialize, Serialize};
 
 use super::consistency::{Failed, Verify};
 use super::digest::{sha256_file, sha256_hex};
+use super::fsio::{OutputError, replace_durably, sync_dir};
 use super::layout::{CHECKPOINT_FILE, ResultFile, SWEEP_CHECKPOINT_DIR};
 use super::manifest::{MODEL_VERSION, ScenarioSource, SweepRecord, versions};
-use super::staged::{OutputError, StagedDir, replace_durably, sync_dir};
+use super::staged::StagedDir;
 use crate::Scenario;
 use crate::engine::{self, Batch, ObserverError, Shard, Tally, TallyMismatch};
 
@@ -293,12 +294,7 @@ fn partial_name() -> String {
     format!(".{}.partial", ResultFile::Runs.name())
 }
 
-/// Where an earlier checkpoint of the same batch is kept while a run
-/// without `--resume` has not yet passed it: the checkpoint, and the
-/// runs.csv it describes ([`KEPT_PARTIAL`]).
-pub const KEPT_CHECKPOINT: &str = ".ceasefire-checkpoint.kept.json";
-/// The runs.csv a kept checkpoint describes (see [`KEPT_CHECKPOINT`]).
-pub const KEPT_PARTIAL: &str = ".runs.csv.kept.partial";
+pub use super::layout::{KEPT_CHECKPOINT, KEPT_PARTIAL};
 
 /// Writes the checkpoints of one batch into its output directory, as its
 /// [`CheckpointPolicy`] asks.

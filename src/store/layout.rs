@@ -140,3 +140,13 @@ pub const SWEEP_CHECKPOINT_DIR: &str = ".ceasefire-sweep-checkpoint";
 pub fn names(files: &[ResultFile]) -> Vec<String> {
     files.iter().map(|f| f.name().to_string()).collect()
 }
+
+/// The lock file in a results directory (hidden: it is not a result).
+pub const LOCK_FILE: &str = ".ceasefire-lock";
+
+/// Where an earlier checkpoint of the same batch is kept while a run
+/// without `--resume` has not yet passed it: the checkpoint, and the
+/// runs.csv it describes ([`KEPT_PARTIAL`]).
+pub const KEPT_CHECKPOINT: &str = ".ceasefire-checkpoint.kept.json";
+/// The runs.csv a kept checkpoint describes (see [`KEPT_CHECKPOINT`]).
+pub const KEPT_PARTIAL: &str = ".runs.csv.kept.partial";

@@ -26,10 +26,9 @@ use std::sync::{Arc, Mutex, Weak};
 
 use fs4::fs_std::FileExt;
 
-use super::staged::OutputError;
+use super::fsio::OutputError;
 
-/// The lock file in a results directory (hidden: it is not a result).
-pub const LOCK_FILE: &str = ".ceasefire-lock";
+pub use super::layout::LOCK_FILE;
 
 /// The locks this process holds, by canonical directory.
 static HELD: Mutex<Vec<(PathBuf, Weak<Held>)>> = Mutex::new(Vec::new());

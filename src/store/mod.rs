@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod consistency;
 pub mod digest;
+mod fsio;
 pub mod layout;
 pub mod lock;
 mod manifest;

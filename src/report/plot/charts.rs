@@ -8,7 +8,7 @@ use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::palette::PhaseColours;
+use super::palette::{PhaseColours, colour};
 use super::{Band, PlotError, Results};
 use crate::store::ResultFile;
 use crate::store::layout::CHARTS;
@@ -23,24 +23,8 @@ pub(crate) const FONT: &str = "sans-serif";
 /// Opacity of interval bands: visible, but the line stays on top.
 pub(crate) const BAND_OPACITY: f64 = 0.25;
 
-/// Okabe–Ito colours: distinguishable with every common colour-vision
-/// deficiency and in greyscale print.
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(230, 159, 0),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(120, 120, 120),
-    RGBColor(0, 0, 0),
-];
 pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
 pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
-
-pub(crate) fn colour(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
-}
 
 pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 /// Draws one chart on an area; plotters' errors are carried as text.

@@ -23,8 +23,9 @@ use serde::Deserialize;
 
 pub use charts::draw;
 #[cfg(feature = "fit")]
-pub(crate) use charts::{BAND_OPACITY, FONT, GRID, MUTED, colour, house_style};
+pub(crate) use charts::{BAND_OPACITY, FONT, GRID, MUTED, house_style};
 pub use palette::PhaseColours;
+pub(crate) use palette::colour;
 pub use study::{draw_indices, draw_tradeoff, indices_chart_name};
 pub use sweep::{SweepEntry, SweepResults, draw_sweep};
 

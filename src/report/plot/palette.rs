@@ -11,7 +11,22 @@
 
 use plotters::style::RGBColor;
 
-use super::charts::colour;
+/// Okabe–Ito colours: distinguishable with every common colour-vision
+/// deficiency and in greyscale print.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(230, 159, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+    RGBColor(0, 0, 0),
+];
+/// Colour `i` of the house palette (wrapping around).
+pub(crate) fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
 
 /// Okabe–Ito blue: the initial phase.
 const INITIAL: RGBColor = RGBColor(0, 114, 178);

@@ -7,9 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::PlotError;
-use super::charts::{
-    FONT, MUTED, cartesian, colour, frame, house_style, legend, percent, render, text,
-};
+use super::charts::{FONT, MUTED, cartesian, frame, house_style, legend, percent, render, text};
+use super::palette::colour;
 use crate::discover::PrimBox;
 use crate::report::sensitivity::{Index, IndexRow, Method, Outcome};
 
