@@ -25,6 +25,7 @@ pub use charts::draw;
 #[cfg(feature = "fit")]
 pub(crate) use charts::{BAND_OPACITY, FONT, GRID, MUTED, house_style};
 pub use palette::PhaseColours;
+#[cfg(feature = "fit")]
 pub(crate) use palette::colour;
 pub use study::{draw_indices, draw_tradeoff, indices_chart_name};
 pub use sweep::{SweepEntry, SweepResults, draw_sweep};
