@@ -182,6 +182,27 @@ fn merge_refuses_shards_of_another_version() {
 }
 
 #[test]
+fn merge_refuses_shards_drawn_with_another_stream_version() {
+    let dir = Dir::new();
+    four_shards(&dir);
+    let m = dir.read("s2/manifest.json");
+    let version = format!(
+        "\"ceasefire-streams\": \"{}\"",
+        ceasefire::model::STREAM_VERSION
+    );
+    assert!(m.contains(&version), "{m}");
+    dir.write(
+        "s2/manifest.json",
+        &m.replace(&version, "\"ceasefire-streams\": \"1\""),
+    );
+    assert_refused(
+        &dir,
+        &["s1", "s2", "s3", "s4"],
+        &["versions", "\"ceasefire-streams\": \"1\""],
+    );
+}
+
+#[test]
 fn merge_refuses_damaged_shards_naming_the_file() {
     /// A file of shard 2, how to damage it, and what merge then says.
     type Damage = (&'static str, fn(&str) -> String, &'static str);

@@ -8,6 +8,7 @@
 pub mod baseline;
 mod condition;
 mod sample;
+pub use sample::STREAM_VERSION;
 mod tables;
 
 use crate::scenario::{Party, Phase, Scenario, Severity};

@@ -8,15 +8,22 @@
 //! number of words, which would desynchronise the streams after the first
 //! differing draw and throw away most of the variance reduction.
 //!
-//! Where inversion by sequential search would be slow or inaccurate (large
-//! means, or a first probability that underflows), the one word seeds a
-//! local generator for statrs' sampler instead: the stream still advances by
-//! exactly one word.
+//! Where inversion by sequential search from 0 would be slow or inaccurate
+//! (large means, or a first probability that underflows), the search starts
+//! instead near the quantile (a Cornish–Fisher guess from the normal
+//! quantile), reads statrs' distribution function there and steps by the
+//! ratio of neighbouring terms: still inversion, so every draw is monotone in
+//! its rate over the whole range and common random numbers hold at every
+//! rate. [`STREAM_VERSION`] names this use of the streams.
 
-use rand::SeedableRng;
-use rand::distr::Distribution;
-use rand_chacha::ChaCha8Rng;
-use statrs::distribution::{Binomial, Poisson};
+use statrs::distribution::{Binomial, ContinuousCDF, Discrete, DiscreteCDF, Normal, Poisson};
+
+/// The version of the way draws are made from the streams, recorded in
+/// every manifest and checkpoint: results of different versions differ, so
+/// `merge` and `--resume` refuse to mix them. Version 2: counts invert at
+/// every mean and number of trials (version 1 drew large ones with statrs'
+/// samplers seeded by the word, which broke monotonicity in the rate).
+pub const STREAM_VERSION: &str = "2";
 
 /// Up to this mean, Poisson draws invert by sequential search from 0: at most
 /// a few dozen multiplications, all in double precision well above
@@ -177,7 +184,7 @@ pub(super) fn poisson_at(w: u64, lambda: f64) -> u64 {
             None => poisson_search(w, lambda),
         };
     }
-    poisson_statrs(w, lambda)
+    poisson_from_quantile(uniform(w), lambda)
 }
 
 /// The sequential search itself: the number of values of [`poisson_cdf`]
@@ -338,14 +345,67 @@ fn poisson_bracketed(u: f64, lambda: f64) -> Option<u64> {
     clear.then_some(k)
 }
 
-/// Poisson(`lambda`) by statrs, seeded by the one word `w`: large means.
+/// A first guess at the `u`-quantile of a distribution of mean `mean`,
+/// standard deviation `sd` and skewness `skew` (Cornish–Fisher), clamped to
+/// `[0, max]`.
+fn quantile_guess(u: f64, mean: f64, sd: f64, skew: f64, max: f64) -> u64 {
+    let z = Normal::standard().inverse_cdf(u.max(f64::MIN_POSITIVE));
+    let guess = mean + sd * (z + skew * (z * z - 1.0) / 6.0);
+    guess.clamp(0.0, max).floor() as u64
+}
+
+/// Inversion from a guess: the least `k` with `P(X ≤ k) > u`, starting at
+/// `k`, where `cdf` and `pmf` are `P(X ≤ k)` and `P(X = k)`, `up(k, p)` is the
+/// term of `k + 1` from that of `k` and `down(k, p)` the term of `k − 1` from
+/// that of `k`; the search ends at `max` or where the terms underflow.
+fn invert_from(
+    u: f64,
+    mut k: u64,
+    max: u64,
+    (mut cdf, mut pk): (f64, f64),
+    up: impl Fn(u64, f64) -> f64,
+    down: impl Fn(u64, f64) -> f64,
+) -> u64 {
+    if cdf <= u {
+        while k < max {
+            pk = up(k, pk);
+            k += 1;
+            cdf += pk;
+            if cdf > u || pk <= f64::MIN_POSITIVE {
+                break;
+            }
+        }
+        return k;
+    }
+    while k > 0 {
+        let below = cdf - pk;
+        if below <= u {
+            break;
+        }
+        pk = down(k, pk);
+        k -= 1;
+        cdf = below;
+    }
+    k
+}
+
+/// Poisson(`lambda`) by inversion at `u` from near its quantile: large means.
 #[cold]
 #[inline(never)]
-fn poisson_statrs(w: u64, lambda: f64) -> u64 {
-    match Poisson::new(lambda) {
-        Ok(d) => d.sample(&mut ChaCha8Rng::seed_from_u64(w)),
-        Err(_) => unreachable!("λ = {lambda} was checked to be finite and > 0"),
-    }
+fn poisson_from_quantile(u: f64, lambda: f64) -> u64 {
+    let Ok(d) = Poisson::new(lambda) else {
+        unreachable!("λ = {lambda} was checked to be finite and > 0")
+    };
+    let sd = lambda.sqrt();
+    let k = quantile_guess(u, lambda, sd, 1.0 / sd, u64::MAX as f64);
+    invert_from(
+        u,
+        k,
+        u64::MAX,
+        (d.cdf(k), d.pmf(k)),
+        |k, p| p * lambda / (k + 1) as f64,
+        |k, p| p * k as f64 / lambda,
+    )
 }
 
 /// A draw from Binomial(`n`, `p`), `p` in [0, 1]: one word. (The day step
@@ -367,25 +427,38 @@ pub(super) fn binomial_at(w: u64, n: u64, p: f64) -> u64 {
     }
     match binomial_cdf(n, p) {
         Some(cdf) => cdf.take_while(|&c| u >= c).count() as u64,
-        None => binomial_statrs(w, n, p),
+        None => binomial_from_quantile(u, n, p),
     }
 }
 
-/// Binomial(`n`, `p`) by statrs, seeded by the one word `w`: many trials or
-/// an underflowing `P(X = 0)`.
+/// Binomial(`n`, `p`) by inversion at `u` from near its quantile: many
+/// trials, or an underflowing `P(X = 0)`.
 #[cold]
 #[inline(never)]
-fn binomial_statrs(w: u64, n: u64, p: f64) -> u64 {
-    match Binomial::new(p, n) {
-        Ok(d) => d.sample(&mut ChaCha8Rng::seed_from_u64(w)),
-        Err(_) => unreachable!("p = {p} was checked to lie in [0, 1]"),
-    }
+fn binomial_from_quantile(u: f64, n: u64, p: f64) -> u64 {
+    let Ok(d) = Binomial::new(p, n) else {
+        unreachable!("p = {p} was checked to lie in (0, 1)")
+    };
+    let q = 1.0 - p;
+    let (mean, sd) = (n as f64 * p, (n as f64 * p * q).sqrt());
+    let k = quantile_guess(u, mean, sd, (q - p) / sd, n as f64);
+    let ratio = p / q;
+    invert_from(
+        u,
+        k,
+        n,
+        (d.cdf(k), d.pmf(k)),
+        |k, pk| pk * ratio * (n - k) as f64 / (k + 1) as f64,
+        |k, pk| pk / ratio * k as f64 / (n - k + 1) as f64,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::Rng;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
     use statrs::distribution::{ChiSquared, ContinuousCDF, DiscreteCDF};
 
     /// Asserts that `draws` fit a distribution with CDF `cdf` by Pearson's χ²
@@ -422,7 +495,7 @@ mod tests {
 
     #[test]
     fn poisson_draws_fit_the_distribution() {
-        for lambda in [0.3, 4.5, 25.0, 63.9, 80.0] {
+        for lambda in [0.3, 4.5, 25.0, 63.9, 80.0, 1500.0] {
             let mut rng = ChaCha8Rng::seed_from_u64(9);
             let draws: Vec<u64> = (0..200_000).map(|_| poisson(&mut rng, lambda)).collect();
             let d = Poisson::new(lambda).unwrap();
@@ -433,7 +506,7 @@ mod tests {
 
     #[test]
     fn binomial_draws_fit_the_distribution() {
-        for (n, p) in [(3, 0.5), (20, 0.1), (40, 0.9), (5000, 0.3)] {
+        for (n, p) in [(3, 0.5), (20, 0.1), (40, 0.9), (5000, 0.3), (3000, 1e-3)] {
             let mut rng = ChaCha8Rng::seed_from_u64(4);
             let draws: Vec<u64> = (0..200_000).map(|_| binomial(&mut rng, n, p)).collect();
             let d = Binomial::new(p, n).unwrap();
@@ -558,6 +631,62 @@ mod tests {
             assert!(draw(2.0) <= draw(2.5));
             let draw = |p| binomial(&mut ChaCha8Rng::seed_from_u64(seed), 12, p);
             assert!(draw(0.2) <= draw(0.3));
+        }
+    }
+
+    /// The inversion from near the quantile is the inversion from 0 where
+    /// both apply (up to the rounding of the two sums, which a uniform
+    /// almost never falls between).
+    #[test]
+    fn inversion_from_the_quantile_is_the_sequential_search() {
+        let mut rng = ChaCha8Rng::seed_from_u64(12);
+        for lambda in [0.7, 9.0, 40.0, 63.5] {
+            for _ in 0..5_000 {
+                let w = rng.next_u64();
+                assert_eq!(
+                    poisson_from_quantile(uniform(w), lambda),
+                    poisson_search(w, lambda),
+                    "Poisson({lambda}) at word {w}"
+                );
+            }
+        }
+        for (n, p) in [(10, 0.3), (400, 0.02), (4000, 0.05)] {
+            for _ in 0..5_000 {
+                let u = uniform(rng.next_u64());
+                let search = binomial_cdf(n, p).unwrap().take_while(|&c| u >= c).count() as u64;
+                assert_eq!(
+                    binomial_from_quantile(u, n, p),
+                    search,
+                    "Binomial({n}, {p}) at {u}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// From the same word, a higher mean never draws fewer attacks, on
+        /// both sides of the former switch to statrs' sampler at 64.
+        #[test]
+        fn poisson_draws_are_monotone_in_the_mean(
+            w in proptest::num::u64::ANY,
+            a in 0.0f64..400.0,
+            b in 0.0f64..400.0,
+        ) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            proptest::prop_assert!(poisson_at(w, lo) <= poisson_at(w, hi));
+        }
+
+        /// From the same word, a higher probability never draws fewer
+        /// successes, below and above the former switch at 4,096 trials.
+        #[test]
+        fn binomial_draws_are_monotone_in_the_probability(
+            w in proptest::num::u64::ANY,
+            n in 1u64..20_000,
+            a in 0.0f64..=1.0,
+            b in 0.0f64..=1.0,
+        ) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            proptest::prop_assert!(binomial_at(w, n, lo) <= binomial_at(w, n, hi));
         }
     }
 }

@@ -937,3 +937,27 @@ fn load_point(path: &Path, key: &BatchKey, sc: &Scenario) -> Result<Tally, Check
         Ok(c.tally)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A checkpoint written with another use of the streams is not this
+    /// batch's: `--resume` refuses it, naming both versions.
+    #[test]
+    fn a_checkpoint_of_another_stream_version_differs() {
+        let source = ScenarioSource::new("s", "s.toml", "name = \"s\"");
+        let now = BatchKey::new(&source, 7, 100, None);
+        let mut old = now.clone();
+        old.versions.insert("ceasefire-streams".into(), "1".into());
+        assert!(now.differences(&now).is_empty());
+        let said = old.differences(&now).join("; ");
+        assert!(said.starts_with("versions "), "{said}");
+        assert!(said.contains("\"ceasefire-streams\": \"1\""), "{said}");
+        let current = format!(
+            "\"ceasefire-streams\": \"{}\"",
+            crate::model::STREAM_VERSION
+        );
+        assert!(said.contains(&current), "{said}");
+    }
+}

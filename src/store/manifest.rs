@@ -48,9 +48,16 @@ impl ScenarioSource {
 /// Version of the model contract implemented (shared/MODEL.md).
 pub const MODEL_VERSION: &str = "2";
 
-/// This crate's version and the [`PINNED`] ones, as manifests record them.
+/// This crate's version, the version of its use of the random streams
+/// ([`crate::model::STREAM_VERSION`], as `ceasefire-streams`) and the
+/// [`PINNED`] ones, as manifests and checkpoints record them: `merge` and
+/// `--resume` refuse to mix results whose versions differ.
 pub fn versions() -> BTreeMap<String, String> {
     std::iter::once(("ceasefire", env!("CARGO_PKG_VERSION")))
+        .chain(std::iter::once((
+            "ceasefire-streams",
+            crate::model::STREAM_VERSION,
+        )))
         .chain(PINNED)
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
