@@ -8,7 +8,9 @@ benches/scenarios/three-party-60.toml uses: parties with rates, major shares,
 false reports, retaliation, half-lives and `bound`; one monitoring detection;
 humanitarian access; compliance; per-phase rate multipliers; and the
 conditions `streak_at_least`, `days_in_phase_at_least`, `reported_in_window`
-(all bound parties) and `probability`. Anything else is refused with a
+(all bound parties, severity major), `probability` and `all`/`any` of these
+(the second-class bench scenario,
+benches/scenarios/second-class-60.toml). Anything else is refused with a
 message. Its random numbers are numpy's, not the engine's streams, so its
 results agree with the engine's statistically, not bit for bit; it prints the
 share of runs that entered each phase so the two can be compared.
@@ -74,16 +76,22 @@ def main():
     initial = names.index(sc["scenario"]["initial_phase"])
 
     windows = [1]
+
+    def check(w):
+        if "reported_in_window" in w:
+            c = w["reported_in_window"]
+            if c.get("party") is not None or c.get("severity", "any") != "major":
+                fail("only reported_in_window over all bound parties, severity major")
+            windows.append(c["days"])
+        elif "all" in w or "any" in w:
+            for inner in w.get("all", w.get("any")):
+                check(inner)
+        elif not ({"streak_at_least", "days_in_phase_at_least", "probability"} & set(w)):
+            fail(f"condition {w} is not supported here")
+
     for ph in phases:
         for t in ph.get("transition", []):
-            w = t["when"]
-            if "reported_in_window" in w:
-                c = w["reported_in_window"]
-                if c.get("party") is not None or c.get("severity", "any") != "major":
-                    fail("only reported_in_window over all bound parties, severity major")
-                windows.append(c["days"])
-            elif not ({"streak_at_least", "days_in_phase_at_least", "probability"} & set(w)):
-                fail(f"condition {w} is not supported here")
+            check(t["when"])
     wmax = max(windows)
 
     rng = np.random.default_rng(seed)
@@ -129,24 +137,30 @@ def main():
         new_phase = phase.copy()
         for k, ph in enumerate(phases):
             here = (phase == k) & live
-            for t in ph.get("transition", []):
-                w = t["when"]
+
+            def holds(w):
                 if "streak_at_least" in w:
-                    holds = streak >= w["streak_at_least"]
-                elif "days_in_phase_at_least" in w:
-                    holds = days_in >= w["days_in_phase_at_least"]
-                elif "reported_in_window" in w:
+                    return streak >= w["streak_at_least"]
+                if "days_in_phase_at_least" in w:
+                    return days_in >= w["days_in_phase_at_least"]
+                if "reported_in_window" in w:
                     c = w["reported_in_window"]
                     days = min(c["days"], day + 1)
                     rows = [(day - j) % wmax for j in range(days)]
-                    holds = history[rows].sum(axis=0) >= c["at_least"]
-                else:
-                    on = w.get("on", "any_day")
-                    ok = {"violation_day": ~compliant, "compliant_day": compliant}.get(
-                        on, np.ones(runs, dtype=bool)
-                    )
-                    holds = ok & (rng.random(runs) < w["probability"])
-                go = here & ~fired & holds
+                    return history[rows].sum(axis=0) >= c["at_least"]
+                if "all" in w:
+                    # Every inner condition is evaluated (and every probability drawn).
+                    return np.logical_and.reduce([holds(inner) for inner in w["all"]])
+                if "any" in w:
+                    return np.logical_or.reduce([holds(inner) for inner in w["any"]])
+                on = w.get("on", "any_day")
+                ok = {"violation_day": ~compliant, "compliant_day": compliant}.get(
+                    on, np.ones(runs, dtype=bool)
+                )
+                return ok & (rng.random(runs) < w["probability"])
+
+            for t in ph.get("transition", []):
+                go = here & ~fired & holds(t["when"])
                 new_phase[go] = names.index(t["to"])
                 fired |= go
         moved = fired & live
