@@ -13,6 +13,7 @@ pub mod layout;
 pub mod lock;
 mod manifest;
 pub mod publish;
+pub mod results_dir;
 pub mod shard;
 mod staged;
 pub mod verify;
@@ -21,5 +22,6 @@ pub use layout::ResultFile;
 pub use manifest::{
     MODEL_VERSION, Manifest, PINNED, ScenarioSource, ShardRecord, SweepRecord, versions,
 };
+pub use results_dir::{Identity, ResultsDir, read_stable};
 pub use staged::{OutputError, StagedDir, StagedFile, sync_dir};
 pub use verify::{Verification, VerifyError, verify};

@@ -1,0 +1,407 @@
+//! Reading a results directory as one set of files, even while a job
+//! publishes a new set into it.
+//!
+//! A publish swaps the whole directory in one step (see [`super::publish`]),
+//! but a reader that opens `DIR/manifest.json` and then `DIR/summary.csv` by
+//! path can straddle the swap and read the manifest of one set and a CSV of
+//! the other. A [`ResultsDir`] opens the directory once and opens every file
+//! relative to that handle, so all its reads come from the same directory;
+//! [`read_stable`] reads again when the path has meanwhile been given a new
+//! set (the old one is removed after a swap, and the manifest-last protocol
+//! changes files in place), so that what it returns is one set that was
+//! current when the read ended.
+//!
+//! Every file is opened without blocking and refused unless it is a regular
+//! file ([`crate::input::require_regular`]): a shard whose runs.csv is a
+//! link to `/dev/zero` is named, not read.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::layout::ResultFile;
+
+/// A file's or directory's identity: its device and inode. Two paths with
+/// the same identity (a symlink, a bind mount, an NFS alias, a hard link)
+/// are the same file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    dev: u64,
+    ino: u64,
+}
+
+impl Identity {
+    /// Of what `path` names, following symlinks.
+    pub fn of(path: &Path) -> io::Result<Identity> {
+        Ok(Identity::from(&std::fs::metadata(path)?))
+    }
+
+    /// Of an open file or directory.
+    pub fn of_file(file: &File) -> io::Result<Identity> {
+        Ok(Identity::from(&file.metadata()?))
+    }
+}
+
+impl From<&std::fs::Metadata> for Identity {
+    #[cfg(unix)]
+    fn from(m: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Identity {
+            dev: m.dev(),
+            ino: m.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn from(_: &std::fs::Metadata) -> Self {
+        // No identity to compare: every path counts as itself only.
+        Identity { dev: 0, ino: 0 }
+    }
+}
+
+/// A file's identity and the time its inode last changed: what tells a
+/// directory or a manifest from one made later under the same name, even
+/// when the new one reuses the old one's inode number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    identity: Identity,
+    changed: (i64, i64),
+}
+
+impl From<&std::fs::Metadata> for Stamp {
+    #[cfg(unix)]
+    fn from(m: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            identity: Identity::from(m),
+            changed: (m.ctime(), m.ctime_nsec()),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn from(m: &std::fs::Metadata) -> Self {
+        let changed = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or((0, 0), |d| {
+                (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+            });
+        Stamp {
+            identity: Identity::from(m),
+            changed,
+        }
+    }
+}
+
+/// An entry of a results directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its name.
+    pub name: String,
+    /// Whether it is a directory (a symlink counts as what it is, a link).
+    pub is_dir: bool,
+}
+
+/// A results directory opened once: every file is read relative to it.
+#[derive(Debug)]
+pub struct ResultsDir {
+    path: PathBuf,
+    handle: File,
+    stamp: Stamp,
+    /// The manifest's stamp when the directory was opened, if it had one.
+    manifest: Option<Stamp>,
+}
+
+impl ResultsDir {
+    /// Opens the directory at `path` (following symlinks). Fails with an
+    /// error of kind [`io::ErrorKind::NotADirectory`] if it is not one.
+    pub fn open(path: &Path) -> io::Result<ResultsDir> {
+        let handle = sys::open_dir(path)?;
+        let stamp = Stamp::from(&handle.metadata()?);
+        let mut dir = ResultsDir {
+            path: path.to_path_buf(),
+            handle,
+            stamp,
+            manifest: None,
+        };
+        dir.manifest = dir.stamp_of(ResultFile::Manifest.name());
+        Ok(dir)
+    }
+
+    /// The path it was opened by.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The directory's identity.
+    pub fn identity(&self) -> Identity {
+        self.stamp.identity
+    }
+
+    /// `name` in the directory, as shown in messages.
+    pub fn shown(&self, name: &str) -> String {
+        self.path.join(name).display().to_string()
+    }
+
+    /// Opens the file `name` of the directory for reading, following
+    /// symlinks, refused unless it is a regular file.
+    pub fn open_file(&self, name: &str) -> io::Result<File> {
+        let file = sys::open_at(&self.handle, &self.path, name)?;
+        crate::input::require_regular(&file)?;
+        Ok(file)
+    }
+
+    /// The file `name` read whole, at most `limit` bytes (`what` names the
+    /// limit's purpose in the error).
+    pub fn read(&self, name: &str, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+        crate::input::read_opened(self.open_file(name)?, limit, what)
+    }
+
+    /// The JSON file `name` (a manifest, a tally), at most
+    /// [`crate::input::MAX_JSON_BYTES`].
+    pub fn read_json(&self, name: &str) -> io::Result<Vec<u8>> {
+        self.read(
+            name,
+            crate::input::MAX_JSON_BYTES,
+            "a JSON file of a results directory",
+        )
+    }
+
+    /// The identity of `name` in the directory (following symlinks), if it
+    /// exists.
+    pub fn identity_of(&self, name: &str) -> Option<Identity> {
+        self.stamp_of(name).map(|s| s.identity)
+    }
+
+    fn stamp_of(&self, name: &str) -> Option<Stamp> {
+        sys::stamp_at(&self.handle, &self.path, name)
+    }
+
+    /// Whether `name` exists in the directory.
+    pub fn contains(&self, name: &str) -> bool {
+        self.stamp_of(name).is_some()
+    }
+
+    /// The entries of the directory, in no particular order.
+    pub fn entries(&self) -> io::Result<Vec<Entry>> {
+        sys::entries(&self.handle, &self.path)
+    }
+
+    /// Whether the path may now name another set than the one opened:
+    /// another directory (a swap), the same directory changed (an entry
+    /// added or removed: a publish of the manifest-last protocol, a lock
+    /// taken), or another manifest.
+    pub fn replaced(&self) -> bool {
+        let now = std::fs::metadata(&self.path).ok().map(|m| Stamp::from(&m));
+        now != Some(self.stamp) || self.stamp_of(ResultFile::Manifest.name()) != self.manifest
+    }
+}
+
+/// How many times [`read_stable`] reads a directory that keeps being
+/// replaced before it returns what it read last.
+pub const STABLE_ATTEMPTS: usize = 64;
+
+/// Opens the results directory at `path` and applies `read` to it, again
+/// (up to [`STABLE_ATTEMPTS`] times) as long as the directory was replaced
+/// while it was read; `opened` turns a failure to open it into `E`.
+///
+/// What it returns was read from one set of files, and that set was the
+/// current one when its reading ended (unless it was replaced at every
+/// attempt).
+pub fn read_stable<T, E>(
+    path: &Path,
+    opened: impl Fn(io::Error) -> E,
+    mut read: impl FnMut(&ResultsDir) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let dir = ResultsDir::open(path).map_err(&opened)?;
+        let result = read(&dir);
+        if attempt >= STABLE_ATTEMPTS || !dir.replaced() {
+            return result;
+        }
+    }
+}
+
+#[cfg(unix)]
+mod sys {
+    //! Files opened relative to a directory handle (`openat`).
+
+    use std::fs::File;
+    use std::io;
+    use std::os::fd::AsFd;
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, Mode, OFlags};
+
+    use super::{Entry, Identity, Stamp};
+
+    pub fn open_dir(path: &Path) -> io::Result<File> {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        Ok(File::from(rustix::fs::open(path, flags, Mode::empty())?))
+    }
+
+    pub fn open_at(dir: &File, _: &Path, name: &str) -> io::Result<File> {
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+        Ok(File::from(rustix::fs::openat(
+            dir.as_fd(),
+            name,
+            flags,
+            Mode::empty(),
+        )?))
+    }
+
+    pub fn stamp_at(dir: &File, _: &Path, name: &str) -> Option<Stamp> {
+        let st = rustix::fs::statat(dir.as_fd(), name, AtFlags::empty()).ok()?;
+        Some(Stamp {
+            identity: Identity {
+                dev: st.st_dev as u64,
+                ino: st.st_ino as u64,
+            },
+            changed: (st.st_ctime as i64, st.st_ctime_nsec as i64),
+        })
+    }
+
+    pub fn entries(dir: &File, _: &Path) -> io::Result<Vec<Entry>> {
+        let mut out = Vec::new();
+        for entry in rustix::fs::Dir::read_from(dir.as_fd())? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "." || name == ".." {
+                continue;
+            }
+            let is_dir = match entry.file_type() {
+                rustix::fs::FileType::Directory => true,
+                rustix::fs::FileType::Unknown => {
+                    rustix::fs::statat(dir.as_fd(), entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
+                        .is_ok_and(|st| {
+                            rustix::fs::FileType::from_raw_mode(st.st_mode)
+                                == rustix::fs::FileType::Directory
+                        })
+                }
+                _ => false,
+            };
+            out.push(Entry { name, is_dir });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(not(unix))]
+mod sys {
+    //! Without `openat`: files opened by path under the directory's path
+    //! (a swap is still detected by [`super::ResultsDir::replaced`]'s
+    //! manifest check).
+
+    use std::fs::File;
+    use std::io;
+    use std::path::Path;
+
+    use super::{Entry, Stamp};
+
+    pub fn open_dir(path: &Path) -> io::Result<File> {
+        if !std::fs::metadata(path)?.is_dir() {
+            return Err(io::Error::from(io::ErrorKind::NotADirectory));
+        }
+        File::open(path)
+    }
+
+    pub fn open_at(_: &File, dir: &Path, name: &str) -> io::Result<File> {
+        File::open(dir.join(name))
+    }
+
+    pub fn stamp_at(_: &File, dir: &Path, name: &str) -> Option<Stamp> {
+        std::fs::metadata(dir.join(name))
+            .ok()
+            .map(|m| Stamp::from(&m))
+    }
+
+    pub fn entries(_: &File, dir: &Path) -> io::Result<Vec<Entry>> {
+        std::fs::read_dir(dir)?
+            .map(|e| {
+                let e = e?;
+                Ok(Entry {
+                    name: e.file_name().to_string_lossy().into_owned(),
+                    is_dir: e.file_type().is_ok_and(|t| t.is_dir()),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_read_from_the_directory_opened_even_after_a_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        for (dir, text) in [(&a, "old"), (&b, "new")] {
+            std::fs::create_dir(dir).unwrap();
+            std::fs::write(dir.join("x.csv"), text).unwrap();
+            std::fs::write(dir.join(ResultFile::Manifest.name()), text).unwrap();
+        }
+        let opened = ResultsDir::open(&a).unwrap();
+        assert!(!opened.replaced());
+        // Swap a and b, as a publish does.
+        let c = tmp.path().join("c");
+        std::fs::rename(&a, &c).unwrap();
+        std::fs::rename(&b, &a).unwrap();
+        assert!(opened.replaced());
+        assert_eq!(opened.read("x.csv", 10, "a test").unwrap(), b"old");
+        let names: Vec<String> = opened
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        let text = read_stable(&a, |e| e, |d| d.read("x.csv", 10, "a test")).unwrap();
+        assert_eq!(text, b"new");
+    }
+
+    #[test]
+    fn a_new_manifest_in_place_counts_as_a_replacement() {
+        let tmp = tempfile::tempdir().unwrap();
+        let manifest = tmp.path().join(ResultFile::Manifest.name());
+        std::fs::write(&manifest, "old").unwrap();
+        let opened = ResultsDir::open(tmp.path()).unwrap();
+        std::fs::remove_file(&manifest).unwrap();
+        assert!(opened.replaced(), "a manifest removed");
+        std::fs::write(&manifest, "new").unwrap();
+        assert!(opened.replaced(), "a manifest written again");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_devices_and_directories_in_a_results_directory_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", tmp.path().join("runs.csv")).unwrap();
+        std::fs::create_dir(tmp.path().join("sub")).unwrap();
+        let dir = ResultsDir::open(tmp.path()).unwrap();
+        for name in ["runs.csv", "sub"] {
+            let e = dir.open_file(name).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{name}: {e}");
+        }
+        let e = ResultsDir::open(&tmp.path().join("runs.csv")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotADirectory);
+        let mut entries = dir.entries().unwrap();
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(
+            entries,
+            [
+                Entry {
+                    name: "runs.csv".into(),
+                    is_dir: false
+                },
+                Entry {
+                    name: "sub".into(),
+                    is_dir: true
+                }
+            ]
+        );
+    }
+}
