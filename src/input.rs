@@ -32,8 +32,13 @@ pub const MAX_EXPORT_BYTES: u64 = 1 << 30;
 pub const MAX_LINE_BYTES: u64 = 1 << 20;
 
 /// Largest JSON file of a results directory read whole, in bytes (64 MiB):
-/// a manifest, a tally or the tallies of a sweep of many points.
+/// a manifest or a tally.
 pub const MAX_JSON_BYTES: u64 = 64 << 20;
+
+/// Largest tallies.json of a shard of a sweep, in bytes (1 GiB): a point's
+/// tally takes a few kilobytes, so this holds a sweep of some 100,000 points;
+/// it is parsed as it is read.
+pub const MAX_TALLIES_BYTES: u64 = 1 << 30;
 
 /// A size in words: "4 MiB (4194304 bytes)".
 pub fn describe_bytes(bytes: u64) -> String {
@@ -123,6 +128,17 @@ pub fn read_opened(file: File, limit: u64, what: &str) -> io::Result<Vec<u8>> {
         return Err(too_large(limit, what));
     }
     read_capped(file, limit, what)
+}
+
+/// An opened regular file to be read as a stream of at most `limit` bytes
+/// (a large JSON file parsed as it is read): refused by its size first, and
+/// cut at the limit if it grows meanwhile (a parser then finds it
+/// truncated).
+pub fn capped(file: File, limit: u64, what: &str) -> io::Result<io::Take<File>> {
+    if file.metadata()?.len() > limit {
+        return Err(too_large(limit, what));
+    }
+    Ok(file.take(limit))
 }
 
 /// The error of a file of more than `limit` bytes.

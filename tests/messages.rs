@@ -295,10 +295,19 @@ fn a_set_change_of_the_wrong_type_is_said_in_words() {
 #[test]
 fn an_endless_scenario_file_is_cut_at_the_limit() {
     let dir = Dir::new();
+    // A device is refused before a byte is read (issue 31).
+    let ran = dir.command(["check", "/dev/zero"]).failure();
+    assert!(
+        ran.stderr.contains(
+            "/dev/zero: cannot read scenario: it is a character device, not a regular file"
+        ),
+        "{ran}"
+    );
+    let huge = sparse(&dir, "huge.toml", 1 << 30);
     for cmd in ["check", "run"] {
-        let ran = dir.command([cmd, "/dev/zero"]).failure();
+        let ran = dir.command([cmd, huge.as_str()]).failure();
         assert!(
-            ran.stderr.contains("/dev/zero: cannot read scenario")
+            ran.stderr.contains("huge.toml: cannot read scenario")
                 && ran.stderr.contains("more than 4 MiB (4194304 bytes)")
                 && ran.stderr.contains("the limit for a scenario file"),
             "{ran}"

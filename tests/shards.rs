@@ -217,7 +217,7 @@ fn merge_refuses_damaged_shards_naming_the_file() {
         (
             "runs.csv",
             |s| s[..s.len() - 3].to_string(),
-            "not a complete row",
+            "line 11 (run 19)",
         ),
         (
             "tally.json",
@@ -247,7 +247,7 @@ fn merge_refuses_a_directory_that_is_not_a_shard() {
     assert_refused(
         &dir,
         &["nowhere"],
-        &["nowhere/manifest.json", "cannot read"],
+        &["nowhere: cannot read", "No such file or directory"],
     );
 }
 

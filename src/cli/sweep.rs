@@ -129,7 +129,7 @@ pub fn sweep_job(args: &SweepArgs) -> Result<SweepJob> {
             if !args.vary.is_empty() {
                 bail!("--vary is not used with --design {name}: the file's columns are the paths");
             }
-            let f = std::fs::File::open(file)
+            let f = ceasefire::input::open_regular(file)
                 .with_context(|| format!("{name}: cannot read design file"))?;
             let file = read_design_file(&name, f)?;
             SweepDesign::File { name, file }

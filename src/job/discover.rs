@@ -2,9 +2,9 @@
 //! sweep or a sensitivity study, as the EMA Workbench computes it: in which
 //! region of the varied parameters does an outcome pass a threshold?
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::sensitivity::{read_manifest, read_table};
+use super::sensitivity::read_sweep_dir;
 use super::write::{finish, put, table};
 use super::{Execution, JobError};
 use crate::discover::PrimOptions;
@@ -12,6 +12,7 @@ use crate::experiment::study::{Discovery, Threshold, discover, parse_outcome};
 use crate::report::plot::draw_tradeoff;
 use crate::report::sensitivity::{Outcome, write_prim};
 use crate::store::layout::ResultFile;
+use crate::store::results_dir::{Overlap, ResultsDir, overlap};
 use crate::store::{Manifest, StagedDir};
 
 /// A discovery, as `ceasefire discover` performs it.
@@ -65,7 +66,7 @@ impl DiscoverJob {
     /// Reads the points, runs PRIM and writes prim.csv, tradeoff.svg and
     /// the manifest.
     pub fn run(&self) -> Result<DiscoverDone, JobError> {
-        let table_in = read_table(&self.sweep_dir)?;
+        let (source, table_in) = read_sweep_dir(&self.sweep_dir, |_| Ok(()))?;
         let available: Vec<Outcome> = table_in.series.iter().map(|s| s.outcome.clone()).collect();
         let invalid = |e: crate::experiment::study::StudyError| JobError::Invalid(e.to_string());
         let outcome = parse_outcome(&self.outcome, &available).map_err(invalid)?;
@@ -73,9 +74,9 @@ impl DiscoverJob {
             .out
             .clone()
             .unwrap_or_else(|| self.default_out(&outcome));
+        refuse_the_input(&dir, &self.sweep_dir)?;
         let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let found = discover(&table_in, &outcome, self.threshold, self.options).map_err(invalid)?;
-        let source = read_manifest(&self.sweep_dir)?;
         let (prim, bytes) = table(ResultFile::Prim, |w| {
             write_prim(&found.paths, &found.boxes, w)
         })?;
@@ -107,4 +108,21 @@ impl DiscoverJob {
             found,
         })
     }
+}
+
+/// Refuses an output directory that is the sweep's directory itself, by
+/// device and inode whatever the paths: publishing PRIM's files there would
+/// remove the sweep's (a directory inside it, the default, is fine).
+fn refuse_the_input(out: &Path, sweep_dir: &Path) -> Result<(), JobError> {
+    let Ok(input) = ResultsDir::open(sweep_dir) else {
+        return Ok(());
+    };
+    if let Ok(Some(Overlap::Is)) = overlap(out, &input) {
+        return Err(JobError::Invalid(format!(
+            "--out {} is the sweep's directory {} (compared by device and inode): PRIM's files would replace the sweep's; write them elsewhere, or leave --out out to write them inside it",
+            out.display(),
+            sweep_dir.display()
+        )));
+    }
+    Ok(())
 }

@@ -29,8 +29,7 @@ impl From<CountsError> for JobError {
 
 /// Reads a text file whole, at most `limit` bytes, naming it in the error.
 fn read(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, JobError> {
-    std::fs::File::open(path)
-        .and_then(|f| crate::input::read_capped(f, limit, &format!("{what} files")))
+    crate::input::read_file(path, limit, &format!("{what} files"))
         .map_err(|e| JobError::Invalid(format!("{}: cannot read {what}: {e}", path.display())))
 }
 

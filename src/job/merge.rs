@@ -9,6 +9,7 @@ use super::{Execution, JobError};
 use crate::scenario::Scenario;
 use crate::scenario::paths::{ParamPath, ScenarioDoc};
 use crate::store::layout::ResultFile;
+use crate::store::results_dir::{ResultsDir, overlap, shared_file};
 use crate::store::shard::{MergeError, MergePlan};
 use crate::store::{Manifest, StagedDir, SweepRecord};
 
@@ -38,14 +39,17 @@ pub struct MergeDone {
 
 impl MergeJob {
     /// Checks the shards and writes the merged outputs.
+    ///
+    /// Every shard is read and checked (its tally against its rows, its
+    /// files against its manifest) before the output directory is touched,
+    /// so a shard that cannot be merged leaves nothing behind.
     pub fn run(&self) -> Result<MergeDone, JobError> {
         for dir in &self.dirs {
             crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
         }
         let plan = MergePlan::open(&self.dirs)?;
-        refuse_overlapping_out(&self.out, plan.dirs())?;
+        refuse_overlapping_out(&self.out, &plan)?;
         let warnings = self.exec.warnings(plan.scenario.warnings().to_vec())?;
-        let mut staged = StagedDir::results(&self.out, self.exec.force)?;
         let mut manifest = Manifest::monte_carlo(
             plan.source.clone(),
             plan.seed,
@@ -54,13 +58,18 @@ impl MergeJob {
         );
         manifest.warnings = warnings;
         if let Some(sweep) = plan.sweep.clone() {
-            return self.merge_sweep(plan, &sweep, staged, manifest);
+            return self.merge_sweep(plan, &sweep, manifest);
         }
+        let tally = checked(&plan, |plan| {
+            let tally = plan.tally()?;
+            verify_shards(plan)?;
+            Ok(tally)
+        })?;
+        let mut staged = StagedDir::results(&self.out, self.exec.force)?;
         let mut runs_csv = staged.file(ResultFile::Runs.name())?;
-        plan.write_runs_csv(&mut runs_csv)?;
+        checked(&plan, |plan| Ok(plan.write_runs_csv(&mut runs_csv)?))?;
         runs_csv.finish()?;
-        let tally = plan.tally()?;
-        verify_shards(&self.dirs)?;
+        plan.refuse_replaced()?;
         let first = [ResultFile::Runs];
         let files = write_tables(staged, &plan.scenario, &tally, self.plots, manifest, &first)?;
         Ok(MergeDone {
@@ -77,7 +86,6 @@ impl MergeJob {
         &self,
         plan: MergePlan,
         sweep: &SweepRecord,
-        staged: StagedDir,
         mut manifest: Manifest,
     ) -> Result<MergeDone, JobError> {
         let invalid = |reason: String| {
@@ -105,14 +113,16 @@ impl MergeJob {
         manifest.sweep = None;
         manifest.warnings = points.warnings(&plan.scenario);
         let only: Vec<&Scenario> = points.points.iter().map(|(_, sc)| sc).collect();
-        let tallies: Vec<_> = plan
-            .point_tallies(&only)?
-            .into_iter()
-            .map(|t| (plan.runs, t))
-            .collect();
+        let tallies = checked(&plan, |plan| {
+            let tallies = plan.point_tallies(&only)?;
+            verify_shards(plan)?;
+            Ok(tallies)
+        })?;
+        let tallies: Vec<_> = tallies.into_iter().map(|t| (plan.runs, t)).collect();
         let results = points.results(&tallies);
         manifest.runs = Some(results.iter().map(|p| p.runs).sum());
-        verify_shards(&self.dirs)?;
+        plan.refuse_replaced()?;
+        let staged = StagedDir::results(&self.out, self.exec.force)?;
         let name = &plan.source.name;
         let files = write_sweep_files(staged, &points.paths, &results, name, manifest, self.plots)?;
         Ok(MergeDone {
@@ -123,97 +133,64 @@ impl MergeJob {
     }
 }
 
-/// Refuses an `--out` that is, contains or lies inside one of the shard
-/// directories `inputs`, however it is spelled (`s2/../s1`, a symlink to
-/// `s1`, a directory that does not exist yet under `s1`): paths are compared
-/// after resolving symlinks and `..`, so that a merge can never overwrite
-/// or remove what it reads.
-fn refuse_overlapping_out<'a>(
-    out: &Path,
-    inputs: impl Iterator<Item = &'a Path>,
-) -> Result<(), JobError> {
-    let unusable = |e: std::io::Error| {
-        JobError::Invalid(format!(
-            "--out {}: not a usable directory: {e}",
-            out.display()
-        ))
-    };
-    let resolved = resolve(out).map_err(unusable)?;
-    for dir in inputs {
-        let input = dir.canonicalize().map_err(|e| {
-            JobError::Merge(MergeError::Read {
-                path: dir.display().to_string(),
-                source: e,
-            })
-        })?;
-        let relation = if resolved == input {
-            "is"
-        } else if resolved.starts_with(&input) {
-            "is inside"
-        } else if input.starts_with(&resolved) {
-            "contains"
-        } else {
-            continue;
-        };
-        return Err(JobError::Invalid(format!(
-            "--out {} {relation} the shard directory {} (both are {}); merge into a directory apart from every shard",
-            out.display(),
-            dir.display(),
-            if relation == "is" {
-                resolved.display().to_string()
-            } else {
-                format!("{} and {}", resolved.display(), input.display())
-            }
-        )));
-    }
-    Ok(())
+/// `read` of the plan; if it fails because a shard was republished while it
+/// was read (its files then vanish from under the plan), says that instead.
+fn checked<T>(
+    plan: &MergePlan,
+    read: impl FnOnce(&MergePlan) -> Result<T, JobError>,
+) -> Result<T, JobError> {
+    read(plan).or_else(|e| {
+        plan.refuse_replaced()?;
+        Err(e)
+    })
 }
 
-/// `path` with every symlink and `..` resolved, also when it does not exist
-/// yet: its nearest existing ancestor is canonicalised, and the components
-/// below it (which do not exist, so none is a symlink) are applied to it in
-/// order, as creating the directory would.
-fn resolve(path: &Path) -> std::io::Result<PathBuf> {
-    let absolute = std::path::absolute(path)?;
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    let base = loop {
-        match existing.canonicalize() {
-            Ok(base) => break base,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let (Some(parent), Some(name)) =
-                    (existing.parent(), existing.components().next_back())
-                else {
-                    return Err(e);
-                };
-                rest.push(name.as_os_str().to_owned());
-                existing = parent;
-            }
-            Err(e) => return Err(e),
+/// Refuses an `--out` that is, contains or lies inside one of the shard
+/// directories, however it is reached (`s2/../s1`, a symlink, a bind mount,
+/// an NFS or autofs alias, a directory not made yet under `s1`), and one
+/// whose files are hard links of a shard's: directories are compared by
+/// device and inode, so that a merge can never overwrite or remove what it
+/// reads.
+fn refuse_overlapping_out(out: &Path, plan: &MergePlan) -> Result<(), JobError> {
+    for dir in plan.opened() {
+        let shard = dir.path().display();
+        let found = overlap(out, dir).map_err(|e| {
+            JobError::Invalid(format!(
+                "--out {}: not a usable directory: {e}",
+                out.display()
+            ))
+        })?;
+        if let Some(relation) = found {
+            return Err(JobError::Invalid(format!(
+                "--out {} {} the shard directory {shard} (compared by device and inode, whatever the paths); merge into a directory apart from every shard",
+                out.display(),
+                relation.as_str(),
+            )));
         }
-    };
-    let mut resolved = base;
-    for name in rest.iter().rev() {
-        if name == ".." {
-            resolved.pop();
-        } else if name != "." {
-            resolved.push(name);
+        if let Some(name) = shared_file(out, dir) {
+            return Err(JobError::Invalid(format!(
+                "--out {}: its {name} is a hard link of a file of the shard directory {shard} (the same inode); merge into a directory apart from every shard",
+                out.display(),
+            )));
         }
     }
-    Ok(resolved)
+    Ok(())
 }
 
 /// Refuses shard directories whose files are not those their manifests
 /// list (edited, truncated, swapped or missing), naming them. Called once
 /// every shard has been read (so that a damaged row or tally is named by the
-/// plan's own, more specific check) and before anything is published.
-fn verify_shards(dirs: &[PathBuf]) -> Result<(), JobError> {
-    dirs.iter().try_for_each(|dir| verify_shard(dir))
+/// plan's own, more specific check) and before anything is published; reads
+/// the directories the plan opened.
+fn verify_shards(plan: &MergePlan) -> Result<(), JobError> {
+    plan.opened().try_for_each(verify_shard)
 }
 
 /// [`verify_shards`] of one directory.
-fn verify_shard(dir: &Path) -> Result<(), JobError> {
-    let v = crate::store::verify(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
+fn verify_shard(opened: &ResultsDir) -> Result<(), JobError> {
+    let dir = opened.path();
+    let v = crate::store::verify::verify_opened(opened)
+        .map_err(|e| JobError::Invalid(e.to_string()))?;
     if v.listed_ok() {
         return Ok(());
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::JobError;
 use super::write::put;
 use crate::report::plot::{self, Results, SweepResults};
-use crate::store::{Manifest, ResultFile, StagedDir};
+use crate::store::{Manifest, ResultFile, ResultsDir, StagedDir};
 
 /// Charts of a directory written by `run`, `merge` or `sweep`.
 #[derive(Debug, Clone)]
@@ -28,24 +28,28 @@ impl PlotJob {
     pub fn run(&self) -> Result<PlotDone, JobError> {
         crate::store::verify::require_dir(&self.dir)
             .map_err(|e| JobError::Invalid(e.to_string()))?;
-        let charts = if self.dir.join(ResultFile::Sweep.name()).exists() {
+        // Locked before anything is read, so no job publishes a new set
+        // while the charts are drawn from this one; published with the
+        // directory's manifest brought up to date: the charts are listed (so
+        // a later job that does not draw them removes them as stale) with
+        // their SHA-256.
+        let mut staged = StagedDir::results(&self.dir, true)?;
+        let opened = ResultsDir::open(&self.dir)
+            .map_err(|e| crate::store::OutputError::new(&self.dir, e))?;
+        let charts = if opened.contains(ResultFile::Sweep.name()) {
             let sweep = SweepResults::read_dir(&self.dir)?;
             vec![(ResultFile::SweepChart, plot::draw_sweep(&sweep)?)]
         } else {
             plot::draw(&Results::read_dir(&self.dir)?)?
         };
-        // Locked, and published with the directory's manifest brought up to
-        // date: the charts are listed (so a later job that does not draw
-        // them removes them as stale) with their SHA-256.
-        let mut staged = StagedDir::results(&self.dir, true)?;
         for (file, svg) in &charts {
             put(&mut staged, file.name(), svg.as_bytes())?;
         }
         let manifest = ResultFile::Manifest.name();
-        let path = self.dir.join(manifest);
-        let read = std::fs::read_to_string(&path)
+        let read = opened
+            .read_json(manifest)
             .ok()
-            .and_then(|t| serde_json::from_str::<Manifest>(&t).ok());
+            .and_then(|t| serde_json::from_slice::<Manifest>(&t).ok());
         if let Some(mut m) = read {
             let mut files = std::mem::take(&mut m.files);
             files.retain(|f| f != manifest);

@@ -4,6 +4,7 @@
 //! into Sobol' indices or Morris elementary effects, as SALib computes
 //! them.
 
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use super::sweep::{SweepDesign, SweepJob, SweepMode};
@@ -12,11 +13,13 @@ use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_di
 use crate::engine::Shard;
 use crate::experiment::study::{NOISE_WARNING, Study, analyze_study};
 use crate::experiment::{Design, Vary};
+use crate::input::{LineLimit, MAX_LINE_BYTES};
 use crate::report::plot::{draw_indices, indices_chart_name};
 use crate::report::sensitivity::{IndexRow, Outcome, SweepTable, write_design, write_rows};
 use crate::sensitivity::Bounds;
 use crate::sensitivity::saltelli::{MAX_SAMPLES, round_up_samples};
 use crate::store::layout::{self, ResultFile};
+use crate::store::results_dir::{ResultsDir, read_stable};
 use crate::store::{Manifest, ScenarioSource, StagedDir, SweepRecord};
 
 /// Which indices a study estimates, with its design's size.
@@ -154,9 +157,7 @@ impl SensitivityJob {
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         // Held for the whole study: its sweep and its analysis.
         let _lock = super::write::hold(&dir)?;
-        if self.analyze {
-            check_provenance(&dir, &self.loaded.source, self.seed)?;
-        } else {
+        if !self.analyze {
             let generated = SweepDesign::Generated {
                 vary: self.vary.clone(),
                 design,
@@ -189,7 +190,10 @@ impl SensitivityJob {
                 });
             }
         }
-        let table = read_table(&dir)?;
+        let (_, table) = read_sweep_dir(&dir, |found| match self.analyze {
+            true => check_provenance(&dir, found, &self.loaded.source, self.seed),
+            false => Ok(()),
+        })?;
         let paths: Vec<String> = self.vary.iter().map(|v| v.path.to_string()).collect();
         if table.paths != paths {
             return Err(JobError::Invalid(format!(
@@ -276,8 +280,12 @@ impl SensitivityJob {
 
 /// Refuses to analyse a directory whose points were run from another
 /// scenario, other changes or another seed than the job names.
-fn check_provenance(dir: &Path, source: &ScenarioSource, seed: u64) -> Result<(), JobError> {
-    let found = read_manifest(dir)?;
+fn check_provenance(
+    dir: &Path,
+    found: &Manifest,
+    source: &ScenarioSource,
+    seed: u64,
+) -> Result<(), JobError> {
     let (a, b) = (&found.scenario, source);
     if a.sha256 != b.sha256 || a.changes != b.changes || found.seed != Some(seed) {
         return Err(JobError::Invalid(format!(
@@ -295,43 +303,72 @@ fn check_provenance(dir: &Path, source: &ScenarioSource, seed: u64) -> Result<()
     Ok(())
 }
 
-/// The manifest of a results directory.
-pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, JobError> {
-    let path = dir.join(ResultFile::Manifest.name());
-    std::fs::read_to_string(&path)
+/// Reads a sweep's sweep.csv, or a sensitivity study's design.csv and
+/// outputs.csv when its sweep.csv is not kept.
+pub fn read_table(dir: &Path) -> Result<SweepTable, JobError> {
+    Ok(read_sweep_dir(dir, |_| Ok(()))?.1)
+}
+
+/// The manifest and the table of a sweep's or a sensitivity study's
+/// directory, read as one set of files even while a job publishes into it
+/// ([`read_stable`]); `check` judges the manifest before the table is read.
+pub(super) fn read_sweep_dir(
+    dir: &Path,
+    check: impl Fn(&Manifest) -> Result<(), JobError>,
+) -> Result<(Manifest, SweepTable), JobError> {
+    crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
+    let unreadable = |e: std::io::Error| {
+        JobError::Invalid(format!(
+            "{}: cannot read ({e}; a sweep's or a sensitivity study's output directory is needed)",
+            dir.display()
+        ))
+    };
+    read_stable(dir, unreadable, |d| {
+        let manifest = read_manifest(d)?;
+        check(&manifest)?;
+        Ok((manifest, read_table_in(d)?))
+    })
+}
+
+/// The manifest of an opened results directory.
+fn read_manifest(dir: &ResultsDir) -> Result<Manifest, JobError> {
+    let name = ResultFile::Manifest.name();
+    dir.read_json(name)
         .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
+        .and_then(|t| serde_json::from_slice(&t).ok())
         .ok_or_else(|| {
             JobError::Invalid(format!(
                 "{}: cannot read the manifest of the results directory",
-                path.display()
+                dir.shown(name)
             ))
         })
 }
 
-/// Reads a sweep's sweep.csv, or a sensitivity study's design.csv and
-/// outputs.csv when its sweep.csv is not kept.
-pub fn read_table(dir: &Path) -> Result<SweepTable, JobError> {
-    crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
-    let path = dir.join(ResultFile::Sweep.name());
-    let design = dir.join(ResultFile::Design.name());
-    let outputs = dir.join(ResultFile::Outputs.name());
-    let open = |p: &Path| {
-        std::fs::File::open(p).map_err(|e| {
-            JobError::Invalid(format!(
-                "{}: cannot read ({e}; a sweep's or a sensitivity study's output directory is needed)",
-                p.display()
-            ))
-        })
+/// [`read_table`] of an opened directory.
+fn read_table_in(dir: &ResultsDir) -> Result<SweepTable, JobError> {
+    let (sweep, design, outputs) = (
+        ResultFile::Sweep.name(),
+        ResultFile::Design.name(),
+        ResultFile::Outputs.name(),
+    );
+    let open = |name: &str| {
+        dir.open_file(name)
+            .map(|f| LineLimit::new(BufReader::new(f), MAX_LINE_BYTES, "a CSV file"))
+            .map_err(|e| {
+                JobError::Invalid(format!(
+                    "{}: cannot read ({e}; a sweep's or a sensitivity study's output directory is needed)",
+                    dir.shown(name)
+                ))
+            })
     };
     let invalid = |e: crate::report::sensitivity::TableError| JobError::Invalid(e.to_string());
-    if !path.exists() && design.exists() && outputs.exists() {
-        let (dn, on) = (design.display().to_string(), outputs.display().to_string());
-        return SweepTable::from_study((&dn, open(&design)?), (&on, open(&outputs)?))
+    if !dir.contains(sweep) && dir.contains(design) && dir.contains(outputs) {
+        let (dn, on) = (dir.shown(design), dir.shown(outputs));
+        return SweepTable::from_study((&dn, open(design)?), (&on, open(outputs)?))
             .map_err(invalid);
     }
-    let name = path.display().to_string();
-    let table = SweepTable::from_csv(&name, open(&path)?).map_err(invalid)?;
+    let name = dir.shown(sweep);
+    let table = SweepTable::from_csv(&name, open(sweep)?).map_err(invalid)?;
     if let Some((column, word)) = table.categorical() {
         return Err(JobError::Invalid(format!(
             "{name}: column {column} holds words ('{word}'), not numbers: sensitivity indices and PRIM boxes need every varied parameter to be numeric"

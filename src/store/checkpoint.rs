@@ -560,7 +560,8 @@ fn adopt(dir: &Path, best: Valid) -> Result<OwnedCheckpoint, CheckpointError> {
     }
     let main = dir.join(CHECKPOINT_FILE);
     if best.file != main {
-        let bytes = fs::read(&best.file).map_err(|e| OutputError::new(&best.file, e))?;
+        let bytes =
+            read_checkpoint_file(&best.file).map_err(|e| OutputError::new(&best.file, e))?;
         replace_durably(&main, &bytes)?;
     }
     remove_stale(&dir.join(KEPT_CHECKPOINT))?;
@@ -585,7 +586,8 @@ fn keep_aside(dir: &Path, key: &BatchKey, batch: &Batch) -> Result<Option<u64>, 
     // The checkpoint first (it fits either runs.csv), then its rows: at
     // every moment one valid checkpoint describes rows on disk.
     if best.file != kept_file {
-        let bytes = fs::read(&best.file).map_err(|e| OutputError::new(&best.file, e))?;
+        let bytes =
+            read_checkpoint_file(&best.file).map_err(|e| OutputError::new(&best.file, e))?;
         replace_durably(&kept_file, &bytes)?;
     }
     if best.partial != kept_partial {
@@ -688,7 +690,9 @@ fn load(
         batch,
         runs: range.start..c.next_run,
     };
-    match verify.tally_and_rows(&c.tally, &partial, Some(c.runs_csv_bytes)) {
+    let rows = crate::input::open_regular(&partial)
+        .map_err(|e| inconsistent(&partial, format!("cannot read it: {e}")))?;
+    match verify.tally_and_rows(&c.tally, rows, Some(c.runs_csv_bytes)) {
         Ok(()) => {}
         Err(Failed::Tally(reason)) => return Err(inconsistent(file, reason)),
         Err(Failed::Rows(reason)) => return Err(inconsistent(&partial, reason)),
@@ -707,6 +711,14 @@ fn unreadable(path: &Path, reason: String) -> CheckpointError {
     }
 }
 
+/// A checkpoint file's bytes, refused if it is not a regular file or larger
+/// than [`crate::input::MAX_TALLIES_BYTES`] (it holds a tally or a sweep's
+/// tallies and positions). Read under the directory's lock, so no job
+/// replaces it meanwhile.
+fn read_checkpoint_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    crate::input::read_file(path, crate::input::MAX_TALLIES_BYTES, "a checkpoint")
+}
+
 /// Reads the checkpoint (of any kind) at `path`, if there is one, checking
 /// its format and that its key (`key_of`) is `key`.
 fn read_checked<C: DeserializeOwned>(
@@ -714,7 +726,7 @@ fn read_checked<C: DeserializeOwned>(
     key: &BatchKey,
     key_of: impl Fn(&C) -> &BatchKey,
 ) -> Result<Option<C>, CheckpointError> {
-    let bytes = match fs::read(path) {
+    let bytes = match read_checkpoint_file(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(OutputError::new(path, e).into()),

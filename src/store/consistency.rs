@@ -14,9 +14,9 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::ops::Range;
-use std::path::Path;
 
 use crate::engine::{Batch, RowTotals, RunSummary, Tally};
+use crate::input::{LineLimit, MAX_LINE_BYTES};
 use crate::report::{RunsCsv, runs_header};
 use crate::scenario::Scenario;
 
@@ -44,25 +44,24 @@ pub struct RowsRead {
     pub sample: Vec<(u64, csv::StringRecord)>,
 }
 
-/// Reads the runs.csv at `path` (only its first `len` bytes, if given: the
+/// Reads the runs.csv opened as `file` (only its first `len` bytes, if given: the
 /// durable part of a checkpointed batch's) strictly: the header of
 /// `scenario`'s runs.csv, then one row per run of `runs`, in order (every
 /// run of `runs`, no more), each with exactly the header's columns, a known phase
 /// name, entry days within the horizon and whole counts. Adds every row up
 /// and keeps the rows of the runs in `sample`. The error names the line
-/// (the header is line 1) and what is wrong with it.
+/// (the header is line 1) and what is wrong with it. No line longer than
+/// [`MAX_LINE_BYTES`] is buffered: a file of one endless line is refused
+/// after reading that much.
 pub fn read_runs_csv(
-    path: &Path,
+    file: File,
     scenario: &Scenario,
     runs: Range<u64>,
     len: Option<u64>,
     sample: &[u64],
 ) -> Result<RowsRead, String> {
-    let file = File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
-    let input: Box<dyn Read> = match len {
-        Some(len) => Box::new(BufReader::new(file).take(len)),
-        None => Box::new(BufReader::new(file)),
-    };
+    let input = BufReader::new(file).take(len.unwrap_or(u64::MAX));
+    let input = LineLimit::new(input, MAX_LINE_BYTES, "runs.csv");
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -275,12 +274,12 @@ pub enum Failed {
 }
 
 impl Verify<'_> {
-    /// Checks `tally` alone, then against the rows of runs.csv at `path`
-    /// (its first `len` bytes, if given).
+    /// Checks `tally` alone, then against the rows of runs.csv opened as
+    /// `file` (its first `len` bytes, if given).
     pub fn tally_and_rows(
         &self,
         tally: &Tally,
-        path: &Path,
+        file: File,
         len: Option<u64>,
     ) -> Result<(), Failed> {
         let sc = self.batch.scenario();
@@ -289,7 +288,7 @@ impl Verify<'_> {
             .map_err(|e| Failed::Tally(format!("the tally is not one a batch can write: {e}")))?;
         let sample = sample_runs(self.runs.clone());
         let rows =
-            read_runs_csv(path, sc, self.runs.clone(), len, &sample).map_err(Failed::Rows)?;
+            read_runs_csv(file, sc, self.runs.clone(), len, &sample).map_err(Failed::Rows)?;
         tally.check_rows(sc, &rows.totals).map_err(|e| {
             Failed::Tally(format!(
                 "the tally does not add up to the rows of runs.csv: {e}"

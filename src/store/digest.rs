@@ -15,12 +15,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// SHA-256 of the first `len` bytes of the file at `path` (all of it when
-/// `len` is `None`), in lower-case hex.
+/// SHA-256 of the first `len` bytes of the regular file at `path` (all of
+/// it when `len` is `None`), in lower-case hex.
 ///
-/// Fails if the file cannot be read or is shorter than `len`.
+/// Fails if the file cannot be read, is not a regular file or is shorter
+/// than `len`.
 pub fn sha256_file(path: &Path, len: Option<u64>) -> io::Result<String> {
-    let file = File::open(path)?;
+    sha256_opened(crate::input::open_regular(path)?, len)
+}
+
+/// [`sha256_file`] of a file already opened.
+pub fn sha256_opened(file: File, len: Option<u64>) -> io::Result<String> {
     let mut hasher = HashingWriter::new(io::sink());
     let copied = match len {
         Some(len) => io::copy(&mut file.take(len), &mut hasher)?,
@@ -31,7 +36,7 @@ pub fn sha256_file(path: &Path, len: Option<u64>) -> io::Result<String> {
     {
         return Err(io::Error::new(
             io::ErrorKind::UnexpectedEof,
-            format!("{} holds {copied} bytes, fewer than {len}", path.display()),
+            format!("it holds {copied} bytes, fewer than {len}"),
         ));
     }
     Ok(hasher.finish().1)

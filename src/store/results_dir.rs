@@ -33,29 +33,7 @@ pub struct Identity {
 impl Identity {
     /// Of what `path` names, following symlinks.
     pub fn of(path: &Path) -> io::Result<Identity> {
-        Ok(Identity::from(&std::fs::metadata(path)?))
-    }
-
-    /// Of an open file or directory.
-    pub fn of_file(file: &File) -> io::Result<Identity> {
-        Ok(Identity::from(&file.metadata()?))
-    }
-}
-
-impl From<&std::fs::Metadata> for Identity {
-    #[cfg(unix)]
-    fn from(m: &std::fs::Metadata) -> Self {
-        use std::os::unix::fs::MetadataExt;
-        Identity {
-            dev: m.dev(),
-            ino: m.ino(),
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn from(_: &std::fs::Metadata) -> Self {
-        // No identity to compare: every path counts as itself only.
-        Identity { dev: 0, ino: 0 }
+        sys::identity(path)
     }
 }
 
@@ -68,30 +46,112 @@ struct Stamp {
     changed: (i64, i64),
 }
 
-impl From<&std::fs::Metadata> for Stamp {
-    #[cfg(unix)]
-    fn from(m: &std::fs::Metadata) -> Self {
-        use std::os::unix::fs::MetadataExt;
-        Stamp {
-            identity: Identity::from(m),
-            changed: (m.ctime(), m.ctime_nsec()),
-        }
-    }
+/// How an output directory lies relative to an input directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// It is the input directory (by another path, maybe).
+    Is,
+    /// It is, or would be created, inside the input directory.
+    Inside,
+    /// It holds the input directory.
+    Contains,
+}
 
-    #[cfg(not(unix))]
-    fn from(m: &std::fs::Metadata) -> Self {
-        let changed = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or((0, 0), |d| {
-                (d.as_secs() as i64, i64::from(d.subsec_nanos()))
-            });
-        Stamp {
-            identity: Identity::from(m),
-            changed,
+impl Overlap {
+    /// In words: "is", "is inside", "contains".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Overlap::Is => "is",
+            Overlap::Inside => "is inside",
+            Overlap::Contains => "contains",
         }
     }
+}
+
+/// How the output directory `out` (which may not exist yet) lies relative
+/// to the opened input directory `input`, compared by device and inode: a
+/// symlink, a bind mount, an NFS or autofs alias or a `..` in the path
+/// cannot hide that `out` is the input or lies inside it.
+pub fn overlap(out: &Path, input: &ResultsDir) -> io::Result<Option<Overlap>> {
+    let (base, exists) = nearest_existing(out)?;
+    let out_chain = sys::ancestry(&sys::open_dir(&base)?, &base)?;
+    let input_chain = sys::ancestry(&input.handle, &input.path)?;
+    let (me, input_id) = (out_chain[0], input_chain[0]);
+    Ok(if exists && me == input_id {
+        Some(Overlap::Is)
+    } else if out_chain.contains(&input_id) {
+        Some(Overlap::Inside)
+    } else if exists && input_chain.contains(&me) {
+        Some(Overlap::Contains)
+    } else {
+        None
+    })
+}
+
+/// A file of the directory `out` that is a hard link of a file of `input`
+/// (the same inode under two names), if there is one.
+pub fn shared_file(out: &Path, input: &ResultsDir) -> Option<String> {
+    let out = ResultsDir::open(out).ok()?;
+    let inputs: Vec<Identity> = input
+        .entries()
+        .ok()?
+        .into_iter()
+        .filter(|e| !e.is_dir)
+        .filter_map(|e| input.identity_of(&e.name))
+        .collect();
+    out.entries()
+        .ok()?
+        .into_iter()
+        .filter(|e| !e.is_dir)
+        .find(|e| {
+            out.identity_of(&e.name)
+                .is_some_and(|id| inputs.contains(&id))
+        })
+        .map(|e| e.name)
+}
+
+/// The nearest existing directory at or above `path` once `..` and
+/// symlinks are resolved as creating `path` would resolve them, and
+/// whether that is `path` itself.
+fn nearest_existing(path: &Path) -> io::Result<(PathBuf, bool)> {
+    let absolute = std::path::absolute(path)?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        match existing.canonicalize() {
+            Ok(base) => break base,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let (Some(parent), Some(name)) =
+                    (existing.parent(), existing.components().next_back())
+                else {
+                    return Err(e);
+                };
+                rest.push(name.as_os_str().to_owned());
+                existing = parent;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    // Below the base nothing exists, so no component is a symlink: `..`
+    // undoes the component before it, as `create_dir_all` would.
+    let mut resolved = base.clone();
+    for name in rest.iter().rev() {
+        if name == ".." {
+            resolved.pop();
+        } else if name != "." {
+            resolved.push(name);
+        }
+    }
+    if resolved == base {
+        return Ok((base, true));
+    }
+    // The nearest existing ancestor of the resolved path.
+    let mut at = resolved.as_path();
+    while !at.is_dir() {
+        at = at.parent().unwrap_or(Path::new("/"));
+    }
+    let exists = at == resolved;
+    Ok((at.canonicalize()?, exists))
 }
 
 /// An entry of a results directory.
@@ -118,7 +178,7 @@ impl ResultsDir {
     /// error of kind [`io::ErrorKind::NotADirectory`] if it is not one.
     pub fn open(path: &Path) -> io::Result<ResultsDir> {
         let handle = sys::open_dir(path)?;
-        let stamp = Stamp::from(&handle.metadata()?);
+        let stamp = sys::stamp_of(&handle, path)?;
         let mut dir = ResultsDir {
             path: path.to_path_buf(),
             handle,
@@ -158,6 +218,12 @@ impl ResultsDir {
         crate::input::read_opened(self.open_file(name)?, limit, what)
     }
 
+    /// The file `name` as a stream of at most `limit` bytes
+    /// ([`crate::input::capped`]).
+    pub fn open_capped(&self, name: &str, limit: u64, what: &str) -> io::Result<io::Take<File>> {
+        crate::input::capped(self.open_file(name)?, limit, what)
+    }
+
     /// The JSON file `name` (a manifest, a tally), at most
     /// [`crate::input::MAX_JSON_BYTES`].
     pub fn read_json(&self, name: &str) -> io::Result<Vec<u8>> {
@@ -193,7 +259,7 @@ impl ResultsDir {
     /// added or removed: a publish of the manifest-last protocol, a lock
     /// taken), or another manifest.
     pub fn replaced(&self) -> bool {
-        let now = std::fs::metadata(&self.path).ok().map(|m| Stamp::from(&m));
+        let now = sys::stamp(&self.path).ok();
         now != Some(self.stamp) || self.stamp_of(ResultFile::Manifest.name()) != self.manifest
     }
 }
@@ -238,9 +304,51 @@ mod sys {
 
     use super::{Entry, Identity, Stamp};
 
+    const DIR: OFlags = OFlags::RDONLY
+        .union(OFlags::DIRECTORY)
+        .union(OFlags::CLOEXEC);
+
     pub fn open_dir(path: &Path) -> io::Result<File> {
-        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        Ok(File::from(rustix::fs::open(path, flags, Mode::empty())?))
+        Ok(File::from(rustix::fs::open(path, DIR, Mode::empty())?))
+    }
+
+    // The fields' types differ between platforms (32 or 64 bits).
+    #[allow(clippy::unnecessary_cast)]
+    fn stamp_of_stat(st: &rustix::fs::Stat) -> Stamp {
+        Stamp {
+            identity: Identity {
+                dev: st.st_dev as u64,
+                ino: st.st_ino as u64,
+            },
+            changed: (st.st_ctime as i64, st.st_ctime_nsec as i64),
+        }
+    }
+
+    pub fn identity(path: &Path) -> io::Result<Identity> {
+        Ok(stamp(path)?.identity)
+    }
+
+    pub fn stamp(path: &Path) -> io::Result<Stamp> {
+        Ok(stamp_of_stat(&rustix::fs::stat(path)?))
+    }
+
+    pub fn stamp_of(handle: &File, _: &Path) -> io::Result<Stamp> {
+        Ok(stamp_of_stat(&rustix::fs::fstat(handle.as_fd())?))
+    }
+
+    /// The identities of the directory `dir` and of every directory above
+    /// it, following `..` from the handle up to the root.
+    pub fn ancestry(dir: &File, _: &Path) -> io::Result<Vec<Identity>> {
+        let mut chain = vec![stamp_of(dir, Path::new(""))?.identity];
+        let mut at = rustix::fs::openat(dir.as_fd(), "..", DIR, Mode::empty())?;
+        loop {
+            let id = stamp_of_stat(&rustix::fs::fstat(&at)?).identity;
+            if chain.last() == Some(&id) || chain.len() > 4096 {
+                return Ok(chain);
+            }
+            chain.push(id);
+            at = rustix::fs::openat(&at, "..", DIR, Mode::empty())?;
+        }
     }
 
     pub fn open_at(dir: &File, _: &Path, name: &str) -> io::Result<File> {
@@ -255,13 +363,7 @@ mod sys {
 
     pub fn stamp_at(dir: &File, _: &Path, name: &str) -> Option<Stamp> {
         let st = rustix::fs::statat(dir.as_fd(), name, AtFlags::empty()).ok()?;
-        Some(Stamp {
-            identity: Identity {
-                dev: st.st_dev as u64,
-                ino: st.st_ino as u64,
-            },
-            changed: (st.st_ctime as i64, st.st_ctime_nsec as i64),
-        })
+        Some(stamp_of_stat(&st))
     }
 
     pub fn entries(dir: &File, _: &Path) -> io::Result<Vec<Entry>> {
@@ -293,13 +395,46 @@ mod sys {
 mod sys {
     //! Without `openat`: files opened by path under the directory's path
     //! (a swap is still detected by [`super::ResultsDir::replaced`]'s
-    //! manifest check).
+    //! manifest check), and identities from canonical paths (no inode
+    //! numbers: aliases the platform resolves are still told apart).
 
     use std::fs::File;
+    use std::hash::{Hash, Hasher};
     use std::io;
     use std::path::Path;
 
-    use super::{Entry, Stamp};
+    use super::{Entry, Identity, Stamp};
+
+    pub fn identity(path: &Path) -> io::Result<Identity> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        path.canonicalize()?.hash(&mut h);
+        Ok(Identity {
+            dev: 0,
+            ino: h.finish(),
+        })
+    }
+
+    pub fn stamp(path: &Path) -> io::Result<Stamp> {
+        let changed = std::fs::metadata(path)?
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or((0, 0), |d| {
+                (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+            });
+        Ok(Stamp {
+            identity: identity(path)?,
+            changed,
+        })
+    }
+
+    pub fn stamp_of(_: &File, path: &Path) -> io::Result<Stamp> {
+        stamp(path)
+    }
+
+    pub fn ancestry(_: &File, path: &Path) -> io::Result<Vec<Identity>> {
+        path.canonicalize()?.ancestors().map(identity).collect()
+    }
 
     pub fn open_dir(path: &Path) -> io::Result<File> {
         if !std::fs::metadata(path)?.is_dir() {
@@ -313,9 +448,7 @@ mod sys {
     }
 
     pub fn stamp_at(_: &File, dir: &Path, name: &str) -> Option<Stamp> {
-        std::fs::metadata(dir.join(name))
-            .ok()
-            .map(|m| Stamp::from(&m))
+        stamp(&dir.join(name)).ok()
     }
 
     pub fn entries(_: &File, dir: &Path) -> io::Result<Vec<Entry>> {

@@ -20,7 +20,9 @@ use super::checkpoint::BatchKey;
 use super::consistency::{Failed, Verify};
 use super::layout::ResultFile;
 use super::manifest::{Manifest, ScenarioSource, ShardRecord, SweepRecord};
+use super::results_dir::ResultsDir;
 use crate::engine::{Batch, Shard, Tally};
+use crate::input::{LineLimit, MAX_LINE_BYTES, MAX_SCENARIO_BYTES, MAX_TALLIES_BYTES};
 use crate::report::runs_header;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
@@ -97,10 +99,11 @@ pub enum MergeError {
     Write(#[source] io::Error),
 }
 
-/// One shard directory, as its manifest describes it.
+/// One shard directory, opened once (every file of it is read relative to
+/// that handle, see [`ResultsDir`]), as its manifest describes it.
 #[derive(Debug)]
 struct Part {
-    dir: PathBuf,
+    dir: ResultsDir,
     manifest: Manifest,
     shard: ShardRecord,
     seed: u64,
@@ -108,15 +111,19 @@ struct Part {
 }
 
 impl Part {
-    fn open(dir: &Path) -> Result<Part, MergeError> {
-        let path = dir.join(ResultFile::Manifest.name());
-        let shown = path.display().to_string();
-        let file = File::open(&path).map_err(|source| MergeError::Read {
+    fn open(path: &Path) -> Result<Part, MergeError> {
+        let dir = ResultsDir::open(path).map_err(|source| MergeError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let name = ResultFile::Manifest.name();
+        let shown = dir.shown(name);
+        let bytes = dir.read_json(name).map_err(|source| MergeError::Read {
             path: shown.clone(),
             source,
         })?;
         let manifest: Manifest =
-            serde_json::from_reader(BufReader::new(file)).map_err(|e| MergeError::Invalid {
+            serde_json::from_slice(&bytes).map_err(|e| MergeError::Invalid {
                 path: shown.clone(),
                 reason: format!("not a manifest written by `ceasefire run`: {e}"),
             })?;
@@ -149,7 +156,7 @@ impl Part {
             });
         }
         Ok(Part {
-            dir: dir.to_path_buf(),
+            dir,
             manifest,
             shard,
             seed,
@@ -173,8 +180,17 @@ impl Part {
         }
     }
 
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
+    /// `name` of the shard, as shown in messages.
+    fn shown(&self, name: &str) -> String {
+        self.dir.shown(name)
+    }
+
+    /// Opens `name` of the shard, or says which file cannot be read.
+    fn open_file(&self, name: &str) -> Result<File, MergeError> {
+        self.dir.open_file(name).map_err(|source| MergeError::Read {
+            path: self.shown(name),
+            source,
+        })
     }
 }
 
@@ -219,8 +235,8 @@ impl MergePlan {
             }
             if !differences.is_empty() {
                 return Err(MergeError::Mismatch {
-                    first: first.dir.display().to_string(),
-                    other: p.dir.display().to_string(),
+                    first: first.dir.path().display().to_string(),
+                    other: p.dir.path().display().to_string(),
                     differences,
                 });
             }
@@ -229,8 +245,8 @@ impl MergePlan {
         for w in parts.windows(2) {
             if w[0].shard.index == w[1].shard.index {
                 return Err(MergeError::Overlap {
-                    a: w[0].dir.display().to_string(),
-                    b: w[1].dir.display().to_string(),
+                    a: w[0].dir.path().display().to_string(),
+                    b: w[1].dir.path().display().to_string(),
                     shard: format!("{}/{count}", w[0].shard.index),
                     runs: w[0].shard.runs(),
                 });
@@ -253,12 +269,16 @@ impl MergePlan {
         }
 
         let first = &parts[0];
-        let path = first.file(ResultFile::ScenarioCopy.name());
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|source| MergeError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let name = ResultFile::ScenarioCopy.name();
+        let shown = first.shown(name);
+        let text = first
+            .dir
+            .read(name, MAX_SCENARIO_BYTES, "a scenario file")
+            .and_then(crate::input::utf8)
+            .map_err(|source| MergeError::Read {
+                path: shown.clone(),
+                source,
+            })?;
         let source = first.manifest.scenario.clone();
         let copy = ScenarioSource::new(&source.name, &source.path, &text);
         if copy.sha256 != source.sha256 {
@@ -276,10 +296,7 @@ impl MergePlan {
             .map(|c| c.parse::<Assignment>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| MergeError::Invalid {
-                path: first
-                    .file(ResultFile::Manifest.name())
-                    .display()
-                    .to_string(),
+                path: first.shown(ResultFile::Manifest.name()),
                 reason: format!("its scenario changes cannot be read back: {e}"),
             })?;
         let scenario = Scenario::from_toml_with(&text, &shown, &changes)?;
@@ -335,12 +352,14 @@ impl MergePlan {
             .map(|sc| Batch::new(sc, self.seed))
             .collect();
         for p in &self.parts {
-            let path = p.file(file.name());
-            let shown = path.display().to_string();
-            let f = File::open(&path).map_err(|source| MergeError::Read {
-                path: shown.clone(),
-                source,
-            })?;
+            let shown = p.shown(file.name());
+            let f = p
+                .dir
+                .open_capped(file.name(), MAX_TALLIES_BYTES, "the tallies of a shard")
+                .map_err(|source| MergeError::Read {
+                    path: shown.clone(),
+                    source,
+                })?;
             let invalid = |reason: String| MergeError::Invalid {
                 path: shown.clone(),
                 reason,
@@ -356,7 +375,7 @@ impl MergePlan {
                 )));
             }
             let r = p.shard.runs();
-            let runs_csv = p.file(ResultFile::Runs.name());
+            let runs_csv = ResultFile::Runs.name();
             let several = scenarios.len() > 1;
             for (i, ((sum, t), (sc, batch))) in total
                 .iter_mut()
@@ -380,7 +399,7 @@ impl MergePlan {
                     runs: r.clone(),
                 };
                 let checked = if rows {
-                    verify.tally_and_rows(t, &runs_csv, None)
+                    verify.tally_and_rows(t, p.open_file(runs_csv)?, None)
                 } else {
                     verify.tally_alone(t)
                 };
@@ -389,7 +408,7 @@ impl MergePlan {
                     Err(Failed::Tally(reason)) => return Err(invalid(format!("{point}{reason}"))),
                     Err(Failed::Rows(reason)) => {
                         return Err(MergeError::Invalid {
-                            path: runs_csv.display().to_string(),
+                            path: p.shown(runs_csv),
                             reason,
                         });
                     }
@@ -415,8 +434,8 @@ impl MergePlan {
             .map_err(MergeError::Write)?;
         let mut line = Vec::with_capacity(256);
         for p in &self.parts {
-            let path = p.file(ResultFile::Runs.name());
-            let shown = path.display().to_string();
+            let name = ResultFile::Runs.name();
+            let shown = p.shown(name);
             let read_err = |source| MergeError::Read {
                 path: shown.clone(),
                 source,
@@ -425,7 +444,8 @@ impl MergePlan {
                 path: shown.clone(),
                 reason,
             };
-            let mut r = BufReader::with_capacity(1 << 16, File::open(&path).map_err(read_err)?);
+            let input = LineLimit::new(p.open_file(name)?, MAX_LINE_BYTES, "runs.csv");
+            let mut r = BufReader::with_capacity(1 << 16, input);
             line.clear();
             r.read_until(b'\n', &mut line).map_err(read_err)?;
             if line != header.as_bytes() {
@@ -468,6 +488,24 @@ impl MergePlan {
 
     /// The shard directories, in run order.
     pub fn dirs(&self) -> impl Iterator<Item = &Path> {
-        self.parts.iter().map(|p| p.dir.as_path())
+        self.parts.iter().map(|p| p.dir.path())
+    }
+
+    /// The shard directories as opened, in run order: checks of them (a
+    /// verification, their identities) see the files the plan reads.
+    pub fn opened(&self) -> impl Iterator<Item = &ResultsDir> {
+        self.parts.iter().map(|p| &p.dir)
+    }
+
+    /// Fails if a shard directory's path names another set of files than
+    /// the one the plan read (a job republished it meanwhile).
+    pub fn refuse_replaced(&self) -> Result<(), MergeError> {
+        match self.parts.iter().find(|p| p.dir.replaced()) {
+            None => Ok(()),
+            Some(p) => Err(MergeError::Invalid {
+                path: p.dir.path().display().to_string(),
+                reason: "it was written again while it was being merged: merge again once the job writing it has ended".into(),
+            }),
+        }
     }
 }

@@ -10,10 +10,12 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
-use super::digest::sha256_file;
+use super::digest::sha256_opened;
 use super::layout::ResultFile;
+use super::results_dir::{ResultsDir, read_stable};
 
 /// Why a directory cannot be verified at all.
 #[derive(Debug, thiserror::Error)]
@@ -109,21 +111,34 @@ pub fn refuse_file(path: &Path) -> Result<(), VerifyError> {
 }
 
 /// Checks the results directory `dir` against its manifest.json.
+///
+/// The directory is opened once and every file is read relative to it, and
+/// read again if a job published a new set into it meanwhile
+/// ([`read_stable`]): what is judged is one set, never the manifest of one
+/// publish and a CSV of the next.
 pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     require_dir(dir)?;
-    let path = dir.join(ResultFile::Manifest.name());
+    let not_a_dir = |_| VerifyError::NotADirectory {
+        path: dir.display().to_string(),
+        what: "missing",
+    };
+    read_stable(dir, not_a_dir, verify_opened)
+}
+
+/// [`verify`] of a directory already opened.
+pub fn verify_opened(dir: &ResultsDir) -> Result<Verification, VerifyError> {
+    let manifest = ResultFile::Manifest.name();
     let bad = |reason: String| VerifyError::Manifest {
-        path: path.display().to_string(),
+        path: dir.shown(manifest),
         reason,
     };
-    let text = fs::read_to_string(&path).map_err(|e| {
+    let bytes = dir.read_json(manifest).map_err(|e| {
         bad(format!(
             "cannot read ({e}): a results directory of ceasefire holds a manifest.json (if a job is publishing it, wait for the job to end)"
         ))
     })?;
-    let listed: Listed = serde_json::from_str(&text)
+    let listed: Listed = serde_json::from_slice(&bytes)
         .map_err(|e| bad(format!("not a manifest written by ceasefire ({e})")))?;
-    let manifest = ResultFile::Manifest.name();
     let unsigned: Vec<&String> = listed
         .files
         .iter()
@@ -137,35 +152,29 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         )));
     }
     let mut v = Verification {
-        dir: dir.to_path_buf(),
+        dir: dir.path().to_path_buf(),
         ..Verification::default()
     };
     for name in listed.files.iter().filter(|n| *n != manifest) {
         let want = &listed.sha256[name];
-        let file = dir.join(name);
-        match fs::symlink_metadata(&file) {
-            Err(_) => v.missing.push(name.clone()),
-            Ok(m) if m.is_dir() => {
-                v.differ
-                    .push((name.clone(), want.clone(), "a directory".to_string()));
-            }
-            Ok(_) => match sha256_file(&file, None) {
-                Ok(found) if &found == want => v.matching.push(name.clone()),
-                Ok(found) => v.differ.push((name.clone(), want.clone(), found)),
-                Err(e) => v
-                    .differ
-                    .push((name.clone(), want.clone(), format!("unreadable: {e}"))),
-            },
+        let found = dir.open_file(name).and_then(|f| sha256_opened(f, None));
+        match found {
+            Ok(found) if &found == want => v.matching.push(name.clone()),
+            Ok(found) => v.differ.push((name.clone(), want.clone(), found)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => v.missing.push(name.clone()),
+            Err(e) => v
+                .differ
+                .push((name.clone(), want.clone(), format!("unreadable: {e}"))),
         }
     }
-    let entries = fs::read_dir(dir).map_err(|e| bad(format!("cannot list the directory: {e}")))?;
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if name.starts_with('.') || is_dir || listed.files.contains(&name) {
+    let entries = dir
+        .entries()
+        .map_err(|e| bad(format!("cannot list the directory: {e}")))?;
+    for entry in entries {
+        if entry.name.starts_with('.') || entry.is_dir || listed.files.contains(&entry.name) {
             continue;
         }
-        v.unlisted.push(name);
+        v.unlisted.push(entry.name);
     }
     v.unlisted.sort();
     Ok(v)

@@ -16,7 +16,7 @@ mod sweep;
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -32,8 +32,10 @@ pub use sweep::{SweepEntry, SweepResults, draw_sweep};
 
 use super::rows::{CurveRow, DailyRow, MetricRow};
 use crate::engine::DayMetric;
+use crate::input::{LineLimit, MAX_LINE_BYTES};
 use crate::store::ResultFile;
 use crate::store::layout::CHART_INPUTS;
+use crate::store::results_dir::{ResultsDir, read_stable};
 
 /// Why charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -144,12 +146,15 @@ fn index_of(ids: &mut Vec<String>, id: &str) -> usize {
     })
 }
 
-/// Opens a file of a results directory, with its path as shown in errors.
-fn open_in(dir: &Path, name: &str) -> Result<(String, std::fs::File), PlotError> {
-    let path: PathBuf = dir.join(name);
-    let shown = path.display().to_string();
-    match std::fs::File::open(&path) {
-        Ok(f) => Ok((shown, f)),
+/// A file of a results directory opened for reading, every line bounded
+/// ([`LineLimit`]), with its path as shown in errors.
+type Opened = (String, LineLimit<std::fs::File>);
+
+/// Opens `name` of the opened results directory `dir`.
+fn open_in(dir: &ResultsDir, name: &str) -> Result<Opened, PlotError> {
+    let shown = dir.shown(name);
+    match dir.open_file(name) {
+        Ok(f) => Ok((shown, LineLimit::new(f, MAX_LINE_BYTES, "a results file"))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(PlotError::Missing { path: shown })
         }
@@ -160,36 +165,53 @@ fn open_in(dir: &Path, name: &str) -> Result<(String, std::fs::File), PlotError>
     }
 }
 
+/// Applies `read` to the results directory at `dir`, opened once, again if
+/// a job published a new set into it meanwhile ([`read_stable`]).
+fn read_results_dir<T>(
+    dir: &Path,
+    read: impl Fn(&ResultsDir) -> Result<T, PlotError>,
+) -> Result<T, PlotError> {
+    let unreadable = |source| PlotError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    read_stable(dir, unreadable, read)
+}
+
 impl SweepResults {
     /// Reads sweep.csv of a directory written by `ceasefire sweep`, and the
-    /// scenario name from its manifest.json.
+    /// scenario name from its manifest.json, as one set of files.
     pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
-        let (manifest_path, manifest) = open_in(dir, ResultFile::Manifest.name())?;
-        let name = scenario_name(&manifest_path, manifest)?;
-        let (path, file) = open_in(dir, ResultFile::Sweep.name())?;
-        SweepResults::from_csv(&name, (&path, file))
+        read_results_dir(dir, |dir| {
+            let (manifest_path, manifest) = open_in(dir, ResultFile::Manifest.name())?;
+            let name = scenario_name(&manifest_path, manifest)?;
+            let (path, file) = open_in(dir, ResultFile::Sweep.name())?;
+            SweepResults::from_csv(&name, (&path, file))
+        })
     }
 }
 
 impl Results {
     /// Reads the CSV files of a results directory and the scenario name from
-    /// its manifest.json.
+    /// its manifest.json, as one set of files.
     pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
-        let open = |name: &str| open_in(dir, name);
-        let (manifest_path, manifest) = open(ResultFile::Manifest.name())?;
-        let (name, method) = scenario_name_and_method(&manifest_path, manifest)?;
-        let [daily, curves, metrics] = CHART_INPUTS.map(|f| open(f.name()));
-        let (daily_path, daily) = daily?;
-        let (curves_path, curves) = curves?;
-        let (metrics_path, metrics) = metrics?;
-        let mut results = Results::from_csv(
-            &name,
-            (&daily_path, daily),
-            (&curves_path, curves),
-            (&metrics_path, metrics),
-        )?;
-        results.exact = method == "exact";
-        Ok(results)
+        read_results_dir(dir, |dir| {
+            let open = |name: &str| open_in(dir, name);
+            let (manifest_path, manifest) = open(ResultFile::Manifest.name())?;
+            let (name, method) = scenario_name_and_method(&manifest_path, manifest)?;
+            let [daily, curves, metrics] = CHART_INPUTS.map(|f| open(f.name()));
+            let (daily_path, daily) = daily?;
+            let (curves_path, curves) = curves?;
+            let (metrics_path, metrics) = metrics?;
+            let mut results = Results::from_csv(
+                &name,
+                (&daily_path, daily),
+                (&curves_path, curves),
+                (&metrics_path, metrics),
+            )?;
+            results.exact = method == "exact";
+            Ok(results)
+        })
     }
 
     /// Reads the three CSV files, each given with the name to use in errors.
