@@ -427,3 +427,66 @@ fn a_published_directory_keeps_its_permissions() {
     let mode = fs::metadata(dir.join("d")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o750);
 }
+
+/// Issue 31: `verify` run again and again while a writer republishes the
+/// directory (alternating seeds, so that every publish changes every CSV)
+/// never reads the manifest of one set with a file of the other: it opens
+/// the directory once and reads every file relative to that handle.
+#[test]
+fn verify_during_republishes_always_sees_one_whole_set() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    const PUBLISHES: usize = 60;
+    const VERIFIES: usize = 200;
+    let dir = Dir::new();
+    let scenario = geneva();
+    let publish = |seed: usize| {
+        let seed = (seed % 2 + 1).to_string();
+        let args = [
+            "run",
+            &scenario,
+            "--runs",
+            "2000",
+            "--seed",
+            &seed,
+            "--threads",
+            "1",
+            "-q",
+            "--out",
+            "out",
+        ];
+        dir.command(args).success();
+    };
+    publish(0);
+    let verified = AtomicUsize::new(0);
+    let published = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // Until both loops have done their share (a failing reader
+            // stops the writer too).
+            let mut k = 1;
+            while !failed.load(Ordering::Relaxed)
+                && (k <= PUBLISHES || verified.load(Ordering::Relaxed) < VERIFIES)
+            {
+                publish(k);
+                published.store(k, Ordering::Relaxed);
+                k += 1;
+            }
+        });
+        while verified.load(Ordering::Relaxed) < VERIFIES
+            || published.load(Ordering::Relaxed) < PUBLISHES
+        {
+            let ran = dir.command(["verify", "out"]).output();
+            if !ran.status.success() {
+                failed.store(true, Ordering::Relaxed);
+                panic!(
+                    "verify {} (after {} publishes) failed\n{ran}",
+                    verified.load(Ordering::Relaxed),
+                    published.load(Ordering::Relaxed)
+                );
+            }
+            verified.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    assert!(verified.into_inner() >= VERIFIES && published.into_inner() >= PUBLISHES);
+}

@@ -36,10 +36,10 @@ fn merge(dir: &Dir, dirs: &[&str], out: &str) -> util::TestCommand {
     dir.command(args)
 }
 
-/// Every file under `dir`, with its bytes, sorted by path.
 /// ceasefire's lock file in a results directory.
 const LOCK_FILE: &str = ".ceasefire-lock";
 
+/// Every file under `dir`, with its bytes, sorted by path.
 fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -92,6 +92,112 @@ fn merge_never_writes_into_one_of_its_shards() {
     // A directory beside the shards is fine, also through `..`.
     merge(&dir, &["s1", "s2", "s3", "s4"], "s2/../merged").success();
     assert!(dir.join("merged/runs.csv").is_file());
+}
+
+/// A bind mount of one directory on another, unmounted when dropped.
+struct BindMount(std::path::PathBuf);
+
+impl BindMount {
+    /// Mounts `from` on `on`, or says why the test cannot (no privilege to
+    /// mount, no `mount` command).
+    fn new(from: &Path, on: &Path) -> Result<BindMount, String> {
+        fs::create_dir_all(on).unwrap();
+        let ran = std::process::Command::new("mount")
+            .arg("--bind")
+            .args([from, on])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !ran.status.success() {
+            return Err(String::from_utf8_lossy(&ran.stderr).into_owned());
+        }
+        Ok(BindMount(on.to_path_buf()))
+    }
+}
+
+impl Drop for BindMount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Issue 31: an alias that resolving paths cannot see through (a bind
+/// mount, like an NFS or autofs alias) is refused by device and inode with
+/// the shard intact, and so is an output whose files are hard links of a
+/// shard's.
+#[test]
+fn merge_refuses_aliases_by_device_and_inode_and_hard_links_of_shard_files() {
+    let dir = Dir::new();
+    four_shards(&dir);
+    let before = snapshot(&dir.join("s1"));
+    let shards = ["s1", "s2", "s3", "s4"];
+    match BindMount::new(&dir.join("s1"), &dir.join("alias")) {
+        Ok(_mounted) => {
+            let ran = merge(&dir, &shards, "alias").failure();
+            assert!(
+                ran.stderr.contains("--out alias is the shard directory s1")
+                    && ran.stderr.contains("device and inode"),
+                "{ran}"
+            );
+            let ran = merge(&dir, &shards, "alias/inner").failure();
+            assert!(
+                ran.stderr.contains("is inside the shard directory s1"),
+                "{ran}"
+            );
+        }
+        Err(why) => eprintln!("bind mount not tested (cannot mount here: {why})"),
+    }
+    // A directory whose runs.csv is a hard link of shard 1's (with --force,
+    // since it holds no manifest).
+    fs::create_dir(dir.join("linked")).unwrap();
+    fs::hard_link(dir.join("s1/runs.csv"), dir.join("linked/runs.csv")).unwrap();
+    let ran = dir
+        .command([
+            "merge", "s1", "s2", "s3", "s4", "--out", "linked", "--force",
+        ])
+        .failure();
+    assert!(
+        ran.stderr
+            .contains("its runs.csv is a hard link of a file of the shard directory s1"),
+        "{ran}"
+    );
+    assert!(
+        snapshot(&dir.join("s1")) == before,
+        "a refused merge changed s1"
+    );
+}
+
+/// Issue 31: a runs.csv that is `/dev/zero`, or one endless line of NUL
+/// bytes (what a crash can leave), is refused after reading at most a line's
+/// limit, naming the file and the limit, and nothing is written: no output
+/// directory, no lock, no partial file.
+#[test]
+fn merge_refuses_a_device_or_an_endless_line_and_writes_nothing() {
+    let dir = Dir::new();
+    four_shards(&dir);
+    let runs = dir.join("s2/runs.csv");
+    fs::remove_file(&runs).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &runs).unwrap();
+    let ran = merge(&dir, &["s1", "s2", "s3", "s4"], "merged").failure();
+    assert!(
+        ran.stderr.contains("s2/runs.csv: cannot read")
+            && ran
+                .stderr
+                .contains("it is a character device, not a regular file"),
+        "{ran}"
+    );
+    assert!(!dir.join("merged").exists(), "{ran}");
+    fs::remove_file(&runs).unwrap();
+    // 300 MB of NUL bytes, sparse so that the test writes nothing.
+    fs::File::create(&runs).unwrap().set_len(300 << 20).unwrap();
+    let ran = merge(&dir, &["s1", "s2", "s3", "s4"], "merged").failure();
+    assert!(
+        ran.stderr.contains("s2/runs.csv: line 1:")
+            && ran.stderr.contains(
+                "a line is longer than 1 MiB (1048576 bytes), the limit for a line of runs.csv"
+            ),
+        "{ran}"
+    );
+    assert!(!dir.join("merged").exists(), "{ran}");
 }
 
 /// Asserts that merging s1 … s4 fails in order (exit code 1, no signal),

@@ -179,3 +179,49 @@ pub fn verify_opened(dir: &ResultsDir) -> Result<Verification, VerifyError> {
     v.unlisted.sort();
     Ok(v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::digest::sha256_hex;
+
+    /// A results directory holding `x.csv` with `text`, and its manifest.
+    fn results_dir(path: &Path, text: &str) {
+        fs::create_dir(path).unwrap();
+        fs::write(path.join("x.csv"), text).unwrap();
+        let manifest = serde_json::json!({
+            "files": ["x.csv", "manifest.json"],
+            "sha256": { "x.csv": sha256_hex(text.as_bytes()) },
+        });
+        fs::write(path.join("manifest.json"), manifest.to_string()).unwrap();
+    }
+
+    /// Issue 31: a directory swapped for another after it was opened (as a
+    /// publish does) is still judged as the set that was opened, and a
+    /// verification by path sees the new set whole.
+    #[test]
+    fn a_swap_after_the_open_is_judged_as_the_set_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, new, old) = (
+            tmp.path().join("d"),
+            tmp.path().join("new"),
+            tmp.path().join("old"),
+        );
+        results_dir(&dir, "seed 1\n");
+        results_dir(&new, "seed 2\n");
+        let opened = ResultsDir::open(&dir).unwrap();
+        fs::rename(&dir, &old).unwrap();
+        fs::rename(&new, &dir).unwrap();
+        let v = verify_opened(&opened).unwrap();
+        assert!(v.is_ok(), "{:?}", v.problems());
+        assert!(opened.replaced());
+        // What a reader by path would have mixed: the old manifest with the
+        // new file.
+        fs::copy(old.join("manifest.json"), tmp.path().join("m")).unwrap();
+        let v = verify(&dir).unwrap();
+        assert!(v.is_ok(), "{:?}", v.problems());
+        fs::copy(tmp.path().join("m"), dir.join("manifest.json")).unwrap();
+        let v = verify(&dir).unwrap();
+        assert_eq!(v.differ.len(), 1, "a mixture is named: {:?}", v.problems());
+    }
+}
