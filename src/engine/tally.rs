@@ -400,6 +400,24 @@ impl Tally {
         }
     }
 
+    /// Days the engine simulated for the runs of this tally: a run ends on
+    /// the day it enters an absorbing phase (that day is not simulated) and
+    /// at the horizon otherwise. What the cost of a batch is proportional
+    /// to, so that speed is compared per simulated day and early collapse
+    /// does not flatter a scenario.
+    pub fn simulated_days(&self, scenario: &Scenario) -> u128 {
+        let runs = &self.runs;
+        let mut days = 0;
+        let mut absorbed = 0;
+        for (i, phase) in scenario.phases().iter().enumerate() {
+            if phase.is_absorbing() {
+                days += runs.entry_day[i].sum;
+                absorbed += runs.entered[i];
+            }
+        }
+        days + u128::from(runs.count - absorbed) * u128::from(scenario.horizon_days())
+    }
+
     /// Adds every run of `other` (a tally of other runs of the same
     /// scenario); an overflow names the counter and leaves `self` partly
     /// merged (callers drop it with the error).
@@ -515,6 +533,28 @@ mod tests {
             let sums = daily.sums(2, metric);
             assert_eq!((sums.sum, sums.sum_sq), (2 * x, 2 * x * x), "{metric:?}");
             assert_eq!(daily.sums(1, metric).sum, 0, "{metric:?} on day 1");
+        }
+    }
+
+    #[test]
+    fn simulated_days_are_the_days_the_engine_stepped() {
+        struct Days(u128);
+        impl DayObserver for Days {
+            fn day(&mut self, _: &DayRecord) {
+                self.0 += 1;
+            }
+        }
+        for text in [crate::builtin::GENEVA_2016, crate::builtin::MUNICH_2016] {
+            let sc = Scenario::from_toml(text, "builtin.toml").unwrap();
+            let batch = crate::Batch::new(&sc, 7);
+            let tally = batch.run(0..300).unwrap();
+            let mut ws = batch.workspace();
+            let mut days = Days(0);
+            for run in 0..300 {
+                ws.run(run, &mut days).unwrap();
+            }
+            assert!(days.0 > 0);
+            assert_eq!(tally.simulated_days(&sc), days.0, "{}", sc.name());
         }
     }
 
