@@ -25,7 +25,7 @@
 //! box lies inside the canvas when it is within the `<svg>` width and
 //! height.
 
-mod util;
+use crate::util;
 
 use util::{Dir, reference_scenario};
 

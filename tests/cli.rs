@@ -5,7 +5,7 @@
 //! (read here with the `toml` crate, not with the library), so that a test
 //! fails if the binary's columns drift from the scenario.
 
-mod util;
+use crate::util;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};

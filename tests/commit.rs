@@ -4,7 +4,7 @@
 //! ceasefire did not write, a file size limit, and manifests that a
 //! regeneration leaves unchanged.
 
-mod util;
+use crate::util;
 
 use std::fs;
 use std::path::Path;

@@ -2,9 +2,8 @@
 //! generated scenarios of the Markov class, and through the real binary
 //! (`exact`, its refusal of retaliation, `--check`, `export-prism`).
 
-#[path = "../src/strategies.rs"]
-mod generate;
-mod util;
+use crate::generate;
+use crate::util;
 
 use ceasefire::exact::{self, Solution, SolveOptions};
 use ceasefire::stats::solution::deviations;

@@ -1,7 +1,7 @@
 //! Experiments end to end: `--set`, `sweep`, `compare` and `--precision`,
 //! run through the real binary.
 
-mod util;
+use crate::util;
 
 use util::{Csv, Dir, assert_plot_redraws_sweep, outputs_under, reference_scenario};
 

@@ -2,7 +2,7 @@
 //! synthetic ACLED export to a fitted scenario fragment, and every kind of
 //! bad input refused with a clear message and nothing written.
 
-mod util;
+use crate::util;
 
 use util::{Csv, Dir, outputs_under};
 

@@ -10,7 +10,7 @@
 //! `CEASEFIRE_BLESS_GOLDEN=1 cargo test --test golden -- --include-ignored`;
 //! a change that moves them is a change of meaning and needs saying why.
 
-mod util;
+use crate::util;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! values at a limit give exact, unwrapped counts; `exact` and
 //! `export-prism` refuse oversized tables before allocating them.
 
-mod util;
+use crate::util;
 
 use ceasefire::scenario::limits;
 use util::{Csv, Dir, outputs_under};

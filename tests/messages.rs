@@ -6,7 +6,7 @@
 //! One test per message of issues 13 (item 9) and 14 (item 8), and of the
 //! size limits on input files (issue 13, item 10).
 
-mod util;
+use crate::util;
 
 use util::Dir;
 

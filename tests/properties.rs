@@ -10,9 +10,8 @@ use ceasefire::{Batch, Scenario, Tally};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
-#[path = "../src/strategies.rs"]
-mod generate;
-mod util;
+use crate::generate;
+use crate::util;
 use generate::scenario_text;
 use util::{changed, same_in_every_phase, without_retaliation};
 

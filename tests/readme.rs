@@ -1,7 +1,7 @@
 //! The README must stay true: its scenario example is valid, and the figures
 //! of its worked example are what the code produces.
 
-mod util;
+use crate::util;
 
 use util::{Csv, Dir, repo_file};
 

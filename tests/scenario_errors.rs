@@ -9,7 +9,7 @@
 //! Findings that do not stop a run (explosive retaliation, unreachable
 //! phases) are warnings: printed, but the scenario passes.
 
-mod util;
+use crate::util;
 
 use util::{Dir, outputs_under};
 

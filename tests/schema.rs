@@ -4,7 +4,7 @@
 //! the schema states is the value validation gives a key left out, and
 //! every template `ceasefire init` writes passes `ceasefire check`.
 
-mod util;
+use crate::util;
 
 use util::{Dir, repo_file};
 

@@ -1,7 +1,7 @@
 //! Sensitivity studies, scenario discovery and sweeps of a design file, end
 //! to end through the binary (issue 12).
 
-mod util;
+use crate::util;
 
 use util::{Csv, Dir, discover_collapse, outputs_under, reference_scenario};
 

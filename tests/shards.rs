@@ -5,7 +5,7 @@
 //! moment leaves on disk) and resumed with `--resume` gives the bytes of one
 //! that never stopped. No test waits on the clock.
 
-mod util;
+use crate::util;
 
 use std::fs;
 use std::os::unix::process::ExitStatusExt;

@@ -3,7 +3,7 @@
 //! would run twice and ranges without steps, and value lists and log
 //! ranges take exactly their values.
 
-mod util;
+use crate::util;
 
 use util::{
     Csv, Dir, assert_plot_redraws_sweep, discover_collapse, outputs_under, reference_scenario,

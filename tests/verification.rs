@@ -7,7 +7,7 @@
 //! with its checkpoint kept and the command that resumes it. No test waits
 //! on the clock: the Ctrl-C test polls for the checkpoint before signalling.
 
-mod util;
+use crate::util;
 
 use std::fs;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! A lane-parallel day step for Markov scenarios: the prototype of the design
 //! study of issue 15, part 3 (`docs/lanes-study.md`). Not part of the engine:
-//! `benches/lanes.rs` measures it and `tests/lanes.rs` checks that it gives,
+//! its bench (`benches/lanes.rs`) measures it and its test (`tests/lanes.rs`) checks that it gives,
 //! run for run, exactly the engine's [`RunSummary`].
 //!
 //! `L` runs advance together, one per lane. Every per-day quantity is an

@@ -1,4 +1,4 @@
-//! The lane-parallel prototype of `benches/lanes/proto.rs` (issue 15, part
+//! The lane-parallel prototype of `research/lanes/src/lib.rs` (issue 15, part
 //! 3; `docs/lanes-study.md`) keeps every output byte: its keystream is
 //! rand_chacha's `ChaCha8Rng` word for word, and its runs are the engine's,
 //! summary for summary, on every Markov scenario of the repository.
@@ -8,10 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use ceasefire::{Batch, RunSummary, Scenario};
 
-#[path = "../benches/lanes/proto.rs"]
-#[allow(dead_code)] // the bench's measuring helpers are not tested here
-mod proto;
-
+use ceasefire_lanes as proto;
 use proto::{Lanes, Search, Stats};
 
 /// The key bytes of 8 little-endian words.
@@ -104,8 +101,10 @@ fn assert_search_gives_engines_runs(
     }
 }
 
+/// A scenario of the repository, by its path from the repository's root.
 fn scenario(path: &str) -> Scenario {
-    Scenario::from_path(path.as_ref()).expect("valid scenario")
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    Scenario::from_path(&root.join(path)).expect("valid scenario")
 }
 
 #[test]

@@ -1,10 +1,10 @@
-//! The lane-parallel prototype of issue 15, part 3 (`benches/lanes/proto.rs`,
+//! The lane-parallel prototype of issue 15, part 3 (`research/lanes/src/lib.rs`,
 //! `docs/lanes-study.md`) against the engine, on the Markov yardstick
 //! (`benches/scenarios/three-party-60-markov.toml`), in runs per second.
 //!
 //! Run it on one thread, so that the engine's batch is comparable with the
 //! single-threaded prototype:
-//! `RAYON_NUM_THREADS=1 cargo bench --bench lanes`.
+//! `RAYON_NUM_THREADS=1 cargo bench -p ceasefire-lanes`.
 //!
 //! Before measuring, the set-up checks that the prototype gives exactly the
 //! engine's run summaries for the first runs (every variant measured), and
@@ -16,9 +16,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 
 use ceasefire::{Batch, RunSummary, Scenario};
 
-#[path = "lanes/proto.rs"]
-mod proto;
-
+use ceasefire_lanes as proto;
 use proto::{Lanes, Search, Stats};
 
 /// Runs per measured iteration.
@@ -78,7 +76,7 @@ fn check(name: &str, batch: &Batch, lanes: &Lanes, run: RunFn) -> bool {
 
 fn lanes(c: &mut Criterion) {
     let sc = Scenario::from_toml(
-        include_str!("scenarios/three-party-60-markov.toml"),
+        include_str!("../../../benches/scenarios/three-party-60-markov.toml"),
         "three-party-60-markov",
     )
     .expect("valid scenario");
