@@ -121,6 +121,18 @@ pub fn read_file(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> {
     read_opened(open_regular(path)?, limit, what)
 }
 
+/// [`read_file`] of a file of lines (a CSV file: counts, a design, an
+/// event export), every line at most [`MAX_LINE_BYTES`]: a file of one
+/// endless line is refused once that much of it is read, not when the whole
+/// limit has been buffered.
+pub fn read_lines_file(path: &Path, limit: u64, what: &'static str) -> io::Result<Vec<u8>> {
+    let file = open_regular(path)?;
+    if file.metadata()?.len() > limit {
+        return Err(too_large(limit, what));
+    }
+    read_capped(LineLimit::new(file, MAX_LINE_BYTES, what), limit, what)
+}
+
 /// [`read_capped`] of an opened regular file, refused by its size first.
 pub fn read_opened(file: File, limit: u64, what: &str) -> io::Result<Vec<u8>> {
     let len = file.metadata()?.len();
@@ -265,6 +277,24 @@ mod tests {
         // An endless line is cut just past the limit.
         let mut endless = LineLimit::new(io::repeat(0), 1 << 10, "x");
         assert!(io::copy(&mut endless, &mut io::sink()).is_err());
+    }
+
+    #[test]
+    fn a_file_of_lines_is_refused_at_its_first_long_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("export.csv");
+        let mut text = b"a,b\n".to_vec();
+        text.resize(text.len() + (MAX_LINE_BYTES as usize) + 1, b'x');
+        std::fs::write(&path, &text).unwrap();
+        let e = read_lines_file(&path, 64 << 20, "export files").unwrap_err();
+        assert!(e.to_string().contains("a line of export files"), "{e}");
+        text.truncate(text.len() - 1);
+        text.push(b'\n');
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(
+            read_lines_file(&path, 64 << 20, "export files").unwrap(),
+            text
+        );
     }
 
     #[cfg(unix)]

@@ -129,7 +129,11 @@ pub fn sweep_job(args: &SweepArgs) -> Result<SweepJob> {
             if !args.vary.is_empty() {
                 bail!("--vary is not used with --design {name}: the file's columns are the paths");
             }
+            // Refused by its size before a byte is read.
             let f = ceasefire::input::open_regular(file)
+                .and_then(|f| {
+                    ceasefire::input::capped(f, ceasefire::input::MAX_DATA_BYTES, "a design file")
+                })
                 .with_context(|| format!("{name}: cannot read design file"))?;
             let file = read_design_file(&name, f)?;
             SweepDesign::File { name, file }

@@ -39,6 +39,7 @@ pub fn read_design_file(file: &str, r: impl Read) -> Result<DesignFile, DesignFi
         file: file.to_string(),
         message,
     };
+    let r = crate::input::LineLimit::new(r, crate::input::MAX_LINE_BYTES, "a design file");
     let bytes = crate::input::read_capped(r, crate::input::MAX_DATA_BYTES, "a design file")
         .map_err(|e| err(format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -153,6 +154,18 @@ mod tests {
         assert_eq!(d.points, vec![vec![0.9, 2.0], vec![0.1, 3.0]]);
         let pandas = read(",a.b\n0,1\n1,2\n").unwrap();
         assert_eq!(pandas.points, vec![vec![1.0], vec![2.0]]);
+    }
+
+    #[test]
+    fn an_endless_line_is_refused_after_a_line_of_reading() {
+        let endless = std::io::Read::chain(&b"monitoring.detection\n"[..], std::io::repeat(b'9'));
+        let e = read_design_file("d.csv", endless).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "a line is longer than 1 MiB (1048576 bytes), the limit for a line of a design file"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

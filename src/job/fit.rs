@@ -27,9 +27,11 @@ impl From<CountsError> for JobError {
     }
 }
 
-/// Reads a text file whole, at most `limit` bytes, naming it in the error.
-fn read(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, JobError> {
-    crate::input::read_file(path, limit, &format!("{what} files"))
+/// Reads a text file of lines whole, at most `limit` bytes and
+/// [`crate::input::MAX_LINE_BYTES`] a line, naming it (`what`) in the error
+/// and its kind (`files`) in the limit.
+fn read(path: &Path, (what, files): (&str, &'static str), limit: u64) -> Result<Vec<u8>, JobError> {
+    crate::input::read_lines_file(path, limit, files)
         .map_err(|e| JobError::Invalid(format!("{}: cannot read {what}: {e}", path.display())))
 }
 
@@ -75,7 +77,7 @@ impl FitJob {
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         // Locked (and checked) for the whole fit.
         let _held = crate::store::StagedDir::results(&dir, self.exec.force)?;
-        let bytes = read(&self.counts, "counts", MAX_DATA_BYTES)?;
+        let bytes = read(&self.counts, ("counts", "counts files"), MAX_DATA_BYTES)?;
         let origin = self.counts.display().to_string();
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| JobError::Invalid(format!("{origin}: not UTF-8 text")))?;
@@ -108,17 +110,17 @@ pub struct CountsJob {
 impl CountsJob {
     /// Reads and converts the export; the caller writes the counts.
     pub fn run(&self) -> Result<(Counts, Conversion), JobError> {
-        let text = |p: &Path, what, limit| {
+        let text = |p: &Path, what: (&str, &'static str), limit| {
             String::from_utf8(read(p, what, limit)?)
                 .map_err(|_| JobError::Invalid(format!("{}: not UTF-8 text", p.display())))
         };
         let mapping_name = self.mapping.display().to_string();
         let mapping = Mapping::from_toml(
-            &text(&self.mapping, "mapping", MAX_DATA_BYTES)?,
+            &text(&self.mapping, ("mapping", "mapping files"), MAX_DATA_BYTES)?,
             &mapping_name,
         )?;
         let origin = self.input.display().to_string();
-        let input = text(&self.input, "export", MAX_EXPORT_BYTES)?;
+        let input = text(&self.input, ("export", "export files"), MAX_EXPORT_BYTES)?;
         Ok(adapters::convert(
             self.source,
             &input,
