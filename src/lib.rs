@@ -33,6 +33,7 @@ pub mod fit;
 pub mod input;
 pub mod job;
 pub mod model;
+mod numeric;
 pub mod report;
 pub mod scenario;
 pub mod sensitivity;

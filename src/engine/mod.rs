@@ -11,7 +11,7 @@ mod executor;
 mod internals;
 mod run;
 mod shard;
-mod streams;
+pub(crate) mod streams;
 mod tally;
 mod windows;
 

@@ -62,8 +62,8 @@ fn purpose_of(slot: usize, n: usize) -> Purpose {
     }
 }
 
-/// Key bytes: seed (8, little-endian), purpose tag (4), purpose index (4),
-/// and the label (16). Documented in docs/model.md.
+/// Key bytes of a run's purpose: seed (8, little-endian), purpose tag (4),
+/// purpose index (4), and the label (16). Documented in docs/model.md.
 fn key(seed: u64, purpose: Purpose) -> [u8; 32] {
     let (tag, index): (u32, usize) = match purpose {
         Purpose::Attacks(p) => (1, p),
@@ -71,12 +71,45 @@ fn key(seed: u64, purpose: Purpose) -> [u8; 32] {
         Purpose::Convoys => (3, 0),
         Purpose::Condition(k) => (4, k),
     };
+    derive_key(seed, &tagged(tag, index as u32, KEY_LABEL))
+}
+
+/// The one derivation of every ChaCha8 key in the project: the master
+/// seed's 8 little-endian bytes, then up to 24 bytes naming the purpose
+/// (zero-padded; longer names are cut at 24). Runs name theirs with
+/// [`tagged`]; the analyses (a design, a bootstrap, a fit's draws) with a
+/// label of their own, so that no two purposes share a stream.
+pub(crate) fn derive_key(seed: u64, domain: &[u8]) -> [u8; 32] {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
-    key[8..12].copy_from_slice(&tag.to_le_bytes());
-    key[12..16].copy_from_slice(&(index as u32).to_le_bytes());
-    key[16..].copy_from_slice(KEY_LABEL);
+    for (k, b) in key[8..].iter_mut().zip(domain) {
+        *k = *b;
+    }
     key
+}
+
+/// A domain of [`derive_key`] in the layout of the run keys: a purpose tag
+/// (4 bytes, little-endian), an index (4) and a 16-byte label. Tag 0 is no
+/// purpose of a run: the analyses' 16-byte labels use it.
+pub(crate) fn tagged(tag: u32, index: u32, label: &[u8; 16]) -> [u8; 24] {
+    let mut domain = [0u8; 24];
+    domain[..4].copy_from_slice(&tag.to_le_bytes());
+    domain[4..8].copy_from_slice(&index.to_le_bytes());
+    domain[8..].copy_from_slice(label);
+    domain
+}
+
+/// The generator of one purpose of an analysis (rand_chacha's ChaCha8,
+/// whose words docs/model.md defines), keyed by [`derive_key`].
+pub(crate) fn analysis_rng(seed: u64, domain: &[u8]) -> rand_chacha::ChaCha8Rng {
+    rand_chacha::ChaCha8Rng::from_seed(derive_key(seed, domain))
+}
+
+/// [`analysis_rng`] for a 16-byte label under tag 0 (a design, a
+/// sensitivity bootstrap): apart from every run's streams, whose tags are
+/// 1 to 4 and whose label differs.
+pub(crate) fn labelled_rng(seed: u64, label: &[u8; 16]) -> rand_chacha::ChaCha8Rng {
+    analysis_rng(seed, &tagged(0, 0, label))
 }
 
 /// 64-bit words in a stream's window: 4 ChaCha blocks, as many as one
@@ -189,6 +222,36 @@ mod tests {
     use super::*;
     use crate::Scenario;
     use rand::Rng;
+
+    /// Every key the project derives keeps its documented bytes: a run's
+    /// (seed, tag, index, label), an analysis label's (seed, 8 zero bytes,
+    /// label) and a fit purpose's (seed, then `ceasefire-fit:` and the
+    /// purpose, zero-padded).
+    #[test]
+    fn every_key_keeps_its_documented_bytes() {
+        let seed = 0x0102_0304_0506_0708_u64;
+        let run = key(seed, Purpose::Monitoring(3));
+        assert_eq!(run[..8], seed.to_le_bytes());
+        assert_eq!(run[8..16], [2, 0, 0, 0, 3, 0, 0, 0]);
+        assert_eq!(&run[16..], KEY_LABEL);
+
+        let label = b"ceasefire/lhs/v1";
+        let domain = tagged(0, 0, label);
+        let analysis = derive_key(seed, &domain);
+        assert_eq!(analysis[..8], seed.to_le_bytes());
+        assert_eq!(analysis[8..16], [0; 8]);
+        assert_eq!(&analysis[16..], label);
+        let mut a = labelled_rng(seed, label);
+        let mut b = rand_chacha::ChaCha8Rng::from_seed(analysis);
+        assert_eq!(a.next_u64(), b.next_u64());
+
+        let fit = derive_key(seed, b"ceasefire-fit:pit");
+        assert_eq!(&fit[8..25], b"ceasefire-fit:pit");
+        assert_eq!(fit[25..], [0; 7]);
+        // A name longer than 24 bytes is cut, not an error.
+        let long = derive_key(seed, b"ceasefire-fit:predictive-and-more");
+        assert_eq!(&long[8..], b"ceasefire-fit:predictive");
+    }
 
     /// chacha20's generator gives rand_chacha's words for any key, stream
     /// and position, across the generators' 4-block refills and across the

@@ -8,8 +8,9 @@ use super::Batch;
 use crate::engine::{
     BLOCK_RUNS, BatchError, BatchObserver, ObserverError, RunSummary, Sums, Tally,
 };
+use crate::numeric::t_quantile;
 use crate::scenario::Scenario;
-use crate::stats::{Estimate, mean, mean_of, t_quantile, variance};
+use crate::stats::{Estimate, mean, mean_of, variance};
 
 /// One metric compared between scenario A and scenario B.
 #[derive(Debug, Clone, PartialEq)]

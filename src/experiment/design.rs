@@ -3,9 +3,7 @@
 use std::str::FromStr;
 
 use rand::RngExt;
-use rand::SeedableRng;
 use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
 
 use crate::scenario::paths::{ParamPath, PathError};
 use crate::sensitivity::{Bounds, SensitivityError, morris_design, saltelli_design};
@@ -537,10 +535,7 @@ impl Design {
                 })
             }
             Design::LatinHypercube(n) => {
-                let mut key = [0u8; 32];
-                key[..8].copy_from_slice(&seed.to_le_bytes());
-                key[16..].copy_from_slice(DESIGN_LABEL);
-                let mut rng = ChaCha8Rng::from_seed(key);
+                let mut rng = crate::engine::streams::labelled_rng(seed, DESIGN_LABEL);
                 let columns: Vec<Vec<f64>> = vary
                     .iter()
                     .map(|v| {

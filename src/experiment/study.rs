@@ -12,9 +12,10 @@
 
 use crate::discover::{PrimBox, PrimError, PrimOptions, prim};
 use crate::engine::Tally;
+use crate::numeric::z;
 use crate::report::sensitivity::{IndexRow, Method, Outcome, OutputRow, Series, SweepTable};
 use crate::scenario::Scenario;
-use crate::sensitivity::{SensitivityError, analyze_morris, analyze_sobol, z_value};
+use crate::sensitivity::{SensitivityError, analyze_morris, analyze_sobol};
 use crate::stats::summary::summary_rows;
 
 use super::Design;
@@ -157,7 +158,7 @@ pub struct Study {
 /// squared) over the variance of the estimates. Above 1 the differences
 /// between points are all noise; NaN when the outcome does not vary.
 pub fn noise_share(s: &Series) -> f64 {
-    let z = z_value();
+    let z = z();
     let n = s.estimate.len() as f64;
     let noise = s
         .low
@@ -441,7 +442,7 @@ mod tests {
         let share = noise_share(&t.series[0]);
         // Noise sd 0.01/z against half the points at 0.1 and half at 0.9
         // (variance 0.16).
-        let expect = (0.01 / z_value()).powi(2) / 0.16;
+        let expect = (0.01 / z()).powi(2) / 0.16;
         assert!((share - expect).abs() < 1e-12, "{share} vs {expect}");
     }
 

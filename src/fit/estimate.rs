@@ -8,6 +8,7 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
 use super::model::{Model, Slot};
+use crate::numeric::invert_spd;
 
 /// Logarithms of parameters are kept in this range while optimising: wide
 /// enough for any rate or half-life a daily series can support (e^-30 is
@@ -400,57 +401,6 @@ pub fn log_covariance(model: &Model, opt: &Optimum, free: &[bool]) -> Option<Vec
     Some(full)
 }
 
-/// Inverse of a symmetric positive-definite matrix by Cholesky; `None` if
-/// it is not positive definite.
-#[allow(clippy::needless_range_loop)]
-fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let l = factor(&a, true)?;
-    // Solve L Lᵀ X = I column by column.
-    let mut inv = vec![vec![0.0; n]; n];
-    for c in 0..n {
-        let mut z = vec![0.0; n];
-        for i in 0..n {
-            let e = if i == c { 1.0 } else { 0.0 };
-            z[i] = (e - (0..i).map(|k| l[i][k] * z[k]).sum::<f64>()) / l[i][i];
-        }
-        for i in (0..n).rev() {
-            let s: f64 = ((i + 1)..n).map(|k| l[k][i] * inv[k][c]).sum();
-            inv[i][c] = (z[i] - s) / l[i][i];
-        }
-    }
-    Some(inv)
-}
-
-/// The Cholesky factor (lower) of a symmetric positive semi-definite
-/// matrix, rows and columns of zero variance left at zero; for drawing from
-/// a normal approximation.
-pub fn cholesky(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    factor(a, false).expect("a lenient factorisation always succeeds")
-}
-
-/// Cholesky factorisation. `strict`: `None` unless positive definite;
-/// otherwise a non-positive pivot becomes 0 and its column is left at 0.
-#[allow(clippy::needless_range_loop)]
-fn factor(a: &[Vec<f64>], strict: bool) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut l = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = a[i][j] - (0..j).map(|k| l[i][k] * l[j][k]).sum::<f64>();
-            if i == j {
-                if strict && (s.is_nan() || s <= 0.0) {
-                    return None;
-                }
-                l[i][i] = s.max(0.0).sqrt();
-            } else if l[j][j] > 0.0 {
-                l[i][j] = s / l[j][j];
-            }
-        }
-    }
-    Some(l)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::model::HalfLife;
@@ -470,16 +420,5 @@ mod tests {
         );
         let cov = log_covariance(&m, &opt, &[true]).unwrap();
         assert!((cov[0][0] - 1.0 / 31.0).abs() < 1e-5, "{cov:?}");
-    }
-
-    #[test]
-    fn a_symmetric_matrix_inverts() {
-        let a = vec![vec![4.0, 1.0], vec![1.0, 3.0]];
-        let inv = invert_spd(a).unwrap();
-        let det = 11.0;
-        assert!((inv[0][0] - 3.0 / det).abs() < 1e-12);
-        assert!((inv[0][1] + 1.0 / det).abs() < 1e-12);
-        assert!((inv[1][1] - 4.0 / det).abs() < 1e-12);
-        assert!(invert_spd(vec![vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
     }
 }

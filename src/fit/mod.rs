@@ -24,9 +24,10 @@ use rayon::prelude::*;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::counts::{Counts, CountsError, valid_id};
-use crate::stats::{Estimate, wilson, z};
+use crate::numeric::{cholesky, z};
+use crate::stats::{Estimate, wilson};
 use diagnostics::PartyCheck;
-use estimate::{ALPHA_ZERO, Optimum, cholesky, log_covariance, maximise_from, profile_interval};
+use estimate::{ALPHA_ZERO, Optimum, log_covariance, maximise_from, profile_interval};
 use model::{HalfLife, Model, Slot};
 use simulate::{PartyParams, PhaseParams, purpose_rng, purpose_seed};
 
@@ -459,7 +460,7 @@ pub fn branching_ratio(model: &Model, values: &[f64]) -> f64 {
         let beta = 0.5f64.powf(1.0 / model.half_life(values, p));
         k[p][q] += model.alpha(values, j) / (1.0 - beta);
     }
-    crate::scenario::spectral_radius(k)
+    crate::numeric::spectral_radius(k)
 }
 
 /// The checked set-up of a fit.

@@ -193,7 +193,7 @@ impl Fit {
     /// The rows of fit_diagnostics.csv.
     pub fn diagnostic_rows(&self) -> Vec<DiagnosticRow> {
         let mut rows = Vec::new();
-        let z = crate::stats::z();
+        let z = crate::numeric::z();
         for c in &self.checks {
             let n = c.days as f64;
             let row = |statistic: &str, index, value, band: Option<(f64, f64)>| DiagnosticRow {

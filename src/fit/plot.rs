@@ -66,7 +66,7 @@ fn diagnostics_chart(fit: &Fit) -> Result<String, String> {
     let sub = "left: randomised PIT (flat if the model is right); right: autocorrelation of Pearson residuals (near 0 if it is); grey: 95% range";
     page(parties.len(), "Goodness of fit", sub, |body| {
         let rows = body.split_evenly((parties.len(), 2));
-        let z = crate::stats::z();
+        let z = crate::numeric::z();
         for (i, c) in parties.iter().enumerate() {
             let col = colour(i);
             let n = c.days as f64;

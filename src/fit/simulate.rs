@@ -9,7 +9,6 @@
 //! `fit` touches the engine.
 
 use rand::Rng;
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::DayObserver;
@@ -166,13 +165,7 @@ pub fn simulate(
 /// key is the master seed and the purpose's label, so that purposes never
 /// share a stream.
 pub fn purpose_rng(seed: u64, label: &str) -> ChaCha8Rng {
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    let tag = format!("ceasefire-fit:{label}");
-    for (k, b) in key[8..].iter_mut().zip(tag.bytes()) {
-        *k = b;
-    }
-    ChaCha8Rng::from_seed(key)
+    crate::engine::streams::analysis_rng(seed, format!("ceasefire-fit:{label}").as_bytes())
 }
 
 /// The engine seed of one purpose of a fit (`bootstrap`, `predictive`).

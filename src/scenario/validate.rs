@@ -179,7 +179,7 @@ impl Checker<'_> {
         self.tally_size(horizon as u64, &parties, &phases, max_window, &header_span)?;
 
         // Once per scenario: every command reads it (warnings, `check`).
-        let branching_ratio = super::perron_root(&super::branching_rows(&parties));
+        let branching_ratio = crate::numeric::perron_root(&super::branching_rows(&parties));
         let mut scenario = Scenario {
             name,
             description: header.description.unwrap_or_default(),

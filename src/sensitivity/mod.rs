@@ -27,15 +27,12 @@ pub mod functions;
 pub mod morris;
 pub mod saltelli;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use statrs::distribution::{ContinuousCDF, Normal};
-
 pub use morris::{MorrisIndices, analyze_morris, morris_design};
 pub use saltelli::{SobolIndices, analyze_sobol, saltelli_design};
 
-/// Confidence level of every interval, as SALib's default `conf_level`.
-pub const CONFIDENCE: f64 = 0.95;
+/// Confidence level of every interval, as SALib's default `conf_level`
+/// (the level of every interval in the outputs).
+pub use crate::numeric::CONFIDENCE;
 
 /// Bootstrap resamples by default. SALib's default is 100; 1000 makes the
 /// intervals' own resampling noise (about 2% of their width) small enough
@@ -144,21 +141,6 @@ pub enum SensitivityError {
         /// The value.
         value: f64,
     },
-}
-
-/// z of the two-sided interval at [`CONFIDENCE`] (SALib's
-/// `norm.ppf(0.5 + conf_level / 2)`).
-pub fn z_value() -> f64 {
-    Normal::standard().inverse_cdf(0.5 + CONFIDENCE / 2.0)
-}
-
-/// The generator of one purpose: a ChaCha8 stream keyed by the seed and a
-/// 16-byte label, apart from every run's streams (whose label differs).
-pub(crate) fn stream(seed: u64, label: &[u8; 16]) -> ChaCha8Rng {
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    key[16..].copy_from_slice(label);
-    ChaCha8Rng::from_seed(key)
 }
 
 /// The sample standard deviation (denominator n − 1), as numpy's

@@ -13,7 +13,9 @@
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
-use super::{BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd, stream, z_value};
+use crate::engine::streams::labelled_rng;
+
+use super::{BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd};
 
 /// Grid levels by default, as SALib's `num_levels`.
 pub const DEFAULT_LEVELS: usize = 4;
@@ -67,7 +69,7 @@ pub fn morris_design(
             .map(|k| k as f64 * (1.0 - step) / (m - 1) as f64)
             .collect(),
     };
-    let mut rng = stream(seed, DESIGN_LABEL);
+    let mut rng = labelled_rng(seed, DESIGN_LABEL);
     let mut rows = Vec::with_capacity(trajectories * (d + 1));
     for _ in 0..trajectories {
         let mut order: Vec<usize> = (0..d).collect();
@@ -155,8 +157,8 @@ pub fn analyze_morris(
     seed: u64,
 ) -> Result<MorrisIndices, SensitivityError> {
     let effects = elementary_effects(x, y, levels)?;
-    let z = z_value();
-    let mut rng = stream(seed, BOOTSTRAP_LABEL);
+    let z = crate::numeric::z();
+    let mut rng = labelled_rng(seed, BOOTSTRAP_LABEL);
     let mut indices = MorrisIndices {
         mu: Vec::new(),
         mu_star: Vec::new(),

@@ -15,9 +15,9 @@
 
 use rand::RngExt;
 
-use super::{
-    BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd, stream, variance, z_value,
-};
+use crate::engine::streams::labelled_rng;
+
+use super::{BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd, variance};
 
 /// Most base samples: the scrambled sequence has 2^16 points per seed.
 pub const MAX_SAMPLES: usize = 1 << 16;
@@ -64,7 +64,7 @@ pub fn saltelli_design(
     if !(2..=MAX_SAMPLES).contains(&n) || !n.is_power_of_two() {
         return Err(SensitivityError::Samples(n));
     }
-    let scramble = stream(seed, SCRAMBLE_LABEL).random::<u32>();
+    let scramble = labelled_rng(seed, SCRAMBLE_LABEL).random::<u32>();
     let mut rows = Vec::with_capacity(n * rows_per_sample(d, second_order));
     for i in 0..n {
         // `n` ≤ 2^16 and 2d ≤ 256 were checked above.
@@ -220,12 +220,12 @@ pub fn analyze_sobol(
     };
     let all: Vec<usize> = (0..n).collect();
     let whole = split.draw(&all);
-    let mut rng = stream(seed, BOOTSTRAP_LABEL);
+    let mut rng = labelled_rng(seed, BOOTSTRAP_LABEL);
     let draws: Vec<Vec<usize>> = (0..resamples)
         .map(|_| (0..n).map(|_| rng.random_range(0..n)).collect())
         .collect();
     let boot: Vec<Draw> = draws.iter().map(|r| split.draw(r)).collect();
-    let z = z_value();
+    let z = crate::numeric::z();
     let interval = |estimate: f64, f: &dyn Fn(&Draw) -> f64| -> BootstrapEstimate {
         let values: Vec<f64> = boot.iter().map(f).collect();
         // SALib reports 0 when every resampled output is the same value.

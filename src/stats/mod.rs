@@ -16,12 +16,10 @@ pub mod summary;
 pub use estimates::{Estimates, RunTotal};
 pub use metric::{Metric, UnknownMetric};
 
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
-
 use crate::engine::Sums;
+use crate::numeric::{t_quantile, z};
 
-/// Two-sided confidence level of every interval in the outputs.
-pub const CONFIDENCE: f64 = 0.95;
+pub use crate::numeric::CONFIDENCE;
 
 /// An estimate with its interval (equal to the estimate where there is no
 /// sampling error to speak of, `NaN` where it is undefined).
@@ -53,12 +51,6 @@ impl Estimate {
             high: x,
         }
     }
-}
-
-/// The standard normal quantile for [`CONFIDENCE`] (≈ 1.96).
-pub fn z() -> f64 {
-    let normal = Normal::standard();
-    normal.inverse_cdf(0.5 + CONFIDENCE / 2.0)
 }
 
 /// Wilson score interval for `successes` out of `n`. With `n = 0` all three
@@ -117,14 +109,6 @@ pub fn variance(n: u64, sum: i128, sum_sq: u128) -> f64 {
     }
     let spread = (u128::from(n) * sum_sq).saturating_sub(sum.unsigned_abs().pow(2)) as f64;
     spread / (n as f64 * (n as f64 - 1.0))
-}
-
-/// The two-sided [`CONFIDENCE`] quantile of Student's t with `df` degrees of
-/// freedom (`NaN` if `df` is not positive).
-pub fn t_quantile(df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df)
-        .map(|d| d.inverse_cdf(0.5 + CONFIDENCE / 2.0))
-        .unwrap_or(f64::NAN)
 }
 
 /// The smallest day `d` with `P(entry day ≤ d) ≥ q` among the entries in
