@@ -447,7 +447,7 @@ impl Scenario {
     /// Spectral radius of the branching matrix `K[p][q] = α_{q→p} / (1 − β_p)`:
     /// the expected number of further attacks one attack provokes, over all
     /// generations. At 1 or more, retaliation feeds on itself without bound.
-    /// Computed once, at validation ([`perron_root`]).
+    /// Computed once, at validation (the Perron root of its branching matrix).
     pub fn branching_ratio(&self) -> f64 {
         self.branching_ratio
     }
