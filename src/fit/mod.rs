@@ -15,21 +15,19 @@ pub mod model;
 pub mod output;
 mod plot;
 pub mod simulate;
+mod stages;
 
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use rand::RngExt;
-use rayon::prelude::*;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::counts::{Counts, CountsError, valid_id};
-use crate::numeric::{cholesky, z};
-use crate::stats::{Estimate, wilson};
+use crate::stats::Estimate;
 use diagnostics::PartyCheck;
-use estimate::{ALPHA_ZERO, Optimum, log_covariance, maximise_from, profile_interval};
+use estimate::{Optimum, log_covariance, maximise_from};
 use model::{HalfLife, Model, Slot};
-use simulate::{PartyParams, PhaseParams, purpose_rng, purpose_seed};
+use simulate::{PartyParams, PhaseParams};
 
 /// Half-life of a party whose half-life is not estimated and not given
 /// (MODEL.md's default).
@@ -692,46 +690,11 @@ pub fn lr_test(model: &Model, opt: &Optimum) -> Option<LrTest> {
     })
 }
 
-/// Empirical quantile (linear interpolation between order statistics) of
-/// sorted values.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// A 95% percentile interval of `xs` around `estimate`.
-fn percentile_interval(mut xs: Vec<f64>, estimate: f64) -> Estimate {
-    xs.retain(|x| x.is_finite());
-    xs.sort_by(f64::total_cmp);
-    Estimate {
-        estimate,
-        low: quantile(&xs, 0.025),
-        high: quantile(&xs, 0.975),
-    }
-}
-
-/// Parameter estimates of a bootstrap replicate, and its branching ratio.
-fn refit(model: &Model, mle: &[f64]) -> (Vec<f64>, f64) {
-    let mut warm = mle.to_vec();
-    for (i, slot) in model.slots().iter().enumerate() {
-        if matches!(slot, Slot::Alpha(_)) && warm[i] < ALPHA_ZERO {
-            warm[i] = 0.01;
-        }
-    }
-    let mut s = vec![warm];
-    s.extend(starts(model).into_iter().take(1));
-    let best = maximise_from(model, &s, &all_free(model));
-    let (opt, _) = estimate::snap_alphas(model, best, &all_free(model));
-    let b = branching_ratio(model, &opt.values);
-    (opt.values, b)
-}
-
 /// Fits `counts` as `opts` asks. `progress` is told of every bootstrap
 /// replicate and predictive run done. Nothing here writes a file.
+///
+/// The stages after the maximum-likelihood estimate live in `stages`, each
+/// tested alone; this function chains them.
 pub fn run(
     counts: &Counts,
     opts: &FitOptions,
@@ -740,420 +703,108 @@ pub fn run(
     let prep = prepare(counts, opts)?;
     let model = prep.model;
     let (opt, free) = maximum_likelihood(&model);
-    let values = opt.values.clone();
-    let mut warnings = Vec::new();
+    let values = &opt.values;
+    let parties = counts.parties.clone();
     let mut notes = prep.notes;
     notes.push("the counts are of reported events: with monitoring detection below 1 or false reports, every estimate describes the reported process, not every attack (docs/calibration.md)".into());
-    let parties = counts.parties.clone();
 
     // Intervals: profile likelihood for every parameter, and Wald on the log
-    // scale for μ and m as a second row.
-    // The information is taken over the parameters inside the parameter
-    // space: an α at 0 (already fixed), a half-life that no α feeds (flat
-    // likelihood) or at the edge of the searched range (h → 0 or ∞) is held
-    // at its estimate, as a boundary value must be.
-    let mut inner = free.clone();
-    for (i, slot) in model.slots().iter().enumerate() {
-        if let Slot::HalfLife(g) = *slot {
-            let fed = model.pairs().iter().enumerate().any(|(j, &(_, t))| {
-                model.group_parties(g).contains(&t) && model.alpha(&values, j) > 0.0
-            });
-            let h = values[i];
-            if !fed || h <= HALF_LIFE_SEARCH.0 || h >= HALF_LIFE_SEARCH.1 {
-                inner[i] = false;
-            }
-        }
-    }
+    // scale (over the slots inside the parameter space) for μ and m.
+    let inner = stages::inner_slots(&model, values, &free);
     let cov = log_covariance(&model, &opt, &inner);
+    let cov = cov.as_deref();
+    let mut warnings = Vec::new();
     if cov.is_none() {
         warnings.push("the observed information is not positive definite: Wald intervals are not given (a parameter is at a boundary or not identified)".into());
     }
-    let z = z();
-    let wald = |i: usize| match &cov {
-        Some(c) if c[i][i] >= 0.0 => {
-            let se = c[i][i].sqrt();
-            Estimate {
-                estimate: values[i],
-                low: values[i] * (-z * se).exp(),
-                high: values[i] * (z * se).exp(),
-            }
-        }
-        _ => Estimate {
-            estimate: values[i],
-            ..Estimate::UNDEFINED
-        },
-    };
-    let slots = model.slots().to_vec();
-    let intervals: Vec<(Estimate, Method)> = slots
-        .par_iter()
-        .enumerate()
-        .map(|(i, slot)| match slot {
-            Slot::Rate(_) | Slot::Multiplier { .. } => {
-                let (low, high) = profile_interval(&model, &opt, &free, i, None, RATE_SEARCH);
-                (
-                    Estimate {
-                        estimate: values[i],
-                        low,
-                        high,
-                    },
-                    Method::Profile,
-                )
-            }
-            Slot::Alpha(_) => {
-                let (low, high) = profile_interval(
-                    &model,
-                    &opt,
-                    &free,
-                    i,
-                    Some(0.0),
-                    (ALPHA_ZERO, ALPHA_SEARCH_MAX),
-                );
-                (
-                    Estimate {
-                        estimate: values[i],
-                        low,
-                        high,
-                    },
-                    Method::Profile,
-                )
-            }
-            Slot::HalfLife(g) => {
-                let identified = model.pairs().iter().enumerate().any(|(j, &(_, t))| {
-                    model.group_parties(*g).contains(&t) && model.alpha(&values, j) > 0.0
-                });
-                if !identified {
-                    return (Estimate::UNDEFINED, Method::Unidentified);
-                }
-                let (low, high) = profile_interval(&model, &opt, &free, i, None, HALF_LIFE_SEARCH);
-                (
-                    Estimate {
-                        estimate: values[i],
-                        low,
-                        high,
-                    },
-                    Method::Profile,
-                )
-            }
-        })
-        .collect();
+    let intervals = stages::profile_intervals(&model, &opt, &free);
+    warnings.extend(stages::boundary_warnings(
+        &model,
+        values,
+        &intervals,
+        &parties,
+        &prep.periods,
+    ));
 
-    for (j, &(q, p)) in model.pairs().iter().enumerate() {
-        if model.alpha(&values, j) == 0.0 {
-            warnings.push(format!(
-                "alpha of '{}' against '{}' is at 0 (no retaliation found); the half-life of '{}' is not identified by this pair",
-                parties[p], parties[q], parties[p]
-            ));
-        }
-    }
-    for (i, slot) in slots.iter().enumerate() {
-        if let Slot::Multiplier { party, period } = *slot
-            && values[i] < 1e-6
-        {
-            warnings.push(format!(
-                "the multiplier of '{}' in period '{}' is at 0 (no events): its interval is not informative",
-                parties[party], prep.periods[period].name
-            ));
-        }
-        if let (Slot::HalfLife(g), Method::Unidentified) = (*slot, intervals[i].1) {
-            let ps: Vec<&str> = model
-                .group_parties(g)
-                .iter()
-                .map(|&p| parties[p].as_str())
-                .collect();
-            warnings.push(format!(
-                "the half-life of {} is not identified (every alpha into it is 0); fit.toml keeps the default {DEFAULT_HALF_LIFE} days",
-                ps.join(", ")
-            ));
-        }
-    }
-
-    // Bootstrap with the engine: refit every replicate.
-    let fitted_values = {
-        // Unidentified half-lives simulate at the default.
-        let mut v = values.clone();
-        for (i, (_, m)) in intervals.iter().enumerate() {
-            if *m == Method::Unidentified {
-                v[i] = DEFAULT_HALF_LIFE;
-            }
-        }
-        v
-    };
-    let major_share = counts.major.as_ref().map(|major| {
-        (0..parties.len())
-            .map(|p| {
-                let from = counts.days() - model.scored_days();
-                let maj: u64 = major[p][from..].iter().sum();
-                let all: u64 = counts.counts[p][from..].iter().sum();
-                wilson(maj, all)
-            })
-            .collect::<Vec<_>>()
-    });
-    let sim_scenario = || {
-        simulate::scenario(
-            &party_params(&model, &fitted_values, &parties, major_share.as_ref()),
-            &phase_params(&model, &fitted_values, &prep.periods, opts.burn_in),
+    // What a simulation of the fit plays: the bootstrap's and the
+    // predictive check's scenario.
+    let fitted = stages::simulated_values(values, &intervals);
+    let major_share = stages::major_shares(counts, &model);
+    let scenario = if opts.bootstrap > 0 || opts.simulate > 0 {
+        let scenario = simulate::scenario(
+            &party_params(&model, &fitted, &parties, major_share.as_ref()),
+            &phase_params(&model, &fitted, &prep.periods, opts.burn_in),
             counts.date(0),
         )
-        .map_err(|e| FitError::Simulation(e.to_string()))
+        .map_err(|e| FitError::Simulation(e.to_string()))?;
+        Some(scenario)
+    } else {
+        None
     };
-    let mut boot: Option<(Vec<Vec<f64>>, Vec<f64>)> = None;
-    if opts.bootstrap > 0 {
-        let sc = sim_scenario()?;
-        let seed = purpose_seed(opts.seed, "bootstrap");
-        let reps: Result<Vec<(Vec<f64>, f64)>, FitError> = (0..opts.bootstrap as u64)
-            .into_par_iter()
-            .map(|b| {
-                let y = simulate::simulate(&sc, seed, b)
-                    .map_err(|e| FitError::Simulation(format!("{e}: {}", e.source)))?;
-                let m = model.with_counts(
-                    y.iter()
-                        .map(|r| r.iter().map(|&c| c as f64).collect())
-                        .collect(),
-                );
-                let r = refit(&m, &fitted_values);
-                progress(1);
-                Ok(r)
-            })
-            .collect();
-        let reps = reps?;
-        let (vals, br): (Vec<Vec<f64>>, Vec<f64>) = reps.into_iter().unzip();
-        boot = Some((vals, br));
-    }
+    let boot = match &scenario {
+        Some(sc) if opts.bootstrap > 0 => Some(stages::bootstrap(
+            &model,
+            sc,
+            &fitted,
+            opts.seed,
+            opts.bootstrap,
+            progress,
+        )?),
+        _ => None,
+    };
 
-    // Branching ratio with an interval from the normal approximation: α on
-    // its natural scale (delta method, truncated at 0: on the log scale a
-    // small α with a wide interval draws absurd values), the other
-    // parameters on the log scale; α at 0 stays at 0.
-    let br = branching_ratio(&model, &fitted_values);
-    let br_interval = match &cov {
-        Some(c) => {
-            let idx: Vec<usize> = (0..inner.len()).filter(|&i| inner[i]).collect();
-            let sub: Vec<Vec<f64>> = idx
-                .iter()
-                .map(|&i| idx.iter().map(|&j| c[i][j]).collect())
-                .collect();
-            let l = cholesky(&sub);
-            let mut rng = purpose_rng(opts.seed, "branching");
-            let normal = statrs::distribution::Normal::standard();
-            let draws: Vec<f64> = (0..BRANCHING_DRAWS)
-                .map(|_| {
-                    let zs: Vec<f64> = (0..idx.len()).map(|_| rng.sample(normal)).collect();
-                    let mut v = fitted_values.clone();
-                    for (r, &i) in idx.iter().enumerate() {
-                        let shift: f64 = (0..=r).map(|c| l[r][c] * zs[c]).sum();
-                        v[i] = if matches!(slots[i], Slot::Alpha(_)) {
-                            (fitted_values[i] * (1.0 + shift)).max(0.0)
-                        } else {
-                            fitted_values[i] * shift.exp()
-                        };
-                    }
-                    branching_ratio(&model, &v)
-                })
-                .collect();
-            percentile_interval(draws, br)
-        }
-        None => Estimate {
-            estimate: br,
-            ..Estimate::UNDEFINED
-        },
-    };
-    if br >= 1.0 {
+    let branching = stages::branching_interval(&model, cov, &inner, &fitted, opts.seed);
+    if branching.estimate >= 1.0 {
         warnings.push(format!(
-            "the branching ratio is {br:.3} (≥ 1): the fitted retaliation is explosive, and a scenario built from it stops when intensities run away"
+            "the branching ratio is {:.3} (≥ 1): the fitted retaliation is explosive, and a scenario built from it stops when intensities run away",
+            branching.estimate
         ));
     }
 
-    // Rows of fit.csv, each followed by its bootstrap interval.
-    let mut rows = Vec::new();
-    let boot_interval = |i: usize| {
-        boot.as_ref()
-            .map(|(vals, _)| percentile_interval(vals.iter().map(|v| v[i]).collect(), values[i]))
+    // Rows of fit.csv.
+    let fixed_half_life = match opts.half_life {
+        HalfLife::Fixed(h) => Some(h),
+        _ => None,
     };
-    let push = |rows: &mut Vec<Row>, row: Row, b: Option<Estimate>| {
-        rows.push(row.clone());
-        if let Some(b) = b {
-            rows.push(Row {
-                value: b,
-                method: Method::Bootstrap,
-                ..row
-            });
-        }
-    };
-    for (i, slot) in slots.iter().enumerate() {
-        let (value, method) = intervals[i];
-        let base = Row {
-            quantity: Quantity::Rate,
-            party: None,
-            source: None,
-            period: None,
-            value,
-            method,
-        };
-        match *slot {
-            Slot::Rate(_) | Slot::Multiplier { .. } => {
-                let row = match *slot {
-                    Slot::Multiplier { party, period } => Row {
-                        quantity: Quantity::RateMultiplier,
-                        party: Some(party),
-                        period: Some(period),
-                        ..base
-                    },
-                    Slot::Rate(p) => Row {
-                        party: Some(p),
-                        ..base
-                    },
-                    _ => unreachable!("matched above"),
-                };
-                push(&mut rows, row.clone(), boot_interval(i));
-                // The Wald interval on the log scale as well: quicker to
-                // reason about, but it under-covers on short series (see
-                // docs/calibration.md).
-                rows.push(Row {
-                    value: wald(i),
-                    method: Method::WaldLog,
-                    ..row
-                });
-            }
-            Slot::Alpha(j) => {
-                let (q, p) = model.pairs()[j];
-                push(
-                    &mut rows,
-                    Row {
-                        quantity: Quantity::Alpha,
-                        party: Some(p),
-                        source: Some(q),
-                        ..base
-                    },
-                    boot_interval(i),
-                )
-            }
-            Slot::HalfLife(g) => {
-                for p in model.group_parties(g) {
-                    let b = if method == Method::Unidentified {
-                        None
-                    } else {
-                        boot_interval(i)
-                    };
-                    push(
-                        &mut rows,
-                        Row {
-                            quantity: Quantity::HalfLife,
-                            party: Some(p),
-                            ..base
-                        },
-                        b,
-                    );
-                }
-            }
-        }
-    }
-    if let HalfLife::Fixed(h) = opts.half_life {
-        for p in 0..parties.len() {
-            if model.pairs().iter().any(|&(_, t)| t == p) {
-                rows.push(Row {
-                    quantity: Quantity::HalfLife,
-                    party: Some(p),
-                    source: None,
-                    period: None,
-                    value: Estimate {
-                        estimate: h,
-                        low: h,
-                        high: h,
-                    },
-                    method: Method::Fixed,
-                });
-            }
-        }
-    }
-    if !model.pairs().is_empty() {
-        push(
-            &mut rows,
-            Row {
-                quantity: Quantity::BranchingRatio,
-                party: None,
-                source: None,
-                period: None,
-                value: br_interval,
-                method: Method::NormalSimulation,
-            },
-            boot.as_ref()
-                .map(|(_, b)| percentile_interval(b.clone(), br)),
-        );
-    }
+    let mut rows = stages::parameter_rows(
+        &model,
+        values,
+        &intervals,
+        cov,
+        boot.as_ref(),
+        fixed_half_life,
+    );
+    rows.extend(stages::branching_rows(&model, branching, boot.as_ref()));
     if let Some(shares) = &major_share {
-        for (p, e) in shares.iter().enumerate() {
-            rows.push(Row {
-                quantity: Quantity::MajorShare,
-                party: Some(p),
-                source: None,
-                period: None,
-                value: *e,
-                method: Method::Wilson,
-            });
-        }
+        rows.extend(stages::major_share_rows(shares));
     }
     let parameters = model.slots().len();
     let lr = lr_test(&model, &opt);
     if lr.is_some() && model.groups() > 0 {
         notes.push("the likelihood-ratio p-value uses the χ̄² mixture, exact for a known half-life; with estimated half-lives (not identified without retaliation) it is anti-conservative (docs/calibration.md gives the measured rate)".into());
     }
-    let stat = |q: Quantity, x: f64, m: Method| Row {
-        quantity: q,
-        party: None,
-        source: None,
-        period: None,
-        value: Estimate {
-            estimate: x,
-            ..Estimate::UNDEFINED
-        },
-        method: m,
-    };
-    rows.push(stat(
-        Quantity::LogLikelihood,
+    rows.extend(stages::statistic_rows(
         opt.log_likelihood,
-        Method::Statistic,
+        parameters,
+        lr.as_ref(),
     ));
-    rows.push(stat(
-        Quantity::Aic,
-        2.0 * parameters as f64 - 2.0 * opt.log_likelihood,
-        Method::Statistic,
-    ));
-    if let Some(t) = &lr {
-        rows.push(stat(
-            Quantity::NullLogLikelihood,
-            t.null_log_likelihood,
-            Method::Statistic,
-        ));
-        rows.push(stat(
-            Quantity::NullAic,
-            2.0 * t.null_parameters as f64 - 2.0 * t.null_log_likelihood,
-            Method::Statistic,
-        ));
-        rows.push(stat(Quantity::LrStatistic, t.statistic, Method::Statistic));
-        rows.push(stat(Quantity::LrPValue, t.p_value, Method::ChiBarSquared));
-    }
 
     // Goodness of fit.
-    let lambda = model.intensities(&values);
+    let lambda = model.intensities(values);
     let ys: Vec<&[f64]> = (0..parties.len()).map(|p| model.scored(p)).collect();
     let checks = diagnostics::check(&parties, &ys, &lambda, opts.seed);
 
     // Predictive check with the engine.
-    let predictive = if opts.simulate > 0 {
-        let sc = sim_scenario()?;
-        let seed = purpose_seed(opts.seed, "predictive");
-        let sims: Result<Vec<Vec<Vec<u64>>>, FitError> = (0..opts.simulate as u64)
-            .into_par_iter()
-            .map(|r| {
-                let y = simulate::simulate(&sc, seed, r)
-                    .map_err(|e| FitError::Simulation(format!("{e}: {}", e.source)));
-                progress(1);
-                y
-            })
-            .collect();
-        Some(predictive_bands(&model, opts.burn_in, &sims?))
-    } else {
-        None
+    let predictive = match &scenario {
+        Some(sc) if opts.simulate > 0 => Some(stages::predictive(
+            &model,
+            sc,
+            opts.seed,
+            opts.simulate,
+            opts.burn_in,
+            progress,
+        )?),
+        _ => None,
     };
 
     Ok(Fit {
@@ -1161,7 +812,7 @@ pub fn run(
         periods: prep.periods,
         reference: prep.reference,
         model,
-        values: fitted_values,
+        values: fitted,
         log_likelihood: opt.log_likelihood,
         parameters,
         lr,
@@ -1175,36 +826,6 @@ pub fn run(
         first_day: prep.first_day,
         options: opts.clone(),
     })
-}
-
-/// Quantile bands of simulated counts per party and scored day, and the
-/// share of observed days inside them.
-fn predictive_bands(model: &Model, burn_in: usize, sims: &[Vec<Vec<u64>>]) -> Predictive {
-    let days = model.scored_days();
-    let mut bands = Vec::new();
-    let (mut in50, mut in90) = (Vec::new(), Vec::new());
-    for p in 0..model.parties() {
-        let mut rows = Vec::with_capacity(days);
-        let (mut a, mut b) = (0usize, 0usize);
-        for t in 0..days {
-            let mut xs: Vec<f64> = sims.iter().map(|s| s[p][burn_in + t] as f64).collect();
-            xs.sort_by(f64::total_cmp);
-            let y = model.scored(p)[t];
-            let q = [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(&xs, q));
-            a += usize::from(q[1] <= y && y <= q[3]);
-            b += usize::from(q[0] <= y && y <= q[4]);
-            rows.push([y, q[0], q[1], q[2], q[3], q[4]]);
-        }
-        in50.push(a as f64 / days as f64);
-        in90.push(b as f64 / days as f64);
-        bands.push(rows);
-    }
-    Predictive {
-        runs: sims.len(),
-        bands,
-        inside50: in50,
-        inside90: in90,
-    }
 }
 
 #[cfg(test)]
