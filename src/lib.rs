@@ -32,6 +32,7 @@ pub mod experiment;
 pub mod fit;
 pub mod input;
 pub mod job;
+pub mod layout;
 pub mod model;
 mod numeric;
 pub mod report;

@@ -17,6 +17,7 @@ mod fit;
 mod fit_cli;
 mod fit_recovery;
 mod golden;
+mod layers;
 mod limits;
 mod messages;
 mod plots;

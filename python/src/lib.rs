@@ -21,10 +21,10 @@ use ceasefire::job::{
     Extras, JobError, LoadedScenario, Progress, SensitivityJob, StudyMethod, SweepDesign, SweepJob,
     TraceJob,
 };
+use ceasefire::layout::ResultFile;
 use ceasefire::report::experiment::write_comparison;
 use ceasefire::scenario::ScenarioError;
 use ceasefire::scenario::paths::{Assignment, ParamPath, set};
-use ceasefire::store::layout::ResultFile;
 use pyo3::exceptions::{PyKeyError, PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
@@ -327,7 +327,7 @@ fn execution(threads: Option<usize>, cancel: CancelToken) -> Execution {
 
 /// A result file by its name (`"summary.csv"`).
 fn result_file(name: &str) -> PyResult<ResultFile> {
-    use ceasefire::store::layout::BATCH;
+    use ceasefire::layout::BATCH;
     BATCH
         .into_iter()
         .chain([ResultFile::DailyRuns])
@@ -485,7 +485,7 @@ fn compare(
         };
         let comparison = job.compare(counter)?;
         let mut bytes = Vec::new();
-        write_comparison(&comparison, &mut bytes).map_err(|source| JobError::Table {
+        write_comparison(&comparison.rows(), &mut bytes).map_err(|source| JobError::Table {
             file: "compare.csv".into(),
             source,
         })?;

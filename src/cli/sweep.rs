@@ -12,11 +12,11 @@ use clap::Args;
 use ceasefire::engine::Shard;
 use ceasefire::experiment::{Design, DesignChoice, Vary, read_design_file};
 use ceasefire::job::{JobError, SweepDesign, SweepDone, SweepJob, SweepMode};
+use ceasefire::layout::SWEEP_CHECKPOINT_DIR;
 use ceasefire::report::experiment::SweepPoint;
 use ceasefire::scenario::Scenario;
 use ceasefire::scenario::paths::ParamPath;
 use ceasefire::stats::Metric;
-use ceasefire::store::layout::SWEEP_CHECKPOINT_DIR;
 
 use super::interrupt::INTERRUPTED;
 use super::{Bar, Changes, Execution, Precision, load, warn};

@@ -9,6 +9,7 @@ use crate::engine::{
     BLOCK_RUNS, BatchError, BatchObserver, ObserverError, RunSummary, Sums, Tally,
 };
 use crate::numeric::t_quantile;
+use crate::report::experiment::ComparisonRow;
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, mean, mean_of, variance};
 
@@ -46,6 +47,25 @@ pub struct Comparison {
     pub runs: u64,
     /// Every metric, in a fixed order.
     pub metrics: Vec<PairedMetric>,
+}
+
+impl Comparison {
+    /// compare.csv's rows, one per metric.
+    pub fn rows(&self) -> Vec<ComparisonRow<'_>> {
+        self.metrics
+            .iter()
+            .map(|m| ComparisonRow {
+                metric: m.metric,
+                subject: &m.subject,
+                a: m.a.estimate,
+                b: m.b.estimate,
+                difference: m.difference,
+                independent: m.independent,
+                narrowing: m.narrowing(),
+                runs: self.runs,
+            })
+            .collect()
+    }
 }
 
 /// Why two scenarios cannot be compared run by run.

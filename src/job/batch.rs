@@ -14,10 +14,10 @@ use crate::engine::{
     Batch, BatchObserver, Mode, ObserverError, Outcome, Reason, RunSummary, Shard, Tally,
 };
 use crate::experiment::{PRECISION_BLOCK, entered_half_width};
+use crate::layout::{BATCH_SHARD, ResultFile};
 use crate::report::RunsCsv;
 use crate::scenario::limits::MAX_RUNS;
 use crate::store::checkpoint::{BatchKey, CheckpointPolicy, Checkpointer, KEPT_CHECKPOINT};
-use crate::store::layout::{BATCH_SHARD, ResultFile};
 use crate::store::shard::to_json_line;
 use crate::store::{Manifest, ShardRecord, StagedDir, StagedFile};
 

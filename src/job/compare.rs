@@ -7,8 +7,8 @@ use super::write::{finish, put, table};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir};
 use crate::engine::Batch;
 use crate::experiment::{Comparison, compare};
+use crate::layout::ResultFile;
 use crate::report::experiment::write_comparison;
-use crate::store::layout::ResultFile;
 use crate::store::{Manifest, StagedDir};
 
 /// A comparison, as `ceasefire compare` performs it.
@@ -111,7 +111,9 @@ impl CompareJob {
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let comparison = self.compare(progress)?;
-        let (file, bytes) = table(ResultFile::Compare, |w| write_comparison(&comparison, w))?;
+        let (file, bytes) = table(ResultFile::Compare, |w| {
+            write_comparison(&comparison.rows(), w)
+        })?;
         put(&mut staged, file.name(), &bytes)?;
         // The manifest names B's source; A's is in the command line.
         let mut manifest = Manifest::monte_carlo(

@@ -11,9 +11,9 @@ use std::ops::Range;
 
 use super::JobError;
 use crate::engine::{Batch, BatchError};
+use crate::layout::ResultFile;
 use crate::report::TraceCsv;
 use crate::scenario::Scenario;
-use crate::store::ResultFile;
 
 /// daily_runs.csv for runs `runs` of seed `seed`: a `run` column, then the
 /// trace's day columns (`day` … `next_phase`), one row per run and day to

@@ -9,9 +9,9 @@ use super::write::{finish, put, table};
 use super::{Execution, JobError};
 use crate::discover::PrimOptions;
 use crate::experiment::study::{Discovery, Threshold, discover, parse_outcome};
+use crate::layout::ResultFile;
 use crate::report::plot::draw_tradeoff;
 use crate::report::sensitivity::{Outcome, write_prim};
-use crate::store::layout::ResultFile;
 use crate::store::results_dir::{Overlap, ResultsDir, overlap};
 use crate::store::{Manifest, StagedDir};
 

@@ -9,8 +9,8 @@ use super::write::{tables, write_tables};
 use super::{Execution, JobError, LoadedScenario, default_dir};
 use crate::engine::Batch;
 use crate::exact::{self, DEFAULT_MAX_LOSS, DEFAULT_MAX_STATES, Solution, SolveOptions};
+use crate::layout::ResultFile;
 use crate::stats::solution::{Deviation, deviations, largest_deviation};
-use crate::store::layout::ResultFile;
 use crate::store::{Manifest, StagedDir};
 
 /// Largest deviation of a check, in standard errors, that still passes:

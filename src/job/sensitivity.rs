@@ -14,11 +14,11 @@ use crate::engine::Shard;
 use crate::experiment::study::{NOISE_WARNING, Study, analyze_study};
 use crate::experiment::{Design, Vary};
 use crate::input::{LineLimit, MAX_LINE_BYTES};
+use crate::layout::{self, ResultFile};
 use crate::report::plot::{draw_indices, indices_chart_name};
 use crate::report::sensitivity::{IndexRow, Outcome, SweepTable, write_design, write_rows};
 use crate::sensitivity::Bounds;
 use crate::sensitivity::saltelli::{MAX_SAMPLES, round_up_samples};
-use crate::store::layout::{self, ResultFile};
 use crate::store::results_dir::{ResultsDir, read_stable};
 use crate::store::{Manifest, ScenarioSource, StagedDir, SweepRecord};
 

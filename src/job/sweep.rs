@@ -12,12 +12,12 @@ use super::write::{write_shard, write_sweep_files};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::{Batch, Mode, ProgressFn, Reason, Shard, Tally};
 use crate::experiment::{Design, DesignFile, Vary, labels_of};
+use crate::layout::{ResultFile, SWEEP_SHARD};
 use crate::report::experiment::SweepPoint;
 use crate::scenario::Scenario;
 use crate::scenario::paths::{Assignment, ParamPath, ScenarioDoc, parse_value};
 use crate::stats::summary::summary_rows;
 use crate::store::checkpoint::{BatchKey, PointCheckpoints, PointKey};
-use crate::store::layout::{ResultFile, SWEEP_SHARD};
 use crate::store::shard::to_json_line;
 use crate::store::{Manifest, ShardRecord, StagedDir, SweepRecord};
 

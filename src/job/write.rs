@@ -1,19 +1,19 @@
 //! The results directories jobs write: which tables, charts and partial
 //! files go into a batch's, an exact solution's, a shard's or a sweep's
-//! directory, in the order the layout ([`crate::store::layout`]) names them.
+//! directory, in the order the layout ([`crate::layout`]) names them.
 //! One place, so that a merged batch is written by exactly the code that
 //! writes a batch run in one process.
 
 use std::io::Write;
 
 use super::JobError;
+use crate::layout::{self, ResultFile};
 use crate::report::BatchTables;
 use crate::report::experiment::{SweepPoint, write_points, write_sweep};
 use crate::report::plot::{self, Results, SweepResults};
 use crate::scenario::Scenario;
 use crate::scenario::paths::ParamPath;
 use crate::stats::Estimates;
-use crate::store::layout::{self, ResultFile};
 use crate::store::{Manifest, StagedDir};
 
 /// A table written to memory by `write`, with its file.

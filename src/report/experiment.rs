@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use super::{csv_writer, number};
-use crate::experiment::Comparison;
 use crate::scenario::paths::ParamPath;
+use crate::stats::Estimate;
 use crate::stats::summary::SummaryEntry;
 
 /// One evaluated point of a sweep.
@@ -80,9 +80,31 @@ pub fn write_points<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) 
     Ok(())
 }
 
+/// One row of compare.csv: a metric under both scenarios and their paired
+/// difference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonRow<'a> {
+    /// The metric.
+    pub metric: &'a str,
+    /// Its phase or party.
+    pub subject: &'a str,
+    /// Mean under A.
+    pub a: f64,
+    /// Mean under B.
+    pub b: f64,
+    /// B − A with the paired interval.
+    pub difference: Estimate,
+    /// B − A with the interval of independent batches.
+    pub independent: Estimate,
+    /// How many times narrower the paired interval is.
+    pub narrowing: f64,
+    /// Runs on each side.
+    pub runs: u64,
+}
+
 /// Writes compare.csv: `metric,subject,a,b,difference,ci_low,ci_high,
 /// independent_ci_low,independent_ci_high,narrowing,runs`.
-pub fn write_comparison<W: Write>(c: &Comparison, w: W) -> csv::Result<()> {
+pub fn write_comparison<W: Write>(rows: &[ComparisonRow<'_>], w: W) -> csv::Result<()> {
     let mut out = csv_writer(w);
     out.write_record([
         "metric",
@@ -97,19 +119,19 @@ pub fn write_comparison<W: Write>(c: &Comparison, w: W) -> csv::Result<()> {
         "narrowing",
         "runs",
     ])?;
-    for m in &c.metrics {
+    for m in rows {
         out.write_record([
             m.metric.to_string(),
-            m.subject.clone(),
-            number(m.a.estimate),
-            number(m.b.estimate),
+            m.subject.to_string(),
+            number(m.a),
+            number(m.b),
             number(m.difference.estimate),
             number(m.difference.low),
             number(m.difference.high),
             number(m.independent.low),
             number(m.independent.high),
-            number(m.narrowing()),
-            c.runs.to_string(),
+            number(m.narrowing),
+            m.runs.to_string(),
         ])?;
     }
     out.flush()?;

@@ -34,11 +34,11 @@ use serde::{Deserialize, Serialize};
 use super::consistency::{Failed, Verify};
 use super::digest::{sha256_file, sha256_hex};
 use super::fsio::{OutputError, replace_durably, sync_dir};
-use super::layout::{CHECKPOINT_FILE, ResultFile, SWEEP_CHECKPOINT_DIR};
 use super::manifest::{MODEL_VERSION, ScenarioSource, SweepRecord, versions};
 use super::staged::StagedDir;
 use crate::Scenario;
 use crate::engine::{self, Batch, ObserverError, Shard, Tally, TallyMismatch};
+use crate::layout::{CHECKPOINT_FILE, ResultFile, SWEEP_CHECKPOINT_DIR};
 
 /// When a batch writes a checkpoint: at the end of a block of runs, once
 /// enough runs or enough time have passed since the last one (whichever
@@ -294,7 +294,7 @@ fn partial_name() -> String {
     format!(".{}.partial", ResultFile::Runs.name())
 }
 
-pub use super::layout::{KEPT_CHECKPOINT, KEPT_PARTIAL};
+pub use crate::layout::{KEPT_CHECKPOINT, KEPT_PARTIAL};
 
 /// Writes the checkpoints of one batch into its output directory, as its
 /// [`CheckpointPolicy`] asks.

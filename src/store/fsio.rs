@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::layout::{CHECKPOINT_FILE, KEPT_CHECKPOINT, LOCK_FILE, SWEEP_CHECKPOINT_DIR};
+use crate::layout::{CHECKPOINT_FILE, KEPT_CHECKPOINT, LOCK_FILE, SWEEP_CHECKPOINT_DIR};
 
 /// An I/O error with the path it concerns, or a refusal to write there.
 #[derive(Debug)]

@@ -28,7 +28,7 @@ use fs4::fs_std::FileExt;
 
 use super::fsio::OutputError;
 
-pub use super::layout::LOCK_FILE;
+pub use crate::layout::LOCK_FILE;
 
 /// The locks this process holds, by canonical directory.
 static HELD: Mutex<Vec<(PathBuf, Weak<Held>)>> = Mutex::new(Vec::new());

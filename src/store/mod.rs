@@ -1,5 +1,5 @@
 //! Where results are kept: results directories that appear all at once or
-//! not at all, their layout, their manifests, the checkpoints that let a
+//! not at all (their files are named in [`crate::layout`]), their manifests, the checkpoints that let a
 //! killed batch resume, and the shards that `merge` combines.
 //!
 //! This module stores bytes; what the bytes say (CSV rows, charts) is
@@ -9,7 +9,6 @@ pub mod checkpoint;
 pub mod consistency;
 pub mod digest;
 mod fsio;
-pub mod layout;
 pub mod lock;
 mod manifest;
 pub mod publish;
@@ -18,7 +17,6 @@ pub mod shard;
 mod staged;
 pub mod verify;
 
-pub use layout::ResultFile;
 pub use manifest::{
     MODEL_VERSION, Manifest, PINNED, ScenarioSource, ShardRecord, SweepRecord, versions,
 };

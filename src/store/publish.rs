@@ -31,7 +31,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::fsio::{OutputError, is_working_file, sync_dir};
-use super::layout::ResultFile;
+use crate::layout::ResultFile;
 
 /// What to publish.
 pub(super) struct Plan<'a> {
@@ -169,7 +169,7 @@ fn link_new_set(
         let path = plan.dir.join(&name);
         let drop = staged.contains(&name)
             || scratch.contains(path.as_path())
-            || (is_working_file(&name) && name != super::layout::LOCK_FILE)
+            || (is_working_file(&name) && name != crate::layout::LOCK_FILE)
             || (old.contains(&name) && !listed.contains(name.as_str()));
         if drop {
             continue;

@@ -19,7 +19,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::layout::ResultFile;
+use crate::layout::ResultFile;
 
 /// A file's or directory's identity: its device and inode. Two paths with
 /// the same identity (a symlink, a bind mount, an NFS alias, a hard link)

@@ -18,11 +18,11 @@ use std::path::{Path, PathBuf};
 
 use super::checkpoint::BatchKey;
 use super::consistency::{Failed, Verify};
-use super::layout::ResultFile;
 use super::manifest::{Manifest, ScenarioSource, ShardRecord, SweepRecord};
 use super::results_dir::ResultsDir;
 use crate::engine::{Batch, Shard, Tally};
 use crate::input::{LineLimit, MAX_LINE_BYTES, MAX_SCENARIO_BYTES, MAX_TALLIES_BYTES};
+use crate::layout::ResultFile;
 use crate::report::runs_header;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};

@@ -20,9 +20,9 @@ use std::sync::{Arc, Mutex};
 use super::digest::{HashingWriter, sha256_file};
 pub use super::fsio::{OutputError, sync_dir};
 use super::fsio::{is_working_file, name_io_error};
-use super::layout::ResultFile;
 use super::lock::DirLock;
 use super::publish;
+use crate::layout::ResultFile;
 
 /// Files being written into one directory, committed together.
 #[derive(Debug)]

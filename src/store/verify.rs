@@ -14,8 +14,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::digest::sha256_opened;
-use super::layout::ResultFile;
 use super::results_dir::{ResultsDir, read_stable};
+use crate::layout::ResultFile;
 
 /// Why a directory cannot be verified at all.
 #[derive(Debug, thiserror::Error)]

@@ -10,8 +10,8 @@ use plotters::prelude::*;
 
 use super::palette::{PhaseColours, colour};
 use super::{Band, PlotError, Results};
-use crate::store::ResultFile;
-use crate::store::layout::CHARTS;
+use crate::layout::CHARTS;
+use crate::layout::ResultFile;
 
 /// Size of every chart in pixels: 16:9, legible when scaled to a column.
 pub(super) const SIZE: (u32, u32) = (960, 540);

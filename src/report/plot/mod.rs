@@ -16,7 +16,6 @@ mod sweep;
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -32,10 +31,8 @@ pub use sweep::{SweepEntry, SweepResults, draw_sweep};
 
 use super::rows::{CurveRow, DailyRow, MetricRow};
 use crate::engine::DayMetric;
-use crate::input::{LineLimit, MAX_LINE_BYTES};
-use crate::store::ResultFile;
-use crate::store::layout::CHART_INPUTS;
-use crate::store::results_dir::{ResultsDir, read_stable};
+use crate::layout::CHART_INPUTS;
+use crate::layout::ResultFile;
 
 /// Why charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -146,74 +143,7 @@ fn index_of(ids: &mut Vec<String>, id: &str) -> usize {
     })
 }
 
-/// A file of a results directory opened for reading, every line bounded
-/// ([`LineLimit`]), with its path as shown in errors.
-type Opened = (String, LineLimit<std::fs::File>);
-
-/// Opens `name` of the opened results directory `dir`.
-fn open_in(dir: &ResultsDir, name: &str) -> Result<Opened, PlotError> {
-    let shown = dir.shown(name);
-    match dir.open_file(name) {
-        Ok(f) => Ok((shown, LineLimit::new(f, MAX_LINE_BYTES, "a results file"))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(PlotError::Missing { path: shown })
-        }
-        Err(source) => Err(PlotError::Io {
-            path: shown,
-            source,
-        }),
-    }
-}
-
-/// Applies `read` to the results directory at `dir`, opened once, again if
-/// a job published a new set into it meanwhile ([`read_stable`]).
-fn read_results_dir<T>(
-    dir: &Path,
-    read: impl Fn(&ResultsDir) -> Result<T, PlotError>,
-) -> Result<T, PlotError> {
-    let unreadable = |source| PlotError::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    read_stable(dir, unreadable, read)
-}
-
-impl SweepResults {
-    /// Reads sweep.csv of a directory written by `ceasefire sweep`, and the
-    /// scenario name from its manifest.json, as one set of files.
-    pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
-        read_results_dir(dir, |dir| {
-            let (manifest_path, manifest) = open_in(dir, ResultFile::Manifest.name())?;
-            let name = scenario_name(&manifest_path, manifest)?;
-            let (path, file) = open_in(dir, ResultFile::Sweep.name())?;
-            SweepResults::from_csv(&name, (&path, file))
-        })
-    }
-}
-
 impl Results {
-    /// Reads the CSV files of a results directory and the scenario name from
-    /// its manifest.json, as one set of files.
-    pub fn read_dir(dir: &Path) -> Result<Self, PlotError> {
-        read_results_dir(dir, |dir| {
-            let open = |name: &str| open_in(dir, name);
-            let (manifest_path, manifest) = open(ResultFile::Manifest.name())?;
-            let (name, method) = scenario_name_and_method(&manifest_path, manifest)?;
-            let [daily, curves, metrics] = CHART_INPUTS.map(|f| open(f.name()));
-            let (daily_path, daily) = daily?;
-            let (curves_path, curves) = curves?;
-            let (metrics_path, metrics) = metrics?;
-            let mut results = Results::from_csv(
-                &name,
-                (&daily_path, daily),
-                (&curves_path, curves),
-                (&metrics_path, metrics),
-            )?;
-            results.exact = method == "exact";
-            Ok(results)
-        })
-    }
-
     /// Reads the three CSV files, each given with the name to use in errors.
     pub fn from_csv(
         name: &str,
@@ -341,12 +271,15 @@ impl Results {
 }
 
 /// The scenario name recorded in manifest.json.
-fn scenario_name(path: &str, r: impl Read) -> Result<String, PlotError> {
+pub(crate) fn scenario_name(path: &str, r: impl Read) -> Result<String, PlotError> {
     scenario_name_and_method(path, r).map(|(name, _)| name)
 }
 
 /// The scenario name and the method recorded in manifest.json.
-fn scenario_name_and_method(path: &str, r: impl Read) -> Result<(String, String), PlotError> {
+pub(crate) fn scenario_name_and_method(
+    path: &str,
+    r: impl Read,
+) -> Result<(String, String), PlotError> {
     #[derive(Deserialize)]
     struct Manifest {
         scenario: Scenario,

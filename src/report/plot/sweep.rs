@@ -25,9 +25,9 @@ use super::charts::{
 };
 use super::palette::PhaseColours;
 use super::{PlotError, invalid};
+use crate::layout::ResultFile;
 use crate::report::sensitivity::{Series, SweepTable};
 use crate::stats::Metric;
-use crate::store::ResultFile;
 
 /// One `entered` row of sweep.csv: a point's values, a phase and the share
 /// of runs that entered it.
