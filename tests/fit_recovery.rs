@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use ceasefire::counts::Counts;
 use ceasefire::fit::model::HalfLife;
 use ceasefire::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
-use ceasefire::fit::{self, FitOptions, Method, PeriodSpec, Retaliation};
+use ceasefire::fit::{self, FitOptions, IntervalMethod, PeriodSpec, Retaliation};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
@@ -164,7 +164,7 @@ fn study(d: &Design, days: u32, reps: u64, seed: u64) -> BTreeMap<String, Tally>
     for f in fits {
         for r in f.estimate_rows() {
             let Some(t) = truth(d, &r) else { continue };
-            if r.method == Method::Bootstrap.as_str() {
+            if r.method == IntervalMethod::Bootstrap.as_str() {
                 continue;
             }
             let mut key = match r.parameter.as_str() {
@@ -172,7 +172,7 @@ fn study(d: &Design, days: u32, reps: u64, seed: u64) -> BTreeMap<String, Tally>
                 "rate_multiplier" => format!("rate_multiplier {} {}", r.party, r.period),
                 p => format!("{p} {}", r.party),
             };
-            if r.method == Method::WaldLog.as_str() {
+            if r.method == IntervalMethod::WaldLog.as_str() {
                 key.push_str(WALD);
             }
             let e = out.entry(key).or_default();

@@ -10,7 +10,7 @@ use anyhow::Result;
 use clap::Args;
 
 use ceasefire::fit::model::HalfLife;
-use ceasefire::fit::{self, FitOptions, Method, PeriodSpec, Retaliation};
+use ceasefire::fit::{self, FitOptions, IntervalMethod, PeriodSpec, Retaliation};
 use ceasefire::job::FitJob;
 
 use super::{Bar, DEFAULT_SEED, Execution};
@@ -131,7 +131,9 @@ fn print_summary(f: &fit::Fit, out: &std::path::Path, written: &[PathBuf]) -> Re
     )?;
     let num = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
     for r in f.estimate_rows() {
-        if r.method == Method::Statistic.as_str() || r.method == Method::ChiBarSquared.as_str() {
+        if r.method == IntervalMethod::Statistic.as_str()
+            || r.method == IntervalMethod::ChiBarSquared.as_str()
+        {
             continue;
         }
         writeln!(

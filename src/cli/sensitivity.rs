@@ -16,7 +16,7 @@ use ceasefire::engine::Shard;
 use ceasefire::experiment::Vary;
 use ceasefire::experiment::study::{Study, available_outcomes, default_outcomes, parse_outcome};
 use ceasefire::job::{SensitivityJob, StudyMethod};
-use ceasefire::report::sensitivity::{Index, IndexRow, Method};
+use ceasefire::report::sensitivity::{Index, IndexMethod, IndexRow};
 use ceasefire::sensitivity::DEFAULT_RESAMPLES;
 
 use super::{Bar, Changes, Execution, load, warn};
@@ -169,8 +169,8 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
 /// For every outcome, the parameters ranked by ST (or μ*).
 fn print_ranked(out: &mut impl Write, study: &Study) -> std::io::Result<()> {
     let (key, second, heads) = match study.method {
-        Method::Sobol => (Index::ST, Index::S1, ["ST [95% CI]", "S1 [95% CI]"]),
-        Method::Morris => (Index::MuStar, Index::Sigma, ["mu* [95% CI]", "sigma"]),
+        IndexMethod::Sobol => (Index::ST, Index::S1, ["ST [95% CI]", "S1 [95% CI]"]),
+        IndexMethod::Morris => (Index::MuStar, Index::Sigma, ["mu* [95% CI]", "sigma"]),
     };
     let cell = |r: Option<&IndexRow>| match r {
         Some(r) => match (r.ci_low, r.ci_high) {

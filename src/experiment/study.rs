@@ -13,7 +13,7 @@
 use crate::discover::{PrimBox, PrimError, PrimOptions, prim};
 use crate::engine::Tally;
 use crate::numeric::z;
-use crate::report::sensitivity::{IndexRow, Method, Outcome, OutputRow, Series, SweepTable};
+use crate::report::sensitivity::{IndexMethod, IndexRow, Outcome, OutputRow, Series, SweepTable};
 use crate::scenario::Scenario;
 use crate::sensitivity::{SensitivityError, analyze_morris, analyze_sobol};
 use crate::stats::summary::summary_rows;
@@ -141,7 +141,7 @@ pub struct OutcomeStudy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Study {
     /// `sobol` or `morris`.
-    pub method: Method,
+    pub method: IndexMethod,
     /// The varied paths.
     pub paths: Vec<String>,
     /// Every point's values (the rows of design.csv).
@@ -206,10 +206,10 @@ pub fn analyze_study(
             samples,
             second_order,
         } => (
-            Method::Sobol,
+            IndexMethod::Sobol,
             samples * crate::sensitivity::saltelli::rows_per_sample(d, second_order),
         ),
-        Design::Morris { trajectories, .. } => (Method::Morris, trajectories * (d + 1)),
+        Design::Morris { trajectories, .. } => (IndexMethod::Morris, trajectories * (d + 1)),
         other => return Err(StudyError::Design(other.to_string())),
     };
     if table.points.len() != expected {

@@ -236,7 +236,7 @@ impl Quantity {
 
 /// How an interval (or a number) was obtained: fit.csv's `method` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
+pub enum IntervalMethod {
     /// Wald on the log scale (from the observed information).
     WaldLog,
     /// Profile likelihood.
@@ -257,19 +257,19 @@ pub enum Method {
     ChiBarSquared,
 }
 
-impl Method {
+impl IntervalMethod {
     /// As written in fit.csv.
     pub fn as_str(self) -> &'static str {
         match self {
-            Method::WaldLog => "wald-log",
-            Method::Profile => "profile",
-            Method::Fixed => "fixed",
-            Method::Unidentified => "unidentified",
-            Method::Bootstrap => "bootstrap-percentile",
-            Method::Wilson => "wilson",
-            Method::NormalSimulation => "normal-simulation",
-            Method::Statistic => "statistic",
-            Method::ChiBarSquared => "chi-bar-squared",
+            IntervalMethod::WaldLog => "wald-log",
+            IntervalMethod::Profile => "profile",
+            IntervalMethod::Fixed => "fixed",
+            IntervalMethod::Unidentified => "unidentified",
+            IntervalMethod::Bootstrap => "bootstrap-percentile",
+            IntervalMethod::Wilson => "wilson",
+            IntervalMethod::NormalSimulation => "normal-simulation",
+            IntervalMethod::Statistic => "statistic",
+            IntervalMethod::ChiBarSquared => "chi-bar-squared",
         }
     }
 }
@@ -288,7 +288,7 @@ pub struct Row {
     /// Estimate and 95% interval (NaN where there is none).
     pub value: Estimate,
     /// How it was obtained.
-    pub method: Method,
+    pub method: IntervalMethod,
 }
 
 /// The likelihood-ratio test against the model without retaliation.
@@ -370,7 +370,9 @@ impl Fit {
     pub fn branching_ratio(&self) -> Estimate {
         self.rows
             .iter()
-            .find(|r| r.quantity == Quantity::BranchingRatio && r.method != Method::Bootstrap)
+            .find(|r| {
+                r.quantity == Quantity::BranchingRatio && r.method != IntervalMethod::Bootstrap
+            })
             .map_or(Estimate::UNDEFINED, |r| r.value)
     }
 

@@ -66,7 +66,7 @@ pub struct EstimateRow {
     pub ci_low: Option<f64>,
     /// Upper bound (empty if none; `inf` if unbounded).
     pub ci_high: Option<f64>,
-    /// How it was obtained (see `Method`).
+    /// How it was obtained (see `IntervalMethod`).
     pub method: String,
 }
 

@@ -14,8 +14,9 @@ use super::estimate::{ALPHA_ZERO, Optimum, maximise_from, profile_interval, snap
 use super::model::{Model, Slot};
 use super::simulate::{self, purpose_rng, purpose_seed};
 use super::{
-    ALPHA_SEARCH_MAX, BRANCHING_DRAWS, DEFAULT_HALF_LIFE, FitError, HALF_LIFE_SEARCH, LrTest,
-    Method, PeriodSpec, Predictive, Quantity, RATE_SEARCH, Row, all_free, branching_ratio, starts,
+    ALPHA_SEARCH_MAX, BRANCHING_DRAWS, DEFAULT_HALF_LIFE, FitError, HALF_LIFE_SEARCH,
+    IntervalMethod, LrTest, PeriodSpec, Predictive, Quantity, RATE_SEARCH, Row, all_free,
+    branching_ratio, starts,
 };
 use crate::Scenario;
 use crate::counts::Counts;
@@ -23,7 +24,7 @@ use crate::numeric::{cholesky, z};
 use crate::stats::{Estimate, wilson};
 
 /// An interval of a slot and how it was obtained.
-pub(super) type Interval = (Estimate, Method);
+pub(super) type Interval = (Estimate, IntervalMethod);
 
 /// Whether the data identify the half-life of group `g`: some α into one of
 /// its parties is above 0. Without one the likelihood is flat in it.
@@ -68,7 +69,7 @@ pub(super) fn profile_intervals(model: &Model, opt: &Optimum, free: &[bool]) -> 
                 low,
                 high,
             },
-            Method::Profile,
+            IntervalMethod::Profile,
         )
     };
     model
@@ -79,7 +80,7 @@ pub(super) fn profile_intervals(model: &Model, opt: &Optimum, free: &[bool]) -> 
             Slot::Rate(_) | Slot::Multiplier { .. } => profile(i, None, RATE_SEARCH),
             Slot::Alpha(_) => profile(i, Some(0.0), (ALPHA_ZERO, ALPHA_SEARCH_MAX)),
             Slot::HalfLife(g) if !half_life_identified(model, values, g) => {
-                (Estimate::UNDEFINED, Method::Unidentified)
+                (Estimate::UNDEFINED, IntervalMethod::Unidentified)
             }
             Slot::HalfLife(_) => profile(i, None, HALF_LIFE_SEARCH),
         })
@@ -133,7 +134,7 @@ pub(super) fn boundary_warnings(
                 parties[party], periods[period].name
             ));
         }
-        if let (Slot::HalfLife(g), Method::Unidentified) = (*slot, intervals[i].1) {
+        if let (Slot::HalfLife(g), IntervalMethod::Unidentified) = (*slot, intervals[i].1) {
             let ps: Vec<&str> = model
                 .group_parties(g)
                 .iter()
@@ -153,7 +154,7 @@ pub(super) fn boundary_warnings(
 pub(super) fn simulated_values(values: &[f64], intervals: &[Interval]) -> Vec<f64> {
     let mut v = values.to_vec();
     for (i, (_, m)) in intervals.iter().enumerate() {
-        if *m == Method::Unidentified {
+        if *m == IntervalMethod::Unidentified {
             v[i] = DEFAULT_HALF_LIFE;
         }
     }
@@ -316,14 +317,14 @@ fn push_with_bootstrap(rows: &mut Vec<Row>, row: Row, bootstrap: Option<Estimate
     if let Some(value) = bootstrap {
         rows.push(Row {
             value,
-            method: Method::Bootstrap,
+            method: IntervalMethod::Bootstrap,
             ..row
         });
     }
 }
 
 /// A row of no party, source or period.
-fn overall(quantity: Quantity, value: Estimate, method: Method) -> Row {
+fn overall(quantity: Quantity, value: Estimate, method: IntervalMethod) -> Row {
     Row {
         quantity,
         party: None,
@@ -372,7 +373,7 @@ pub(super) fn parameter_rows(
                 // docs/calibration.md).
                 rows.push(Row {
                     value: wald_interval(cov, values, i),
-                    method: Method::WaldLog,
+                    method: IntervalMethod::WaldLog,
                     ..row
                 });
             }
@@ -388,7 +389,7 @@ pub(super) fn parameter_rows(
             }
             Slot::HalfLife(g) => {
                 for p in model.group_parties(g) {
-                    let b = if method == Method::Unidentified {
+                    let b = if method == IntervalMethod::Unidentified {
                         None
                     } else {
                         boot_interval(i)
@@ -415,7 +416,7 @@ pub(super) fn parameter_rows(
                             low: h,
                             high: h,
                         },
-                        Method::Fixed,
+                        IntervalMethod::Fixed,
                     )
                 });
             }
@@ -432,7 +433,11 @@ pub(super) fn branching_rows(
 ) -> Vec<Row> {
     let mut rows = Vec::new();
     if !model.pairs().is_empty() {
-        let row = overall(Quantity::BranchingRatio, interval, Method::NormalSimulation);
+        let row = overall(
+            Quantity::BranchingRatio,
+            interval,
+            IntervalMethod::NormalSimulation,
+        );
         let b = boot.map(|b| b.branching_interval(interval.estimate));
         push_with_bootstrap(&mut rows, row, b);
     }
@@ -446,7 +451,7 @@ pub(super) fn major_share_rows(shares: &[Estimate]) -> Vec<Row> {
         .enumerate()
         .map(|(p, e)| Row {
             party: Some(p),
-            ..overall(Quantity::MajorShare, *e, Method::Wilson)
+            ..overall(Quantity::MajorShare, *e, IntervalMethod::Wilson)
         })
         .collect()
 }
@@ -458,7 +463,7 @@ pub(super) fn statistic_rows(
     parameters: usize,
     lr: Option<&LrTest>,
 ) -> Vec<Row> {
-    let stat = |q: Quantity, x: f64, m: Method| {
+    let stat = |q: Quantity, x: f64, m: IntervalMethod| {
         let value = Estimate {
             estimate: x,
             ..Estimate::UNDEFINED
@@ -467,11 +472,15 @@ pub(super) fn statistic_rows(
     };
     let aic = |k: usize, ll: f64| 2.0 * k as f64 - 2.0 * ll;
     let mut rows = vec![
-        stat(Quantity::LogLikelihood, log_likelihood, Method::Statistic),
+        stat(
+            Quantity::LogLikelihood,
+            log_likelihood,
+            IntervalMethod::Statistic,
+        ),
         stat(
             Quantity::Aic,
             aic(parameters, log_likelihood),
-            Method::Statistic,
+            IntervalMethod::Statistic,
         ),
     ];
     if let Some(t) = lr {
@@ -479,15 +488,19 @@ pub(super) fn statistic_rows(
             stat(
                 Quantity::NullLogLikelihood,
                 t.null_log_likelihood,
-                Method::Statistic,
+                IntervalMethod::Statistic,
             ),
             stat(
                 Quantity::NullAic,
                 aic(t.null_parameters, t.null_log_likelihood),
-                Method::Statistic,
+                IntervalMethod::Statistic,
             ),
-            stat(Quantity::LrStatistic, t.statistic, Method::Statistic),
-            stat(Quantity::LrPValue, t.p_value, Method::ChiBarSquared),
+            stat(
+                Quantity::LrStatistic,
+                t.statistic,
+                IntervalMethod::Statistic,
+            ),
+            stat(Quantity::LrPValue, t.p_value, IntervalMethod::ChiBarSquared),
         ]);
     }
     rows
@@ -620,10 +633,10 @@ mod tests {
         assert_eq!((opt.values[ALPHA_AB], opt.values[ALPHA_BB]), (0.0, 0.0));
         let intervals = profile_intervals(&m, &opt, &free);
         assert_eq!(intervals.len(), 7);
-        assert_eq!(intervals[HALF_LIFE_B].1, Method::Unidentified);
+        assert_eq!(intervals[HALF_LIFE_B].1, IntervalMethod::Unidentified);
         assert!(intervals[HALF_LIFE_B].0.estimate.is_nan());
         for (i, (e, method)) in intervals.iter().enumerate().take(HALF_LIFE_B) {
-            assert_eq!(*method, Method::Profile, "slot {i}");
+            assert_eq!(*method, IntervalMethod::Profile, "slot {i}");
             assert_eq!(e.estimate, opt.values[i]);
             assert!(
                 e.low <= e.estimate && e.estimate <= e.high,
@@ -664,8 +677,8 @@ mod tests {
         let m = model();
         let mut v = values(0.0, 0.3, 3.0);
         v[MULT_A] = 0.0;
-        let mut intervals = vec![(Estimate::UNDEFINED, Method::Profile); 7];
-        intervals[HALF_LIFE_B].1 = Method::Unidentified;
+        let mut intervals = vec![(Estimate::UNDEFINED, IntervalMethod::Profile); 7];
+        intervals[HALF_LIFE_B].1 = IntervalMethod::Unidentified;
         let parties = ["a".to_string(), "b".to_string()];
         let periods: Vec<PeriodSpec> = [
             "before=2016-09-01..2016-09-10",
@@ -694,7 +707,7 @@ mod tests {
         let none = boundary_warnings(
             &m,
             &values(0.1, 0.3, 3.0),
-            &[(Estimate::UNDEFINED, Method::Profile); 7],
+            &[(Estimate::UNDEFINED, IntervalMethod::Profile); 7],
             &parties,
             &periods,
         );
@@ -753,7 +766,7 @@ mod tests {
     }
 
     /// (quantity, party, source, method) of every row.
-    fn shape(rows: &[Row]) -> Vec<(Quantity, Option<usize>, Option<usize>, Method)> {
+    fn shape(rows: &[Row]) -> Vec<(Quantity, Option<usize>, Option<usize>, IntervalMethod)> {
         rows.iter()
             .map(|r| (r.quantity, r.party, r.source, r.method))
             .collect()
@@ -771,14 +784,14 @@ mod tests {
                     low: x / 2.0,
                     high: x * 2.0,
                 };
-                (e, Method::Profile)
+                (e, IntervalMethod::Profile)
             })
             .collect();
         let boot = Bootstrap {
             values: vec![v.clone(), v.iter().map(|x| x * 3.0).collect()],
             branching: vec![0.1, 0.3],
         };
-        use Method::{Bootstrap as B, Profile as P, WaldLog as W};
+        use IntervalMethod::{Bootstrap as B, Profile as P, WaldLog as W};
         use Quantity::*;
         let rows = parameter_rows(&m, &v, &intervals, None, Some(&boot), None);
         assert_eq!(
@@ -821,14 +834,14 @@ mod tests {
         // Without a bootstrap, an unidentified half-life has only its own
         // row; a fixed half-life adds one row per retaliating party.
         let mut unidentified = intervals.clone();
-        unidentified[HALF_LIFE_B] = (Estimate::UNDEFINED, Method::Unidentified);
+        unidentified[HALF_LIFE_B] = (Estimate::UNDEFINED, IntervalMethod::Unidentified);
         let rows = parameter_rows(&m, &v, &unidentified, None, Some(&boot), Some(4.0));
         let tail = &shape(&rows)[rows.len() - 2..];
         assert_eq!(
             tail,
             [
-                (HalfLife, Some(1), None, Method::Unidentified),
-                (HalfLife, Some(1), None, Method::Fixed),
+                (HalfLife, Some(1), None, IntervalMethod::Unidentified),
+                (HalfLife, Some(1), None, IntervalMethod::Fixed),
             ]
         );
         assert_eq!(rows[rows.len() - 1].value.low, 4.0);
@@ -849,7 +862,7 @@ mod tests {
         let rows = branching_rows(&m, e, Some(&boot));
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].value, e);
-        assert_eq!(rows[1].method, Method::Bootstrap);
+        assert_eq!(rows[1].method, IntervalMethod::Bootstrap);
         assert!((rows[1].value.low - 0.105).abs() < 1e-12);
         let poisson = Model::new(vec![vec![1.0]], vec![0], 0, (1, 0), vec![], HalfLife::Free);
         assert!(branching_rows(&poisson, e, Some(&boot)).is_empty());
@@ -857,7 +870,7 @@ mod tests {
         let shares = major_share_rows(&[e, Estimate::UNDEFINED]);
         assert_eq!(
             shape(&shares)[1],
-            (Quantity::MajorShare, Some(1), None, Method::Wilson)
+            (Quantity::MajorShare, Some(1), None, IntervalMethod::Wilson)
         );
 
         let lr = LrTest {
@@ -870,7 +883,7 @@ mod tests {
         let stats = statistic_rows(-10.0, 5, Some(&lr));
         let values: Vec<f64> = stats.iter().map(|r| r.value.estimate).collect();
         assert_eq!(values, [-10.0, 30.0, -12.0, 28.0, 4.0, 0.02]);
-        assert_eq!(stats[5].method, Method::ChiBarSquared);
+        assert_eq!(stats[5].method, IntervalMethod::ChiBarSquared);
         assert_eq!(statistic_rows(-10.0, 5, None).len(), 2);
     }
 

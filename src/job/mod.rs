@@ -26,10 +26,12 @@
 
 mod batch;
 mod compare;
+mod counts;
 mod daily_runs;
 mod discover;
 mod estimate;
 mod exact;
+#[cfg(feature = "fit")]
 mod fit;
 mod merge;
 mod plot;
@@ -45,10 +47,10 @@ pub use batch::{
     BatchDone, BatchJob, BatchMode, BatchResults, Checkpoints, Extras, PrecisionTarget,
 };
 pub use compare::{CompareDone, CompareJob};
+pub use counts::CountsJob;
 pub use discover::{DiscoverDone, DiscoverJob};
 pub use estimate::CostEstimate;
 pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob, ExactResults};
-pub use fit::CountsJob;
 #[cfg(feature = "fit")]
 pub use fit::{FitDone, FitJob};
 pub use merge::{MergeDone, MergeJob};

@@ -18,7 +18,7 @@ use crate::sensitivity::{BootstrapEstimate, MorrisIndices, SobolIndices};
 /// Which method computed an index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Method {
+pub enum IndexMethod {
     /// Variance-based indices on a Saltelli design.
     Sobol,
     /// Elementary effects on Morris trajectories.
@@ -49,7 +49,7 @@ pub enum Index {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexRow {
     /// `sobol` or `morris`.
-    pub method: Method,
+    pub method: IndexMethod,
     /// The metric of summary.csv (e.g. `entered`).
     pub outcome: String,
     /// Its subject (a phase or party).
@@ -84,7 +84,7 @@ impl std::fmt::Display for Outcome {
 
 impl IndexRow {
     fn new(
-        method: Method,
+        method: IndexMethod,
         o: &Outcome,
         parameter: String,
         index: Index,
@@ -107,12 +107,24 @@ impl IndexRow {
     pub fn sobol(o: &Outcome, paths: &[String], s: &SobolIndices) -> Vec<IndexRow> {
         let mut rows = Vec::new();
         for (j, p) in paths.iter().enumerate() {
-            rows.push(Self::new(Method::Sobol, o, p.clone(), Index::S1, s.s1[j]));
-            rows.push(Self::new(Method::Sobol, o, p.clone(), Index::ST, s.st[j]));
+            rows.push(Self::new(
+                IndexMethod::Sobol,
+                o,
+                p.clone(),
+                Index::S1,
+                s.s1[j],
+            ));
+            rows.push(Self::new(
+                IndexMethod::Sobol,
+                o,
+                p.clone(),
+                Index::ST,
+                s.st[j],
+            ));
         }
         for &(j, k, e) in &s.s2 {
             let pair = format!("{}:{}", paths[j], paths[k]);
-            rows.push(Self::new(Method::Sobol, o, pair, Index::S2, e));
+            rows.push(Self::new(IndexMethod::Sobol, o, pair, Index::S2, e));
         }
         rows
     }
@@ -126,7 +138,7 @@ impl IndexRow {
                 ci_low: None,
                 ci_high: None,
                 ..Self::new(
-                    Method::Morris,
+                    IndexMethod::Morris,
                     o,
                     p.clone(),
                     index,
@@ -138,7 +150,7 @@ impl IndexRow {
             };
             rows.push(bare(Index::Mu, m.mu[j]));
             rows.push(Self::new(
-                Method::Morris,
+                IndexMethod::Morris,
                 o,
                 p.clone(),
                 Index::MuStar,

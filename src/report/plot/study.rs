@@ -10,7 +10,7 @@ use super::PlotError;
 use super::charts::{FONT, MUTED, cartesian, frame, house_style, legend, percent, render, text};
 use super::palette::colour;
 use crate::discover::PrimBox;
-use crate::report::sensitivity::{Index, IndexRow, Method, Outcome};
+use crate::report::sensitivity::{Index, IndexMethod, IndexRow, Outcome};
 
 /// The file name of the chart of an outcome's indices:
 /// `indices-METRIC-SUBJECT.svg`, with characters other than letters, digits,
@@ -41,12 +41,12 @@ struct Bar {
 pub fn draw_indices(
     name: &str,
     outcome: &Outcome,
-    method: Method,
+    method: IndexMethod,
     rows: &[IndexRow],
 ) -> Result<String, PlotError> {
     let measures = match method {
-        Method::Sobol => [Index::S1, Index::ST],
-        Method::Morris => [Index::MuStar, Index::Sigma],
+        IndexMethod::Sobol => [Index::S1, Index::ST],
+        IndexMethod::Morris => [Index::MuStar, Index::Sigma],
     };
     let mut bars: Vec<Bar> = Vec::new();
     for r in rows.iter().filter(|r| measures.contains(&r.index)) {
@@ -64,14 +64,14 @@ pub fn draw_indices(
             }
         }
     }
-    let key = usize::from(method == Method::Sobol);
+    let key = usize::from(method == IndexMethod::Sobol);
     bars.sort_by(|a, b| b.values[key].0.total_cmp(&a.values[key].0));
     let (labels, subtitle) = match method {
-        Method::Sobol => (
+        IndexMethod::Sobol => (
             ["S1 (first order)", "ST (total)"],
             "Sobol' indices with 95% bootstrap intervals; most influential parameter on top",
         ),
-        Method::Morris => (
+        IndexMethod::Morris => (
             ["μ* (mean |effect|)", "σ (spread of effects)"],
             "Morris elementary effects (μ* with its 95% bootstrap interval); most influential on top",
         ),
@@ -89,7 +89,7 @@ pub fn draw_indices(
         let (lo, hi) = all
             .filter(|v| v.is_finite())
             .fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
-        let hi = if method == Method::Sobol {
+        let hi = if method == IndexMethod::Sobol {
             hi.max(1.0)
         } else {
             hi.max(f64::MIN_POSITIVE) * 1.05
@@ -104,11 +104,11 @@ pub fn draw_indices(
         let mut chart = cartesian(&plot, lo - 0.02 * (hi - lo)..hi, 0.0..n, label_width, 16)?;
         let mut mesh = chart.configure_mesh();
         let x_desc = match method {
-            Method::Sobol => "Share of the outcome's variance",
-            Method::Morris => "Elementary effect (change of the outcome over the whole range)",
+            IndexMethod::Sobol => "Share of the outcome's variance",
+            IndexMethod::Morris => "Elementary effect (change of the outcome over the whole range)",
         };
         mesh.x_desc(x_desc).disable_y_mesh().y_labels(0);
-        if method == Method::Sobol {
+        if method == IndexMethod::Sobol {
             mesh.x_label_formatter(&percent);
         }
         house_style(&mut mesh).draw().map_err(text)?;
