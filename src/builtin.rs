@@ -7,13 +7,13 @@
 pub const GENEVA_2016: &str = include_str!("../scenarios/geneva-2016.toml");
 
 /// The file stem of [`GENEVA_2016`], used for its default output directory.
-pub const GENEVA_2016_STEM: &str = "geneva-2016";
+pub(crate) const GENEVA_2016_STEM: &str = "geneva-2016";
 
 /// The Munich statement of February 2016 (`scenarios/munich-2016.toml`).
-pub const MUNICH_2016: &str = include_str!("../scenarios/munich-2016.toml");
+pub(crate) const MUNICH_2016: &str = include_str!("../scenarios/munich-2016.toml");
 
 /// The file stem of [`MUNICH_2016`].
-pub const MUNICH_2016_STEM: &str = "munich-2016";
+pub(crate) const MUNICH_2016_STEM: &str = "munich-2016";
 
 /// The built-in scenarios, by file stem, with their text.
 pub const ALL: [(&str, &str); 2] = [

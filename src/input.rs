@@ -5,7 +5,7 @@
 //! A reader takes at most `limit + 1` bytes: one more than allowed proves
 //! the file too large without reading the rest of it. Files read line by
 //! line (runs.csv of a shard, which can be gigabytes) are bounded per line
-//! instead ([`LineLimit`]), and every input is opened without blocking and
+//! instead (`LineLimit`), and every input is opened without blocking and
 //! refused unless it is a regular file ([`open_regular`]): a FIFO, a device
 //! such as `/dev/zero` or a directory is named, not read.
 
@@ -16,7 +16,7 @@ use std::path::Path;
 /// Largest scenario file, in bytes (4 MiB): the reference scenarios take
 /// about 10 kB, and a scenario of a thousand parties and phases well under
 /// a megabyte.
-pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
+pub(crate) const MAX_SCENARIO_BYTES: u64 = 4 << 20;
 
 /// Largest data file read whole, in bytes (64 MiB): a design file
 /// (`sweep --design FILE.csv`), a counts file (`fit COUNTS.csv`) or a
@@ -25,30 +25,30 @@ pub const MAX_DATA_BYTES: u64 = 64 << 20;
 
 /// Largest event export read whole by `ceasefire counts`, in bytes (1 GiB):
 /// a whole ACLED or UCDP GED download fits.
-pub const MAX_EXPORT_BYTES: u64 = 1 << 30;
+pub(crate) const MAX_EXPORT_BYTES: u64 = 1 << 30;
 
 /// Longest line of an input read line by line, in bytes (1 MiB): a row of
 /// runs.csv takes under a kilobyte even for hundreds of parties and phases.
-pub const MAX_LINE_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_LINE_BYTES: u64 = 1 << 20;
 
 /// Largest JSON file of a results directory read whole, in bytes (64 MiB):
 /// a manifest or a tally.
-pub const MAX_JSON_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_JSON_BYTES: u64 = 64 << 20;
 
 /// Largest tallies.json of a shard of a sweep, in bytes (1 GiB): a point's
 /// tally takes a few kilobytes, so this holds a sweep of some 100,000 points;
 /// it is parsed as it is read.
-pub const MAX_TALLIES_BYTES: u64 = 1 << 30;
+pub(crate) const MAX_TALLIES_BYTES: u64 = 1 << 30;
 
 /// A size in words: "4 MiB (4194304 bytes)".
-pub fn describe_bytes(bytes: u64) -> String {
+pub(crate) fn describe_bytes(bytes: u64) -> String {
     format!("{} MiB ({bytes} bytes)", bytes >> 20)
 }
 
 /// Reads everything `r` holds, refusing more than `limit` bytes with an
 /// error of kind [`io::ErrorKind::FileTooLarge`] that names the limit and
 /// says what the limit is for (`what`, e.g. "a scenario file").
-pub fn read_capped(r: impl Read, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+pub(crate) fn read_capped(r: impl Read, limit: u64, what: &str) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     r.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
@@ -59,7 +59,7 @@ pub fn read_capped(r: impl Read, limit: u64, what: &str) -> io::Result<Vec<u8>> 
 
 /// Opens the file at `path` for reading, following symlinks, without
 /// blocking on a FIFO or a terminal, and refuses it unless it is a regular
-/// file ([`require_regular`]).
+/// file (`require_regular`).
 pub fn open_regular(path: &Path) -> io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -76,7 +76,7 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
 /// Fails with an error of kind [`io::ErrorKind::InvalidInput`] unless
 /// `file` is a regular file, saying what it is instead: reading a device
 /// such as `/dev/zero` never ends, and a FIFO can block forever.
-pub fn require_regular(file: &File) -> io::Result<()> {
+pub(crate) fn require_regular(file: &File) -> io::Result<()> {
     let kind = file.metadata()?.file_type();
     if kind.is_file() {
         return Ok(());
@@ -117,7 +117,7 @@ fn special_kind(_: &std::fs::FileType) -> &'static str {
 
 /// [`read_capped`] of the regular file at `path` ([`open_regular`]),
 /// refused by its size before any byte is read when it is too large.
-pub fn read_file(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> {
     read_opened(open_regular(path)?, limit, what)
 }
 
@@ -125,7 +125,7 @@ pub fn read_file(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> {
 /// event export), every line at most [`MAX_LINE_BYTES`]: a file of one
 /// endless line is refused once that much of it is read, not when the whole
 /// limit has been buffered.
-pub fn read_lines_file(path: &Path, limit: u64, what: &'static str) -> io::Result<Vec<u8>> {
+pub(crate) fn read_lines_file(path: &Path, limit: u64, what: &'static str) -> io::Result<Vec<u8>> {
     let file = open_regular(path)?;
     if file.metadata()?.len() > limit {
         return Err(too_large(limit, what));
@@ -134,7 +134,7 @@ pub fn read_lines_file(path: &Path, limit: u64, what: &'static str) -> io::Resul
 }
 
 /// [`read_capped`] of an opened regular file, refused by its size first.
-pub fn read_opened(file: File, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+pub(crate) fn read_opened(file: File, limit: u64, what: &str) -> io::Result<Vec<u8>> {
     let len = file.metadata()?.len();
     if len > limit {
         return Err(too_large(limit, what));
@@ -165,7 +165,7 @@ fn too_large(limit: u64, what: &str) -> io::Error {
 }
 
 /// `bytes` as UTF-8 text, or an error naming the first bad byte.
-pub fn utf8(bytes: Vec<u8>) -> io::Result<String> {
+pub(crate) fn utf8(bytes: Vec<u8>) -> io::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -178,7 +178,7 @@ pub fn utf8(bytes: Vec<u8>) -> io::Result<String> {
 }
 
 /// [`read_file`] of the file at `path`, as UTF-8 text.
-pub fn read_text(path: &Path, limit: u64, what: &str) -> io::Result<String> {
+pub(crate) fn read_text(path: &Path, limit: u64, what: &str) -> io::Result<String> {
     utf8(read_file(path, limit, what)?)
 }
 
@@ -188,7 +188,7 @@ pub fn read_text(path: &Path, limit: u64, what: &str) -> io::Result<String> {
 /// reader or a CSV reader above it then never buffers more than that, even
 /// on a file of one endless line.
 #[derive(Debug)]
-pub struct LineLimit<R> {
+pub(crate) struct LineLimit<R> {
     inner: R,
     limit: u64,
     /// Bytes since the last newline.
@@ -198,7 +198,7 @@ pub struct LineLimit<R> {
 
 impl<R: Read> LineLimit<R> {
     /// Wraps `inner`; `what` names the file's kind in the error ("runs.csv").
-    pub fn new(inner: R, limit: u64, what: &'static str) -> Self {
+    pub(crate) fn new(inner: R, limit: u64, what: &'static str) -> Self {
         LineLimit {
             inner,
             limit,
@@ -241,7 +241,7 @@ impl<R: Read> Read for LineLimit<R> {
 }
 
 /// A scenario file's text, at most [`MAX_SCENARIO_BYTES`].
-pub fn read_scenario(path: &Path) -> io::Result<String> {
+pub(crate) fn read_scenario(path: &Path) -> io::Result<String> {
     read_text(path, MAX_SCENARIO_BYTES, "a scenario file")
 }
 

@@ -99,54 +99,37 @@ use ResultFile::*;
 /// summary.csv and manifest.json.
 pub const BATCH: [ResultFile; 6] = [Runs, Daily, Curves, DailyMetrics, Summary, Manifest];
 
-/// Exact answers (`exact`): a batch's files but runs.csv.
-pub const EXACT: [ResultFile; 5] = [Daily, Curves, DailyMetrics, Summary, Manifest];
-
 /// The charts of a batch or of exact answers, in the order they are drawn.
-pub const CHARTS: [ResultFile; 3] = [OccupancyChart, EntryCurvesChart, ViolenceChart];
+pub(crate) const CHARTS: [ResultFile; 3] = [OccupancyChart, EntryCurvesChart, ViolenceChart];
 
 /// The CSV files the charts are drawn from.
-pub const CHART_INPUTS: [ResultFile; 3] = [Daily, Curves, DailyMetrics];
+pub(crate) const CHART_INPUTS: [ResultFile; 3] = [Daily, Curves, DailyMetrics];
 
 /// A shard of a batch (`run --shard K/N`).
-pub const BATCH_SHARD: [ResultFile; 4] = [Runs, Tally, ScenarioCopy, Manifest];
+pub(crate) const BATCH_SHARD: [ResultFile; 4] = [Runs, Tally, ScenarioCopy, Manifest];
 
 /// A shard of a sweep (`sweep --shard K/N`): a sweep keeps no runs.csv.
-pub const SWEEP_SHARD: [ResultFile; 3] = [Tallies, ScenarioCopy, Manifest];
-
-/// A whole sweep (`sweep`, `merge`): sweep.svg of `--plots` comes before
-/// manifest.json.
-pub const SWEEP: [ResultFile; 3] = [Sweep, Points, Manifest];
-
-/// A comparison (`compare`).
-pub const COMPARE: [ResultFile; 2] = [Compare, Manifest];
-
-/// A sensitivity study (`sensitivity`): the sweep's files, then these, then
-/// one chart of indices per outcome, then the manifest.
-pub const STUDY: [ResultFile; 3] = [Indices, Design, Outputs];
-
-/// A scenario discovery (`discover`).
-pub const DISCOVERY: [ResultFile; 3] = [Prim, TradeoffChart, Manifest];
+pub(crate) const SWEEP_SHARD: [ResultFile; 3] = [Tallies, ScenarioCopy, Manifest];
 
 /// The checkpoint of a batch in its output directory (hidden: it is not a
 /// result, and it is removed when the batch completes).
-pub const CHECKPOINT_FILE: &str = ".ceasefire-checkpoint.json";
+pub(crate) const CHECKPOINT_FILE: &str = ".ceasefire-checkpoint.json";
 
 /// The directory, in a sweep's output directory, that holds one checkpoint
 /// per completed point (hidden, and removed when the sweep completes).
 pub const SWEEP_CHECKPOINT_DIR: &str = ".ceasefire-sweep-checkpoint";
 
 /// The names of `files`, in order.
-pub fn names(files: &[ResultFile]) -> Vec<String> {
+pub(crate) fn names(files: &[ResultFile]) -> Vec<String> {
     files.iter().map(|f| f.name().to_string()).collect()
 }
 
 /// The lock file in a results directory (hidden: it is not a result).
-pub const LOCK_FILE: &str = ".ceasefire-lock";
+pub(crate) const LOCK_FILE: &str = ".ceasefire-lock";
 
 /// Where an earlier checkpoint of the same batch is kept while a run
 /// without `--resume` has not yet passed it: the checkpoint, and the
 /// runs.csv it describes ([`KEPT_PARTIAL`]).
-pub const KEPT_CHECKPOINT: &str = ".ceasefire-checkpoint.kept.json";
+pub(crate) const KEPT_CHECKPOINT: &str = ".ceasefire-checkpoint.kept.json";
 /// The runs.csv a kept checkpoint describes (see [`KEPT_CHECKPOINT`]).
-pub const KEPT_PARTIAL: &str = ".runs.csv.kept.partial";
+pub(crate) const KEPT_PARTIAL: &str = ".runs.csv.kept.partial";

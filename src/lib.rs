@@ -13,6 +13,22 @@
 //! comparison, exact answers, a merge) and the `ceasefire` binary as a thin
 //! client of the jobs. The library is the product: see `docs/architecture.md`.
 //!
+//! The jobs ([`BatchJob`], [`ExactJob`], [`SweepJob`]…) return their
+//! results in memory, as the bytes the command line writes, and answer the
+//! question users ask first, the share of runs entering a phase, by name:
+//!
+//! ```
+//! use ceasefire::{BatchJob, LoadedScenario};
+//!
+//! let loaded = LoadedScenario::load(None, &[])?; // the built-in Geneva 2016
+//! let batch = BatchJob::new(loaded, 7, 400).simulate(&())?;
+//! let joint = batch.share_entering("joint_targeting")?;
+//! assert!(joint.low <= joint.estimate && joint.estimate <= joint.high);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The engine can also be driven directly:
+//!
 //! ```
 //! use ceasefire::{Batch, Scenario};
 //!
@@ -43,5 +59,12 @@ pub mod store;
 #[cfg(feature = "proptest-strategies")]
 pub mod strategies;
 
-pub use engine::{Batch, RunSummary, Tally};
+// The types most programs need, at the top. Everything else public stays in
+// its module; what no user of the library can reach is `pub(crate)`.
+pub use engine::{Batch, CancelToken, RunSummary, Tally};
+pub use job::{
+    BatchJob, BatchResults, ExactJob, ExactResults, JobError, LoadedScenario, SweepJob,
+    SweepResults,
+};
 pub use scenario::{Scenario, ScenarioError};
+pub use stats::{Estimate, Estimates};

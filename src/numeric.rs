@@ -8,17 +8,17 @@
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Two-sided confidence level of every interval in the outputs.
-pub const CONFIDENCE: f64 = 0.95;
+pub(crate) const CONFIDENCE: f64 = 0.95;
 
 /// The standard normal quantile for [`CONFIDENCE`] (≈ 1.96), as SALib's
 /// `norm.ppf(0.5 + conf_level / 2)`.
-pub fn z() -> f64 {
+pub(crate) fn z() -> f64 {
     Normal::standard().inverse_cdf(0.5 + CONFIDENCE / 2.0)
 }
 
 /// The two-sided [`CONFIDENCE`] quantile of Student's t with `df` degrees of
 /// freedom (`NaN` if `df` is not positive).
-pub fn t_quantile(df: f64) -> f64 {
+pub(crate) fn t_quantile(df: f64) -> f64 {
     StudentsT::new(0.0, 1.0, df)
         .map(|d| d.inverse_cdf(0.5 + CONFIDENCE / 2.0))
         .unwrap_or(f64::NAN)
@@ -29,7 +29,7 @@ pub fn t_quantile(df: f64) -> f64 {
 /// Inverse of a symmetric positive-definite matrix by Cholesky; `None` if
 /// it is not positive definite.
 #[allow(clippy::needless_range_loop)]
-pub fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
+pub(crate) fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
     let n = a.len();
     let l = factor(&a, true)?;
     // Solve L Lᵀ X = I column by column.
@@ -52,7 +52,7 @@ pub fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
 /// The Cholesky factor (lower) of a symmetric positive semi-definite
 /// matrix, rows and columns of zero variance left at zero; for drawing from
 /// a normal approximation.
-pub fn cholesky(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
+pub(crate) fn cholesky(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
     factor(a, false).expect("a lenient factorisation always succeeds")
 }
 
@@ -89,7 +89,7 @@ fn factor(a: &[Vec<f64>], strict: bool) -> Option<Vec<Vec<f64>>> {
 /// primitive, so power iteration converges geometrically, and it stops when
 /// the Collatz–Wielandt bounds `min (Ax)_i/x_i ≤ ρ ≤ max (Ax)_i/x_i` agree to
 /// 1e-13 (or after a million steps, returning their midpoint).
-pub fn perron_root(rows: &[Vec<(usize, f64)>]) -> f64 {
+pub(crate) fn perron_root(rows: &[Vec<(usize, f64)>]) -> f64 {
     components(rows)
         .iter()
         .map(|c| component_root(rows, c))
@@ -192,7 +192,7 @@ fn components(rows: &[Vec<(usize, f64)>]) -> Vec<Vec<usize>> {
 #[cfg(any(feature = "fit", test))]
 /// Spectral radius of a non-negative square matrix by repeated squaring:
 /// `ρ = lim ‖K^(2^j)‖^(1/2^j)`, renormalising at each step to avoid overflow.
-pub fn spectral_radius(mut k: Vec<Vec<f64>>) -> f64 {
+pub(crate) fn spectral_radius(mut k: Vec<Vec<f64>>) -> f64 {
     let n = k.len();
     let mut log_scale = 0.0; // log of the factor divided out of K^(2^j)
     let mut power = 1.0; // 2^j

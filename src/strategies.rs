@@ -27,7 +27,7 @@ use proptest::prelude::*;
 
 /// A party as the strategy draws it.
 #[derive(Debug, Clone)]
-pub struct PartySpec {
+pub(crate) struct PartySpec {
     bound: bool,
     rate: f64,
     major_share: f64,
@@ -38,7 +38,7 @@ pub struct PartySpec {
 
 /// A party's parameters, drawn from ranges that keep runs short and
 /// retaliation mostly tame (it can still be explosive, as users' files can).
-pub fn party() -> impl Strategy<Value = PartySpec> {
+pub(crate) fn party() -> impl Strategy<Value = PartySpec> {
     (
         any::<bool>(),
         0.0..3.0f64,
@@ -61,7 +61,7 @@ pub fn party() -> impl Strategy<Value = PartySpec> {
 
 /// A condition in TOML inline-table syntax. `bound` lists the ids of bound
 /// parties, which are the only ones a window may name.
-pub fn condition(bound: Vec<String>) -> impl Strategy<Value = String> {
+pub(crate) fn condition(bound: Vec<String>) -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         (0u32..6).prop_map(|n| format!("{{ streak_at_least = {n} }}")),
         (0u32..12).prop_map(|n| format!("{{ days_in_phase_at_least = {n} }}")),
@@ -109,7 +109,7 @@ pub fn condition(bound: Vec<String>) -> impl Strategy<Value = String> {
 
 /// (v2) A phase's own monitoring and aid keys, each present or not, as TOML
 /// lines.
-pub fn phase_overrides() -> impl Strategy<Value = String> {
+pub(crate) fn phase_overrides() -> impl Strategy<Value = String> {
     (
         prop::option::of(0.0..=1.0f64),
         prop::option::of(0.0..3.0f64),

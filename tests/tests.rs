@@ -18,6 +18,7 @@ mod fit_cli;
 mod fit_recovery;
 mod golden;
 mod layers;
+mod library;
 mod limits;
 mod messages;
 mod plots;

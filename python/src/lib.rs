@@ -399,13 +399,12 @@ fn run(
     let loaded = scenario.loaded.clone();
     let results = long(py, progress, move |counter, cancel| {
         let mut job = BatchJob::new(loaded, seed, runs);
+        let mut extras = Extras::default();
+        extras.keep_daily = keep_daily;
         job.mode = BatchMode::Whole {
             runs,
             checkpoints: Checkpoints::default(),
-            extras: Extras {
-                plots: false,
-                keep_daily,
-            },
+            extras,
         };
         job.exec = execution(threads, cancel);
         job.simulate(counter)

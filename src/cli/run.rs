@@ -109,14 +109,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         None => CheckpointPolicy::default(),
     };
     policy.abort_after = args.abort_after_checkpoints;
-    let checkpoints = Checkpoints {
-        resume: args.resume,
-        policy,
-    };
-    let extras = Extras {
-        plots: args.plots,
-        keep_daily: args.keep_daily.unwrap_or(0),
-    };
+    let mut checkpoints = Checkpoints::default();
+    checkpoints.resume = args.resume;
+    checkpoints.policy = policy;
+    let mut extras = Extras::default();
+    extras.plots = args.plots;
+    extras.keep_daily = args.keep_daily.unwrap_or(0);
     let runs = args.runs.get();
     // clap refuses --shard with --precision, --plots or --keep-daily, and
     // --resume with --precision.

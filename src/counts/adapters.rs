@@ -52,7 +52,7 @@ impl Source {
     }
 
     /// Its name in messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Source::Acled => "ACLED",
             Source::Ged => "UCDP GED",
@@ -63,7 +63,7 @@ impl Source {
 /// Which side of an event it is counted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Attribute {
+pub(crate) enum Attribute {
     /// ACLED `actor1`, GED `side_a` (the default).
     #[default]
     First,
@@ -76,25 +76,25 @@ pub enum Attribute {
 /// The mapping file of `ceasefire counts`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Mapping {
+pub(crate) struct Mapping {
     /// Event types that count as attacks: ACLED `event_type` values, or GED
     /// `type_of_violence` codes as strings ("1", "2", "3").
-    pub event_types: Vec<String>,
+    pub(crate) event_types: Vec<String>,
     /// Which side an event is counted for.
     #[serde(default)]
-    pub attribute: Attribute,
+    pub(crate) attribute: Attribute,
     /// If given, events with at least this many fatalities (ACLED
     /// `fatalities`, GED `best`) are major, others minor, and the counts
     /// file gets a `severity` column.
     #[serde(default)]
-    pub major_fatalities: Option<u64>,
+    pub(crate) major_fatalities: Option<u64>,
     /// Actor name (exactly as in the source) → party id.
-    pub actors: BTreeMap<String, String>,
+    pub(crate) actors: BTreeMap<String, String>,
 }
 
 impl Mapping {
     /// Reads and checks a mapping; `origin` names it in messages.
-    pub fn from_toml(text: &str, origin: &str) -> Result<Mapping, CountsError> {
+    pub(crate) fn from_toml(text: &str, origin: &str) -> Result<Mapping, CountsError> {
         let err = |message: String| CountsError::File {
             origin: origin.to_string(),
             message,
@@ -121,7 +121,7 @@ impl Mapping {
     }
 
     /// The party ids, sorted.
-    pub fn parties(&self) -> Vec<String> {
+    pub(crate) fn parties(&self) -> Vec<String> {
         let set: BTreeSet<&String> = self.actors.values().collect();
         set.into_iter().cloned().collect()
     }
@@ -158,7 +158,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// Converts the CSV `text` of `source` with `mapping` into counts from
 /// `from` to `to` (default: the first and last counted event's dates).
-pub fn convert(
+pub(crate) fn convert(
     source: Source,
     text: &str,
     origin: &str,

@@ -40,7 +40,7 @@ pub enum CountsError {
 
 impl CountsError {
     /// A row error.
-    pub fn row(origin: &str, line: u64, message: String) -> Self {
+    pub(crate) fn row(origin: &str, line: u64, message: String) -> Self {
         CountsError::Row {
             origin: origin.to_string(),
             line,
@@ -95,10 +95,10 @@ pub struct Counts {
 }
 
 /// The columns of a counts file, in order.
-pub const COLUMNS: [&str; 4] = ["date", "party", "count", "severity"];
+pub(crate) const COLUMNS: [&str; 4] = ["date", "party", "count", "severity"];
 
 /// Whether `id` may name a party (as in a scenario file).
-pub fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .chars()
@@ -112,7 +112,7 @@ impl Counts {
     }
 
     /// The date of day `t`.
-    pub fn date(&self, t: usize) -> NaiveDate {
+    pub(crate) fn date(&self, t: usize) -> NaiveDate {
         self.start + chrono::Days::new(t as u64)
     }
 

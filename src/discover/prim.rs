@@ -69,17 +69,17 @@ pub enum PrimError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrimBox {
     /// `(lower, upper)` limit of every parameter (inclusive).
-    pub limits: Vec<(f64, f64)>,
+    pub(crate) limits: Vec<(f64, f64)>,
     /// Share of all points of interest that lie in the box.
-    pub coverage: f64,
+    pub(crate) coverage: f64,
     /// Share of the box's points that are of interest.
-    pub density: f64,
+    pub(crate) density: f64,
     /// Share of all points that lie in the box.
-    pub mass: f64,
+    pub(crate) mass: f64,
     /// Parameters whose limits differ from those of the first box.
-    pub restricted: Vec<usize>,
+    pub(crate) restricted: Vec<usize>,
     /// Points in the box.
-    pub points: usize,
+    pub(crate) points: usize,
     /// Points of interest in the box.
     pub of_interest: usize,
 }
@@ -88,7 +88,7 @@ pub struct PrimBox {
 /// computes it: the midpoint between the order statistics around
 /// `(n − 1)·q`, widened past ties (downwards for q > 0.5, upwards
 /// otherwise) so that a cut never falls on a value.
-pub fn quantile(data: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(data: &[f64], q: f64) -> f64 {
     let mut d = data.to_vec();
     d.sort_by(f64::total_cmp);
     let i = (d.len() - 1) as f64 * q;

@@ -153,7 +153,7 @@ impl<'a> Batch<'a> {
     }
 
     /// The master seed.
-    pub fn seed(&self) -> u64 {
+    pub(crate) fn seed(&self) -> u64 {
         self.seed
     }
 

@@ -112,11 +112,12 @@ pub enum Reason {
 
 /// What a batch did.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outcome {
     /// The runs simulated and added to the tally.
-    pub runs: Range<u64>,
+    pub(crate) runs: Range<u64>,
     /// Why it stopped.
-    pub reason: Reason,
+    pub(crate) reason: Reason,
 }
 
 /// Runs a [`Batch`]: see the module docs.
@@ -130,7 +131,7 @@ pub struct Executor<'e, 'b> {
 impl<'e, 'b> Executor<'e, 'b> {
     /// Runs `batch`, observed by nothing, without checkpoints, not
     /// cancellable.
-    pub fn new(batch: &'e Batch<'b>) -> Self {
+    pub(crate) fn new(batch: &'e Batch<'b>) -> Self {
         Executor {
             batch,
             observer: None,
@@ -140,19 +141,19 @@ impl<'e, 'b> Executor<'e, 'b> {
     }
 
     /// Tells `observer` of every run (in run order) and every block.
-    pub fn observer(mut self, observer: &'e mut (dyn BatchObserver + Send)) -> Self {
+    pub(crate) fn observer(mut self, observer: &'e mut (dyn BatchObserver + Send)) -> Self {
         self.observer = Some(observer);
         self
     }
 
     /// Checkpoints when `checkpoint` says one is due, and before a stop.
-    pub fn checkpoint(mut self, checkpoint: &'e mut (dyn Checkpoint + Send)) -> Self {
+    pub(crate) fn checkpoint(mut self, checkpoint: &'e mut (dyn Checkpoint + Send)) -> Self {
         self.checkpoint = Some(checkpoint);
         self
     }
 
     /// Stops at the end of the next block once `cancel` is cancelled.
-    pub fn cancel(mut self, cancel: &'e CancelToken) -> Self {
+    pub(crate) fn cancel(mut self, cancel: &'e CancelToken) -> Self {
         self.cancel = Some(cancel);
         self
     }
@@ -160,7 +161,7 @@ impl<'e, 'b> Executor<'e, 'b> {
     /// Runs the batch as `mode` says, adding every run to `tally` (which
     /// may hold earlier runs: a batch extended range by range ends with the
     /// same tally as one run over the whole range).
-    pub fn run(mut self, mode: Mode<'_>, tally: &mut Tally) -> Result<Outcome, BatchError> {
+    pub(crate) fn run(mut self, mode: Mode<'_>, tally: &mut Tally) -> Result<Outcome, BatchError> {
         match mode {
             Mode::Runs(range) => {
                 let stopped = self.blocks(range.clone(), range.end, tally)?;

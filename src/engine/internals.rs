@@ -29,7 +29,7 @@ struct Part {
 /// Observes one run and keeps, for each day, every party's intensity and
 /// memory and whether each part of each `all`/`any` condition held.
 #[derive(Debug)]
-pub struct RunInternals<'a> {
+pub(crate) struct RunInternals<'a> {
     scenario: &'a Scenario,
     keys: StreamKeys,
     run: u64,
@@ -40,7 +40,7 @@ pub struct RunInternals<'a> {
 
 impl<'a> RunInternals<'a> {
     /// For run `run` of seed `seed`.
-    pub fn new(scenario: &'a Scenario, seed: u64, run: u64) -> Self {
+    pub(crate) fn new(scenario: &'a Scenario, seed: u64, run: u64) -> Self {
         let mut parts = Vec::new();
         for (phase, ph) in scenario.phases().iter().enumerate() {
             for (transition, t) in ph.transitions.iter().enumerate() {
@@ -67,7 +67,7 @@ impl<'a> RunInternals<'a> {
 
     /// `intensity_<party>` and `memory_<party>` for every party, then one
     /// column per part of an `all`/`any` condition, in file order.
-    pub fn columns(&self) -> Vec<String> {
+    pub(crate) fn columns(&self) -> Vec<String> {
         let parties = self.scenario.parties();
         let mut columns: Vec<String> = parties
             .iter()
@@ -81,7 +81,7 @@ impl<'a> RunInternals<'a> {
     /// Per observed day (absorbed days included), the cells of
     /// [`RunInternals::columns`]: empty where a value is not defined (days
     /// in an absorbing phase, parts not read that day).
-    pub fn rows(&self) -> &[Vec<String>] {
+    pub(crate) fn rows(&self) -> &[Vec<String>] {
         &self.rows
     }
 }

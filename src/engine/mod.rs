@@ -15,13 +15,16 @@ pub(crate) mod streams;
 mod tally;
 mod windows;
 
-pub use batch::{BLOCK_RUNS, Batch, BatchError, BatchObserver, ObserverError, ProgressFn};
+pub use batch::Batch;
+pub use batch::{BLOCK_RUNS, BatchError, BatchObserver, ObserverError, ProgressFn};
 pub use executor::{CancelToken, Checkpoint, Executor, Mode, Outcome, Reason};
-pub use internals::RunInternals;
-pub use run::{DayObserver, RunError, RunSummary, Workspace};
+pub(crate) use internals::RunInternals;
+pub use run::RunSummary;
+pub use run::{DayObserver, RunError, Workspace};
 pub use shard::{Shard, ShardError};
+pub use tally::Tally;
 pub use tally::{
-    DailyTally, DayMetric, RowTotals, RunTally, Sums, Tally, TallyInconsistent, TallyMismatch,
+    DailyTally, DayMetric, RowTotals, RunTally, Sums, TallyInconsistent, TallyMismatch,
     TallyOverflow,
 };
-pub use windows::WindowReadings;
+pub(crate) use windows::WindowReadings;

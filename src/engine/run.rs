@@ -46,7 +46,7 @@ pub struct RunSummary {
 impl RunSummary {
     /// An empty summary sized for a scenario: no phase entered, no move,
     /// every total 0.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         RunSummary {
             run: 0,
             final_phase: scenario.initial_phase(),
@@ -140,7 +140,7 @@ impl KeptRuns {
 #[error("run {run} stopped")]
 pub struct RunError {
     /// The run index.
-    pub run: u64,
+    pub(crate) run: u64,
     /// What went wrong.
     #[source]
     pub source: IntensityError,

@@ -25,14 +25,14 @@ const KEY_LABEL: &[u8; 16] = b"ceasefire/run/v1";
 
 /// The keys of every purpose a scenario uses, derived once per batch.
 #[derive(Debug, Clone)]
-pub struct StreamKeys {
+pub(crate) struct StreamKeys {
     parties: usize,
     keys: Vec<[u8; 32]>,
 }
 
 impl StreamKeys {
     /// The keys for master seed `seed`.
-    pub fn new(scenario: &Scenario, seed: u64) -> Self {
+    pub(crate) fn new(scenario: &Scenario, seed: u64) -> Self {
         let parties = scenario.parties().len();
         let slots = 2 * parties + 1 + scenario.probability_conditions();
         let keys = (0..slots)
@@ -119,7 +119,7 @@ const WINDOW_WORDS: usize = 32;
 /// The streams of one run. Reused across runs to keep allocations out of the
 /// hot loop.
 #[derive(Debug)]
-pub struct RunStreams<'k> {
+pub(crate) struct RunStreams<'k> {
     keys: &'k StreamKeys,
     run: u64,
     /// Per purpose: its generator and the window of its words at hand.
@@ -155,7 +155,7 @@ const UNUSED: u64 = 1 << 63;
 
 impl<'k> RunStreams<'k> {
     /// Streams over `keys`, initially for run 0.
-    pub fn new(keys: &'k StreamKeys) -> Self {
+    pub(crate) fn new(keys: &'k StreamKeys) -> Self {
         let window = |key: &[u8; 32]| Window {
             rng: ChaCha8Rng::from_seed(*key),
             words: [[0; 8]; WINDOW_WORDS],
@@ -172,7 +172,7 @@ impl<'k> RunStreams<'k> {
     /// Switches to run `run`. A stream's words are made only when the run
     /// first draws from its purpose, so a purpose a run never uses costs
     /// nothing.
-    pub fn start_run(&mut self, run: u64) {
+    pub(crate) fn start_run(&mut self, run: u64) {
         self.run = run;
         for w in &mut self.streams {
             w.first = UNUSED;

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 mod check;
-pub use check::{RowTotals, TallyInconsistent};
+pub use check::RowTotals;
+pub use check::TallyInconsistent;
 
 use super::run::{DayObserver, RunSummary};
 use crate::model::DayRecord;
@@ -24,7 +25,7 @@ pub struct Sums {
 
 impl Sums {
     /// Adds one observation.
-    pub fn add(&mut self, x: u64) {
+    pub(crate) fn add(&mut self, x: u64) {
         let x = u128::from(x);
         self.n += 1;
         self.sum += x;
@@ -33,7 +34,7 @@ impl Sums {
 
     /// Adds every observation of `other`; `name` names these sums in the
     /// error if a total would overflow.
-    pub fn merge(&mut self, other: &Sums, name: &str) -> Result<(), TallyOverflow> {
+    pub(crate) fn merge(&mut self, other: &Sums, name: &str) -> Result<(), TallyOverflow> {
         self.n = checked(self.n, other.n, || format!("{name}.n"))?;
         self.sum = checked(self.sum, other.sum, || format!("{name}.sum"))?;
         self.sum_sq = checked(self.sum_sq, other.sum_sq, || format!("{name}.sum_sq"))?;
@@ -50,7 +51,7 @@ impl Sums {
 )]
 pub struct TallyOverflow {
     /// The counter, e.g. `daily.sum[day 3, cell 0]`.
-    pub counter: String,
+    pub(crate) counter: String,
 }
 
 /// `a + b`, or an overflow naming the counter.
@@ -93,7 +94,7 @@ fn add_cells<T: CheckedAdd + Copy>(
     Ok(())
 }
 
-/// A per-day quantity the daily tally sums over runs (see [`DailyTally::sums`]).
+/// A per-day quantity the daily tally sums over runs (see `DailyTally::sums`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DayMetric {
     /// Actual attacks of a party.
@@ -137,7 +138,7 @@ pub struct DailyTally {
 
 impl DailyTally {
     /// An empty tally for a scenario.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         let days = scenario.horizon_days() as usize;
         let cells = days * scenario.phases().len();
         let parties = scenario.parties().len();
@@ -171,7 +172,7 @@ impl DailyTally {
     /// Adds the counts of `other`, with checked additions (a batch's own
     /// runs cannot overflow them, see [`crate::scenario::limits`]; tallies
     /// read from files can).
-    pub fn merge(&mut self, other: &DailyTally) -> Result<(), TallyOverflow> {
+    pub(crate) fn merge(&mut self, other: &DailyTally) -> Result<(), TallyOverflow> {
         let (phases, stride) = (self.phases.max(1), Self::stride_of(self.parties));
         let by_phase = |what: &'static str| {
             move |i: usize| format!("daily.{what}[day {}, phase {}]", i / phases, i % phases)
@@ -187,7 +188,7 @@ impl DailyTally {
 
     /// Number of runs observed: every run is simulated on day 0 or rests in
     /// an absorbing initial phase from day 0.
-    pub fn runs(&self) -> u64 {
+    pub(crate) fn runs(&self) -> u64 {
         let day0 = 0..self.phases;
         self.occupancy[day0.clone()].iter().sum::<u64>() + self.absorbed[day0].iter().sum::<u64>()
     }
@@ -199,7 +200,7 @@ impl DailyTally {
     ///
     /// If `day` is not before the horizon or the metric names a party the
     /// scenario does not have.
-    pub fn sums(&self, day: u32, metric: DayMetric) -> Sums {
+    pub(crate) fn sums(&self, day: u32, metric: DayMetric) -> Sums {
         let i = day as usize * Self::stride_of(self.parties) + Self::slot(self.parties, metric);
         Sums {
             n: self.runs(),
@@ -271,15 +272,15 @@ pub struct RunTally {
     /// Per phase: runs that entered it.
     pub entered: Vec<u64>,
     /// Per phase: entry day of the runs that entered it.
-    pub entry_day: Vec<Sums>,
+    pub(crate) entry_day: Vec<Sums>,
     /// Per phase: histogram of entry days (`horizon_days` buckets).
     pub entry_histogram: Vec<Vec<u64>>,
     /// Per phase: runs whose last day was in it.
     pub in_phase_at_end: Vec<u64>,
     /// Per phase ψ: runs whose first move out of the initial phase went to ψ.
-    pub first_move: Vec<u64>,
+    pub(crate) first_move: Vec<u64>,
     /// `first_exit[φ][ψ]`: runs whose first move out of phase φ went to ψ.
-    pub first_exit: Vec<Vec<u64>>,
+    pub(crate) first_exit: Vec<Vec<u64>>,
     /// Per party: actual attacks per run.
     pub attacks: Vec<Sums>,
     /// Per party: reported violations per run.
@@ -292,7 +293,7 @@ pub struct RunTally {
 
 impl RunTally {
     /// An empty tally for a scenario.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         let (np, nq) = (scenario.phases().len(), scenario.parties().len());
         RunTally {
             count: 0,
@@ -310,7 +311,7 @@ impl RunTally {
     }
 
     /// Adds one run.
-    pub fn observe(&mut self, s: &RunSummary) {
+    pub(crate) fn observe(&mut self, s: &RunSummary) {
         self.count += 1;
         for (phase, day) in s.entered.iter().enumerate() {
             if let Some(day) = *day {
@@ -338,7 +339,7 @@ impl RunTally {
 
     /// Adds every run of `other` (a tally of other runs of the same
     /// scenario), with checked additions.
-    pub fn merge(&mut self, other: &RunTally) -> Result<(), TallyOverflow> {
+    pub(crate) fn merge(&mut self, other: &RunTally) -> Result<(), TallyOverflow> {
         fn add(a: &mut [u64], b: &[u64], what: &str) -> Result<(), TallyOverflow> {
             add_cells(a, b, |i| format!("runs.{what}[{i}]"))
         }
@@ -429,7 +430,7 @@ impl Tally {
     /// Checks that a tally read from a file has the shape of `scenario`'s
     /// tallies and counts exactly `runs` runs, so that merging it can neither
     /// panic nor silently drop cells.
-    pub fn check_fits(&self, scenario: &Scenario, runs: u64) -> Result<(), TallyMismatch> {
+    pub(crate) fn check_fits(&self, scenario: &Scenario, runs: u64) -> Result<(), TallyMismatch> {
         let empty = Tally::new(scenario);
         let (d, e) = (&self.daily, &empty.daily);
         let (r, f) = (&self.runs, &empty.runs);

@@ -26,7 +26,7 @@ struct Window {
 /// Observes a run and keeps, for each day, the running value of every
 /// window condition on that day (`None` when it is not read).
 #[derive(Debug, Clone)]
-pub struct WindowReadings<'a> {
+pub(crate) struct WindowReadings<'a> {
     scenario: &'a Scenario,
     history: WindowHistory,
     windows: Vec<Window>,
@@ -35,7 +35,7 @@ pub struct WindowReadings<'a> {
 
 impl<'a> WindowReadings<'a> {
     /// Readings of every window condition of `scenario`, in file order.
-    pub fn new(scenario: &'a Scenario) -> Self {
+    pub(crate) fn new(scenario: &'a Scenario) -> Self {
         let mut windows = Vec::new();
         for (phase, ph) in scenario.phases().iter().enumerate() {
             for (transition, t) in ph.transitions.iter().enumerate() {
@@ -61,20 +61,15 @@ impl<'a> WindowReadings<'a> {
         }
     }
 
-    /// Whether the scenario has no window condition.
-    pub fn is_empty(&self) -> bool {
-        self.windows.is_empty()
-    }
-
     /// One column name per window condition, e.g.
     /// `truce.transition.1.when.reported_in_window`.
-    pub fn columns(&self) -> Vec<String> {
+    pub(crate) fn columns(&self) -> Vec<String> {
         self.windows.iter().map(|w| w.column.clone()).collect()
     }
 
     /// Per observed day (absorbed days included), the value of each window
     /// on that day, or `None` where it is not read.
-    pub fn rows(&self) -> &[Vec<Option<u64>>] {
+    pub(crate) fn rows(&self) -> &[Vec<Option<u64>>] {
         &self.rows
     }
 }

@@ -23,30 +23,30 @@ type FixedHash = BuildHasherDefault<DefaultHasher>;
 
 /// One state of the chain, as of the start of a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct State {
+pub(crate) struct State {
     /// Phase index.
-    pub phase: u32,
+    pub(crate) phase: u32,
     /// Days completed in the phase, capped.
-    pub days: u32,
+    pub(crate) days: u32,
     /// Consecutive compliant days, capped.
-    pub streak: u32,
+    pub(crate) streak: u32,
     /// The window history, in the mixed radix of [`HistoryLayout`].
-    pub history: u128,
+    pub(crate) history: u128,
     /// Bit φ: phase φ has been entered (0 when history is not tracked).
-    pub visited: u64,
+    pub(crate) visited: u64,
     /// Bit φ: the run has moved from φ to another phase (likewise).
-    pub left: u64,
+    pub(crate) left: u64,
 }
 
 /// How the window history is packed into [`State::history`]: for each key,
 /// the counts of yesterday, the day before, … (`len` days), each in
 /// `0..=cap`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HistoryLayout {
+pub(crate) struct HistoryLayout {
     /// Window keys with the cap of their daily counts.
-    pub keys: Vec<(WindowKey, u32)>,
+    pub(crate) keys: Vec<(WindowKey, u32)>,
     /// Days kept per key (its longest window minus today).
-    pub len: Vec<u32>,
+    pub(crate) len: Vec<u32>,
     /// `place[k][i]`: the weight of key k's count `i + 1` days ago.
     place: Vec<Vec<u128>>,
 }
@@ -54,7 +54,7 @@ pub struct HistoryLayout {
 impl HistoryLayout {
     /// The keys that the scenario's windows read, each with its largest
     /// threshold and the days of history its longest window needs.
-    pub fn new(scenario: &Scenario) -> Result<Self, ExactError> {
+    pub(crate) fn new(scenario: &Scenario) -> Result<Self, ExactError> {
         let mut keys: Vec<(WindowKey, u32)> = Vec::new();
         let mut len: Vec<u32> = Vec::new();
         for phase in scenario.phases() {
@@ -96,7 +96,7 @@ impl HistoryLayout {
     }
 
     /// The counts of every key, most recent first.
-    pub fn decode(&self, mut code: u128) -> Vec<Vec<u32>> {
+    pub(crate) fn decode(&self, mut code: u128) -> Vec<Vec<u32>> {
         self.keys
             .iter()
             .zip(&self.len)
@@ -135,7 +135,7 @@ impl HistoryLayout {
 
     /// The index of `key` among [`HistoryLayout::keys`] (every window of
     /// the scenario has one).
-    pub fn key_index(&self, key: WindowKey) -> usize {
+    pub(crate) fn key_index(&self, key: WindowKey) -> usize {
         self.keys.iter().position(|(k, _)| *k == key).unwrap_or(0)
     }
 }
@@ -144,7 +144,7 @@ impl HistoryLayout {
 /// length in days and its threshold. Every window kind (reported
 /// violations, and in v2 blocked convoys and violation days) is the same
 /// to the chain: a daily count summed over the window.
-pub fn window_of(c: &Condition) -> Option<(WindowKey, u32, u64)> {
+pub(crate) fn window_of(c: &Condition) -> Option<(WindowKey, u32, u64)> {
     match *c {
         Condition::ReportedInWindow {
             days,
@@ -163,7 +163,7 @@ pub fn window_of(c: &Condition) -> Option<(WindowKey, u32, u64)> {
 /// A condition that reads the day's facts, as opposed to one that combines
 /// others or draws a number: what [`chance`] asks its caller to evaluate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Leaf {
+pub(crate) enum Leaf {
     /// `streak ≥ n`, the streak counting today.
     Streak(u32),
     /// `days_in_phase ≥ n`, the days counting today.
@@ -183,7 +183,7 @@ pub enum Leaf {
 /// A probability in the form a caller computes it: a number for the solver,
 /// an expression for the PRISM export. [`chance`] combines conditions in
 /// this form, so that both read `all`, `any` and `probability` the same way.
-pub trait Chance: Sized {
+pub(crate) trait Chance: Sized {
     /// A known probability.
     fn constant(p: f64) -> Self;
     /// The probability that independent events all happen.
@@ -208,7 +208,7 @@ impl Chance for f64 {
 /// `compliant`, given `test`, the probability (0 or 1) of each leaf. Every
 /// `probability` leaf is its own independent draw, so `all` multiplies and
 /// `any` is one minus the product of the complements.
-pub fn chance<V: Chance>(c: &Condition, compliant: bool, test: &impl Fn(Leaf) -> V) -> V {
+pub(crate) fn chance<V: Chance>(c: &Condition, compliant: bool, test: &impl Fn(Leaf) -> V) -> V {
     match c {
         Condition::StreakAtLeast(n) => test(Leaf::Streak(*n)),
         Condition::DaysInPhaseAtLeast(n) => test(Leaf::Days(*n)),
@@ -287,16 +287,16 @@ fn phase_cap(scenario: &Scenario, phase: usize, pick: fn(&Condition) -> Option<u
 #[derive(Debug, Clone)]
 pub struct Tables {
     /// The window keys, their caps and the days of history kept.
-    pub layout: HistoryLayout,
+    pub(crate) layout: HistoryLayout,
     /// `outcomes[φ]`: the day outcome table of phase φ (empty if absorbing).
-    pub outcomes: Vec<Vec<DayOutcome>>,
+    pub(crate) outcomes: Vec<Vec<DayOutcome>>,
     /// Means of a simulated day in each phase (`None`: absorbing).
-    pub means: Vec<Option<DayMeans>>,
+    pub(crate) means: Vec<Option<DayMeans>>,
     /// `days_cap[φ]`: the largest `days_in_phase_at_least` of φ's
     /// conditions (at most the horizon); days in φ are counted up to it.
-    pub days_cap: Vec<u32>,
+    pub(crate) days_cap: Vec<u32>,
     /// `streak_cap[φ]`: likewise for `streak_at_least`.
-    pub streak_cap: Vec<u32>,
+    pub(crate) streak_cap: Vec<u32>,
 }
 
 impl Tables {
@@ -304,7 +304,7 @@ impl Tables {
     /// ignored, so check [`super::require_markov`] first), refusing before
     /// allocating any whose size bound ([`table_size`]) exceeds
     /// `max_states`.
-    pub fn new(scenario: &Scenario, max_states: usize) -> Result<Tables, ExactError> {
+    pub(crate) fn new(scenario: &Scenario, max_states: usize) -> Result<Tables, ExactError> {
         let phases = scenario.phases().len();
         let layout = HistoryLayout::new(scenario)?;
         let cap = count_cap(scenario, &layout.keys);
@@ -351,39 +351,39 @@ impl Tables {
 
 /// Limits on the size of the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChainOptions {
+pub(crate) struct ChainOptions {
     /// Track the phases visited and left (needed for first entries and
     /// first exits; not needed to export the chain).
-    pub track_history: bool,
+    pub(crate) track_history: bool,
     /// Refuse chains with more states than this.
-    pub max_states: usize,
+    pub(crate) max_states: usize,
 }
 
 /// The reachable states of a scenario's chain and its transitions.
 #[derive(Debug, Clone)]
-pub struct Chain {
+pub(crate) struct Chain {
     /// States in discovery order; state 0 is the start of day 0.
-    pub states: Vec<State>,
+    pub(crate) states: Vec<State>,
     /// How the window history is packed.
-    pub layout: HistoryLayout,
+    pub(crate) layout: HistoryLayout,
     /// The edges of state `s` are `row[s]..row[s + 1]`.
-    pub row: Vec<usize>,
+    pub(crate) row: Vec<usize>,
     /// Target state of each edge.
-    pub target: Vec<u32>,
+    pub(crate) target: Vec<u32>,
     /// Probability of each edge.
-    pub probability: Vec<f64>,
+    pub(crate) probability: Vec<f64>,
     /// Phase first entered by taking the edge, plus one (0: none).
-    pub entry: Vec<u32>,
+    pub(crate) entry: Vec<u32>,
     /// `from × phases + to + 1` if the edge is the first move out of
     /// `from` (to another phase `to`); 0 otherwise.
-    pub exit: Vec<u32>,
+    pub(crate) exit: Vec<u32>,
     /// Means of a simulated day in each phase (`None`: absorbing).
-    pub means: Vec<Option<DayMeans>>,
+    pub(crate) means: Vec<Option<DayMeans>>,
 }
 
 impl Chain {
     /// Explores every state reachable from the start of day 0.
-    pub fn build(scenario: &Scenario, opts: ChainOptions) -> Result<Chain, ExactError> {
+    pub(crate) fn build(scenario: &Scenario, opts: ChainOptions) -> Result<Chain, ExactError> {
         super::require_markov(scenario)?;
         let phases = scenario.phases().len();
         if opts.track_history && phases > 64 {
@@ -547,7 +547,7 @@ impl Chain {
     }
 
     /// Number of states.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.states.len()
     }
 }

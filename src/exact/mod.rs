@@ -14,7 +14,7 @@ pub(crate) mod chain;
 pub(crate) mod outcome;
 pub mod prism;
 
-pub use outcome::DayMeans;
+pub(crate) use outcome::DayMeans;
 
 use crate::scenario::Scenario;
 use chain::{Chain, ChainOptions};
@@ -87,7 +87,7 @@ pub enum ExactError {
 
 /// Refuses a scenario outside the Markov class, naming every retaliation
 /// entry that puts it outside.
-pub fn require_markov(scenario: &Scenario) -> Result<(), ExactError> {
+pub(crate) fn require_markov(scenario: &Scenario) -> Result<(), ExactError> {
     if scenario.is_markov() {
         return Ok(());
     }
@@ -143,7 +143,7 @@ pub struct Solution {
     pub entry: Vec<Vec<f64>>,
     /// `first_exit[φ][ψ]`: probability that the run's first move out of φ
     /// goes to ψ (before the horizon).
-    pub first_exit: Vec<Vec<f64>>,
+    pub(crate) first_exit: Vec<Vec<f64>>,
     /// Per-day means (runs resting in an absorbing phase count as 0).
     pub daily: Vec<outcome::DayMeans>,
 }

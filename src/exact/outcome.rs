@@ -21,7 +21,7 @@ use crate::scenario::{Scenario, Severity};
 
 /// A daily count a window condition reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WindowKey {
+pub(crate) enum WindowKey {
     /// Reported violations of a severity, by one bound party or (`None`)
     /// all bound parties together.
     Reported {
@@ -40,26 +40,26 @@ pub enum WindowKey {
 /// key, and its probability. Blocked convoys ~ Poisson(convoys · block
 /// probability) by thinning, given whether any party made a major attack.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DayOutcome {
+pub(crate) struct DayOutcome {
     /// Whether the day is compliant.
-    pub compliant: bool,
+    pub(crate) compliant: bool,
     /// Today's count for each window key (in key order), capped.
-    pub counts: Vec<u32>,
+    pub(crate) counts: Vec<u32>,
     /// Probability of this outcome.
-    pub probability: f64,
+    pub(crate) probability: f64,
 }
 
 /// Expected values of one simulated day in a phase (the daily metrics).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DayMeans {
     /// Mean actual attacks per party.
-    pub attacks: Vec<f64>,
+    pub(crate) attacks: Vec<f64>,
     /// Mean reported violations per party (0 for excluded parties).
-    pub reported: Vec<f64>,
+    pub(crate) reported: Vec<f64>,
     /// Probability that the day is compliant.
     pub compliant: f64,
     /// Mean convoys delivered.
-    pub convoys_delivered: f64,
+    pub(crate) convoys_delivered: f64,
     /// Mean convoys blocked.
     pub convoys_blocked: f64,
 }
@@ -111,7 +111,7 @@ fn bound_party_day(lambda: f64, s: f64, d: f64, f: f64, cap: u32) -> Vec<((u32, 
 
 /// The largest count any quantity of a day must be told apart below: the
 /// window thresholds, and `tolerance + 1` for compliance.
-pub fn count_cap(scenario: &Scenario, keys: &[(WindowKey, u32)]) -> u32 {
+pub(crate) fn count_cap(scenario: &Scenario, keys: &[(WindowKey, u32)]) -> u32 {
     let tol = u32::try_from(scenario.compliance().tolerance.saturating_add(1)).unwrap_or(u32::MAX);
     keys.iter()
         .filter(|(key, _)| matches!(key, WindowKey::Reported { .. }))
@@ -126,7 +126,7 @@ pub fn count_cap(scenario: &Scenario, keys: &[(WindowKey, u32)]) -> u32 {
 /// window key multiplies that by its own cap plus one, and blocked convoys
 /// by theirs (or by 2: blocked or not), times 2 for whether an actual major
 /// attack happened. As a float, so that it cannot overflow.
-pub fn table_size(keys: &[(WindowKey, u32)], cap: u32) -> f64 {
+pub(crate) fn table_size(keys: &[(WindowKey, u32)], cap: u32) -> f64 {
     let per_key: f64 = keys
         .iter()
         .map(|&(key, kcap)| match key {
@@ -142,7 +142,7 @@ pub fn table_size(keys: &[(WindowKey, u32)], cap: u32) -> f64 {
 
 /// The outcome table and the means of a day in phase `phase`. `keys` lists
 /// the window keys with their caps; `cap` is [`count_cap`].
-pub fn day_outcomes(
+pub(crate) fn day_outcomes(
     scenario: &Scenario,
     phase: usize,
     keys: &[(WindowKey, u32)],

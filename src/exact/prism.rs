@@ -32,19 +32,19 @@ use crate::scenario::Scenario;
 
 /// A PRISM model and its properties file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PrismExport {
+pub(crate) struct PrismExport {
     /// The model (`.pm`).
-    pub model: String,
+    pub(crate) model: String,
     /// Bounded reachability properties for every phase (`.props`).
-    pub properties: String,
+    pub(crate) properties: String,
     /// Number of commands of the model (one per phase).
-    pub commands: usize,
+    pub(crate) commands: usize,
 }
 
 /// The label of a phase in the exported model: its id, with `-` (allowed
 /// in ids, not in PRISM identifiers) written `_`, after a `phase_` prefix so
 /// that no label clashes with a keyword.
-pub fn label(id: &str) -> String {
+pub(crate) fn label(id: &str) -> String {
     format!("phase_{}", id.replace('-', "_"))
 }
 
@@ -132,7 +132,7 @@ fn fits(x: u64) -> Result<(), ExactError> {
 /// Builds the PRISM model of a scenario of the Markov class, refusing it
 /// before allocating if its day outcome tables could exceed `max_states`
 /// entries (see [`super::DEFAULT_MAX_STATES`]).
-pub fn export(scenario: &Scenario, max_states: usize) -> Result<PrismExport, ExactError> {
+pub(crate) fn export(scenario: &Scenario, max_states: usize) -> Result<PrismExport, ExactError> {
     super::require_markov(scenario)?;
     let tables = Tables::new(scenario, max_states)?;
     let layout = &tables.layout;

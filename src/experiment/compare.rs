@@ -28,7 +28,7 @@ pub struct PairedMetric {
     pub difference: Estimate,
     /// B − A, with the interval two independent batches of the same size
     /// would have given.
-    pub independent: Estimate,
+    pub(crate) independent: Estimate,
 }
 
 impl PairedMetric {
@@ -44,7 +44,7 @@ impl PairedMetric {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     /// Runs on each side.
-    pub runs: u64,
+    pub(crate) runs: u64,
     /// Every metric, in a fixed order.
     pub metrics: Vec<PairedMetric>,
 }
@@ -147,7 +147,7 @@ impl BatchObserver for Block {
 
 /// Runs `runs` runs of both batches (which should share a master seed) and
 /// compares every metric run by run. Memory is bounded by one block of runs.
-pub fn compare(
+pub(crate) fn compare(
     a: &Batch<'_>,
     b: &Batch<'_>,
     runs: u64,

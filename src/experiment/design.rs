@@ -17,13 +17,13 @@ const DESIGN_LABEL: &[u8; 16] = b"ceasefire/lhs/v1";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vary {
     /// The parameter.
-    pub path: ParamPath,
+    pub(crate) path: ParamPath,
     /// Lowest value.
-    pub lo: f64,
+    pub(crate) lo: f64,
     /// Highest value.
-    pub hi: f64,
+    pub(crate) hi: f64,
     /// Which values a grid takes between `lo` and `hi`.
-    pub values: Values,
+    pub(crate) values: Values,
 }
 
 /// The values a grid takes for one varied parameter.
@@ -34,7 +34,7 @@ pub enum Values {
     /// to take.
     Range,
     /// `LO:HI:STEPS`: `STEPS` evenly spaced values, LO + i·(HI−LO)/(STEPS−1),
-    /// rounded to decimals (see [`Vary::grid`]).
+    /// rounded to decimals (see `Vary::grid`).
     Even(usize),
     /// `log:LO:HI:STEPS`: `STEPS` geometrically spaced values,
     /// LO·(HI/LO)^(i/(STEPS−1)), rounded to significant digits.
@@ -50,7 +50,7 @@ pub enum Values {
 impl Values {
     /// How many values a grid takes (a bare range, which a grid refuses,
     /// counts as its two ends).
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         match self {
             Values::Range => 2,
             Values::Even(steps) | Values::Log(steps) => *steps,
@@ -228,7 +228,7 @@ impl Vary {
     /// Refused: a range without steps (a grid must be told how many values
     /// to take), and, for keys that take whole numbers, values that round to
     /// the same whole number (they would run the same point twice).
-    pub fn grid(&self) -> Result<Vec<f64>, VaryError> {
+    pub(crate) fn grid(&self) -> Result<Vec<f64>, VaryError> {
         let values = match &self.values {
             Values::Range => {
                 return Err(VaryError(format!(
@@ -469,7 +469,7 @@ impl Design {
     /// product can overflow).
     ///
     /// [`MAX_DESIGN_POINTS`]: crate::scenario::limits::MAX_DESIGN_POINTS
-    pub fn check_size(&self, vary: &[Vary]) -> Result<(), VaryError> {
+    pub(crate) fn check_size(&self, vary: &[Vary]) -> Result<(), VaryError> {
         use crate::scenario::limits::MAX_DESIGN_POINTS;
         let d = vary.len() as f64;
         let points = match *self {
@@ -498,7 +498,7 @@ impl Design {
     /// Latin hypercube, a Saltelli design or Morris trajectories
     /// reproducible. Saltelli and Morris designs need LO < HI in every
     /// range.
-    pub fn points(&self, vary: &[Vary], seed: u64) -> Result<Vec<Vec<f64>>, VaryError> {
+    pub(crate) fn points(&self, vary: &[Vary], seed: u64) -> Result<Vec<Vec<f64>>, VaryError> {
         self.check_size(vary)?;
         if *self != Design::Grid {
             for v in vary {

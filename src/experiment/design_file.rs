@@ -18,9 +18,9 @@ use crate::scenario::paths::ParamPath;
 #[derive(Debug, Clone, PartialEq)]
 pub struct DesignFile {
     /// The paths, in column order.
-    pub paths: Vec<ParamPath>,
+    pub(crate) paths: Vec<ParamPath>,
     /// Each point's values, one per path, in row order.
-    pub points: Vec<Vec<f64>>,
+    pub(crate) points: Vec<Vec<f64>>,
 }
 
 /// A design file that cannot be used.
@@ -28,9 +28,9 @@ pub struct DesignFile {
 #[error("{file}: {message}")]
 pub struct DesignFileError {
     /// The file.
-    pub file: String,
+    pub(crate) file: String,
     /// What is wrong, with the line and column.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Reads a design file; `file` names it in errors.

@@ -12,21 +12,19 @@ mod design;
 mod design_file;
 pub mod study;
 
-use std::ops::Range;
-
-pub use compare::{CompareError, Comparison, PairedMetric, compare};
+pub(crate) use compare::{CompareError, Comparison, compare};
 pub use design::{Design, Values, Vary, VaryError, labels_of};
 pub use design_file::{DesignChoice, DesignFile, DesignFileError, read_design_file};
 
-use crate::engine::{Batch, BatchError, BatchObserver, Tally};
+use crate::engine::{Batch, Tally};
 use crate::stats::wilson;
 
 /// Runs added at a time by [`run_to_precision`]: fixed, so that where a
 /// batch stops depends only on the scenario, the seed and the target.
-pub const PRECISION_BLOCK: u64 = 10_000;
+pub(crate) const PRECISION_BLOCK: u64 = 10_000;
 
 /// The largest half-width of the 95% intervals of `entered` over all phases.
-pub fn entered_half_width(tally: &Tally) -> f64 {
+pub(crate) fn entered_half_width(tally: &Tally) -> f64 {
     let t = &tally.runs;
     t.entered
         .iter()
@@ -35,24 +33,4 @@ pub fn entered_half_width(tally: &Tally) -> f64 {
             (e.high - e.low) / 2.0
         })
         .fold(0.0, f64::max)
-}
-
-/// Adds runs to `tally` in blocks of [`PRECISION_BLOCK`] until every
-/// `entered` interval has half-width ≤ `eps` or `max_runs` runs are done,
-/// telling `observer` of every run and block. Returns the run range
-/// simulated; the caller can tell from its end whether the limit was hit.
-pub fn run_to_precision(
-    batch: &Batch<'_>,
-    eps: f64,
-    max_runs: u64,
-    tally: &mut Tally,
-    observer: &mut (dyn BatchObserver + Send),
-) -> Result<Range<u64>, BatchError> {
-    let mut done = 0;
-    while done < max_runs && (done == 0 || entered_half_width(tally) > eps) {
-        let end = max_runs.min(done + PRECISION_BLOCK);
-        batch.run_observed(done..end, tally, observer)?;
-        done = end;
-    }
-    Ok(0..done)
 }

@@ -23,7 +23,7 @@ use super::Design;
 /// Share of an outcome's variance over the points above which the Monte
 /// Carlo noise of the points' estimates is worth a warning: the indices then
 /// partly split noise (the 5%).
-pub const NOISE_WARNING: f64 = 0.05;
+pub(crate) const NOISE_WARNING: f64 = 0.05;
 
 /// What a study or a discovery cannot do with its inputs.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -143,11 +143,11 @@ pub struct Study {
     /// `sobol` or `morris`.
     pub method: IndexMethod,
     /// The varied paths.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Every point's values (the rows of design.csv).
-    pub design: Vec<Vec<f64>>,
+    pub(crate) design: Vec<Vec<f64>>,
     /// The rows of outputs.csv.
-    pub outputs: Vec<OutputRow>,
+    pub(crate) outputs: Vec<OutputRow>,
     /// Every outcome's indices.
     pub outcomes: Vec<OutcomeStudy>,
 }
@@ -157,7 +157,7 @@ pub struct Study {
 /// variance (its standard error, from the half-width of its 95% interval,
 /// squared) over the variance of the estimates. Above 1 the differences
 /// between points are all noise; NaN when the outcome does not vary.
-pub fn noise_share(s: &Series) -> f64 {
+pub(crate) fn noise_share(s: &Series) -> f64 {
     let z = z();
     let n = s.estimate.len() as f64;
     let noise = s
@@ -193,7 +193,7 @@ fn series<'a>(table: &'a SweepTable, o: &Outcome) -> Result<&'a Series, StudyErr
 
 /// Analyses the sweep `table` of a study of `design` for `outcomes`, with
 /// `resamples` bootstrap resamples drawn from `seed`'s streams.
-pub fn analyze_study(
+pub(crate) fn analyze_study(
     table: &SweepTable,
     design: Design,
     outcomes: &[Outcome],
@@ -283,18 +283,18 @@ impl Threshold {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discovery {
     /// The outcome.
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
     /// Which points were of interest.
-    pub threshold: Threshold,
+    pub(crate) threshold: Threshold,
     /// The varied paths.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// The peeling trajectory, first box (every point) to last.
     pub boxes: Vec<PrimBox>,
 }
 
 /// PRIM over the points of `table`: which region of the paths holds the
 /// points whose `outcome` passes `threshold`.
-pub fn discover(
+pub(crate) fn discover(
     table: &SweepTable,
     outcome: &Outcome,
     threshold: Threshold,
@@ -333,7 +333,7 @@ fn percent(x: f64) -> String {
 impl Discovery {
     /// The box PRIM settles on: the last of the trajectory (the EMA
     /// Workbench's `find_box()`).
-    pub fn chosen(&self) -> &PrimBox {
+    pub(crate) fn chosen(&self) -> &PrimBox {
         self.boxes
             .last()
             .expect("PRIM returns at least the first box")

@@ -14,9 +14,9 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, DiscreteCDF, Poisson};
 use super::simulate::purpose_rng;
 
 /// Bins of the PIT histogram.
-pub const PIT_BINS: usize = 10;
+pub(crate) const PIT_BINS: usize = 10;
 /// Largest lag of the residual autocorrelation.
-pub const MAX_LAG: usize = 14;
+pub(crate) const MAX_LAG: usize = 14;
 
 /// The diagnostics of one party (or of all pooled, for the PIT).
 #[derive(Debug, Clone, PartialEq)]
@@ -24,24 +24,24 @@ pub struct PartyCheck {
     /// Party id, or `all`.
     pub party: String,
     /// Days judged.
-    pub days: usize,
+    pub(crate) days: usize,
     /// Share of PIT values in each of [`PIT_BINS`] equal bins.
-    pub pit_histogram: Vec<f64>,
+    pub(crate) pit_histogram: Vec<f64>,
     /// KS distance of the PIT values from uniform.
-    pub ks_statistic: f64,
+    pub(crate) ks_statistic: f64,
     /// Its p-value.
     pub ks_p_value: f64,
     /// Autocorrelation of Pearson residuals at lags 1..=MAX_LAG (empty for
     /// the pooled row).
     pub acf: Vec<f64>,
     /// Ljung–Box statistic over those lags (NaN for the pooled row).
-    pub ljung_box: f64,
+    pub(crate) ljung_box: f64,
     /// Its p-value (χ² with MAX_LAG degrees of freedom).
     pub ljung_box_p_value: f64,
 }
 
 /// Randomised PIT value of count `y` under Poisson(`lambda`), from `v ~ U(0,1)`.
-pub fn randomised_pit(y: f64, lambda: f64, v: f64) -> f64 {
+pub(crate) fn randomised_pit(y: f64, lambda: f64, v: f64) -> f64 {
     let Ok(dist) = Poisson::new(lambda.max(1e-300)) else {
         return v;
     };
@@ -53,7 +53,7 @@ pub fn randomised_pit(y: f64, lambda: f64, v: f64) -> f64 {
 
 /// KS statistic of `u` against the uniform distribution and its asymptotic
 /// p-value (Kolmogorov's distribution with Stephens' small-sample factor).
-pub fn ks_uniform(u: &[f64]) -> (f64, f64) {
+pub(crate) fn ks_uniform(u: &[f64]) -> (f64, f64) {
     let mut s = u.to_vec();
     s.sort_by(f64::total_cmp);
     let n = s.len() as f64;
@@ -76,7 +76,7 @@ pub fn ks_uniform(u: &[f64]) -> (f64, f64) {
 }
 
 /// Autocorrelation of `e` at lags 1..=max_lag.
-pub fn autocorrelation(e: &[f64], max_lag: usize) -> Vec<f64> {
+pub(crate) fn autocorrelation(e: &[f64], max_lag: usize) -> Vec<f64> {
     let n = e.len();
     let mean = e.iter().sum::<f64>() / n as f64;
     let var: f64 = e.iter().map(|x| (x - mean).powi(2)).sum();
@@ -94,7 +94,7 @@ pub fn autocorrelation(e: &[f64], max_lag: usize) -> Vec<f64> {
 }
 
 /// Ljung–Box statistic of autocorrelations `r` over `n` values and its p-value.
-pub fn ljung_box(r: &[f64], n: usize) -> (f64, f64) {
+pub(crate) fn ljung_box(r: &[f64], n: usize) -> (f64, f64) {
     let nf = n as f64;
     let q = nf
         * (nf + 2.0)

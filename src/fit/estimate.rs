@@ -17,7 +17,7 @@ use crate::numeric::invert_spd;
 const LOG_RANGE: (f64, f64) = (-30.0, 12.0);
 /// The smallest α a profile searches: at 1e-6 extra attacks per remembered
 /// attack, no series of realistic length can tell it from none.
-pub const ALPHA_ZERO: f64 = 1e-6;
+pub(crate) const ALPHA_ZERO: f64 = 1e-6;
 /// An α is 0 when fixing it there costs less log-likelihood than this: a
 /// change of deviance of 2e-7, far below anything a test could detect.
 const SNAP_TOL: f64 = 1e-7;
@@ -43,7 +43,7 @@ const RISING: f64 = 1e-6;
 /// Width, on the log scale, to which a profile bound is bisected.
 const PROFILE_TOL: f64 = 1e-3;
 
-/// A maximum found by [`maximise`].
+/// A maximum found by `maximise`.
 #[derive(Debug, Clone)]
 pub struct Optimum {
     /// Every slot's value (natural scale).
@@ -104,7 +104,7 @@ impl Gradient for Objective<'_> {
 /// Maximises the likelihood over the slots marked `free`, from `start`
 /// (natural scale; the others stay at their value in `start`). A free slot
 /// must start above 0.
-pub fn maximise(model: &Model, start: &[f64], free: &[bool]) -> Optimum {
+pub(crate) fn maximise(model: &Model, start: &[f64], free: &[bool]) -> Optimum {
     let idx: Vec<usize> = (0..start.len()).filter(|&i| free[i]).collect();
     let scale = 1.0 / (model.scored_days() * model.parties()).max(1) as f64;
     let x0: Vec<f64> = idx.iter().map(|&i| start[i].ln()).collect();
@@ -162,7 +162,7 @@ pub fn maximise(model: &Model, start: &[f64], free: &[bool]) -> Optimum {
     best
 }
 
-/// The best of [`maximise`] from several starts.
+/// The best of `maximise` from several starts.
 pub fn maximise_from(model: &Model, starts: &[Vec<f64>], free: &[bool]) -> Optimum {
     starts
         .iter()
@@ -179,7 +179,7 @@ pub fn maximise_from(model: &Model, starts: &[Vec<f64>], free: &[bool]) -> Optim
 /// gradient in log α vanishes with α), so each α, smallest first, is tried
 /// at 0: if the maximum with it at 0 is within `SNAP_TOL` of the best, 0 is
 /// the estimate.
-pub fn snap_alphas(model: &Model, opt: Optimum, free: &[bool]) -> (Optimum, Vec<bool>) {
+pub(crate) fn snap_alphas(model: &Model, opt: Optimum, free: &[bool]) -> (Optimum, Vec<bool>) {
     let mut free = free.to_vec();
     let mut best = opt;
     let mut alphas: Vec<usize> = (0..free.len())
@@ -210,7 +210,13 @@ pub fn snap_alphas(model: &Model, opt: Optimum, free: &[bool]) -> (Optimum, Vec<
 /// the case that showed it). On the log scale the optimiser cannot leave 0,
 /// so such an α is released from `RELEASED_ALPHA` as a second start, and
 /// the better of the two maxima is the profile.
-pub fn profile_at(model: &Model, warm: &[f64], free: &[bool], i: usize, value: f64) -> Optimum {
+pub(crate) fn profile_at(
+    model: &Model,
+    warm: &[f64],
+    free: &[bool],
+    i: usize,
+    value: f64,
+) -> Optimum {
     let mut start = warm.to_vec();
     start[i] = value;
     let mut f = free.to_vec();
@@ -258,7 +264,7 @@ pub fn profile_at(model: &Model, warm: &[f64], free: &[bool], i: usize, value: f
 /// `floor` is the value the parameter may take at its lower boundary (0 for
 /// α: tried exactly), `search` the range (natural scale) beyond which a bound
 /// is reported as that limit (0 or infinity).
-pub fn profile_interval(
+pub(crate) fn profile_interval(
     model: &Model,
     opt: &Optimum,
     free: &[bool],
@@ -366,7 +372,7 @@ fn bound(
 /// inverse of the observed information, by central differences of the
 /// analytic gradient. `None` if the information is not positive definite.
 #[allow(clippy::needless_range_loop)] // matrix code reads best with indices
-pub fn log_covariance(model: &Model, opt: &Optimum, free: &[bool]) -> Option<Vec<Vec<f64>>> {
+pub(crate) fn log_covariance(model: &Model, opt: &Optimum, free: &[bool]) -> Option<Vec<Vec<f64>>> {
     let idx: Vec<usize> = (0..free.len()).filter(|&i| free[i]).collect();
     let n = idx.len();
     let h = 1e-5;

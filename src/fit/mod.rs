@@ -31,7 +31,7 @@ use simulate::{PartyParams, PhaseParams};
 
 /// Half-life of a party whose half-life is not estimated and not given
 /// (MODEL.md's default).
-pub const DEFAULT_HALF_LIFE: f64 = 2.0;
+pub(crate) const DEFAULT_HALF_LIFE: f64 = 2.0;
 /// Half-lives are profiled over this range of days; a bound beyond it is
 /// reported as 0 or infinity.
 const HALF_LIFE_SEARCH: (f64, f64) = (0.05, 1000.0);
@@ -60,7 +60,7 @@ pub struct PeriodSpec {
 
 impl PeriodSpec {
     /// Its number of days (0 if it ends before it starts).
-    pub fn days(&self) -> usize {
+    pub(crate) fn days(&self) -> usize {
         ((self.end - self.start).num_days() + 1).max(0) as usize
     }
 }
@@ -187,7 +187,7 @@ pub enum FitError {
 
 /// The names of fit.csv's `parameter` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quantity {
+pub(crate) enum Quantity {
     /// μ of a party.
     Rate,
     /// m of a party in a period.
@@ -216,7 +216,7 @@ pub enum Quantity {
 
 impl Quantity {
     /// As written in fit.csv.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Quantity::Rate => "rate",
             Quantity::RateMultiplier => "rate_multiplier",
@@ -276,28 +276,28 @@ impl IntervalMethod {
 
 /// One row of fit.csv.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     /// What it estimates.
-    pub quantity: Quantity,
+    pub(crate) quantity: Quantity,
     /// The party (the retaliating one for α), if any.
-    pub party: Option<usize>,
+    pub(crate) party: Option<usize>,
     /// The provoking party of an α.
-    pub source: Option<usize>,
+    pub(crate) source: Option<usize>,
     /// The period of a multiplier.
-    pub period: Option<usize>,
+    pub(crate) period: Option<usize>,
     /// Estimate and 95% interval (NaN where there is none).
-    pub value: Estimate,
+    pub(crate) value: Estimate,
     /// How it was obtained.
-    pub method: IntervalMethod,
+    pub(crate) method: IntervalMethod,
 }
 
 /// The likelihood-ratio test against the model without retaliation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LrTest {
     /// Log-likelihood of the model without retaliation.
-    pub null_log_likelihood: f64,
+    pub(crate) null_log_likelihood: f64,
     /// Its number of parameters.
-    pub null_parameters: usize,
+    pub(crate) null_parameters: usize,
     /// 2 (ℓ̂ − ℓ̂₀), at least 0.
     pub statistic: f64,
     /// α parameters on the boundary under the null.
@@ -314,7 +314,7 @@ pub struct Predictive {
     pub runs: usize,
     /// Per party and scored day: observed, and the 5, 25, 50, 75, 95%
     /// quantiles of simulated counts.
-    pub bands: Vec<Vec<[f64; 6]>>,
+    pub(crate) bands: Vec<Vec<[f64; 6]>>,
     /// Per party: share of days inside the 50% band.
     pub inside50: Vec<f64>,
     /// Per party: share of days inside the 90% band.
@@ -329,7 +329,7 @@ pub struct Fit {
     /// The periods, in time order.
     pub periods: Vec<PeriodSpec>,
     /// The reference period.
-    pub reference: usize,
+    pub(crate) reference: usize,
     /// The model (data and structure).
     pub model: Model,
     /// The estimates, one per slot of the model.
@@ -337,13 +337,13 @@ pub struct Fit {
     /// The maximised log-likelihood.
     pub log_likelihood: f64,
     /// Parameters estimated (α at 0 included).
-    pub parameters: usize,
+    pub(crate) parameters: usize,
     /// The test against no retaliation, if the model has any α.
     pub lr: Option<LrTest>,
     /// Every row of fit.csv.
-    pub rows: Vec<Row>,
+    pub(crate) rows: Vec<Row>,
     /// Share of major events per party, if the counts have severities.
-    pub major_share: Option<Vec<Estimate>>,
+    pub(crate) major_share: Option<Vec<Estimate>>,
     /// Warnings about the fit.
     pub warnings: Vec<String>,
     /// Notes (what the numbers mean, data left out).
@@ -357,7 +357,7 @@ pub struct Fit {
     /// First scored day.
     pub first_day: NaiveDate,
     /// The options.
-    pub options: FitOptions,
+    pub(crate) options: FitOptions,
 }
 
 impl Fit {
@@ -377,7 +377,7 @@ impl Fit {
     }
 
     /// The fitted parties as a scenario's `[[party]]` tables hold them.
-    pub fn party_params(&self) -> Vec<PartyParams> {
+    pub(crate) fn party_params(&self) -> Vec<PartyParams> {
         party_params(
             &self.model,
             &self.values,
@@ -661,7 +661,7 @@ fn null_fit(model: &Model) -> Optimum {
 
 /// p-value of the χ̄² mixture `Σ_{j=0}^{k} C(k,j) 2^-k χ²_j` at `x` (χ²₀ is a
 /// point mass at 0).
-pub fn chi_bar_squared_p(x: f64, k: usize) -> f64 {
+pub(crate) fn chi_bar_squared_p(x: f64, k: usize) -> f64 {
     if x <= 0.0 || k == 0 {
         return 1.0;
     }

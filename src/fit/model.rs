@@ -40,7 +40,7 @@ pub enum Slot {
     },
     /// α of a pair, by index into [`Model::pairs`].
     Alpha(usize),
-    /// Half-life of a group of parties (see [`Model::group_parties`]).
+    /// Half-life of a group of parties (see `Model::group_parties`).
     HalfLife(usize),
 }
 
@@ -139,7 +139,7 @@ impl Model {
 
     /// The same structure with other counts of the same shape (a simulated
     /// replicate).
-    pub fn with_counts(&self, y: Vec<Vec<f64>>) -> Model {
+    pub(crate) fn with_counts(&self, y: Vec<Vec<f64>>) -> Model {
         let log_factorials = y
             .iter()
             .flat_map(|row| row[self.first_scored..].iter())
@@ -153,17 +153,17 @@ impl Model {
     }
 
     /// Number of parties.
-    pub fn parties(&self) -> usize {
+    pub(crate) fn parties(&self) -> usize {
         self.parties
     }
 
     /// Number of periods.
-    pub fn periods(&self) -> usize {
+    pub(crate) fn periods(&self) -> usize {
         self.periods
     }
 
     /// The reference period (multiplier 1).
-    pub fn reference(&self) -> usize {
+    pub(crate) fn reference(&self) -> usize {
         self.reference
     }
 
@@ -183,14 +183,14 @@ impl Model {
     }
 
     /// Parties whose half-life is the slot `HalfLife(g)`.
-    pub fn group_parties(&self, g: usize) -> Vec<usize> {
+    pub(crate) fn group_parties(&self, g: usize) -> Vec<usize> {
         (0..self.parties)
             .filter(|&p| self.group[p] == Some(g))
             .collect()
     }
 
     /// Number of half-life groups.
-    pub fn groups(&self) -> usize {
+    pub(crate) fn groups(&self) -> usize {
         self.groups
     }
 
@@ -205,18 +205,13 @@ impl Model {
     }
 
     /// Period of every scored day.
-    pub fn scored_periods(&self) -> &[usize] {
+    pub(crate) fn scored_periods(&self) -> &[usize] {
         &self.period[self.first_scored..]
-    }
-
-    /// Counts of party `p` on every day, burn-in included.
-    pub fn counts(&self, p: usize) -> &[f64] {
-        &self.y[p]
     }
 
     /// The half-life of party `p` under `values` (a fixed one if it is not
     /// estimated).
-    pub fn half_life(&self, values: &[f64], p: usize) -> f64 {
+    pub(crate) fn half_life(&self, values: &[f64], p: usize) -> f64 {
         match self.group[p] {
             Some(g) => values[self.slots.len() - self.groups + g],
             None => self.fixed_half_life,
@@ -224,7 +219,7 @@ impl Model {
     }
 
     /// Multiplier of party `p` in period `k` under `values`.
-    pub fn multiplier(&self, values: &[f64], p: usize, k: usize) -> f64 {
+    pub(crate) fn multiplier(&self, values: &[f64], p: usize, k: usize) -> f64 {
         if k == self.reference {
             return 1.0;
         }
@@ -238,13 +233,13 @@ impl Model {
     }
 
     /// The log-likelihood of `values` (natural scale, one per slot).
-    pub fn log_likelihood(&self, values: &[f64]) -> f64 {
+    pub(crate) fn log_likelihood(&self, values: &[f64]) -> f64 {
         self.pass(values, None, None)
     }
 
     /// The log-likelihood, and in `grad` its derivative with respect to the
     /// logarithm of every slot.
-    pub fn log_likelihood_grad(&self, values: &[f64], grad: &mut [f64]) -> f64 {
+    pub(crate) fn log_likelihood_grad(&self, values: &[f64], grad: &mut [f64]) -> f64 {
         self.pass(values, Some(grad), None)
     }
 

@@ -1,6 +1,6 @@
 //! The files of a fit's results directory: fit.csv, fit.toml,
 //! fit_diagnostics.csv, predictive.csv, two SVG charts and manifest.json,
-//! written together through [`StagedDir`] so that a directory never holds
+//! written together through `StagedDir` so that a directory never holds
 //! half a fit. Columns are documented in docs/outputs.md.
 
 use std::collections::BTreeMap;
@@ -17,7 +17,7 @@ use crate::store::{MODEL_VERSION, OutputError, StagedDir, versions};
 
 /// The files a fit writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FitFile {
+pub(crate) enum FitFile {
     /// Every estimate with its interval.
     Estimates,
     /// The fitted `[[party]]` tables and phase multipliers.
@@ -36,7 +36,7 @@ pub enum FitFile {
 
 impl FitFile {
     /// Its file name.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FitFile::Estimates => "fit.csv",
             FitFile::Scenario => "fit.toml",
@@ -72,61 +72,61 @@ pub struct EstimateRow {
 
 /// One row of fit_diagnostics.csv.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DiagnosticRow {
+pub(crate) struct DiagnosticRow {
     /// Party id, or `all` (pooled PIT).
-    pub party: String,
+    pub(crate) party: String,
     /// `pit_share`, `ks_statistic`, `ks_p_value`, `acf`, `ljung_box`,
     /// `ljung_box_p_value`, `predictive_inside_50`, `predictive_inside_90`.
-    pub statistic: String,
+    pub(crate) statistic: String,
     /// PIT bin (1–10) or lag (1–14); empty otherwise.
-    pub index: Option<usize>,
+    pub(crate) index: Option<usize>,
     /// The value.
-    pub value: f64,
+    pub(crate) value: f64,
     /// Lower end of the range a good fit stays in (95%), if any.
-    pub reference_low: Option<f64>,
+    pub(crate) reference_low: Option<f64>,
     /// Upper end, if any.
-    pub reference_high: Option<f64>,
+    pub(crate) reference_high: Option<f64>,
 }
 
 /// One row of predictive.csv.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PredictiveRow {
+pub(crate) struct PredictiveRow {
     /// Party id.
-    pub party: String,
+    pub(crate) party: String,
     /// Calendar date.
-    pub date: String,
+    pub(crate) date: String,
     /// Day index from the first day of the first period.
-    pub day: usize,
+    pub(crate) day: usize,
     /// Observed count.
-    pub observed: u64,
+    pub(crate) observed: u64,
     /// 5% quantile of simulated counts.
-    pub q05: f64,
+    pub(crate) q05: f64,
     /// 25% quantile.
-    pub q25: f64,
+    pub(crate) q25: f64,
     /// Median.
-    pub q50: f64,
+    pub(crate) q50: f64,
     /// 75% quantile.
-    pub q75: f64,
+    pub(crate) q75: f64,
     /// 95% quantile.
-    pub q95: f64,
+    pub(crate) q95: f64,
     /// Whether the observed count is inside [q25, q75].
-    pub inside_50: bool,
+    pub(crate) inside_50: bool,
     /// Whether it is inside [q05, q95].
-    pub inside_90: bool,
+    pub(crate) inside_90: bool,
 }
 
 /// The counts file a fit read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     /// The path as given.
-    pub path: String,
+    pub(crate) path: String,
     /// SHA-256 of its bytes, in hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
 }
 
 impl InputFile {
     /// Describes `bytes` read from `path`.
-    pub fn new(path: &str, bytes: &[u8]) -> Self {
+    pub(crate) fn new(path: &str, bytes: &[u8]) -> Self {
         InputFile {
             path: path.to_string(),
             sha256: crate::store::digest::sha256_hex(bytes),
@@ -138,31 +138,31 @@ impl InputFile {
 /// versions, command line, files), but its input is a counts file, not a
 /// scenario.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FitManifest {
+pub(crate) struct FitManifest {
     /// Version of the model contract.
-    pub model: String,
+    pub(crate) model: String,
     /// Crate versions the numbers depend on.
-    pub versions: BTreeMap<String, String>,
+    pub(crate) versions: BTreeMap<String, String>,
     /// Always `maximum-likelihood`.
-    pub method: String,
+    pub(crate) method: String,
     /// The counts file.
-    pub input: InputFile,
+    pub(crate) input: InputFile,
     /// The options as given.
-    pub options: BTreeMap<String, String>,
+    pub(crate) options: BTreeMap<String, String>,
     /// Master seed (PIT draws, bootstrap, predictive runs).
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// The command line, word by word.
-    pub command_line: Vec<String>,
+    pub(crate) command_line: Vec<String>,
     /// The files written next to this manifest.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// SHA-256 of every file of `files` but manifest.json, by name
     /// (`ceasefire verify`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sha256: BTreeMap<String, String>,
+    pub(crate) sha256: BTreeMap<String, String>,
     /// Warnings about the fit.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// What the numbers mean and what was left out.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -191,7 +191,7 @@ impl Fit {
     }
 
     /// The rows of fit_diagnostics.csv.
-    pub fn diagnostic_rows(&self) -> Vec<DiagnosticRow> {
+    pub(crate) fn diagnostic_rows(&self) -> Vec<DiagnosticRow> {
         let mut rows = Vec::new();
         let z = crate::numeric::z();
         for c in &self.checks {
@@ -246,7 +246,7 @@ impl Fit {
     }
 
     /// The rows of predictive.csv (empty without `--simulate`).
-    pub fn predictive_rows(&self) -> Vec<PredictiveRow> {
+    pub(crate) fn predictive_rows(&self) -> Vec<PredictiveRow> {
         let Some(pred) = &self.predictive else {
             return Vec::new();
         };
@@ -273,7 +273,7 @@ impl Fit {
 
     /// fit.toml: the fitted `[[party]]` tables and, for every period mapped
     /// to a phase, a `[[phase]]` with its `rate_multiplier`.
-    pub fn scenario_fragment(&self, input: &InputFile) -> String {
+    pub(crate) fn scenario_fragment(&self, input: &InputFile) -> String {
         let mut s = String::new();
         s.push_str(&format!(
             "# SOURCED: fitted by `ceasefire fit` from {} (sha256 {}),\n# days {} to {}, by maximum likelihood; intervals in fit.csv.\n",
@@ -353,7 +353,7 @@ impl Fit {
     }
 
     /// The files this fit writes, in order.
-    pub fn files(&self) -> Vec<FitFile> {
+    pub(crate) fn files(&self) -> Vec<FitFile> {
         let mut f = vec![
             FitFile::Estimates,
             FitFile::Scenario,
@@ -368,7 +368,7 @@ impl Fit {
     }
 
     /// Writes every file into `dir`, all at once or not at all.
-    pub fn write(
+    pub(crate) fn write(
         &self,
         dir: &Path,
         input: &InputFile,

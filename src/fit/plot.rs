@@ -19,7 +19,7 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 /// The diagnostics chart and, with a predictive check, its chart.
-pub fn draw(fit: &Fit) -> Result<(String, Option<String>), String> {
+pub(crate) fn draw(fit: &Fit) -> Result<(String, Option<String>), String> {
     let diagnostics = diagnostics_chart(fit)?;
     let predictive = match fit.predictive {
         Some(_) => Some(predictive_chart(fit)?),

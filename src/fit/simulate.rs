@@ -56,7 +56,7 @@ pub struct PhaseParams {
 }
 
 /// A TOML float that reads back as the same `f64`.
-pub fn toml_float(x: f64) -> String {
+pub(crate) fn toml_float(x: f64) -> String {
     let s = format!("{x:?}");
     if s.contains(['.', 'e', 'n', 'i']) {
         s
@@ -66,7 +66,7 @@ pub fn toml_float(x: f64) -> String {
 }
 
 /// The `[[party]]` tables of `parties`, as a scenario file writes them.
-pub fn party_tables(parties: &[PartyParams]) -> String {
+pub(crate) fn party_tables(parties: &[PartyParams]) -> String {
     let mut s = String::new();
     for p in parties {
         s.push_str(&format!(
@@ -93,7 +93,7 @@ pub fn party_tables(parties: &[PartyParams]) -> String {
 }
 
 /// The `rate_multiplier = { … }` line of a phase.
-pub fn multiplier_line(parties: &[PartyParams], multipliers: &[f64]) -> String {
+pub(crate) fn multiplier_line(parties: &[PartyParams], multipliers: &[f64]) -> String {
     let items: Vec<String> = parties
         .iter()
         .zip(multipliers)
@@ -164,12 +164,12 @@ pub fn simulate(
 /// A generator for one purpose of a fit (PIT draws, bootstrap seeds…): its
 /// key is the master seed and the purpose's label, so that purposes never
 /// share a stream.
-pub fn purpose_rng(seed: u64, label: &str) -> ChaCha8Rng {
+pub(crate) fn purpose_rng(seed: u64, label: &str) -> ChaCha8Rng {
     crate::engine::streams::analysis_rng(seed, format!("ceasefire-fit:{label}").as_bytes())
 }
 
 /// The engine seed of one purpose of a fit (`bootstrap`, `predictive`).
-pub fn purpose_seed(seed: u64, label: &str) -> u64 {
+pub(crate) fn purpose_seed(seed: u64, label: &str) -> u64 {
     purpose_rng(seed, label).next_u64()
 }
 

@@ -17,12 +17,13 @@ use crate::experiment::{PRECISION_BLOCK, entered_half_width};
 use crate::layout::{BATCH_SHARD, ResultFile};
 use crate::report::RunsCsv;
 use crate::scenario::limits::MAX_RUNS;
+use crate::stats::Estimate;
 use crate::store::checkpoint::{BatchKey, CheckpointPolicy, Checkpointer, KEPT_CHECKPOINT};
 use crate::store::shard::to_json_line;
 use crate::store::{Manifest, ShardRecord, StagedDir, StagedFile};
 
 /// Run until every phase's `entered` 95% interval is this narrow, in blocks
-/// of [`PRECISION_BLOCK`] runs, up to `max_runs`.
+/// of `PRECISION_BLOCK` runs, up to `max_runs`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PrecisionTarget {
     /// Largest half-width wanted, in (0, 0.5).
@@ -34,13 +35,13 @@ pub struct PrecisionTarget {
 impl PrecisionTarget {
     /// Whether `tally` is precise enough: every `entered` interval at most
     /// `eps` wide on either side.
-    pub fn is_met(&self, tally: &Tally) -> bool {
+    pub(crate) fn is_met(&self, tally: &Tally) -> bool {
         entered_half_width(tally) <= self.eps
     }
 
     /// The executor's mode for this target, whose rule is `met` (a closure
     /// calling [`PrecisionTarget::is_met`]).
-    pub fn mode<'a>(&self, met: &'a (dyn Fn(&Tally) -> bool + Sync)) -> Mode<'a> {
+    pub(crate) fn mode<'a>(&self, met: &'a (dyn Fn(&Tally) -> bool + Sync)) -> Mode<'a> {
         Mode::Until {
             met,
             every: PRECISION_BLOCK,
@@ -52,6 +53,7 @@ impl PrecisionTarget {
 /// How a batch keeps its progress: checkpoints as `policy` says, and with
 /// `resume`, continuing from the checkpoint in its output directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Checkpoints {
     /// Continue from the checkpoint in the output directory, if any.
     pub resume: bool,
@@ -61,6 +63,7 @@ pub struct Checkpoints {
 
 /// What a whole batch writes besides its tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Extras {
     /// Also draw the charts.
     pub plots: bool,
@@ -106,7 +109,7 @@ pub enum BatchMode {
 impl BatchMode {
     /// The runs of the batch (of the whole batch, for a shard; at most,
     /// with a precision).
-    pub fn runs(&self) -> u64 {
+    pub(crate) fn runs(&self) -> u64 {
         match *self {
             BatchMode::Whole { runs, .. } | BatchMode::Shard { runs, .. } => runs,
             BatchMode::Precision { target, .. } => target.max_runs,
@@ -114,7 +117,7 @@ impl BatchMode {
     }
 
     /// The shard, if the batch is one.
-    pub fn shard(&self) -> Option<Shard> {
+    pub(crate) fn shard(&self) -> Option<Shard> {
         match *self {
             BatchMode::Shard { shard, .. } => Some(shard),
             _ => None,
@@ -130,7 +133,7 @@ impl BatchMode {
     }
 
     /// Charts and kept daily records (none for a shard).
-    pub fn extras(&self) -> Extras {
+    pub(crate) fn extras(&self) -> Extras {
         match *self {
             BatchMode::Whole { extras, .. } | BatchMode::Precision { extras, .. } => extras,
             BatchMode::Shard { .. } => Extras::default(),
@@ -138,7 +141,7 @@ impl BatchMode {
     }
 
     /// Whether the batch continues from a checkpoint.
-    pub fn resumes(&self) -> bool {
+    pub(crate) fn resumes(&self) -> bool {
         match *self {
             BatchMode::Whole { checkpoints, .. } | BatchMode::Shard { checkpoints, .. } => {
                 checkpoints.resume
@@ -155,10 +158,10 @@ pub struct BatchJob {
     /// The scenario.
     pub loaded: LoadedScenario,
     /// Master seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// What to run and write.
     pub mode: BatchMode,
-    /// Output directory (default: [`BatchJob::default_out`]).
+    /// Output directory (default: `BatchJob::default_out`).
     pub out: Option<PathBuf>,
     /// Threads, cancellation and the command line for the manifest.
     pub exec: Execution,
@@ -207,7 +210,7 @@ pub struct BatchResults {
     /// Runs simulated.
     pub runs: u64,
     /// The tally of every run.
-    pub tally: Tally,
+    pub(crate) tally: Tally,
     /// With a precision target: the largest `entered` half-width reached.
     pub half_width: Option<f64>,
     /// Every warning, as the manifest records it.
@@ -254,12 +257,12 @@ impl BatchJob {
     }
 
     /// `results/<scenario file stem>/`, or its `shard-K-of-N/` for a shard.
-    pub fn default_out(&self) -> PathBuf {
+    pub(crate) fn default_out(&self) -> PathBuf {
         shard_dir(default_dir(&self.loaded.stem), self.mode.shard())
     }
 
     /// The output directory.
-    pub fn out_dir(&self) -> PathBuf {
+    pub(crate) fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.default_out())
     }
 
@@ -541,6 +544,23 @@ impl BatchJob {
 }
 
 impl BatchResults {
+    /// The share of runs that ever entered the phase with id `phase`, with
+    /// its 95% interval (summary.csv's `entered` row of the phase).
+    ///
+    /// ```
+    /// use ceasefire::job::{BatchJob, LoadedScenario};
+    ///
+    /// let loaded = LoadedScenario::load(None, &[])?; // the built-in Geneva 2016
+    /// let batch = BatchJob::new(loaded, 1, 500).simulate(&())?; // no progress shown
+    /// let joint = batch.share_entering("joint_targeting")?;
+    /// assert!(joint.low <= joint.estimate && joint.estimate <= joint.high);
+    /// assert!(batch.share_entering("joint").is_err()); // no such phase
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn share_entering(&self, phase: &str) -> Result<Estimate, JobError> {
+        super::share_entering(&self.loaded.scenario, &self.tally, phase)
+    }
+
     /// The bytes of `file` as `ceasefire run` writes it: runs.csv,
     /// daily_runs.csv (if kept), daily.csv, curves.csv, daily_metrics.csv
     /// or summary.csv. `None` for a file a batch does not write.

@@ -25,7 +25,7 @@ pub struct CompareJob {
     pub seed: u64,
     /// Runs of each side.
     pub runs: u64,
-    /// Output directory (default: [`CompareJob::default_out`]).
+    /// Output directory (default: `CompareJob::default_out`).
     pub out: Option<PathBuf>,
     /// Threads and the command line for the manifest.
     pub exec: Execution,
@@ -33,6 +33,7 @@ pub struct CompareJob {
 
 /// What a comparison found and wrote.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct CompareDone {
     /// The directory written.
     pub dir: PathBuf,
@@ -50,7 +51,7 @@ impl CompareJob {
     /// are spelt `PATH=VALUE` joined by `-` (characters other than letters,
     /// digits and `.=_-` as `_`); a name over 100 characters is cut and ends
     /// with the first 12 hex digits of the SHA-256 of the changes.
-    pub fn default_out(&self) -> PathBuf {
+    pub(crate) fn default_out(&self) -> PathBuf {
         let b = if self.b_is_file {
             &self.b.stem
         } else {

@@ -26,7 +26,7 @@ pub struct DiscoverJob {
     pub threshold: Threshold,
     /// PRIM's settings.
     pub options: PrimOptions,
-    /// Output directory (default: [`DiscoverJob::default_out`]).
+    /// Output directory (default: `DiscoverJob::default_out`).
     pub out: Option<PathBuf>,
     /// The command line for the manifest.
     pub exec: Execution,
@@ -34,6 +34,7 @@ pub struct DiscoverJob {
 
 /// What PRIM found and what was written.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct DiscoverDone {
     /// The directory written.
     pub dir: PathBuf,
@@ -49,7 +50,7 @@ pub struct DiscoverDone {
 
 impl DiscoverJob {
     /// `SWEEP_DIR/discover-METRIC-SUBJECT/` (other characters as `_`).
-    pub fn default_out(&self, outcome: &Outcome) -> PathBuf {
+    pub(crate) fn default_out(&self, outcome: &Outcome) -> PathBuf {
         let safe: String = format!("discover-{}-{}", outcome.metric, outcome.subject)
             .chars()
             .map(|c| {

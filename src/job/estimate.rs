@@ -19,30 +19,31 @@ use crate::scenario::Scenario;
 use crate::scenario::limits::{MAX_ESTIMATED_OUTPUT_BYTES, MAX_ESTIMATED_SECONDS};
 
 /// Largest number of runs of the calibration slice.
-pub const CALIBRATION_RUNS: u64 = 200;
+pub(crate) const CALIBRATION_RUNS: u64 = 200;
 
 /// Largest number of simulated days of the calibration slice.
-pub const CALIBRATION_RUN_DAYS: u64 = 200_000;
+pub(crate) const CALIBRATION_RUN_DAYS: u64 = 200_000;
 
 /// The seed of the calibration slice (its runs are thrown away).
 const CALIBRATION_SEED: u64 = 0x0ca1_1b2a_7e00;
 
 /// What a batch will cost, as measured on a calibration slice.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct CostEstimate {
     /// Runs of the batch.
-    pub runs: u64,
+    pub(crate) runs: u64,
     /// Worker threads assumed.
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Runs of the calibration slice.
-    pub calibration_runs: u64,
+    pub(crate) calibration_runs: u64,
     /// Estimated wall-clock seconds of the batch.
-    pub seconds: f64,
+    pub(crate) seconds: f64,
     /// Estimated bytes of the files written.
-    pub output_bytes: f64,
+    pub(crate) output_bytes: f64,
     /// Whether `runs` is only a ceiling (`--max-runs` of a batch run to a
     /// precision, which usually stops far sooner).
-    pub at_most: bool,
+    pub(crate) at_most: bool,
 }
 
 impl CostEstimate {

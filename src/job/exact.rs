@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::stats::Estimate;
+
 use super::write::{tables, write_tables};
 use super::{Execution, JobError, LoadedScenario, default_dir};
 use crate::engine::Batch;
@@ -40,7 +42,7 @@ pub struct ExactJob {
     pub check: Option<ExactCheck>,
     /// Also draw the charts of `ceasefire plot`.
     pub plots: bool,
-    /// Output directory (default: [`ExactJob::default_out`]).
+    /// Output directory (default: `ExactJob::default_out`).
     pub out: Option<PathBuf>,
     /// Threads (of the check) and the command line for the manifest.
     pub exec: Execution,
@@ -48,6 +50,7 @@ pub struct ExactJob {
 
 /// The outcome of a check.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct CheckOutcome {
     /// The batch.
     pub check: ExactCheck,
@@ -70,6 +73,7 @@ impl CheckOutcome {
 
 /// What the solver found and wrote.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ExactDone {
     /// The directory written.
     pub dir: PathBuf,
@@ -100,7 +104,7 @@ impl ExactJob {
     }
 
     /// `results/<scenario file stem>-exact/`.
-    pub fn default_out(&self) -> PathBuf {
+    pub(crate) fn default_out(&self) -> PathBuf {
         default_dir(&format!("{}-exact", self.loaded.stem))
     }
 
@@ -172,12 +176,32 @@ pub struct ExactResults {
     /// The scenario.
     pub loaded: LoadedScenario,
     /// The solution.
-    pub solution: Solution,
+    pub(crate) solution: Solution,
     /// The scenario's warnings, as the manifest records them.
     pub warnings: Vec<String>,
 }
 
 impl ExactResults {
+    /// The probability that the phase with id `phase` is ever entered.
+    ///
+    /// ```
+    /// use std::path::Path;
+    ///
+    /// use ceasefire::job::{ExactJob, LoadedScenario};
+    ///
+    /// let file = Path::new("scenarios/markov/geneva-2016-no-retaliation.toml");
+    /// let loaded = LoadedScenario::from_path(file, &[])?;
+    /// let exact = ExactJob::new(loaded).solve()?;
+    /// let joint = exact.share_entering("joint_targeting")?;
+    /// assert!(joint.estimate > 0.0 && joint.estimate < 1.0);
+    /// assert_eq!(joint.low, joint.estimate); // exact: no interval
+    /// assert!(exact.share_entering("joint").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn share_entering(&self, phase: &str) -> Result<Estimate, JobError> {
+        super::share_entering(&self.loaded.scenario, &self.solution, phase)
+    }
+
     /// The bytes of `file` as `ceasefire exact` writes it: daily.csv,
     /// curves.csv, daily_metrics.csv or summary.csv; `None` for a file it
     /// does not write.

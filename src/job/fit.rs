@@ -21,7 +21,7 @@ pub struct FitJob {
     pub counts: PathBuf,
     /// Periods, retaliation, half-lives, bootstrap and simulation.
     pub options: FitOptions,
-    /// Output directory (default: [`FitJob::default_out`]).
+    /// Output directory (default: `FitJob::default_out`).
     pub out: Option<PathBuf>,
     /// The command line for the manifest.
     pub exec: Execution,
@@ -29,6 +29,7 @@ pub struct FitJob {
 
 /// What a fit found and wrote.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct FitDone {
     /// The directory written.
     pub dir: PathBuf,
@@ -40,7 +41,7 @@ pub struct FitDone {
 
 impl FitJob {
     /// `results/<counts file stem>-fit/`.
-    pub fn default_out(&self) -> PathBuf {
+    pub(crate) fn default_out(&self) -> PathBuf {
         let stem = self
             .counts
             .file_stem()

@@ -28,6 +28,7 @@ pub struct MergeJob {
 
 /// What a merge wrote.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct MergeDone {
     /// The shards' plan: scenario, seed, runs, directories.
     pub plan: MergePlan,

@@ -67,6 +67,7 @@ use crate::experiment::CompareError;
 use crate::report::plot::PlotError;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
+use crate::stats::{Estimate, Estimates};
 use crate::store::checkpoint::CheckpointError;
 use crate::store::shard::MergeError;
 use crate::store::{OutputError, ScenarioSource};
@@ -147,9 +148,33 @@ pub enum JobError {
         "a shard, or a batch that resumes from a checkpoint, is written to a results directory: it cannot be kept in memory"
     )]
     NeedsDirectory,
+    /// A phase asked for by an id the scenario does not have.
+    #[error("the scenario has no phase `{phase}` (its phases: {})", .known.join(", "))]
+    UnknownPhase {
+        /// The id asked for.
+        phase: String,
+        /// The scenario's phase ids, in order.
+        known: Vec<String>,
+    },
     /// Warnings, with `strict` set: nothing was written.
     #[error("{} (--strict makes every warning an error; nothing was written)", .0.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("; "))]
     Strict(Vec<String>),
+}
+
+/// The share of runs (or, for exact answers, the probability) that ever
+/// entered the phase `id` of `scenario`: summary.csv's `entered` row of it.
+fn share_entering(
+    scenario: &Scenario,
+    estimates: &impl Estimates,
+    id: &str,
+) -> Result<Estimate, JobError> {
+    let phase = scenario
+        .phase_index(id)
+        .ok_or_else(|| JobError::UnknownPhase {
+            phase: id.to_string(),
+            known: scenario.phases().iter().map(|p| p.id.clone()).collect(),
+        })?;
+    Ok(estimates.entered_share(phase))
 }
 
 /// A scenario as loaded for a job: the validated scenario and what
@@ -186,7 +211,7 @@ impl LoadedScenario {
     }
 
     /// The built-in Geneva 2016 scenario with `changes`.
-    pub fn builtin(changes: &[Assignment]) -> Result<Self, ScenarioError> {
+    pub(crate) fn builtin(changes: &[Assignment]) -> Result<Self, ScenarioError> {
         Self::from_text(
             builtin::GENEVA_2016.to_string(),
             format!("built-in:{}.toml", builtin::GENEVA_2016_STEM),
@@ -309,7 +334,7 @@ impl Execution {
     }
 
     /// The worker threads a job will run on.
-    pub fn threads_used(&self) -> usize {
+    pub(crate) fn threads_used(&self) -> usize {
         self.worker_threads()
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
@@ -339,13 +364,13 @@ impl Execution {
 }
 
 /// The default results directory named `name`: `results/<name>/`.
-pub fn default_dir(name: &str) -> PathBuf {
+pub(crate) fn default_dir(name: &str) -> PathBuf {
     Path::new("results").join(name)
 }
 
 /// The directory of shard `K/N` of outputs that go to `dir`:
 /// `dir/shard-K-of-N/` (`dir` itself for a whole batch).
-pub fn shard_dir(dir: PathBuf, shard: Option<Shard>) -> PathBuf {
+pub(crate) fn shard_dir(dir: PathBuf, shard: Option<Shard>) -> PathBuf {
     match shard {
         Some(s) => dir.join(format!("shard-{}-of-{}", s.index(), s.count())),
         None => dir,

@@ -21,6 +21,7 @@ pub struct PlotJob {
 
 /// What was drawn.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct PlotDone {
     /// The charts written.
     pub files: Vec<String>,

@@ -23,6 +23,7 @@ pub struct PrismJob {
 
 /// What was written.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct PrismDone {
     /// The model file.
     pub model: PathBuf,

@@ -45,7 +45,7 @@ pub enum StudyMethod {
 
 impl StudyMethod {
     /// The design, and a warning if the sample count was rounded up.
-    pub fn design(self) -> Result<(Design, Option<String>), JobError> {
+    pub(crate) fn design(self) -> Result<(Design, Option<String>), JobError> {
         let design = match self {
             StudyMethod::Sobol {
                 samples,
@@ -108,7 +108,7 @@ pub struct SensitivityJob {
     pub resume: bool,
     /// Run nothing: analyse the points already in the output directory.
     pub analyze: bool,
-    /// Output directory (default: [`SensitivityJob::default_out`]).
+    /// Output directory (default: `SensitivityJob::default_out`).
     pub out: Option<PathBuf>,
     /// Threads and the command line for the manifest.
     pub exec: Execution,
@@ -116,6 +116,7 @@ pub struct SensitivityJob {
 
 /// What a study found and wrote.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct SensitivityDone {
     /// The directory written.
     pub dir: PathBuf,
@@ -133,7 +134,7 @@ pub struct SensitivityDone {
 
 impl SensitivityJob {
     /// `results/<scenario file stem>-sensitivity/`, or its `shard-K-of-N/`.
-    pub fn default_out(&self) -> PathBuf {
+    pub(crate) fn default_out(&self) -> PathBuf {
         let dir = default_dir(&format!("{}-sensitivity", self.loaded.stem));
         shard_dir(dir, self.shard)
     }

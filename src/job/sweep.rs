@@ -76,7 +76,7 @@ pub enum SweepMode {
 
 impl SweepMode {
     /// Runs at every point (at most, with a precision).
-    pub fn runs(&self) -> u64 {
+    pub(crate) fn runs(&self) -> u64 {
         match *self {
             SweepMode::Whole { runs, .. } | SweepMode::Shard { runs, .. } => runs,
             SweepMode::Precision { target, .. } => target.max_runs,
@@ -84,7 +84,7 @@ impl SweepMode {
     }
 
     /// The shard, if the sweep is one.
-    pub fn shard(&self) -> Option<Shard> {
+    pub(crate) fn shard(&self) -> Option<Shard> {
         match *self {
             SweepMode::Shard { shard, .. } => Some(shard),
             _ => None,
@@ -92,7 +92,7 @@ impl SweepMode {
     }
 
     /// Whether completed points are taken from checkpoints.
-    pub fn resumes(&self) -> bool {
+    pub(crate) fn resumes(&self) -> bool {
         match *self {
             SweepMode::Whole { resume, .. } | SweepMode::Shard { resume, .. } => resume,
             SweepMode::Precision { .. } => false,
@@ -111,15 +111,16 @@ impl SweepMode {
 /// The points of a sweep: the varied paths, the words of categorical ones,
 /// and every point's values with its scenario.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SweepPoints {
     /// The varied paths, in column order.
-    pub paths: Vec<ParamPath>,
+    pub(crate) paths: Vec<ParamPath>,
     /// The words of each categorical path (`None` for a numeric one): a
     /// point's value is the position of its word.
-    pub labels: Vec<Option<Vec<String>>>,
+    pub(crate) labels: Vec<Option<Vec<String>>>,
     /// Every point's values (integer keys rounded) and its scenario, in
     /// point order.
-    pub points: Vec<(Vec<f64>, Scenario)>,
+    pub(crate) points: Vec<(Vec<f64>, Scenario)>,
 }
 
 impl SweepPoints {
@@ -130,7 +131,7 @@ impl SweepPoints {
     /// and validated before any run, so a bad value is refused before work
     /// starts. `merge` rebuilds a sweep's points with this same function,
     /// from the values its shards record.
-    pub fn new(
+    pub(crate) fn new(
         doc: &ScenarioDoc,
         changes: &[Assignment],
         paths: Vec<ParamPath>,
@@ -176,7 +177,7 @@ impl SweepPoints {
 
     /// The points of `vary` in `design` (whose random designs draw from
     /// `seed`).
-    pub fn generated(
+    pub(crate) fn generated(
         doc: &ScenarioDoc,
         changes: &[Assignment],
         vary: &[Vary],
@@ -205,7 +206,7 @@ impl SweepPoints {
 
     /// The summary rows of every point, from their tallies (with the runs
     /// each point ran).
-    pub fn results(&self, tallies: &[(u64, Tally)]) -> Vec<SweepPoint> {
+    pub(crate) fn results(&self, tallies: &[(u64, Tally)]) -> Vec<SweepPoint> {
         self.points
             .iter()
             .zip(tallies)
@@ -241,12 +242,12 @@ pub struct SweepJob {
     /// The scenario (with the changes applied at every point).
     pub loaded: LoadedScenario,
     /// Where the points come from.
-    pub design: SweepDesign,
+    pub(crate) design: SweepDesign,
     /// Master seed, the same at every point.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// What runs at every point, and what is written.
     pub mode: SweepMode,
-    /// Output directory (default: [`SweepJob::default_out`]).
+    /// Output directory (default: `SweepJob::default_out`).
     pub out: Option<PathBuf>,
     /// For tests of crash safety: abort after this many point checkpoints
     /// (see [`crate::store::checkpoint::CheckpointPolicy::abort_after`]).
@@ -299,13 +300,13 @@ impl SweepJob {
     }
 
     /// `results/<scenario file stem>-sweep/`, or its `shard-K-of-N/`.
-    pub fn default_out(&self) -> PathBuf {
+    pub(crate) fn default_out(&self) -> PathBuf {
         let dir = default_dir(&format!("{}-sweep", self.loaded.stem));
         shard_dir(dir, self.mode.shard())
     }
 
     /// The output directory.
-    pub fn out_dir(&self) -> PathBuf {
+    pub(crate) fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.default_out())
     }
 
@@ -326,7 +327,7 @@ impl SweepJob {
 
     /// Every point with its scenario. Every error (an unknown path, a bad
     /// value) comes before anything is written.
-    pub fn points(&self) -> Result<SweepPoints, JobError> {
+    pub(crate) fn points(&self) -> Result<SweepPoints, JobError> {
         let l = &self.loaded;
         let doc = ScenarioDoc::parse(&l.text, &l.origin)?;
         match &self.design {
@@ -548,9 +549,9 @@ impl SweepJob {
 #[non_exhaustive]
 pub struct SweepResults {
     /// The varied paths, in column order.
-    pub paths: Vec<ParamPath>,
+    pub(crate) paths: Vec<ParamPath>,
     /// Every point's values and summary rows, in point order.
-    pub points: Vec<SweepPoint>,
+    pub(crate) points: Vec<SweepPoint>,
     /// The sweep's warnings, as the manifest records them.
     pub warnings: Vec<String>,
 }

@@ -23,9 +23,9 @@ pub struct TraceJob {
 impl TraceJob {
     /// Writes the trace to `w` as CSV: the day records; after them one
     /// column per window condition with its running value on the days it is
-    /// read ([`WindowReadings`]); then each party's intensity and memory and
+    /// read (`WindowReadings`); then each party's intensity and memory and
     /// whether each part of an `all`/`any` condition held
-    /// ([`RunInternals`]).
+    /// (`RunInternals`).
     pub fn write(&self, w: impl Write) -> Result<(), JobError> {
         let sc = &self.loaded.scenario;
         let batch = Batch::new(sc, self.seed);

@@ -17,23 +17,23 @@ use crate::scenario::{Condition, Scenario, Severity};
 
 /// The expected day of one phase at baseline rates.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     /// Per party: expected reported major violations (0 if excluded).
-    pub reported_major: Vec<f64>,
+    pub(crate) reported_major: Vec<f64>,
     /// Per party: expected reported violations of any severity (0 if
     /// excluded).
-    pub reported_any: Vec<f64>,
+    pub(crate) reported_any: Vec<f64>,
     /// Expected blocked convoys.
-    pub blocked: f64,
+    pub(crate) blocked: f64,
     /// Probability that the day is a violation day (not compliant).
-    pub violation_day: f64,
+    pub(crate) violation_day: f64,
 }
 
 impl Baseline {
     /// The expected day of phase `phase` of `scenario`, every party at its
     /// `rate` times the phase's multiplier, with the phase's own monitoring
     /// and aid.
-    pub fn of(scenario: &Scenario, phase: usize) -> Baseline {
+    pub(crate) fn of(scenario: &Scenario, phase: usize) -> Baseline {
         let ph = &scenario.phases()[phase];
         let d = scenario.phase_detection(phase);
         let n = scenario.parties().len();
@@ -83,7 +83,7 @@ impl Baseline {
 
     /// Expected reported violations of a severity by one party or (`None`)
     /// all bound parties.
-    pub fn reported(&self, severity: Severity, party: Option<usize>) -> f64 {
+    pub(crate) fn reported(&self, severity: Severity, party: Option<usize>) -> f64 {
         let per = match severity {
             Severity::Major => &self.reported_major,
             Severity::Any => &self.reported_any,

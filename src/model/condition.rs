@@ -17,7 +17,7 @@ use crate::scenario::{Condition, DayKind, Scenario, Severity};
 /// Totals cannot overflow: a day's count over all parties is below 2⁴⁸ and
 /// a run has at most 2¹⁶ days (see [`crate::scenario::limits`]).
 #[derive(Debug, Clone)]
-pub struct WindowHistory {
+pub(crate) struct WindowHistory {
     /// `W + 1` slots (0 when no condition reads a window): the totals of
     /// days `t-W ..= t`, enough for any window of up to `W` days.
     len: usize,
@@ -118,7 +118,7 @@ impl Column {
 impl WindowHistory {
     /// An empty history for a scenario (every day before 0 counts as 0),
     /// keeping the columns its window conditions read.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         let w = scenario.max_window() as usize;
         let len = if w == 0 { 0 } else { w + 1 };
         let columns = Column::all(scenario);
@@ -132,14 +132,14 @@ impl WindowHistory {
     }
 
     /// Forgets every day.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.counts.fill(0);
         self.here = 0;
     }
 
     /// Records day `day`, which follows the day recorded last (day 0 after
     /// [`WindowHistory::new`] or [`WindowHistory::clear`]).
-    pub fn record(&mut self, day: u32, rec: &DayRecord) {
+    pub(crate) fn record(&mut self, day: u32, rec: &DayRecord) {
         if self.len == 0 {
             return;
         }
@@ -172,7 +172,7 @@ impl WindowHistory {
     /// # Panics
     /// If no `reported_in_window` condition of the scenario reads this
     /// severity and party: the history keeps only what its conditions read.
-    pub fn sum(&self, day: u32, w: u32, severity: Severity, party: Option<usize>) -> u64 {
+    pub(crate) fn sum(&self, day: u32, w: u32, severity: Severity, party: Option<usize>) -> u64 {
         self.sum_at(day, w, self.index(Column::Reported { severity, party }))
     }
 
@@ -181,7 +181,7 @@ impl WindowHistory {
     ///
     /// # Panics
     /// If the scenario has no `blocked_in_window` condition.
-    pub fn blocked(&self, day: u32, w: u32) -> u64 {
+    pub(crate) fn blocked(&self, day: u32, w: u32) -> u64 {
         self.sum_at(day, w, self.index(Column::Blocked))
     }
 
@@ -190,7 +190,7 @@ impl WindowHistory {
     ///
     /// # Panics
     /// If the scenario has no `violation_days_in_window` condition.
-    pub fn violation_days(&self, day: u32, w: u32) -> u64 {
+    pub(crate) fn violation_days(&self, day: u32, w: u32) -> u64 {
         self.sum_at(day, w, self.index(Column::ViolationDays))
     }
 
@@ -326,7 +326,7 @@ impl Check {
 /// step tries them: built once per batch, with every window condition's
 /// column resolved.
 #[derive(Debug, Clone)]
-pub struct Transitions {
+pub(crate) struct Transitions {
     /// Per phase: each transition's target phase and condition.
     phases: Vec<Box<[(usize, Check)]>>,
 }
@@ -334,7 +334,7 @@ pub struct Transitions {
 impl Transitions {
     /// The transitions of `scenario`, for the [`WindowHistory`] that
     /// [`WindowHistory::new`] makes of the same scenario.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         let columns = Column::all(scenario);
         let phases = scenario
             .phases()
@@ -354,7 +354,7 @@ impl Transitions {
     /// target phase. Transitions after it are not tried (their
     /// `probability` conditions draw nothing).
     #[inline]
-    pub fn first_holding<S: Streams>(
+    pub(crate) fn first_holding<S: Streams>(
         &self,
         phase: usize,
         state: &RunState,
@@ -377,7 +377,7 @@ impl Transitions {
 /// # Panics
 /// If `c` reads a window that no condition of the scenario of
 /// `state.window` reads.
-pub fn holds<S: Streams>(
+pub(crate) fn holds<S: Streams>(
     c: &Condition,
     state: &RunState,
     compliant: bool,

@@ -2,7 +2,7 @@
 //!
 //! This is the file to read to learn what one simulated day does. It knows
 //! nothing of threads, batches or files: randomness comes in through the
-//! [`Streams`] trait (one independent stream per purpose), and what happened
+//! `Streams` trait (one independent stream per purpose), and what happened
 //! goes out in a [`DayRecord`].
 
 pub mod baseline;
@@ -12,19 +12,19 @@ pub use sample::STREAM_VERSION;
 mod tables;
 
 use crate::scenario::{Party, Phase, Scenario, Severity};
-pub use condition::{Transitions, WindowHistory, holds};
+pub(crate) use condition::{WindowHistory, holds};
 pub use tables::Tables;
 
 /// Largest daily attack intensity λ the engine accepts. Beyond it the run is
 /// stopped with an error: such values only arise from explosive retaliation,
 /// and counts would soon overflow.
-pub const MAX_INTENSITY: f64 = crate::scenario::limits::MAX_POISSON_MEAN;
+pub(crate) const MAX_INTENSITY: f64 = crate::scenario::limits::MAX_POISSON_MEAN;
 
 /// What a random stream is used for. Each purpose of each run has its own
 /// stream, so that changing one party's parameters leaves the draws of every
 /// other purpose untouched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// Major and minor attacks of a party.
     Attacks(usize),
     /// Monitoring of a bound party: detection of its attacks, false reports.
@@ -40,7 +40,7 @@ impl Purpose {
     /// `t`'s draws of a purpose are the words `t·n … t·n + n − 1` of its
     /// stream, whatever happened on other days, so that two runs on the same
     /// stream (a paired comparison) stay aligned day by day.
-    pub fn draws_per_day(self) -> u32 {
+    pub(crate) fn draws_per_day(self) -> u32 {
         match self {
             Purpose::Attacks(_) => 2,
             Purpose::Monitoring(_) => 4,
@@ -51,7 +51,7 @@ impl Purpose {
 }
 
 /// Where a run's random numbers come from: one stream per purpose.
-pub trait Streams {
+pub(crate) trait Streams {
     /// The `N` words of day `day` of `purpose`'s stream, `N` being
     /// [`Purpose::draws_per_day`]: the stream's 64-bit words
     /// `day · N … day · N + N − 1`.
@@ -60,22 +60,22 @@ pub trait Streams {
 
 /// The state a run carries from one day to the next.
 #[derive(Debug, Clone)]
-pub struct RunState {
+pub(crate) struct RunState {
     /// Index of today's phase.
-    pub phase: usize,
+    pub(crate) phase: usize,
     /// Days completed in the current phase.
-    pub days_in_phase: u32,
+    pub(crate) days_in_phase: u32,
     /// Consecutive compliant days in the current phase.
-    pub streak: u32,
+    pub(crate) streak: u32,
     /// `E_p`: remembered attacks driving each party's retaliation.
-    pub memory: Vec<f64>,
+    pub(crate) memory: Vec<f64>,
     /// Reported violations of recent days, for window conditions.
-    pub window: WindowHistory,
+    pub(crate) window: WindowHistory,
 }
 
 impl RunState {
     /// The state at the start of day 0.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         RunState {
             phase: scenario.initial_phase(),
             days_in_phase: 0,
@@ -86,7 +86,7 @@ impl RunState {
     }
 
     /// Returns to the state at the start of day 0, keeping allocations.
-    pub fn reset(&mut self, scenario: &Scenario) {
+    pub(crate) fn reset(&mut self, scenario: &Scenario) {
         self.phase = scenario.initial_phase();
         self.days_in_phase = 0;
         self.streak = 0;
@@ -126,7 +126,7 @@ pub struct DayRecord {
 
 impl DayRecord {
     /// An empty record sized for a scenario.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         let n = scenario.parties().len();
         DayRecord {
             attacks_major: vec![0; n],
@@ -148,12 +148,12 @@ impl DayRecord {
     }
 
     /// Actual attacks of every party, of any severity, in party order.
-    pub fn attacks_by_party(&self) -> impl Iterator<Item = u64> + '_ {
+    pub(crate) fn attacks_by_party(&self) -> impl Iterator<Item = u64> + '_ {
         both(&self.attacks_major, &self.attacks_minor)
     }
 
     /// Reported violations of every party, of any severity, in party order.
-    pub fn reported_by_party(&self) -> impl Iterator<Item = u64> + '_ {
+    pub(crate) fn reported_by_party(&self) -> impl Iterator<Item = u64> + '_ {
         both(&self.reported_major, &self.reported_minor)
     }
 }
@@ -170,11 +170,11 @@ fn both<'a>(major: &'a [u64], minor: &'a [u64]) -> impl Iterator<Item = u64> + '
 )]
 pub struct IntensityError {
     /// The party's id.
-    pub party: String,
+    pub(crate) party: String,
     /// The day index.
-    pub day: u32,
+    pub(crate) day: u32,
     /// The offending λ.
-    pub intensity: f64,
+    pub(crate) intensity: f64,
 }
 
 /// Party `p`'s attack intensity λ today (MODEL.md step 1): the phase's
@@ -189,7 +189,7 @@ pub fn intensity(phase: &Phase, p: usize, party: &Party, memory: f64) -> f64 {
 /// decayed by its half-life, plus each retaliation weight times the day's
 /// actual attacks of the party it answers.
 #[inline]
-pub fn next_memory(party: &Party, memory: f64, rec: &DayRecord) -> f64 {
+pub(crate) fn next_memory(party: &Party, memory: f64, rec: &DayRecord) -> f64 {
     let provoked: f64 = party
         .retaliation
         .iter()
@@ -211,7 +211,7 @@ pub fn next_memory(party: &Party, memory: f64, rec: &DayRecord) -> f64 {
 /// If `state` or `rec` was not made for `scenario` ([`RunState::new`],
 /// [`DayRecord::new`]): their per-party vectors must have one entry per
 /// party.
-pub fn step<S: Streams>(
+pub(crate) fn step<S: Streams>(
     scenario: &Scenario,
     tables: &Tables,
     state: &mut RunState,

@@ -97,7 +97,7 @@ pub(super) fn guide_bin(w: u64) -> usize {
 
 /// A draw that succeeds with probability `p`, at word `w`.
 #[inline]
-pub fn bernoulli(w: u64, p: f64) -> bool {
+pub(crate) fn bernoulli(w: u64, p: f64) -> bool {
     uniform(w) < p
 }
 
@@ -168,7 +168,7 @@ pub(super) fn binomial_cdf(n: u64, p: f64) -> Option<impl Iterator<Item = f64>> 
 /// A draw from Poisson(`lambda`), `lambda` finite and ≥ 0: one word. (The
 /// day step takes its word first and calls [`poisson_at`] or a table.)
 #[cfg(test)]
-pub fn poisson<R: rand::Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
+pub(crate) fn poisson<R: rand::Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     poisson_at(rng.next_u64(), lambda)
 }
 
@@ -411,7 +411,7 @@ fn poisson_from_quantile(u: f64, lambda: f64) -> u64 {
 /// A draw from Binomial(`n`, `p`), `p` in [0, 1]: one word. (The day step
 /// takes its word first and calls [`binomial_at`] or a table.)
 #[cfg(test)]
-pub fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+pub(crate) fn binomial<R: rand::Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     binomial_at(rng.next_u64(), n, p)
 }
 

@@ -109,7 +109,7 @@ pub struct PoissonTable {
 impl PoissonTable {
     /// The table of Poisson(`lambda`), or `None` where the draw is not a
     /// sequential search (λ ≤ 0 or above the inversion limit, or not finite).
-    pub fn new(lambda: f64) -> Option<Self> {
+    pub(crate) fn new(lambda: f64) -> Option<Self> {
         if !(lambda > 0.0 && lambda <= sample::POISSON_INVERSION_MAX) {
             return None;
         }
@@ -141,7 +141,7 @@ pub struct BinomialTable {
 impl BinomialTable {
     /// Rows for every n ≤ [`BINOMIAL_ROWS`] that the search would draw (all of
     /// them unless `P(X = 0)` underflows). `p` must lie in [0, 1].
-    pub fn new(p: f64) -> Self {
+    pub(crate) fn new(p: f64) -> Self {
         let mut cdf = Vec::new();
         let (mut rows, mut guides) = (Vec::new(), Vec::new());
         for n in 0..=BINOMIAL_ROWS {
@@ -185,7 +185,7 @@ impl BinomialTable {
 
     /// The success probability `p`.
     #[inline]
-    pub fn p(&self) -> f64 {
+    pub(crate) fn p(&self) -> f64 {
         self.p
     }
 
@@ -309,7 +309,7 @@ impl Tables {
 
     /// Every phase's transitions, compiled once like the tables.
     #[inline]
-    pub fn transitions(&self) -> &Transitions {
+    pub(crate) fn transitions(&self) -> &Transitions {
         &self.transitions
     }
 }

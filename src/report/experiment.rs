@@ -18,7 +18,7 @@ pub struct SweepPoint {
     /// paths), as the files show it.
     pub words: Vec<Option<String>>,
     /// Runs simulated at this point.
-    pub runs: u64,
+    pub(crate) runs: u64,
     /// The summary rows of this point (as in summary.csv).
     pub rows: Vec<SummaryEntry>,
 }
@@ -26,7 +26,7 @@ pub struct SweepPoint {
 impl SweepPoint {
     /// Each value as the files show it: the word of a categorical path, the
     /// number otherwise.
-    pub fn shown(&self) -> Vec<String> {
+    pub(crate) fn shown(&self) -> Vec<String> {
         let words = self.words.iter().chain(std::iter::repeat(&None));
         self.values
             .iter()
@@ -38,7 +38,11 @@ impl SweepPoint {
 
 /// Writes sweep.csv: `point,<one column per path>,metric,subject,estimate,
 /// ci_low,ci_high,runs`, one row per point and summary metric.
-pub fn write_sweep<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) -> csv::Result<()> {
+pub(crate) fn write_sweep<W: Write>(
+    paths: &[ParamPath],
+    points: &[SweepPoint],
+    w: W,
+) -> csv::Result<()> {
     let mut out = csv_writer(w);
     let mut header = vec!["point".to_string()];
     header.extend(paths.iter().map(ToString::to_string));
@@ -64,7 +68,11 @@ pub fn write_sweep<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) -
 }
 
 /// Writes points.csv: `point,<one column per path>,runs`.
-pub fn write_points<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) -> csv::Result<()> {
+pub(crate) fn write_points<W: Write>(
+    paths: &[ParamPath],
+    points: &[SweepPoint],
+    w: W,
+) -> csv::Result<()> {
     let mut out = csv_writer(w);
     let mut header = vec!["point".to_string()];
     header.extend(paths.iter().map(ToString::to_string));
@@ -85,21 +93,21 @@ pub fn write_points<W: Write>(paths: &[ParamPath], points: &[SweepPoint], w: W) 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComparisonRow<'a> {
     /// The metric.
-    pub metric: &'a str,
+    pub(crate) metric: &'a str,
     /// Its phase or party.
-    pub subject: &'a str,
+    pub(crate) subject: &'a str,
     /// Mean under A.
-    pub a: f64,
+    pub(crate) a: f64,
     /// Mean under B.
-    pub b: f64,
+    pub(crate) b: f64,
     /// B − A with the paired interval.
-    pub difference: Estimate,
+    pub(crate) difference: Estimate,
     /// B − A with the interval of independent batches.
-    pub independent: Estimate,
+    pub(crate) independent: Estimate,
     /// How many times narrower the paired interval is.
-    pub narrowing: f64,
+    pub(crate) narrowing: f64,
     /// Runs on each side.
-    pub runs: u64,
+    pub(crate) runs: u64,
 }
 
 /// Writes compare.csv: `metric,subject,a,b,difference,ci_low,ci_high,

@@ -11,7 +11,7 @@ pub mod sensitivity;
 
 use std::io::Write;
 
-pub use rows::number;
+pub(crate) use rows::number;
 
 use crate::engine::{BatchObserver, DayObserver, ObserverError, RunSummary};
 use crate::model::DayRecord;
@@ -28,7 +28,7 @@ pub(crate) fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
 }
 
 /// The columns of runs.csv for `scenario`.
-pub fn runs_header(scenario: &Scenario) -> Vec<String> {
+pub(crate) fn runs_header(scenario: &Scenario) -> Vec<String> {
     let mut header = vec!["run".to_string(), "final_phase".to_string()];
     header.extend(
         scenario
@@ -54,7 +54,7 @@ pub fn runs_header(scenario: &Scenario) -> Vec<String> {
 }
 
 /// Writes runs.csv: one row per run, in run order, as runs complete.
-pub struct RunsCsv<'a, W: Write> {
+pub(crate) struct RunsCsv<'a, W: Write> {
     scenario: &'a Scenario,
     out: csv::Writer<W>,
     record: csv::ByteRecord,
@@ -62,7 +62,7 @@ pub struct RunsCsv<'a, W: Write> {
 
 impl<'a, W: Write> RunsCsv<'a, W> {
     /// Writes the header to `w`.
-    pub fn new(scenario: &'a Scenario, w: W) -> csv::Result<Self> {
+    pub(crate) fn new(scenario: &'a Scenario, w: W) -> csv::Result<Self> {
         let mut out = csv_writer(w);
         out.write_record(runs_header(scenario))?;
         Ok(RunsCsv {
@@ -74,7 +74,7 @@ impl<'a, W: Write> RunsCsv<'a, W> {
 
     /// Writes rows after those `w` already holds (header included), as when
     /// a killed batch resumes.
-    pub fn append(scenario: &'a Scenario, w: W) -> Self {
+    pub(crate) fn append(scenario: &'a Scenario, w: W) -> Self {
         RunsCsv {
             scenario,
             out: csv_writer(w),
@@ -83,17 +83,17 @@ impl<'a, W: Write> RunsCsv<'a, W> {
     }
 
     /// Flushes every row written so far into the underlying writer.
-    pub fn flush(&mut self) -> std::io::Result<()> {
+    pub(crate) fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
 
     /// The underlying writer (flush first to see every row in it).
-    pub fn get_ref(&self) -> &W {
+    pub(crate) fn get_ref(&self) -> &W {
         self.out.get_ref()
     }
 
     /// Flushes and returns the underlying writer.
-    pub fn into_inner(self) -> Result<W, std::io::Error> {
+    pub(crate) fn into_inner(self) -> Result<W, std::io::Error> {
         self.out.into_inner().map_err(|e| e.into_error())
     }
 
@@ -142,22 +142,22 @@ fn serde_writer<W: Write>(w: W) -> csv::Writer<W> {
 /// written as CSV, drawn as charts ([`plot::Results::from_rows`]) and
 /// handed to a caller from the same rows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchTables {
+pub(crate) struct BatchTables {
     /// daily.csv: for every day and phase, the share of runs in it.
-    pub daily: Vec<DailyRow>,
+    pub(crate) daily: Vec<DailyRow>,
     /// curves.csv: for every phase and day, the time-to-event curve of
     /// first entry.
-    pub curves: Vec<CurveRow>,
+    pub(crate) curves: Vec<CurveRow>,
     /// daily_metrics.csv (long format; see [`daily_metric_rows`]).
-    pub metrics: Vec<MetricRow>,
+    pub(crate) metrics: Vec<MetricRow>,
     /// summary.csv (see [`summary_rows`]); `runs` is empty for exact
     /// answers.
-    pub summary: Vec<SummaryRow>,
+    pub(crate) summary: Vec<SummaryRow>,
 }
 
 impl BatchTables {
     /// The tables of `est`, the estimates of `scenario`.
-    pub fn new(scenario: &Scenario, est: &dyn Estimates) -> Self {
+    pub(crate) fn new(scenario: &Scenario, est: &dyn Estimates) -> Self {
         let phase = |i: usize| scenario.phases()[i].id.clone();
         let date = |day: u32| scenario.date(day).to_string();
         let daily = occupancy_rows(est)
@@ -217,22 +217,22 @@ impl BatchTables {
     }
 
     /// Writes daily.csv.
-    pub fn write_daily<W: Write>(&self, w: W) -> csv::Result<()> {
+    pub(crate) fn write_daily<W: Write>(&self, w: W) -> csv::Result<()> {
         write_serde(&self.daily, w)
     }
 
     /// Writes curves.csv.
-    pub fn write_curves<W: Write>(&self, w: W) -> csv::Result<()> {
+    pub(crate) fn write_curves<W: Write>(&self, w: W) -> csv::Result<()> {
         write_serde(&self.curves, w)
     }
 
     /// Writes daily_metrics.csv.
-    pub fn write_metrics<W: Write>(&self, w: W) -> csv::Result<()> {
+    pub(crate) fn write_metrics<W: Write>(&self, w: W) -> csv::Result<()> {
         write_serde(&self.metrics, w)
     }
 
     /// Writes summary.csv.
-    pub fn write_summary<W: Write>(&self, w: W) -> csv::Result<()> {
+    pub(crate) fn write_summary<W: Write>(&self, w: W) -> csv::Result<()> {
         write_serde(&self.summary, w)
     }
 }
@@ -248,7 +248,7 @@ fn write_serde<T: serde::Serialize, W: Write>(rows: &[T], w: W) -> csv::Result<(
 }
 
 /// Writes the day-by-day record of one run as CSV (the `trace` command).
-pub struct TraceCsv<'a, W: Write> {
+pub(crate) struct TraceCsv<'a, W: Write> {
     scenario: &'a Scenario,
     out: csv::Writer<W>,
     error: Option<csv::Error>,
@@ -256,7 +256,7 @@ pub struct TraceCsv<'a, W: Write> {
 
 impl<'a, W: Write> TraceCsv<'a, W> {
     /// Writes the header to `w`.
-    pub fn new(scenario: &'a Scenario, w: W) -> csv::Result<Self> {
+    pub(crate) fn new(scenario: &'a Scenario, w: W) -> csv::Result<Self> {
         let mut out = csv_writer(w);
         let mut header: Vec<String> = [
             "day",
@@ -294,7 +294,7 @@ impl<'a, W: Write> TraceCsv<'a, W> {
     }
 
     /// Flushes, returning the first error met while writing.
-    pub fn finish(mut self) -> csv::Result<()> {
+    pub(crate) fn finish(mut self) -> csv::Result<()> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }

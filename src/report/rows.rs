@@ -4,7 +4,7 @@
 //!
 //! Numbers are written as the shortest decimal that reads back to the same
 //! `f64` (Rust's `Display`), and an undefined value (`NaN`) as an empty
-//! field, through [`Num`].
+//! field, through `Num`.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -13,22 +13,17 @@ use crate::stats::Metric;
 
 /// A number in a CSV field: shortest round-trip digits, empty for `NaN`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Num(pub f64);
+pub(crate) struct Num(pub f64);
 
 impl Num {
-    /// The value (`NaN` for an empty field).
-    pub fn get(self) -> f64 {
-        self.0
-    }
-
     /// The value, or `None` for an empty field.
-    pub fn value(self) -> Option<f64> {
+    pub(crate) fn value(self) -> Option<f64> {
         (!self.0.is_nan()).then_some(self.0)
     }
 }
 
 /// Formats a float for CSV: shortest round-trip digits, empty for `NaN`.
-pub fn number(x: f64) -> String {
+pub(crate) fn number(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else {
@@ -56,83 +51,83 @@ impl<'de> Deserialize<'de> for Num {
 
 /// One row of daily.csv: the share of runs in a phase on a day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DailyRow {
+pub(crate) struct DailyRow {
     /// Day index.
-    pub day: u32,
+    pub(crate) day: u32,
     /// Calendar date of the day.
-    pub date: String,
+    pub(crate) date: String,
     /// Phase id.
-    pub phase: String,
+    pub(crate) phase: String,
     /// Share of runs in the phase.
-    pub share: Num,
+    pub(crate) share: Num,
     /// Lower bound of its 95% interval.
-    pub ci_low: Num,
+    pub(crate) ci_low: Num,
     /// Upper bound of its 95% interval.
-    pub ci_high: Num,
+    pub(crate) ci_high: Num,
 }
 
 /// One row of curves.csv: first entry into a phase by a day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CurveRow {
+pub(crate) struct CurveRow {
     /// Phase id.
     pub phase: String,
     /// Day index.
     pub day: u32,
     /// Calendar date of the day.
-    pub date: String,
+    pub(crate) date: String,
     /// Runs (a probability, for exact answers) not yet in the phase.
     pub at_risk: Num,
     /// Runs (or probability) entering the phase that day, first time.
-    pub entered: Num,
+    pub(crate) entered: Num,
     /// Share of all runs that have entered the phase by that day.
-    pub cumulative_share: Num,
+    pub(crate) cumulative_share: Num,
     /// Lower bound of its 95% interval.
-    pub ci_low: Num,
+    pub(crate) ci_low: Num,
     /// Upper bound of its 95% interval.
-    pub ci_high: Num,
+    pub(crate) ci_high: Num,
     /// Discrete hazard `entered / at_risk`.
     pub hazard: Num,
 }
 
 /// One row of daily_metrics.csv: a day's mean of a quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MetricRow {
+pub(crate) struct MetricRow {
     /// Day index.
     pub day: u32,
     /// Calendar date of the day.
-    pub date: String,
+    pub(crate) date: String,
     /// The quantity (see [`DayMetric::name`]).
     pub metric: String,
     /// The party, or `all`.
-    pub subject: String,
+    pub(crate) subject: String,
     /// Mean over runs (a share for `compliant`).
-    pub mean: Num,
+    pub(crate) mean: Num,
     /// Lower bound of its 95% interval.
-    pub ci_low: Num,
+    pub(crate) ci_low: Num,
     /// Upper bound of its 95% interval.
-    pub ci_high: Num,
+    pub(crate) ci_high: Num,
 }
 
 impl MetricRow {
     /// Whether the row measures `metric` (whatever its party).
-    pub fn is(&self, metric: DayMetric) -> bool {
+    pub(crate) fn is(&self, metric: DayMetric) -> bool {
         self.metric == metric.name()
     }
 }
 
 /// One row of summary.csv: a metric of a phase, a party or all runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SummaryRow {
+pub(crate) struct SummaryRow {
     /// The metric.
-    pub metric: Metric,
+    pub(crate) metric: Metric,
     /// The phase, party, `from>to` or `all`.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The estimate.
-    pub estimate: Num,
+    pub(crate) estimate: Num,
     /// Lower bound of its 95% interval.
-    pub ci_low: Num,
+    pub(crate) ci_low: Num,
     /// Upper bound of its 95% interval.
-    pub ci_high: Num,
+    pub(crate) ci_high: Num,
     /// Runs the estimate rests on (empty for exact answers).
-    pub runs: Option<u64>,
+    pub(crate) runs: Option<u64>,
 }

@@ -49,11 +49,11 @@ pub enum Index {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexRow {
     /// `sobol` or `morris`.
-    pub method: IndexMethod,
+    pub(crate) method: IndexMethod,
     /// The metric of summary.csv (e.g. `entered`).
-    pub outcome: String,
+    pub(crate) outcome: String,
     /// Its subject (a phase or party).
-    pub subject: String,
+    pub(crate) subject: String,
     /// The varied path, or `PATH_A:PATH_B` for a second-order index (R's
     /// notation for an interaction).
     pub parameter: String,
@@ -243,16 +243,16 @@ pub fn write_prim<W: Write>(paths: &[String], boxes: &[PrimBox], w: W) -> csv::R
 
 /// One outcome's values over a sweep's points.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     /// The outcome.
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
     /// BootstrapEstimate at each point (NaN where undefined, or where the point has
     /// no row for the outcome).
-    pub estimate: Vec<f64>,
+    pub(crate) estimate: Vec<f64>,
     /// Lower end of each point's 95% interval (NaN as for `estimate`).
-    pub low: Vec<f64>,
+    pub(crate) low: Vec<f64>,
     /// Upper end.
-    pub high: Vec<f64>,
+    pub(crate) high: Vec<f64>,
 }
 
 impl Series {
@@ -273,31 +273,31 @@ impl Series {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepTable {
     /// The varied paths, in column order.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// Each point's values, in point order. A categorical path's value is
     /// the position of its word in `labels`.
-    pub points: Vec<Vec<f64>>,
+    pub(crate) points: Vec<Vec<f64>>,
     /// The words of each categorical path (a column that holds anything
     /// but numbers), in order of first appearance; empty for a numeric
     /// path.
-    pub labels: Vec<Vec<String>>,
+    pub(crate) labels: Vec<Vec<String>>,
     /// Every outcome, in the order of its first row.
-    pub series: Vec<Series>,
+    pub(crate) series: Vec<Series>,
 }
 
 /// A sweep.csv that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {message}")]
-pub struct TableError {
+pub(crate) struct TableError {
     /// The file.
-    pub file: String,
+    pub(crate) file: String,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl SweepTable {
     /// Reads sweep.csv (`file` names it in errors).
-    pub fn from_csv(file: &str, r: impl Read) -> Result<Self, TableError> {
+    pub(crate) fn from_csv(file: &str, r: impl Read) -> Result<Self, TableError> {
         let err = |message: String| TableError {
             file: file.to_string(),
             message,
@@ -420,7 +420,7 @@ impl SweepTable {
 
     /// The first categorical path and its first value that is not a
     /// number, if any: sensitivity indices and PRIM boxes need numbers.
-    pub fn categorical(&self) -> Option<(&str, &str)> {
+    pub(crate) fn categorical(&self) -> Option<(&str, &str)> {
         self.paths
             .iter()
             .zip(&self.labels)
@@ -434,7 +434,7 @@ impl SweepTable {
     /// (each given with the name to use in errors): the studied outcomes
     /// only, without intervals (NaN). For a study whose sweep.csv is not
     /// kept.
-    pub fn from_study(
+    pub(crate) fn from_study(
         design: (&str, impl Read),
         outputs: (&str, impl Read),
     ) -> Result<Self, TableError> {
@@ -503,7 +503,7 @@ impl SweepTable {
     }
 
     /// The series of `outcome`, if the sweep has it.
-    pub fn series(&self, outcome: &Outcome) -> Option<&Series> {
+    pub(crate) fn series(&self, outcome: &Outcome) -> Option<&Series> {
         self.series.iter().find(|s| s.outcome == *outcome)
     }
 }

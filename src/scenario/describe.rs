@@ -7,7 +7,7 @@ use super::{Condition, DayKind, Scenario, Severity};
 
 impl Scenario {
     /// A condition in words, with ids instead of indices.
-    pub fn describe_condition(&self, c: &Condition) -> String {
+    pub(crate) fn describe_condition(&self, c: &Condition) -> String {
         match c {
             Condition::StreakAtLeast(n) => format!("{n} consecutive compliant days"),
             Condition::DaysInPhaseAtLeast(n) => format!("{n} days in the phase"),
@@ -50,7 +50,7 @@ impl Scenario {
 
     /// (v2) A phase's effective monitoring and aid where they differ from
     /// the scenario's, in words (`None` if they do not).
-    pub fn phase_overrides(&self, phase: usize) -> Option<String> {
+    pub(crate) fn phase_overrides(&self, phase: usize) -> Option<String> {
         let (h, own) = (&self.humanitarian, self.phase_humanitarian(phase));
         let mut parts = Vec::new();
         for (key, scenario, value) in [

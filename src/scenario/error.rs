@@ -41,7 +41,7 @@ pub enum ScenarioError {
 
 impl ScenarioError {
     /// What is wrong, without the location.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             ScenarioError::Io { cause, .. } => cause.to_string(),
             ScenarioError::Invalid { message, .. } | ScenarioError::Changed { message, .. } => {

@@ -60,7 +60,7 @@ pub const MAX_PHASES: usize = 100;
 /// Largest memory, in bytes, that the tallies and the window history of
 /// one worker may take for a scenario (see [`tally_bytes`]): 32 MiB. A batch
 /// keeps a few dozen of them at once (one per task of a block of runs).
-pub const MAX_TALLY_BYTES: u64 = 32 << 20;
+pub(crate) const MAX_TALLY_BYTES: u64 = 32 << 20;
 
 /// Largest number of runs of a batch (or of each point of a sweep): 10¹¹,
 /// so that no sum over runs can overflow (module documentation).
@@ -73,19 +73,19 @@ pub const MAX_DESIGN_POINTS: u64 = 100_000;
 /// Largest memory, in bytes, that the tallies of all the points of a sweep
 /// may take together (4 GiB; each point keeps its tally to the end, see
 /// [`tally_bytes`]).
-pub const MAX_SWEEP_TALLY_BYTES: u64 = 4 << 30;
+pub(crate) const MAX_SWEEP_TALLY_BYTES: u64 = 4 << 30;
 
 /// The last calendar date a run may reach: dates are written with four-digit
 /// years.
-pub const LAST_DATE: (i32, u32, u32) = (9999, 12, 31);
+pub(crate) const LAST_DATE: (i32, u32, u32) = (9999, 12, 31);
 
 /// The largest estimated wall-clock time of a command, in seconds (7 days),
 /// that runs without `--force`.
-pub const MAX_ESTIMATED_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
+pub(crate) const MAX_ESTIMATED_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
 
 /// The largest estimated output, in bytes (50 GB), that a command writes
 /// without `--force`.
-pub const MAX_ESTIMATED_OUTPUT_BYTES: f64 = 50e9;
+pub(crate) const MAX_ESTIMATED_OUTPUT_BYTES: f64 = 50e9;
 
 /// Bytes of the tallies and window history of one worker for a scenario of
 /// `horizon` days, `parties` parties, `phases` phases and a longest window
@@ -93,7 +93,7 @@ pub const MAX_ESTIMATED_OUTPUT_BYTES: f64 = 50e9;
 /// u64 entry-day bucket per phase, and a u64 sum and u128 sum of squares
 /// for each of the `2 × parties + 3` daily metrics; per window day,
 /// `2 × (1 + parties) + 2` u64 counts.
-pub fn tally_bytes(horizon: u64, parties: u64, phases: u64, window: u64) -> u64 {
+pub(crate) fn tally_bytes(horizon: u64, parties: u64, phases: u64, window: u64) -> u64 {
     let per_day = 24 * phases + 24 * (2 * parties + 3);
     let per_window_day = 8 * (2 * (1 + parties) + 2);
     horizon
@@ -104,7 +104,7 @@ pub fn tally_bytes(horizon: u64, parties: u64, phases: u64, window: u64) -> u64 
 /// Refuses a sweep of `points` points whose tallies would take `bytes`
 /// together, before any tally is allocated: more than [`MAX_DESIGN_POINTS`]
 /// points or [`MAX_SWEEP_TALLY_BYTES`] bytes.
-pub fn check_sweep(points: usize, bytes: u64) -> Result<(), String> {
+pub(crate) fn check_sweep(points: usize, bytes: u64) -> Result<(), String> {
     if points as u64 > MAX_DESIGN_POINTS {
         return Err(format!(
             "the design has {points} points, more than the limit of {MAX_DESIGN_POINTS} (allowed: fewer points; see docs/model.md, Limits)"

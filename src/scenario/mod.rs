@@ -118,7 +118,7 @@ pub enum Condition {
 
 impl Condition {
     /// Calls `f` on this condition and every condition nested in it.
-    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+    pub(crate) fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
         f(self);
         if let Condition::All(cs) | Condition::Any(cs) = self {
             for c in cs {
@@ -143,7 +143,7 @@ pub struct Phase {
     /// Identifier used in files and output columns.
     pub id: String,
     /// Human-readable name (defaults to the id).
-    pub name: String,
+    pub(crate) name: String,
     /// `m(φ, p)` for every party, in party order.
     pub rate_multiplier: Vec<f64>,
     /// (v2) The monitoring and aid keys this phase sets itself; the
@@ -175,11 +175,11 @@ pub struct PhaseOverrides {
     /// The phase's own `detection`.
     pub detection: Option<f64>,
     /// The phase's own `convoys_per_day`.
-    pub convoys_per_day: Option<f64>,
+    pub(crate) convoys_per_day: Option<f64>,
     /// The phase's own `block_probability`.
-    pub block_probability: Option<f64>,
+    pub(crate) block_probability: Option<f64>,
     /// The phase's own `block_probability_violent`.
-    pub block_probability_violent: Option<f64>,
+    pub(crate) block_probability_violent: Option<f64>,
 }
 
 /// One `[[party]]`.
@@ -204,7 +204,7 @@ pub struct Party {
     /// Memory half-life in days, `h > 0`.
     pub half_life_days: f64,
     /// Daily memory decay `β = 0.5^(1/h)`, derived from the half-life.
-    pub(crate) decay: f64,
+    pub decay: f64,
 }
 
 /// `[compliance]`.

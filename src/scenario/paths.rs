@@ -36,7 +36,7 @@ pub struct PathError(String);
 
 impl ParamPath {
     /// The segments of the path.
-    pub fn segments(&self) -> &[String] {
+    pub(crate) fn segments(&self) -> &[String] {
         &self.0
     }
 }
@@ -80,7 +80,7 @@ impl FromStr for Assignment {
 }
 
 /// A TOML value from its text; a bare word (not valid TOML) is a string.
-pub fn parse_value(text: &str) -> Value {
+pub(crate) fn parse_value(text: &str) -> Value {
     toml::from_str::<Table>(&format!("v = {text}"))
         .ok()
         .and_then(|mut t| t.remove("v"))
@@ -99,7 +99,7 @@ const INTEGER_KEYS: [&str; 6] = [
 
 impl ParamPath {
     /// Whether the path ends in a key that takes whole numbers.
-    pub fn is_integer(&self) -> bool {
+    pub(crate) fn is_integer(&self) -> bool {
         self.0
             .last()
             .is_some_and(|k| INTEGER_KEYS.contains(&k.as_str()))
@@ -107,7 +107,7 @@ impl ParamPath {
 
     /// The TOML value for `x` at this path: an integer for integer keys
     /// (rounded to the nearest), else a float.
-    pub fn value(&self, x: f64) -> Value {
+    pub(crate) fn value(&self, x: f64) -> Value {
         if self.is_integer() && x.abs() < 9e15 {
             Value::Integer(x.round() as i64)
         } else {
@@ -231,7 +231,7 @@ fn slot<'a>(
 /// a sweep are one document with other values, so each costs one parse
 /// and validation of the changed document, not three.
 #[derive(Debug, Clone)]
-pub struct ScenarioDoc {
+pub(crate) struct ScenarioDoc {
     text: std::sync::Arc<str>,
     origin: String,
     /// The file as a TOML table, before any change.
@@ -243,7 +243,7 @@ pub struct ScenarioDoc {
 impl ScenarioDoc {
     /// Parses and validates scenario text named `origin` in messages.
     /// Errors are the file's own, with their place.
-    pub fn parse(text: &str, origin: &str) -> Result<Self, ScenarioError> {
+    pub(crate) fn parse(text: &str, origin: &str) -> Result<Self, ScenarioError> {
         let scenario = Scenario::from_toml(text, origin)?;
         // Valid scenario text is a valid TOML table.
         let table: Table = toml::from_str(text).map_err(|e| ScenarioError::Changed {
@@ -259,14 +259,9 @@ impl ScenarioDoc {
         })
     }
 
-    /// The file's own scenario, without changes.
-    pub fn scenario(&self) -> &Scenario {
-        &self.scenario
-    }
-
     /// The scenario with `changes` applied in order, validated. Errors
     /// caused by a change name every change.
-    pub fn with(&self, changes: &[Assignment]) -> Result<Scenario, ScenarioError> {
+    pub(crate) fn with(&self, changes: &[Assignment]) -> Result<Scenario, ScenarioError> {
         if changes.is_empty() {
             return Ok(self.scenario.clone());
         }

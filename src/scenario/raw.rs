@@ -23,194 +23,194 @@ pub(super) const DEFAULT_HALF_LIFE_DAYS: f64 = 2.0;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "ceasefire scenario")]
-pub struct RawFile {
+pub(crate) struct RawFile {
     /// The agreement: its name, start and horizon, and its first phase.
     #[schemars(with = "RawHeader")]
-    pub scenario: Spanned<RawHeader>,
+    pub(crate) scenario: Spanned<RawHeader>,
     /// Which reported violations make a day non-compliant.
     #[serde(default)]
-    pub compliance: RawCompliance,
+    pub(crate) compliance: RawCompliance,
     /// How attacks are seen.
     #[serde(default)]
-    pub monitoring: RawMonitoring,
+    pub(crate) monitoring: RawMonitoring,
     /// Aid convoys and their blocking.
     #[serde(default)]
-    pub humanitarian: RawHumanitarian,
+    pub(crate) humanitarian: RawHumanitarian,
     /// The armed parties, at least one.
     #[serde(default)]
     #[schemars(with = "Vec<RawParty>", length(min = 1, max = MAX_PARTIES))]
-    pub party: Vec<Spanned<RawParty>>,
+    pub(crate) party: Vec<Spanned<RawParty>>,
     /// The phases of the agreement, at least one.
     #[serde(default)]
     #[schemars(with = "Vec<RawPhase>", length(min = 1, max = MAX_PHASES))]
-    pub phase: Vec<Spanned<RawPhase>>,
+    pub(crate) phase: Vec<Spanned<RawPhase>>,
 }
 
 /// `[scenario]`: the agreement.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawHeader {
+pub(crate) struct RawHeader {
     /// The agreement's name, printed above every table and chart (not empty).
     #[schemars(with = "String", length(min = 1))]
-    pub name: Spanned<String>,
+    pub(crate) name: Spanned<String>,
     /// Free text: what the scenario stands for and where its numbers come
     /// from (printed by `check`; empty by default).
     #[serde(default)]
     #[schemars(extend("default" = ""))]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// Calendar date of day 0, a TOML date without quotes (2016-09-12).
     #[schemars(with = "String", extend("format" = "date"))]
-    pub start_date: Spanned<toml::value::Datetime>,
+    pub(crate) start_date: Spanned<toml::value::Datetime>,
     /// Number of days H in a run: days 0 to H−1.
     #[schemars(with = "i64", range(min = 1, max = MAX_HORIZON_DAYS))]
-    pub horizon_days: Spanned<i64>,
+    pub(crate) horizon_days: Spanned<i64>,
     /// The id of the phase of day 0.
     #[schemars(with = "String")]
-    pub initial_phase: Spanned<String>,
+    pub(crate) initial_phase: Spanned<String>,
 }
 
 /// `[compliance]`: when a day counts as compliant.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawCompliance {
+pub(crate) struct RawCompliance {
     /// Which reported violations count: "major" (major only) or "any".
     #[serde(default)]
     #[schemars(with = "Option<String>", extend("enum" = ["major", "any"], "default" = "major"))]
-    pub counts: Option<Spanned<String>>,
+    pub(crate) counts: Option<Spanned<String>>,
     /// A day is compliant when at most this many counted violations are
     /// reported on it.
     #[serde(default)]
     #[schemars(with = "Option<i64>", range(min = 0), extend("default" = 0))]
-    pub tolerance: Option<Spanned<i64>>,
+    pub(crate) tolerance: Option<Spanned<i64>>,
     /// Whether a blocked convoy makes the day non-compliant.
     #[serde(default)]
     #[schemars(extend("default" = false))]
-    pub requires_aid: Option<bool>,
+    pub(crate) requires_aid: Option<bool>,
 }
 
 /// `[monitoring]`: how attacks are seen.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawMonitoring {
+pub(crate) struct RawMonitoring {
     /// Probability d that an attack of a bound party is reported.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0), extend("default" = 1.0))]
-    pub detection: Option<Spanned<f64>>,
+    pub(crate) detection: Option<Spanned<f64>>,
 }
 
 /// `[humanitarian]`: aid convoys and their blocking.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawHumanitarian {
+pub(crate) struct RawHumanitarian {
     /// Convoys scheduled per day (Poisson mean c).
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = MAX_POISSON_MEAN), extend("default" = 0.0))]
-    pub convoys_per_day: Option<Spanned<f64>>,
+    pub(crate) convoys_per_day: Option<Spanned<f64>>,
     /// Probability that a convoy is blocked on a day without an actual major
     /// attack.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0), extend("default" = 0.0))]
-    pub block_probability: Option<Spanned<f64>>,
+    pub(crate) block_probability: Option<Spanned<f64>>,
     /// Probability that a convoy is blocked on a day with at least one
     /// actual major attack (by any party). Default: block_probability.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
-    pub block_probability_violent: Option<Spanned<f64>>,
+    pub(crate) block_probability_violent: Option<Spanned<f64>>,
 }
 
 /// One `[[party]]`: an armed party.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawParty {
+pub(crate) struct RawParty {
     /// Identifier used in conditions and output columns (letters, digits,
     /// '_' and '-'; unique).
     #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9_-]+$"))]
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Human-readable name. Default: the id.
     #[serde(default)]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// true: bound by the agreement, its attacks are violations; false:
     /// excluded, its attacks are never violations but still provoke
     /// retaliation and can block convoys.
     #[serde(default)]
     #[schemars(extend("default" = true))]
-    pub bound: Option<bool>,
+    pub(crate) bound: Option<bool>,
     /// Baseline attacks per day (Poisson mean μ).
     #[schemars(with = "f64", range(min = 0.0, max = MAX_POISSON_MEAN))]
-    pub rate: Spanned<f64>,
+    pub(crate) rate: Spanned<f64>,
     /// Probability s that an attack is major.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0), extend("default" = 1.0))]
-    pub major_share: Option<Spanned<f64>>,
+    pub(crate) major_share: Option<Spanned<f64>>,
     /// False accusations against this party per day (Poisson mean f; only
     /// for bound parties).
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = MAX_POISSON_MEAN), extend("default" = 0.0))]
-    pub false_reports_per_day: Option<Spanned<f64>>,
+    pub(crate) false_reports_per_day: Option<Spanned<f64>>,
     /// `{ other_party_id = α }`: extra attacks per day by this party per
     /// remembered attack by the other party (α ≥ 0; parties left out: 0).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, NonNegative>", extend("default" = {}))]
-    pub retaliation: BTreeMap<Spanned<String>, Spanned<f64>>,
+    pub(crate) retaliation: BTreeMap<Spanned<String>, Spanned<f64>>,
     /// Half-life h of this party's memory of attacks suffered, in days.
     #[serde(default)]
     #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0.0, "default" = DEFAULT_HALF_LIFE_DAYS))]
-    pub half_life_days: Option<Spanned<f64>>,
+    pub(crate) half_life_days: Option<Spanned<f64>>,
 }
 
 /// One `[[phase]]`: a state of the agreement. A phase without transitions
 /// is absorbing.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawPhase {
+pub(crate) struct RawPhase {
     /// Identifier used in transitions and output columns (letters, digits,
     /// '_' and '-'; unique).
     #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9_-]+$"))]
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Human-readable name. Default: the id.
     #[serde(default)]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// `{ party_id = m }`: each named party's rate and retaliation are
     /// multiplied by m ≥ 0 in this phase (parties left out: 1).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, NonNegative>", extend("default" = {}))]
-    pub rate_multiplier: BTreeMap<Spanned<String>, Spanned<f64>>,
+    pub(crate) rate_multiplier: BTreeMap<Spanned<String>, Spanned<f64>>,
     /// (v2) This phase's own detection probability. Default: monitoring.detection.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
-    pub detection: Option<Spanned<f64>>,
+    pub(crate) detection: Option<Spanned<f64>>,
     /// (v2) This phase's own convoys per day. Default: humanitarian.convoys_per_day.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = MAX_POISSON_MEAN))]
-    pub convoys_per_day: Option<Spanned<f64>>,
+    pub(crate) convoys_per_day: Option<Spanned<f64>>,
     /// (v2) This phase's own block probability on quiet days. Default:
     /// humanitarian.block_probability.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
-    pub block_probability: Option<Spanned<f64>>,
+    pub(crate) block_probability: Option<Spanned<f64>>,
     /// (v2) This phase's own block probability on violent days. Default:
     /// humanitarian.block_probability_violent (not the phase's own
     /// block_probability).
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
-    pub block_probability_violent: Option<Spanned<f64>>,
+    pub(crate) block_probability_violent: Option<Spanned<f64>>,
     /// The transitions out of this phase, tried in order at the end of each
     /// day; the first whose condition holds fires.
     #[serde(default)]
     #[schemars(with = "Vec<RawTransition>", extend("default" = []))]
-    pub transition: Vec<Spanned<RawTransition>>,
+    pub(crate) transition: Vec<Spanned<RawTransition>>,
 }
 
 /// One `[[phase.transition]]`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawTransition {
+pub(crate) struct RawTransition {
     /// The id of the phase entered when the condition holds.
     #[schemars(with = "String")]
-    pub to: Spanned<String>,
+    pub(crate) to: Spanned<String>,
     /// The condition, a table of exactly one kind.
     #[schemars(with = "RawCondition")]
-    pub when: Spanned<RawCondition>,
+    pub(crate) when: Spanned<RawCondition>,
 }
 
 /// A condition: a table of exactly one kind (`on` goes only with
@@ -219,80 +219,80 @@ pub struct RawTransition {
 // refused by `validate` with a message that says so.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawCondition {
+pub(crate) struct RawCondition {
     /// Holds when the streak of compliant days is at least n.
     #[serde(default)]
     #[schemars(with = "Option<i64>", range(min = 0, max = MAX_HORIZON_DAYS))]
-    pub streak_at_least: Option<Spanned<i64>>,
+    pub(crate) streak_at_least: Option<Spanned<i64>>,
     /// Holds when the days spent in the phase are at least n.
     #[serde(default)]
     #[schemars(with = "Option<i64>", range(min = 0, max = MAX_HORIZON_DAYS))]
-    pub days_in_phase_at_least: Option<Spanned<i64>>,
+    pub(crate) days_in_phase_at_least: Option<Spanned<i64>>,
     /// Holds when the reported violations over the last `days` days reach
     /// `at_least`.
     #[serde(default)]
     #[schemars(with = "Option<RawWindow>")]
-    pub reported_in_window: Option<Spanned<RawWindow>>,
+    pub(crate) reported_in_window: Option<Spanned<RawWindow>>,
     /// (v2) Holds when the blocked convoys over the last `days` days reach
     /// `at_least`.
     #[serde(default)]
     #[schemars(with = "Option<RawCountWindow>")]
-    pub blocked_in_window: Option<Spanned<RawCountWindow>>,
+    pub(crate) blocked_in_window: Option<Spanned<RawCountWindow>>,
     /// (v2) Holds when at least `at_least` of the last `days` days were not
     /// compliant.
     #[serde(default)]
     #[schemars(with = "Option<RawCountWindow>")]
-    pub violation_days_in_window: Option<Spanned<RawCountWindow>>,
+    pub(crate) violation_days_in_window: Option<Spanned<RawCountWindow>>,
     /// Holds with this probability, drawn independently on days of kind `on`.
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
-    pub probability: Option<Spanned<f64>>,
+    pub(crate) probability: Option<Spanned<f64>>,
     /// With `probability`: the days on which it draws ("violation_day",
     /// "compliant_day" or "any_day"); on other days it does not hold.
     #[serde(default)]
     #[schemars(with = "Option<String>", extend("enum" = ["violation_day", "compliant_day", "any_day"], "default" = "any_day"))]
-    pub on: Option<Spanned<String>>,
+    pub(crate) on: Option<Spanned<String>>,
     /// Holds when every listed condition holds (every probability inside is
     /// drawn).
     #[serde(default)]
     #[schemars(with = "Option<Vec<RawCondition>>", length(min = 1))]
-    pub all: Option<Vec<Spanned<RawCondition>>>,
+    pub(crate) all: Option<Vec<Spanned<RawCondition>>>,
     /// Holds when at least one listed condition holds (every probability
     /// inside is drawn).
     #[serde(default)]
     #[schemars(with = "Option<Vec<RawCondition>>", length(min = 1))]
-    pub any: Option<Vec<Spanned<RawCondition>>>,
+    pub(crate) any: Option<Vec<Spanned<RawCondition>>>,
 }
 
 /// The table of `reported_in_window`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawWindow {
+pub(crate) struct RawWindow {
     /// Window length w in days: the day itself and the w − 1 before it.
     #[schemars(with = "i64", range(min = 1, max = MAX_HORIZON_DAYS))]
-    pub days: Spanned<i64>,
+    pub(crate) days: Spanned<i64>,
     /// Threshold k: the condition holds when the window's sum is at least k.
     #[schemars(with = "i64", range(min = 1))]
-    pub at_least: Spanned<i64>,
+    pub(crate) at_least: Spanned<i64>,
     /// Which reported violations count: "major" or "any" (required).
     #[schemars(with = "String", extend("enum" = ["major", "any"]))]
-    pub severity: Option<Spanned<String>>,
+    pub(crate) severity: Option<Spanned<String>>,
     /// Only this bound party's reported violations. Default: every bound party's.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    pub party: Option<Spanned<String>>,
+    pub(crate) party: Option<Spanned<String>>,
 }
 
 /// (v2) The table of `blocked_in_window` and `violation_days_in_window`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawCountWindow {
+pub(crate) struct RawCountWindow {
     /// Window length w in days: the day itself and the w − 1 before it.
     #[schemars(with = "i64", range(min = 1, max = MAX_HORIZON_DAYS))]
-    pub days: Spanned<i64>,
+    pub(crate) days: Spanned<i64>,
     /// Threshold k: the condition holds when the window's count is at least k.
     #[schemars(with = "i64", range(min = 1))]
-    pub at_least: Spanned<i64>,
+    pub(crate) at_least: Spanned<i64>,
 }
 
 /// A number ≥ 0 (a value of `retaliation` or `rate_multiplier`).
@@ -305,12 +305,12 @@ struct NonNegative(#[schemars(range(min = 0.0))] f64);
 /// `toml` crate's own limit, stated here so that messages can name it). A
 /// condition inside `all` or `any` takes two levels (a list and a table),
 /// so conditions nest at most [`MAX_CONDITION_NESTING`] deep.
-pub const MAX_NESTING: usize = 80;
+pub(crate) const MAX_NESTING: usize = 80;
 
 /// Deepest nesting of `all`/`any` conditions under `when` that fits in
 /// [`MAX_NESTING`]: `when = { all = [ … ] }` nested `n` deep takes `2n + 1`
 /// levels.
-pub const MAX_CONDITION_NESTING: usize = (MAX_NESTING - 1) / 2;
+pub(crate) const MAX_CONDITION_NESTING: usize = (MAX_NESTING - 1) / 2;
 
 /// Keys whose values are lists (of tables); every other key that holds a
 /// list should hold a table or a single value.
@@ -340,7 +340,7 @@ type Child<'a> = (String, &'a Spanned<DeValue<'a>>, Option<Range<usize>>);
 /// Reads scenario text into the raw structs, with every error in the
 /// program's words: the key (as a `--set` path), the value as written, and
 /// what is allowed, never a Rust type name.
-pub fn from_str(text: &str, file: &str) -> Result<RawFile, ScenarioError> {
+pub(crate) fn from_str(text: &str, file: &str) -> Result<RawFile, ScenarioError> {
     let doc = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim_end();

@@ -66,21 +66,21 @@ fn drop_null(v: &mut Value) {
 
 /// One key of the table: its path, type, range, default and meaning.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KeyRow {
+pub(crate) struct KeyRow {
     /// Dotted path: `party.rate`, `phase.transition.when.streak_at_least`.
-    pub key: String,
+    pub(crate) key: String,
     /// The TOML type, in words.
-    pub kind: String,
+    pub(crate) kind: String,
     /// The values allowed, in words (empty if any value of the type).
-    pub range: String,
+    pub(crate) range: String,
     /// The default, "required", or the key whose value is the default.
-    pub default: String,
+    pub(crate) default: String,
     /// What the key means.
-    pub meaning: String,
+    pub(crate) meaning: String,
 }
 
 /// Every key of a scenario file, in file order, read off [`json_schema`].
-pub fn key_rows() -> Vec<KeyRow> {
+pub(crate) fn key_rows() -> Vec<KeyRow> {
     let schema = json_schema();
     let mut rows = Vec::new();
     walk(&schema, &schema, "", &mut rows);

@@ -17,7 +17,7 @@ pub enum Template {
 
 impl Template {
     /// Every template, in the order `--help` lists them.
-    pub const ALL: [Template; 3] = [Template::Minimal, Template::Geneva, Template::Munich];
+    pub(crate) const ALL: [Template; 3] = [Template::Minimal, Template::Geneva, Template::Munich];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
@@ -29,7 +29,7 @@ impl Template {
     }
 
     /// The template's text.
-    pub fn text(self) -> &'static str {
+    pub(crate) fn text(self) -> &'static str {
         match self {
             Template::Geneva => crate::builtin::GENEVA_2016,
             Template::Munich => include_str!("../../scenarios/munich-2016.toml"),

@@ -20,7 +20,7 @@ use super::limits::{
 };
 
 /// Parses and validates scenario text.
-pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+pub(crate) fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     let raw: RawFile = super::raw::from_str(text, file)?;
     Checker { file, text }.scenario(raw)
 }

@@ -30,10 +30,6 @@ pub mod saltelli;
 pub use morris::{MorrisIndices, analyze_morris, morris_design};
 pub use saltelli::{SobolIndices, analyze_sobol, saltelli_design};
 
-/// Confidence level of every interval, as SALib's default `conf_level`
-/// (the level of every interval in the outputs).
-pub use crate::numeric::CONFIDENCE;
-
 /// Bootstrap resamples by default. SALib's default is 100; 1000 makes the
 /// intervals' own resampling noise (about 2% of their width) small enough
 /// to report.
@@ -69,7 +65,7 @@ impl Bounds {
 
     /// The value at `u` ∈ [0, 1], computed as SALib's `scale_samples` does
     /// (`u·(hi − lo) + lo`), so that designs scale to the same floats.
-    pub fn scale(&self, u: f64) -> f64 {
+    pub(crate) fn scale(&self, u: f64) -> f64 {
         u * (self.hi - self.lo) + self.lo
     }
 }
@@ -78,26 +74,27 @@ impl Bounds {
 /// half_width` is the 95% interval, from the normal approximation to the
 /// bootstrap distribution exactly as SALib reports its `*_conf` values.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BootstrapEstimate {
+pub(crate) struct BootstrapEstimate {
     /// The point estimate.
-    pub estimate: f64,
+    pub(crate) estimate: f64,
     /// z(0.975) times the standard deviation of the bootstrap estimates.
-    pub half_width: f64,
+    pub(crate) half_width: f64,
 }
 
 impl BootstrapEstimate {
     /// Lower end of the interval.
-    pub fn low(&self) -> f64 {
+    pub(crate) fn low(&self) -> f64 {
         self.estimate - self.half_width
     }
 
     /// Upper end of the interval.
-    pub fn high(&self) -> f64 {
+    pub(crate) fn high(&self) -> f64 {
         self.estimate + self.half_width
     }
 
     /// Whether `x` lies in the interval.
-    pub fn covers(&self, x: f64) -> bool {
+    #[cfg(test)]
+    fn covers(&self, x: f64) -> bool {
         self.low() <= x && x <= self.high()
     }
 }

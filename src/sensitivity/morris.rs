@@ -17,9 +17,6 @@ use crate::engine::streams::labelled_rng;
 
 use super::{BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd};
 
-/// Grid levels by default, as SALib's `num_levels`.
-pub const DEFAULT_LEVELS: usize = 4;
-
 /// Label of the trajectories' stream.
 const DESIGN_LABEL: &[u8; 16] = b"ceasefire/morr1 ";
 
@@ -28,7 +25,7 @@ const BOOTSTRAP_LABEL: &[u8; 16] = b"ceasefire/mboot1";
 
 /// The step Δ = p / (2(p − 1)) on the unit range, as SALib's
 /// `_compute_delta`.
-pub fn delta(levels: usize) -> f64 {
+pub(crate) fn delta(levels: usize) -> f64 {
     levels as f64 / (2.0 * (levels as f64 - 1.0))
 }
 
@@ -100,11 +97,11 @@ pub fn morris_design(
 #[derive(Debug, Clone, PartialEq)]
 pub struct MorrisIndices {
     /// Mean elementary effect.
-    pub mu: Vec<f64>,
+    pub(crate) mu: Vec<f64>,
     /// Mean absolute elementary effect, with its bootstrap interval.
-    pub mu_star: Vec<BootstrapEstimate>,
+    pub(crate) mu_star: Vec<BootstrapEstimate>,
     /// Standard deviation of the elementary effects (denominator r − 1).
-    pub sigma: Vec<f64>,
+    pub(crate) sigma: Vec<f64>,
 }
 
 /// The elementary effects `[parameter][trajectory]` of a Morris design `x`
@@ -112,7 +109,7 @@ pub struct MorrisIndices {
 /// outputs `y`, as SALib's `_compute_elementary_effects`: at each move, the
 /// parameters whose value rose or fell take the output at their higher
 /// value minus the output at their lower value, over Δ.
-pub fn elementary_effects(
+pub(crate) fn elementary_effects(
     x: &[Vec<f64>],
     y: &[f64],
     levels: usize,

@@ -20,10 +20,10 @@ use crate::engine::streams::labelled_rng;
 use super::{BootstrapEstimate, Bounds, SensitivityError, mean, sample_sd, variance};
 
 /// Most base samples: the scrambled sequence has 2^16 points per seed.
-pub const MAX_SAMPLES: usize = 1 << 16;
+pub(crate) const MAX_SAMPLES: usize = 1 << 16;
 
 /// Most parameters: the sequence has 256 dimensions, two per parameter.
-pub const MAX_PARAMETERS: usize = 128;
+pub(crate) const MAX_PARAMETERS: usize = 128;
 
 /// Label of the scrambling seed's stream.
 const SCRAMBLE_LABEL: &[u8; 16] = b"ceasefire/sobol1";
@@ -33,7 +33,7 @@ const BOOTSTRAP_LABEL: &[u8; 16] = b"ceasefire/sboot1";
 
 /// Rows of a Saltelli design per base sample: D + 2, or 2D + 2 with second
 /// order.
-pub fn rows_per_sample(parameters: usize, second_order: bool) -> usize {
+pub(crate) fn rows_per_sample(parameters: usize, second_order: bool) -> usize {
     if second_order {
         2 * parameters + 2
     } else {
@@ -43,12 +43,12 @@ pub fn rows_per_sample(parameters: usize, second_order: bool) -> usize {
 
 /// The smallest power of two ≥ `n` (at least 2): the base sample count a
 /// request of `n` is rounded up to.
-pub fn round_up_samples(n: usize) -> usize {
+pub(crate) fn round_up_samples(n: usize) -> usize {
     n.max(2).next_power_of_two()
 }
 
 /// Saltelli's design of `n` base samples (a power of two from 2 to
-/// [`MAX_SAMPLES`]) over `bounds`: `n · (D + 2)` rows, or `n · (2D + 2)`
+/// `MAX_SAMPLES`) over `bounds`: `n · (D + 2)` rows, or `n · (2D + 2)`
 /// with `second_order`, in SALib's row order. `seed` chooses the
 /// scrambling.
 pub fn saltelli_design(
@@ -95,12 +95,12 @@ pub fn saltelli_design(
 #[derive(Debug, Clone, PartialEq)]
 pub struct SobolIndices {
     /// First-order index of each parameter (Saltelli 2010).
-    pub s1: Vec<BootstrapEstimate>,
+    pub(crate) s1: Vec<BootstrapEstimate>,
     /// Total index of each parameter (Jansen).
-    pub st: Vec<BootstrapEstimate>,
+    pub(crate) st: Vec<BootstrapEstimate>,
     /// Second-order index of each pair `(j, k, index)` with `j < k`, in
     /// SALib's order, when the design has second order.
-    pub s2: Vec<(usize, usize, BootstrapEstimate)>,
+    pub(crate) s2: Vec<(usize, usize, BootstrapEstimate)>,
 }
 
 /// The outputs of a design split as SALib's `separate_output_values` does.

@@ -24,7 +24,7 @@ pub struct CurveRow {
     /// Runs (or probability) that had not entered the phase before this day.
     pub at_risk: f64,
     /// Runs (or probability) that entered the phase on this day, first time.
-    pub entered: f64,
+    pub(crate) entered: f64,
     /// Share of all runs that have entered the phase by this day, with its
     /// interval (Wilson for a batch, the value itself for exact answers).
     pub cumulative: Estimate,
@@ -34,7 +34,7 @@ pub struct CurveRow {
 
 /// The discrete hazard `entered / at_risk`, undefined (`NaN`) when nothing
 /// is at risk.
-pub fn hazard(entered: f64, at_risk: f64) -> f64 {
+pub(crate) fn hazard(entered: f64, at_risk: f64) -> f64 {
     if at_risk > 0.0 {
         entered / at_risk
     } else {

@@ -19,7 +19,7 @@ pub struct MetricRow {
     /// What is measured.
     pub metric: DayMetric,
     /// The party it concerns, or `all`.
-    pub subject: String,
+    pub(crate) subject: String,
     /// Mean over runs (a share for `compliant`) with its 95% interval.
     pub value: Estimate,
 }

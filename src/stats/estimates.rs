@@ -68,6 +68,12 @@ pub trait Estimates {
 
     /// Mean over runs of a quantity on day `day`.
     fn daily(&self, day: u32, metric: DayMetric) -> Estimate;
+
+    /// The share of runs that ever entered `phase` (summary.csv's `entered`
+    /// row of it), with its interval.
+    fn entered_share(&self, phase: usize) -> Estimate {
+        self.share(self.entries(phase).iter().sum())
+    }
 }
 
 impl Estimates for Tally {

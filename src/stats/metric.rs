@@ -37,7 +37,7 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in the order summary.csv lists a subject's rows.
-    pub const ALL: [Metric; 11] = [
+    pub(crate) const ALL: [Metric; 11] = [
         Metric::Entered,
         Metric::InPhaseAtEnd,
         Metric::EntryDayMean,
@@ -52,14 +52,14 @@ impl Metric {
     ];
 
     /// The entry-day quantiles with their probabilities.
-    pub const ENTRY_DAY_QUANTILES: [(f64, Metric); 3] = [
+    pub(crate) const ENTRY_DAY_QUANTILES: [(f64, Metric); 3] = [
         (0.1, Metric::EntryDayQ10),
         (0.5, Metric::EntryDayQ50),
         (0.9, Metric::EntryDayQ90),
     ];
 
     /// The name in CSV files and on the command line.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Metric::Entered => "entered",
             Metric::InPhaseAtEnd => "in_phase_at_end",
@@ -82,7 +82,7 @@ impl fmt::Display for Metric {
     }
 }
 
-/// A metric name that is not one of [`Metric::ALL`].
+/// A metric name that is not one of `Metric::ALL`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{0}' is not a metric (allowed: {allowed})", allowed = Metric::ALL.map(Metric::name).join(", "))]
 pub struct UnknownMetric(pub String);

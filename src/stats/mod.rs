@@ -13,13 +13,11 @@ pub mod occupancy;
 pub mod solution;
 pub mod summary;
 
-pub use estimates::{Estimates, RunTotal};
+pub use estimates::Estimates;
 pub use metric::{Metric, UnknownMetric};
 
 use crate::engine::Sums;
 use crate::numeric::{t_quantile, z};
-
-pub use crate::numeric::CONFIDENCE;
 
 /// An estimate with its interval (equal to the estimate where there is no
 /// sampling error to speak of, `NaN` where it is undefined).
@@ -36,7 +34,7 @@ pub struct Estimate {
 impl Estimate {
     /// An estimate that is undefined (no observations): `NaN` throughout,
     /// written as empty CSV fields.
-    pub const UNDEFINED: Estimate = Estimate {
+    pub(crate) const UNDEFINED: Estimate = Estimate {
         estimate: f64::NAN,
         low: f64::NAN,
         high: f64::NAN,
@@ -44,7 +42,7 @@ impl Estimate {
 
     /// A value known without sampling error: its interval is the value
     /// itself.
-    pub fn point(x: f64) -> Estimate {
+    pub(crate) fn point(x: f64) -> Estimate {
         Estimate {
             estimate: x,
             low: x,
@@ -55,11 +53,11 @@ impl Estimate {
 
 /// Wilson score interval for `successes` out of `n`. With `n = 0` all three
 /// values are `NaN`.
-pub fn wilson(successes: u64, n: u64) -> Estimate {
+pub(crate) fn wilson(successes: u64, n: u64) -> Estimate {
     wilson_with_z(successes, n, z())
 }
 
-/// Wilson interval with a given normal quantile (see [`wilson`]).
+/// Wilson interval with a given normal quantile (see `wilson`).
 pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
     if n == 0 {
         return Estimate::UNDEFINED;
@@ -81,13 +79,13 @@ pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
 
 /// Sample mean with Student's t interval. One observation gives `NaN`
 /// bounds; none gives `NaN` throughout.
-pub fn mean(s: &Sums) -> Estimate {
+pub(crate) fn mean(s: &Sums) -> Estimate {
     mean_of(s.n, s.sum as i128, s.sum_sq)
 }
 
 /// [`mean`] of `n` integer observations (possibly negative, such as paired
 /// differences) given their exact sum and sum of squares.
-pub fn mean_of(n: u64, sum: i128, sum_sq: u128) -> Estimate {
+pub(crate) fn mean_of(n: u64, sum: i128, sum_sq: u128) -> Estimate {
     if n == 0 {
         return Estimate::UNDEFINED;
     }
@@ -103,7 +101,7 @@ pub fn mean_of(n: u64, sum: i128, sum_sq: u128) -> Estimate {
 /// Sample variance (denominator `n − 1`) of integer observations from their
 /// exact sums: `n·Σx² − (Σx)²` is computed in integers, then scaled. `NaN`
 /// for fewer than two observations.
-pub fn variance(n: u64, sum: i128, sum_sq: u128) -> f64 {
+pub(crate) fn variance(n: u64, sum: i128, sum_sq: u128) -> f64 {
     if n < 2 {
         return f64::NAN;
     }
@@ -113,12 +111,12 @@ pub fn variance(n: u64, sum: i128, sum_sq: u128) -> f64 {
 
 /// The smallest day `d` with `P(entry day ≤ d) ≥ q` among the entries in
 /// `histogram` (`None` if there are none).
-pub fn quantile(histogram: &[u64], q: f64) -> Option<u32> {
+pub(crate) fn quantile(histogram: &[u64], q: f64) -> Option<u32> {
     let weights: Vec<f64> = histogram.iter().map(|&c| c as f64).collect();
     weighted_quantile(&weights, q)
 }
 
-/// [`quantile`] of a distribution given by non-negative weights per day
+/// `quantile` of a distribution given by non-negative weights per day
 /// (counts of runs, or exact probabilities); `None` if they sum to 0.
 pub fn weighted_quantile(weights: &[f64], q: f64) -> Option<u32> {
     let total: f64 = weights.iter().sum();
@@ -153,7 +151,7 @@ fn order_statistic(histogram: &[u64], r: u64) -> Option<u32> {
 /// between which the true quantile lies with probability about 95% whatever
 /// the distribution (the normal approximation to the binomial count of
 /// entries below the true quantile). `None` if the histogram is empty.
-pub fn quantile_interval(histogram: &[u64], q: f64) -> Option<Estimate> {
+pub(crate) fn quantile_interval(histogram: &[u64], q: f64) -> Option<Estimate> {
     let estimate = quantile(histogram, q)?;
     let n: u64 = histogram.iter().sum();
     let n_f = n as f64;

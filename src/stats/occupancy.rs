@@ -8,17 +8,17 @@ use super::estimates::Estimates;
 
 /// One row of daily.csv: phase `phase` on day `day`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OccupancyRow {
+pub(crate) struct OccupancyRow {
     /// Day index.
-    pub day: u32,
+    pub(crate) day: u32,
     /// Phase index.
-    pub phase: usize,
+    pub(crate) phase: usize,
     /// Share of runs in the phase that day, with its interval.
-    pub share: Estimate,
+    pub(crate) share: Estimate,
 }
 
 /// Every row of daily.csv: day by day, phases in file order.
-pub fn occupancy_rows(est: &dyn Estimates) -> Vec<OccupancyRow> {
+pub(crate) fn occupancy_rows(est: &dyn Estimates) -> Vec<OccupancyRow> {
     let mut rows = Vec::new();
     for (day, amounts) in est.occupancy().iter().enumerate() {
         for (phase, &amount) in amounts.iter().enumerate() {

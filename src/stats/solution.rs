@@ -96,11 +96,6 @@ impl Estimates for Solution {
     }
 }
 
-/// The median first-entry day of each phase among runs that enter it.
-pub fn median_entry_day(solution: &Solution, phase: usize) -> Option<u32> {
-    weighted_quantile(&solution.entry[phase], 0.5)
-}
-
 /// Where a batch of runs departs from the exact solution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deviation {
@@ -119,7 +114,7 @@ pub struct Deviation {
     /// infinite when the exact value is 0 or 1 and the runs disagree.
     pub standard_errors: f64,
     /// `runs · min(exact, 1 − exact)`: the expected count on the rarer side.
-    pub expected: f64,
+    pub(crate) expected: f64,
 }
 
 /// Below this expected count on the rarer side, a share's normal
@@ -138,7 +133,7 @@ impl Deviation {
 
 /// Deviation of a share of `runs` from an exact probability, in standard
 /// errors of the share under the exact value.
-pub fn standard_errors(exact: f64, successes: u64, runs: u64) -> f64 {
+pub(crate) fn standard_errors(exact: f64, successes: u64, runs: u64) -> f64 {
     let estimate = successes as f64 / runs as f64;
     let gap = (estimate - exact).abs();
     // Rounding can leave an exact 0 or 1 a hair off; below this it is exact.
@@ -202,7 +197,7 @@ pub fn deviations(solution: &Solution, tally: &crate::engine::Tally) -> Vec<Devi
 
 /// The largest of [`deviations`] among those [`Deviation::is_judged`] (the
 /// first, if several are equal).
-pub fn largest_deviation(devs: &[Deviation]) -> Option<&Deviation> {
+pub(crate) fn largest_deviation(devs: &[Deviation]) -> Option<&Deviation> {
     devs.iter()
         .filter(|d| d.is_judged())
         .fold(None, |best: Option<&Deviation>, d| match best {

@@ -17,16 +17,16 @@ pub struct SummaryEntry {
     pub value: Estimate,
     /// Number of runs the estimate rests on (`None` for an exact answer,
     /// which rests on no sample).
-    pub runs: Option<u64>,
+    pub(crate) runs: Option<u64>,
 }
 
 /// Subject suffix of the `first_exit` row counting runs that entered a phase
 /// and never left it before the horizon. Parentheses cannot occur in ids.
-pub const STAYED: &str = "(stayed)";
+pub(crate) const STAYED: &str = "(stayed)";
 
 /// The phases a run can move to from phase `phase` (not itself), each once,
 /// in file order: the subjects of its `first_exit` rows.
-pub fn exit_targets(scenario: &Scenario, phase: usize) -> Vec<usize> {
+pub(crate) fn exit_targets(scenario: &Scenario, phase: usize) -> Vec<usize> {
     let mut targets: Vec<usize> = Vec::new();
     for tr in &scenario.phases()[phase].transitions {
         if tr.to != phase && !targets.contains(&tr.to) {
@@ -54,7 +54,7 @@ pub fn summary_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<SummaryEntr
         let id = phase.id.as_str();
         let entered: f64 = est.entries(i).iter().sum();
         let entered_runs = est.entered_runs(i);
-        row(Metric::Entered, id, est.share(entered), runs);
+        row(Metric::Entered, id, est.entered_share(i), runs);
         row(Metric::InPhaseAtEnd, id, est.share(est.at_end(i)), runs);
         row(
             Metric::EntryDayMean,

@@ -2,10 +2,10 @@
 //! moments of work.
 //!
 //! While a batch runs, its runs.csv grows under a temporary name (see
-//! [`StagedDir`]). When the [`CheckpointPolicy`] says so, at the end of a
+//! `StagedDir`). When the [`CheckpointPolicy`] says so, at the end of a
 //! block of runs (the engine tells its observers), the rows so far are
 //! flushed and synced, and a checkpoint is written next to them by write,
-//! fsync and rename: the [`BatchKey`] of the batch, the next run to
+//! fsync and rename: the `BatchKey` of the batch, the next run to
 //! simulate, the durable length of runs.csv and the integer [`Tally`] of the
 //! runs before it. A later `--resume` of the same
 //! command checks the key, cuts runs.csv back to that length (rows written
@@ -17,7 +17,7 @@
 //! Which blocks end in a checkpoint depends on the policy (and, with a time
 //! interval, on the clock), but no output does.
 //!
-//! A sweep checkpoints by point instead ([`PointCheckpoints`]): each
+//! A sweep checkpoints by point instead (`PointCheckpoints`): each
 //! completed point's tally is written on its own, under the same kind of
 //! key extended with the sweep's design and the point, and a resumed sweep
 //! runs only the points that have none.
@@ -47,9 +47,9 @@ use crate::layout::{CHECKPOINT_FILE, ResultFile, SWEEP_CHECKPOINT_DIR};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckpointPolicy {
     /// At least this many runs since the last checkpoint (`None`: no limit).
-    pub every_runs: Option<u64>,
+    pub(crate) every_runs: Option<u64>,
     /// At least this much time since the last checkpoint (`None`: no limit).
-    pub every: Option<Duration>,
+    pub(crate) every: Option<Duration>,
     /// For tests of crash safety: abort the process, as a kill would (no
     /// clean-up of any kind), right after writing this many checkpoints.
     pub abort_after: Option<u32>,
@@ -61,7 +61,7 @@ impl CheckpointPolicy {
     /// scenarios; more for long horizons), so writing one after every block
     /// would slow small scenarios down; a kill loses at most this much work
     /// plus one block.
-    pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(500);
+    pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_millis(500);
 
     /// Every `runs` runs (rounded up to whole blocks), whatever the clock.
     pub fn every_runs(runs: u64) -> Self {
@@ -71,19 +71,10 @@ impl CheckpointPolicy {
             abort_after: None,
         }
     }
-
-    /// Never (a batch that is not worth resuming).
-    pub fn never() -> Self {
-        CheckpointPolicy {
-            every_runs: None,
-            every: None,
-            abort_after: None,
-        }
-    }
 }
 
 impl Default for CheckpointPolicy {
-    /// Every [`CheckpointPolicy::DEFAULT_INTERVAL`].
+    /// Every `CheckpointPolicy::DEFAULT_INTERVAL`.
     fn default() -> Self {
         CheckpointPolicy {
             every_runs: None,
@@ -101,43 +92,43 @@ const CHECKPOINT_FORMAT: u32 = 2;
 /// the same key write the same bytes, so one may finish what the other
 /// began.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BatchKey {
+pub(crate) struct BatchKey {
     /// Version of the model contract.
-    pub model: String,
+    pub(crate) model: String,
     /// Versions of the crates the numbers depend on.
-    pub versions: BTreeMap<String, String>,
+    pub(crate) versions: BTreeMap<String, String>,
     /// SHA-256 of the scenario file's bytes.
-    pub scenario_sha256: String,
+    pub(crate) scenario_sha256: String,
     /// Changes applied to the scenario (`--set PATH=VALUE`), in order.
-    pub changes: Vec<String>,
+    pub(crate) changes: Vec<String>,
     /// Master seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Runs of the whole batch.
-    pub runs: u64,
+    pub(crate) runs: u64,
     /// The shard, if the batch is split.
-    pub shard: Option<Shard>,
+    pub(crate) shard: Option<Shard>,
     /// The design, if the batch is a sweep.
     #[serde(default)]
-    pub sweep: Option<SweepRecord>,
+    pub(crate) sweep: Option<SweepRecord>,
     /// The point of the sweep, for the checkpoint of one point.
     #[serde(default)]
-    pub point: Option<PointKey>,
+    pub(crate) point: Option<PointKey>,
 }
 
 /// One point of a sweep, as its checkpoint records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PointKey {
+pub(crate) struct PointKey {
     /// Index of the point in the sweep (0-based, in point order).
-    pub index: usize,
+    pub(crate) index: usize,
     /// The point's values of the varied paths, in `--vary` order, as
     /// shortest round-trip decimals (so that equal strings mean equal
     /// values).
-    pub values: Vec<String>,
+    pub(crate) values: Vec<String>,
 }
 
 impl PointKey {
     /// The key of point `index` with `values`.
-    pub fn new(index: usize, values: &[f64]) -> Self {
+    pub(crate) fn new(index: usize, values: &[f64]) -> Self {
         PointKey {
             index,
             values: values.iter().map(ToString::to_string).collect(),
@@ -153,7 +144,7 @@ impl std::fmt::Display for PointKey {
 
 impl BatchKey {
     /// The key of a batch (or of shard `shard` of it) run by this binary.
-    pub fn new(source: &ScenarioSource, seed: u64, runs: u64, shard: Option<Shard>) -> Self {
+    pub(crate) fn new(source: &ScenarioSource, seed: u64, runs: u64, shard: Option<Shard>) -> Self {
         BatchKey {
             model: MODEL_VERSION.to_string(),
             versions: versions(),
@@ -168,13 +159,13 @@ impl BatchKey {
     }
 
     /// The runs this batch (or shard) simulates.
-    pub fn range(&self) -> Range<u64> {
+    pub(crate) fn range(&self) -> Range<u64> {
         self.shard.unwrap_or_else(Shard::whole).runs(self.runs)
     }
 
     /// What differs between `self` and `other`, in words (`self`'s value
     /// first): `seed 7 ≠ 8`.
-    pub fn differences(&self, other: &BatchKey) -> Vec<String> {
+    pub(crate) fn differences(&self, other: &BatchKey) -> Vec<String> {
         let now = other;
         let mut d = Vec::new();
         let mut differ = |what: &str, a: String, b: String| {
@@ -279,13 +270,13 @@ pub enum CheckpointError {
 /// Where a resumed batch starts: the checkpoint's next run, the durable
 /// length of its runs.csv and the tally of every run before.
 #[derive(Debug)]
-pub struct Resumed {
+pub(crate) struct Resumed {
     /// The first run not yet in runs.csv.
-    pub next_run: u64,
+    pub(crate) next_run: u64,
     /// Length of runs.csv (header included) holding every run before.
-    pub runs_csv_bytes: u64,
+    pub(crate) runs_csv_bytes: u64,
     /// Tally of every run before `next_run`.
-    pub tally: Tally,
+    pub(crate) tally: Tally,
 }
 
 /// The name under which a batch's runs.csv grows until it is committed
@@ -294,12 +285,12 @@ fn partial_name() -> String {
     format!(".{}.partial", ResultFile::Runs.name())
 }
 
-pub use crate::layout::{KEPT_CHECKPOINT, KEPT_PARTIAL};
+pub(crate) use crate::layout::{KEPT_CHECKPOINT, KEPT_PARTIAL};
 
 /// Writes the checkpoints of one batch into its output directory, as its
 /// [`CheckpointPolicy`] asks.
 #[derive(Debug)]
-pub struct Checkpointer {
+pub(crate) struct Checkpointer {
     path: PathBuf,
     key: BatchKey,
     policy: CheckpointPolicy,
@@ -315,12 +306,12 @@ pub struct Checkpointer {
 
 /// What [`Checkpointer::open`] found in the directory, for the user.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// Where a resumed batch starts.
-    pub resumed: Option<Resumed>,
+    pub(crate) resumed: Option<Resumed>,
     /// A checkpoint of this very batch left by an earlier run, which a run
     /// without `--resume` keeps (its next run) until it passes it.
-    pub kept: Option<u64>,
+    pub(crate) kept: Option<u64>,
 }
 
 /// A checkpoint file read back and fully checked, with the runs.csv it
@@ -348,7 +339,7 @@ impl Checkpointer {
     ///
     /// The checkpoint is registered as a scratch file of `staged`, so that
     /// committing the directory removes it before the outputs appear.
-    pub fn open(
+    pub(crate) fn open(
         staged: &mut StagedDir,
         key: &BatchKey,
         scenario: &Scenario,
@@ -397,7 +388,7 @@ impl Checkpointer {
     /// Whether the policy asks for a checkpoint now that every run before
     /// `next_run` is done. Never at the end of the batch, which commits
     /// instead.
-    pub fn due(&self, next_run: u64) -> bool {
+    pub(crate) fn due(&self, next_run: u64) -> bool {
         let p = self.policy;
         next_run < self.key.range().end
             && (p.every_runs.is_some_and(|n| next_run - self.last_run >= n)
@@ -443,7 +434,7 @@ impl Checkpointer {
 
     /// Removes a kept earlier checkpoint: this run has passed it (or
     /// completed).
-    pub fn drop_kept(&mut self) -> Result<(), OutputError> {
+    pub(crate) fn drop_kept(&mut self) -> Result<(), OutputError> {
         if self.kept.take().is_some() {
             let dir = self.dir().to_path_buf();
             remove_stale(&dir.join(KEPT_CHECKPOINT))?;
@@ -456,18 +447,13 @@ impl Checkpointer {
     /// The checkpoint a `--resume` would continue from now and its next
     /// run: this run's last one, or the kept earlier one if that is
     /// further. `None` if there is none.
-    pub fn latest_file(&self) -> Option<(PathBuf, u64)> {
+    pub(crate) fn latest_file(&self) -> Option<(PathBuf, u64)> {
         let own = self.durable.map(|n| (self.path.clone(), n));
         let kept = self.kept.map(|n| (self.dir().join(KEPT_CHECKPOINT), n));
         match (own, kept) {
             (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
             (a, b) => a.or(b),
         }
-    }
-
-    /// The checkpoint file.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     fn dir(&self) -> &Path {
@@ -778,7 +764,7 @@ struct PointCheckpoint<K, T> {
 /// scenario and `(seed, run)`, so a resumed sweep writes the bytes of one
 /// that never stopped.
 #[derive(Debug)]
-pub struct PointCheckpoints {
+pub(crate) struct PointCheckpoints {
     dir: PathBuf,
     /// For tests of crash safety: abort after this many checkpoints (see
     /// [`CheckpointPolicy::abort_after`]).
@@ -797,7 +783,7 @@ impl PointCheckpoints {
     /// without it, or without checkpoints, every point is to be run and any
     /// earlier checkpoint is discarded. The directory is registered as
     /// scratch of `staged`, so committing the outputs removes it.
-    pub fn open(
+    pub(crate) fn open(
         staged: &mut StagedDir,
         keys: &[BatchKey],
         scenarios: &[&Scenario],
@@ -832,12 +818,12 @@ impl PointCheckpoints {
 
     /// The checkpoints of completed points of this same sweep that a run
     /// without `--resume` found and kept (it runs those points again).
-    pub fn kept(&self) -> usize {
+    pub(crate) fn kept(&self) -> usize {
         self.kept
     }
 
     /// Durably records `tally` as the tally of the point of `key`.
-    pub fn save(&self, key: &BatchKey, tally: &Tally) -> Result<(), CheckpointError> {
+    pub(crate) fn save(&self, key: &BatchKey, tally: &Tally) -> Result<(), CheckpointError> {
         let index = key.point.as_ref().map_or(0, |p| p.index);
         let c = PointCheckpoint {
             format: CHECKPOINT_FORMAT,

@@ -22,7 +22,7 @@ use crate::scenario::Scenario;
 
 /// Runs re-simulated from a range of runs: the first, the last and three
 /// evenly spaced between (fewer for a short range), in order.
-pub fn sample_runs(runs: Range<u64>) -> Vec<u64> {
+pub(crate) fn sample_runs(runs: Range<u64>) -> Vec<u64> {
     if runs.is_empty() {
         return Vec::new();
     }
@@ -37,11 +37,11 @@ pub fn sample_runs(runs: Range<u64>) -> Vec<u64> {
 /// What a strict reading of runs.csv found: the sums of its rows, and the
 /// rows of the sampled runs.
 #[derive(Debug)]
-pub struct RowsRead {
+pub(crate) struct RowsRead {
     /// The per-run counters summed over every row.
-    pub totals: RowTotals,
+    pub(crate) totals: RowTotals,
     /// The rows of the sampled runs, as (run, fields).
-    pub sample: Vec<(u64, csv::StringRecord)>,
+    pub(crate) sample: Vec<(u64, csv::StringRecord)>,
 }
 
 /// Reads the runs.csv opened as `file` (only its first `len` bytes, if given: the
@@ -53,7 +53,7 @@ pub struct RowsRead {
 /// (the header is line 1) and what is wrong with it. No line longer than
 /// [`MAX_LINE_BYTES`] is buffered: a file of one endless line is refused
 /// after reading that much.
-pub fn read_runs_csv(
+pub(crate) fn read_runs_csv(
     file: File,
     scenario: &Scenario,
     runs: Range<u64>,
@@ -202,7 +202,10 @@ fn parse_row(
 /// Simulates every run of `sample` again under `batch` (the scenario and
 /// seed the rows claim) and compares it with its row. The error names the
 /// first run and column that differ.
-pub fn check_sample(batch: &Batch, sample: &[(u64, csv::StringRecord)]) -> Result<(), String> {
+pub(crate) fn check_sample(
+    batch: &Batch,
+    sample: &[(u64, csv::StringRecord)],
+) -> Result<(), String> {
     let sc = batch.scenario();
     let header = runs_header(sc);
     let mut ws = batch.workspace();
@@ -236,7 +239,7 @@ pub fn check_sample(batch: &Batch, sample: &[(u64, csv::StringRecord)]) -> Resul
 }
 
 /// The tally of the runs `sample` alone, simulated again under `batch`.
-pub fn sample_tally(batch: &Batch, sample: &[u64]) -> Result<Tally, String> {
+pub(crate) fn sample_tally(batch: &Batch, sample: &[u64]) -> Result<Tally, String> {
     let mut tally = Tally::new(batch.scenario());
     for &run in sample {
         let one = batch
@@ -257,16 +260,16 @@ pub fn sample_tally(batch: &Batch, sample: &[u64]) -> Result<Tally, String> {
 /// already fit the scenario ([`Tally::check_fits`]). Errors say what is
 /// wrong in words; the caller names the file.
 #[derive(Debug, Clone)]
-pub struct Verify<'a> {
+pub(crate) struct Verify<'a> {
     /// The scenario and seed the tally and rows claim.
-    pub batch: &'a Batch<'a>,
+    pub(crate) batch: &'a Batch<'a>,
     /// The runs they claim to hold.
-    pub runs: Range<u64>,
+    pub(crate) runs: Range<u64>,
 }
 
 /// Where a check failed: in the tally or in the rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failed {
+pub(crate) enum Failed {
     /// The tally is wrong (or does not match the rows).
     Tally(String),
     /// The rows are wrong (unreadable, or not what the seed gives).
@@ -276,7 +279,7 @@ pub enum Failed {
 impl Verify<'_> {
     /// Checks `tally` alone, then against the rows of runs.csv opened as
     /// `file` (its first `len` bytes, if given).
-    pub fn tally_and_rows(
+    pub(crate) fn tally_and_rows(
         &self,
         tally: &Tally,
         file: File,
@@ -299,7 +302,7 @@ impl Verify<'_> {
 
     /// Checks `tally` alone, and that the sampled runs, simulated again,
     /// fit inside it (exactly equal to it when the sample is every run).
-    pub fn tally_alone(&self, tally: &Tally) -> Result<(), Failed> {
+    pub(crate) fn tally_alone(&self, tally: &Tally) -> Result<(), Failed> {
         let sc = self.batch.scenario();
         tally
             .check_coherent(sc)

@@ -20,12 +20,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 ///
 /// Fails if the file cannot be read, is not a regular file or is shorter
 /// than `len`.
-pub fn sha256_file(path: &Path, len: Option<u64>) -> io::Result<String> {
+pub(crate) fn sha256_file(path: &Path, len: Option<u64>) -> io::Result<String> {
     sha256_opened(crate::input::open_regular(path)?, len)
 }
 
 /// [`sha256_file`] of a file already opened.
-pub fn sha256_opened(file: File, len: Option<u64>) -> io::Result<String> {
+pub(crate) fn sha256_opened(file: File, len: Option<u64>) -> io::Result<String> {
     let mut hasher = HashingWriter::new(io::sink());
     let copied = match len {
         Some(len) => io::copy(&mut file.take(len), &mut hasher)?,
@@ -45,7 +45,7 @@ pub fn sha256_opened(file: File, len: Option<u64>) -> io::Result<String> {
 /// A writer that hashes every byte it passes on, so a file's digest is known
 /// when it is finished without reading it again.
 #[derive(Debug)]
-pub struct HashingWriter<W> {
+pub(crate) struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
     len: u64,
@@ -53,7 +53,7 @@ pub struct HashingWriter<W> {
 
 impl<W: Write> HashingWriter<W> {
     /// Wraps `inner`.
-    pub fn new(inner: W) -> Self {
+    pub(crate) fn new(inner: W) -> Self {
         HashingWriter {
             inner,
             hasher: Sha256::new(),
@@ -62,17 +62,13 @@ impl<W: Write> HashingWriter<W> {
     }
 
     /// Bytes passed on so far.
-    pub fn len(&self) -> u64 {
+    #[cfg(test)]
+    fn len(&self) -> u64 {
         self.len
     }
 
-    /// Whether nothing has been written.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The inner writer and the SHA-256 of everything written, in hex.
-    pub fn finish(self) -> (W, String) {
+    pub(crate) fn finish(self) -> (W, String) {
         (self.inner, hex(&self.hasher.finalize()))
     }
 }

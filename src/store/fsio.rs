@@ -14,9 +14,9 @@ use crate::layout::{CHECKPOINT_FILE, KEPT_CHECKPOINT, LOCK_FILE, SWEEP_CHECKPOIN
 #[derive(Debug)]
 pub struct OutputError {
     /// The file or directory.
-    pub path: String,
+    pub(crate) path: String,
     /// What went wrong.
-    pub source: io::Error,
+    pub(crate) source: io::Error,
     /// The error is a refusal, said in full by `source`'s message.
     refusal: bool,
 }
@@ -39,7 +39,7 @@ impl std::error::Error for OutputError {
 
 impl OutputError {
     /// Wraps `source` with `path`.
-    pub fn new(path: &Path, source: io::Error) -> Self {
+    pub(crate) fn new(path: &Path, source: io::Error) -> Self {
         OutputError {
             path: path.display().to_string(),
             source,
@@ -48,7 +48,7 @@ impl OutputError {
     }
 
     /// A refusal to write `path`, said in full by `message`.
-    pub fn refused(path: &Path, message: String) -> Self {
+    pub(crate) fn refused(path: &Path, message: String) -> Self {
         OutputError {
             path: path.display().to_string(),
             source: io::Error::other(message),
@@ -101,7 +101,7 @@ pub(crate) fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), OutputErr
 }
 
 /// Syncs a directory, so that renames within it survive a crash.
-pub fn sync_dir(dir: &Path) -> Result<(), OutputError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), OutputError> {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {

@@ -28,7 +28,7 @@ use fs4::fs_std::FileExt;
 
 use super::fsio::OutputError;
 
-pub use crate::layout::LOCK_FILE;
+pub(crate) use crate::layout::LOCK_FILE;
 
 /// The locks this process holds, by canonical directory.
 static HELD: Mutex<Vec<(PathBuf, Weak<Held>)>> = Mutex::new(Vec::new());
@@ -36,7 +36,9 @@ static HELD: Mutex<Vec<(PathBuf, Weak<Held>)>> = Mutex::new(Vec::new());
 /// An exclusive lock on a results directory, released when the last clone is
 /// dropped.
 #[derive(Debug, Clone)]
-pub struct DirLock {
+pub(crate) struct DirLock {
+    /// Held to be dropped: the last clone's drop releases the lock.
+    #[allow(dead_code, reason = "only dropped, outside the tests")]
     held: Arc<Held>,
 }
 
@@ -51,7 +53,7 @@ struct Held {
 impl DirLock {
     /// Locks `dir`, which must exist. Fails at once if another process
     /// holds it: "DIR is being written by process N".
-    pub fn acquire(dir: &Path) -> Result<DirLock, OutputError> {
+    pub(crate) fn acquire(dir: &Path) -> Result<DirLock, OutputError> {
         let canonical = fs::canonicalize(dir).map_err(|e| OutputError::new(dir, e))?;
         let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
         held.retain(|(_, w)| w.strong_count() > 0);
@@ -110,14 +112,12 @@ impl DirLock {
             "the lock file keeps being replaced by another process",
         )))
     }
+}
 
-    /// The locked directory, canonical.
-    pub fn dir(&self) -> &Path {
-        &self.held.dir
-    }
-
+#[cfg(test)]
+impl DirLock {
     /// The lock file.
-    pub fn path(&self) -> PathBuf {
+    fn path(&self) -> PathBuf {
         self.held.dir.join(LOCK_FILE)
     }
 }

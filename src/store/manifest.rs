@@ -27,7 +27,7 @@ pub struct ScenarioSource {
     /// The path as given, or `built-in:<name>` for a compiled-in scenario.
     pub path: String,
     /// SHA-256 of the file's bytes, in hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Changes applied to the file (`--set PATH=VALUE`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
@@ -35,7 +35,7 @@ pub struct ScenarioSource {
 
 impl ScenarioSource {
     /// Describes scenario text read from `path`.
-    pub fn new(name: &str, path: &str, text: &str) -> Self {
+    pub(crate) fn new(name: &str, path: &str, text: &str) -> Self {
         ScenarioSource {
             name: name.to_string(),
             path: path.to_string(),
@@ -68,39 +68,39 @@ pub fn versions() -> BTreeMap<String, String> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     /// Version of the model contract implemented.
-    pub model: String,
+    pub(crate) model: String,
     /// Crate versions (see [`versions`]).
-    pub versions: BTreeMap<String, String>,
+    pub(crate) versions: BTreeMap<String, String>,
     /// The scenario.
-    pub scenario: ScenarioSource,
+    pub(crate) scenario: ScenarioSource,
     /// How the numbers were obtained: `monte-carlo` (a batch of runs) or
     /// `exact` (the exact solver: no seed, no runs).
-    pub method: String,
+    pub(crate) method: String,
     /// Master seed (absent for exact answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
+    pub(crate) seed: Option<u64>,
     /// Runs in the batch (absent for exact answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runs: Option<u64>,
+    pub(crate) runs: Option<u64>,
     /// The command line, word by word.
-    pub command_line: Vec<String>,
+    pub(crate) command_line: Vec<String>,
     /// The files written next to this manifest (manifest.json last). The
     /// next job that writes the directory removes those it does not write
     /// again, and only those.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// SHA-256 of every file of `files` but manifest.json, in hex, by name:
     /// `ceasefire verify` checks the directory against it, and `merge`
     /// checks every shard before reading it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sha256: BTreeMap<String, String>,
+    pub(crate) sha256: BTreeMap<String, String>,
     /// For a shard of a batch (`run --shard K/N`): which shard and which
     /// runs. Absent for a whole batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<ShardRecord>,
+    pub(crate) shard: Option<ShardRecord>,
     /// For a shard of a sweep (`sweep --shard K/N`): the sweep's design, so
     /// that `merge` can rebuild its points. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sweep: Option<SweepRecord>,
+    pub(crate) sweep: Option<SweepRecord>,
     /// Every warning the command gave (about the scenario or the result),
     /// so that a result never travels without them. Absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -113,28 +113,28 @@ pub struct Manifest {
 pub struct SweepRecord {
     /// Every varied parameter as given (`PATH=LO:HI:STEPS`), or the paths
     /// of a design file, in order.
-    pub vary: Vec<String>,
+    pub(crate) vary: Vec<String>,
     /// The design: `grid`, `lhs:N`, `saltelli:N`, `morris:R:P` or
     /// `file:NAME`.
-    pub design: String,
+    pub(crate) design: String,
     /// For a shard: the varied paths, in column order, so that `merge`
     /// rebuilds the points from what the shard ran, not from how it was
     /// asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// For a shard: the words of each categorical path (`null` for a
     /// numeric one); absent when no path is categorical.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub labels: Vec<Option<Vec<String>>>,
+    pub(crate) labels: Vec<Option<Vec<String>>>,
     /// For a shard: every point's values, in point order (a categorical
     /// path's value is the position of its word).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub points: Vec<Vec<f64>>,
+    pub(crate) points: Vec<Vec<f64>>,
 }
 
 impl SweepRecord {
     /// The design `design` of the parameters `vary`, without its points.
-    pub fn new(vary: Vec<String>, design: String) -> Self {
+    pub(crate) fn new(vary: Vec<String>, design: String) -> Self {
         SweepRecord {
             vary,
             design,
@@ -146,7 +146,7 @@ impl SweepRecord {
 
     /// This record with the points a shard ran: their `paths`, the words
     /// of categorical ones (`labels`) and every point's `values`.
-    pub fn with_points(
+    pub(crate) fn with_points(
         mut self,
         paths: &[impl ToString],
         labels: &[Option<Vec<String>>],
@@ -167,9 +167,9 @@ impl SweepRecord {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ShardRecord {
     /// K of `K/N` (1-based).
-    pub index: u64,
+    pub(crate) index: u64,
     /// N of `K/N`.
-    pub count: u64,
+    pub(crate) count: u64,
     /// First run of the shard.
     pub first_run: u64,
     /// One past its last run.
@@ -178,7 +178,7 @@ pub struct ShardRecord {
 
 impl ShardRecord {
     /// Shard `shard` of a batch of `runs` runs.
-    pub fn new(shard: Shard, runs: u64) -> Self {
+    pub(crate) fn new(shard: Shard, runs: u64) -> Self {
         let r = shard.runs(runs);
         ShardRecord {
             index: shard.index(),
@@ -189,13 +189,13 @@ impl ShardRecord {
     }
 
     /// Its runs.
-    pub fn runs(&self) -> std::ops::Range<u64> {
+    pub(crate) fn runs(&self) -> std::ops::Range<u64> {
         self.first_run..self.end_run
     }
 }
 
 /// `method` of a batch of runs.
-pub const MONTE_CARLO: &str = "monte-carlo";
+pub(crate) const MONTE_CARLO: &str = "monte-carlo";
 
 impl Manifest {
     /// A manifest for a batch of `runs` runs under master seed `seed`,

@@ -20,6 +20,6 @@ pub mod verify;
 pub use manifest::{
     MODEL_VERSION, Manifest, PINNED, ScenarioSource, ShardRecord, SweepRecord, versions,
 };
-pub use results_dir::{Identity, ResultsDir, read_stable};
-pub use staged::{OutputError, StagedDir, StagedFile, sync_dir};
+pub(crate) use results_dir::{ResultsDir, read_stable};
+pub(crate) use staged::{OutputError, StagedDir, StagedFile};
 pub use verify::{Verification, VerifyError, verify};

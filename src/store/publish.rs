@@ -36,20 +36,20 @@ use crate::layout::ResultFile;
 /// What to publish.
 pub(super) struct Plan<'a> {
     /// The results directory.
-    pub dir: &'a Path,
+    pub(crate) dir: &'a Path,
     /// The staged files: (temporary path, final path).
-    pub staged: &'a [(PathBuf, PathBuf)],
+    pub(crate) staged: &'a [(PathBuf, PathBuf)],
     /// Every file of the new set, as the manifest lists them (staged, or
     /// already in the directory).
-    pub listed: &'a [String],
+    pub(crate) listed: &'a [String],
     /// Scratch files (checkpoints), removed after the publish.
-    pub scratch: &'a [PathBuf],
+    pub(crate) scratch: &'a [PathBuf],
     /// Scratch directories, removed after the publish.
-    pub scratch_dirs: &'a [PathBuf],
+    pub(crate) scratch_dirs: &'a [PathBuf],
 }
 
 /// The environment variable that forces the manifest-last protocol.
-pub const PUBLISH_ENV: &str = "CEASEFIRE_PUBLISH";
+pub(crate) const PUBLISH_ENV: &str = "CEASEFIRE_PUBLISH";
 
 /// Publishes `plan`; returns the paths of the new set.
 pub(super) fn publish(plan: &Plan) -> Result<Vec<PathBuf>, OutputError> {

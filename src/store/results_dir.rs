@@ -4,15 +4,15 @@
 //! A publish swaps the whole directory in one step (see [`super::publish`]),
 //! but a reader that opens `DIR/manifest.json` and then `DIR/summary.csv` by
 //! path can straddle the swap and read the manifest of one set and a CSV of
-//! the other. A [`ResultsDir`] opens the directory once and opens every file
+//! the other. A `ResultsDir` opens the directory once and opens every file
 //! relative to that handle, so all its reads come from the same directory;
-//! [`read_stable`] reads again when the path has meanwhile been given a new
+//! `read_stable` reads again when the path has meanwhile been given a new
 //! set (the old one is removed after a swap, and the manifest-last protocol
 //! changes files in place), so that what it returns is one set that was
 //! current when the read ended.
 //!
 //! Every file is opened without blocking and refused unless it is a regular
-//! file ([`crate::input::require_regular`]): a shard whose runs.csv is a
+//! file (`crate::input::require_regular`): a shard whose runs.csv is a
 //! link to `/dev/zero` is named, not read.
 
 use std::fs::File;
@@ -25,17 +25,12 @@ use crate::layout::ResultFile;
 /// the same identity (a symlink, a bind mount, an NFS alias, a hard link)
 /// are the same file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Identity {
+pub(crate) struct Identity {
     dev: u64,
     ino: u64,
 }
 
-impl Identity {
-    /// Of what `path` names, following symlinks.
-    pub fn of(path: &Path) -> io::Result<Identity> {
-        sys::identity(path)
-    }
-}
+impl Identity {}
 
 /// A file's identity and the time its inode last changed: what tells a
 /// directory or a manifest from one made later under the same name, even
@@ -48,7 +43,7 @@ struct Stamp {
 
 /// How an output directory lies relative to an input directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlap {
+pub(crate) enum Overlap {
     /// It is the input directory (by another path, maybe).
     Is,
     /// It is, or would be created, inside the input directory.
@@ -59,7 +54,7 @@ pub enum Overlap {
 
 impl Overlap {
     /// In words: "is", "is inside", "contains".
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Overlap::Is => "is",
             Overlap::Inside => "is inside",
@@ -72,7 +67,7 @@ impl Overlap {
 /// to the opened input directory `input`, compared by device and inode: a
 /// symlink, a bind mount, an NFS or autofs alias or a `..` in the path
 /// cannot hide that `out` is the input or lies inside it.
-pub fn overlap(out: &Path, input: &ResultsDir) -> io::Result<Option<Overlap>> {
+pub(crate) fn overlap(out: &Path, input: &ResultsDir) -> io::Result<Option<Overlap>> {
     let (base, exists) = nearest_existing(out)?;
     let out_chain = sys::ancestry(&sys::open_dir(&base)?, &base)?;
     let input_chain = sys::ancestry(&input.handle, &input.path)?;
@@ -90,7 +85,7 @@ pub fn overlap(out: &Path, input: &ResultsDir) -> io::Result<Option<Overlap>> {
 
 /// A file of the directory `out` that is a hard link of a file of `input`
 /// (the same inode under two names), if there is one.
-pub fn shared_file(out: &Path, input: &ResultsDir) -> Option<String> {
+pub(crate) fn shared_file(out: &Path, input: &ResultsDir) -> Option<String> {
     let out = ResultsDir::open(out).ok()?;
     let inputs: Vec<Identity> = input
         .entries()
@@ -156,16 +151,16 @@ fn nearest_existing(path: &Path) -> io::Result<(PathBuf, bool)> {
 
 /// An entry of a results directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Whether it is a directory (a symlink counts as what it is, a link).
-    pub is_dir: bool,
+    pub(crate) is_dir: bool,
 }
 
 /// A results directory opened once: every file is read relative to it.
 #[derive(Debug)]
-pub struct ResultsDir {
+pub(crate) struct ResultsDir {
     path: PathBuf,
     handle: File,
     stamp: Stamp,
@@ -176,7 +171,7 @@ pub struct ResultsDir {
 impl ResultsDir {
     /// Opens the directory at `path` (following symlinks). Fails with an
     /// error of kind [`io::ErrorKind::NotADirectory`] if it is not one.
-    pub fn open(path: &Path) -> io::Result<ResultsDir> {
+    pub(crate) fn open(path: &Path) -> io::Result<ResultsDir> {
         let handle = sys::open_dir(path)?;
         let stamp = sys::stamp_of(&handle, path)?;
         let mut dir = ResultsDir {
@@ -190,23 +185,18 @@ impl ResultsDir {
     }
 
     /// The path it was opened by.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The directory's identity.
-    pub fn identity(&self) -> Identity {
-        self.stamp.identity
-    }
-
     /// `name` in the directory, as shown in messages.
-    pub fn shown(&self, name: &str) -> String {
+    pub(crate) fn shown(&self, name: &str) -> String {
         self.path.join(name).display().to_string()
     }
 
     /// Opens the file `name` of the directory for reading, following
     /// symlinks, refused unless it is a regular file.
-    pub fn open_file(&self, name: &str) -> io::Result<File> {
+    pub(crate) fn open_file(&self, name: &str) -> io::Result<File> {
         let file = sys::open_at(&self.handle, &self.path, name)?;
         crate::input::require_regular(&file)?;
         Ok(file)
@@ -214,19 +204,24 @@ impl ResultsDir {
 
     /// The file `name` read whole, at most `limit` bytes (`what` names the
     /// limit's purpose in the error).
-    pub fn read(&self, name: &str, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+    pub(crate) fn read(&self, name: &str, limit: u64, what: &str) -> io::Result<Vec<u8>> {
         crate::input::read_opened(self.open_file(name)?, limit, what)
     }
 
     /// The file `name` as a stream of at most `limit` bytes
     /// ([`crate::input::capped`]).
-    pub fn open_capped(&self, name: &str, limit: u64, what: &str) -> io::Result<io::Take<File>> {
+    pub(crate) fn open_capped(
+        &self,
+        name: &str,
+        limit: u64,
+        what: &str,
+    ) -> io::Result<io::Take<File>> {
         crate::input::capped(self.open_file(name)?, limit, what)
     }
 
     /// The JSON file `name` (a manifest, a tally), at most
     /// [`crate::input::MAX_JSON_BYTES`].
-    pub fn read_json(&self, name: &str) -> io::Result<Vec<u8>> {
+    pub(crate) fn read_json(&self, name: &str) -> io::Result<Vec<u8>> {
         self.read(
             name,
             crate::input::MAX_JSON_BYTES,
@@ -236,7 +231,7 @@ impl ResultsDir {
 
     /// The identity of `name` in the directory (following symlinks), if it
     /// exists.
-    pub fn identity_of(&self, name: &str) -> Option<Identity> {
+    pub(crate) fn identity_of(&self, name: &str) -> Option<Identity> {
         self.stamp_of(name).map(|s| s.identity)
     }
 
@@ -245,12 +240,12 @@ impl ResultsDir {
     }
 
     /// Whether `name` exists in the directory.
-    pub fn contains(&self, name: &str) -> bool {
+    pub(crate) fn contains(&self, name: &str) -> bool {
         self.stamp_of(name).is_some()
     }
 
     /// The entries of the directory, in no particular order.
-    pub fn entries(&self) -> io::Result<Vec<Entry>> {
+    pub(crate) fn entries(&self) -> io::Result<Vec<Entry>> {
         sys::entries(&self.handle, &self.path)
     }
 
@@ -258,7 +253,7 @@ impl ResultsDir {
     /// another directory (a swap), the same directory changed (an entry
     /// added or removed: a publish of the manifest-last protocol, a lock
     /// taken), or another manifest.
-    pub fn replaced(&self) -> bool {
+    pub(crate) fn replaced(&self) -> bool {
         let now = sys::stamp(&self.path).ok();
         now != Some(self.stamp) || self.stamp_of(ResultFile::Manifest.name()) != self.manifest
     }
@@ -266,7 +261,7 @@ impl ResultsDir {
 
 /// How many times [`read_stable`] reads a directory that keeps being
 /// replaced before it returns what it read last.
-pub const STABLE_ATTEMPTS: usize = 64;
+pub(crate) const STABLE_ATTEMPTS: usize = 64;
 
 /// Opens the results directory at `path` and applies `read` to it, again
 /// (up to [`STABLE_ATTEMPTS`] times) as long as the directory was replaced
@@ -275,7 +270,7 @@ pub const STABLE_ATTEMPTS: usize = 64;
 /// What it returns was read from one set of files, and that set was the
 /// current one when its reading ended (unless it was replaced at every
 /// attempt).
-pub fn read_stable<T, E>(
+pub(crate) fn read_stable<T, E>(
     path: &Path,
     opened: impl Fn(io::Error) -> E,
     mut read: impl FnMut(&ResultsDir) -> Result<T, E>,
@@ -308,7 +303,7 @@ mod sys {
         .union(OFlags::DIRECTORY)
         .union(OFlags::CLOEXEC);
 
-    pub fn open_dir(path: &Path) -> io::Result<File> {
+    pub(crate) fn open_dir(path: &Path) -> io::Result<File> {
         Ok(File::from(rustix::fs::open(path, DIR, Mode::empty())?))
     }
 
@@ -324,21 +319,17 @@ mod sys {
         }
     }
 
-    pub fn identity(path: &Path) -> io::Result<Identity> {
-        Ok(stamp(path)?.identity)
-    }
-
-    pub fn stamp(path: &Path) -> io::Result<Stamp> {
+    pub(crate) fn stamp(path: &Path) -> io::Result<Stamp> {
         Ok(stamp_of_stat(&rustix::fs::stat(path)?))
     }
 
-    pub fn stamp_of(handle: &File, _: &Path) -> io::Result<Stamp> {
+    pub(crate) fn stamp_of(handle: &File, _: &Path) -> io::Result<Stamp> {
         Ok(stamp_of_stat(&rustix::fs::fstat(handle.as_fd())?))
     }
 
     /// The identities of the directory `dir` and of every directory above
     /// it, following `..` from the handle up to the root.
-    pub fn ancestry(dir: &File, _: &Path) -> io::Result<Vec<Identity>> {
+    pub(crate) fn ancestry(dir: &File, _: &Path) -> io::Result<Vec<Identity>> {
         let mut chain = vec![stamp_of(dir, Path::new(""))?.identity];
         let mut at = rustix::fs::openat(dir.as_fd(), "..", DIR, Mode::empty())?;
         loop {
@@ -351,7 +342,7 @@ mod sys {
         }
     }
 
-    pub fn open_at(dir: &File, _: &Path, name: &str) -> io::Result<File> {
+    pub(crate) fn open_at(dir: &File, _: &Path, name: &str) -> io::Result<File> {
         let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
         Ok(File::from(rustix::fs::openat(
             dir.as_fd(),
@@ -361,12 +352,12 @@ mod sys {
         )?))
     }
 
-    pub fn stamp_at(dir: &File, _: &Path, name: &str) -> Option<Stamp> {
+    pub(crate) fn stamp_at(dir: &File, _: &Path, name: &str) -> Option<Stamp> {
         let st = rustix::fs::statat(dir.as_fd(), name, AtFlags::empty()).ok()?;
         Some(stamp_of_stat(&st))
     }
 
-    pub fn entries(dir: &File, _: &Path) -> io::Result<Vec<Entry>> {
+    pub(crate) fn entries(dir: &File, _: &Path) -> io::Result<Vec<Entry>> {
         let mut out = Vec::new();
         for entry in rustix::fs::Dir::read_from(dir.as_fd())? {
             let entry = entry?;
@@ -405,16 +396,7 @@ mod sys {
 
     use super::{Entry, Identity, Stamp};
 
-    pub fn identity(path: &Path) -> io::Result<Identity> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        path.canonicalize()?.hash(&mut h);
-        Ok(Identity {
-            dev: 0,
-            ino: h.finish(),
-        })
-    }
-
-    pub fn stamp(path: &Path) -> io::Result<Stamp> {
+    pub(crate) fn stamp(path: &Path) -> io::Result<Stamp> {
         let changed = std::fs::metadata(path)?
             .modified()
             .ok()
@@ -428,30 +410,30 @@ mod sys {
         })
     }
 
-    pub fn stamp_of(_: &File, path: &Path) -> io::Result<Stamp> {
+    pub(crate) fn stamp_of(_: &File, path: &Path) -> io::Result<Stamp> {
         stamp(path)
     }
 
-    pub fn ancestry(_: &File, path: &Path) -> io::Result<Vec<Identity>> {
+    pub(crate) fn ancestry(_: &File, path: &Path) -> io::Result<Vec<Identity>> {
         path.canonicalize()?.ancestors().map(identity).collect()
     }
 
-    pub fn open_dir(path: &Path) -> io::Result<File> {
+    pub(crate) fn open_dir(path: &Path) -> io::Result<File> {
         if !std::fs::metadata(path)?.is_dir() {
             return Err(io::Error::from(io::ErrorKind::NotADirectory));
         }
         File::open(path)
     }
 
-    pub fn open_at(_: &File, dir: &Path, name: &str) -> io::Result<File> {
+    pub(crate) fn open_at(_: &File, dir: &Path, name: &str) -> io::Result<File> {
         File::open(dir.join(name))
     }
 
-    pub fn stamp_at(_: &File, dir: &Path, name: &str) -> Option<Stamp> {
+    pub(crate) fn stamp_at(_: &File, dir: &Path, name: &str) -> Option<Stamp> {
         stamp(&dir.join(name)).ok()
     }
 
-    pub fn entries(_: &File, dir: &Path) -> io::Result<Vec<Entry>> {
+    pub(crate) fn entries(_: &File, dir: &Path) -> io::Result<Vec<Entry>> {
         std::fs::read_dir(dir)?
             .map(|e| {
                 let e = e?;

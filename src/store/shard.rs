@@ -30,7 +30,7 @@ use crate::scenario::{Scenario, ScenarioError};
 /// tally.json (one tally) or tallies.json (a slice of them) as compact JSON
 /// with a trailing newline. Integer sums beyond 2⁶⁴ are written as JSON
 /// integers, exactly.
-pub fn to_json_line<T: serde::Serialize + ?Sized>(tallies: &T) -> Vec<u8> {
+pub(crate) fn to_json_line<T: serde::Serialize + ?Sized>(tallies: &T) -> Vec<u8> {
     let mut v = serde_json::to_vec(tallies).expect("a tally always serialises");
     v.push(b'\n');
     v
@@ -203,13 +203,13 @@ pub struct MergePlan {
     /// Where it came from, as the shards' manifests record it.
     pub source: ScenarioSource,
     /// The scenario file's text (before changes).
-    pub text: String,
+    pub(crate) text: String,
     /// The scenario copy as named in messages.
-    pub origin: String,
+    pub(crate) origin: String,
     /// The `--set` changes the shards applied.
-    pub changes: Vec<Assignment>,
+    pub(crate) changes: Vec<Assignment>,
     /// The sweep's design, if the shards are shards of a sweep.
-    pub sweep: Option<SweepRecord>,
+    pub(crate) sweep: Option<SweepRecord>,
     /// Master seed.
     pub seed: u64,
     /// Runs of the whole batch (of every point, for a sweep).
@@ -220,7 +220,7 @@ impl MergePlan {
     /// Reads the manifests of `dirs` and checks that they are every shard of
     /// one batch, each once: same scenario bytes, seed, runs, model and
     /// crate versions, and shards `1/N … N/N`.
-    pub fn open(dirs: &[PathBuf]) -> Result<MergePlan, MergeError> {
+    pub(crate) fn open(dirs: &[PathBuf]) -> Result<MergePlan, MergeError> {
         let mut parts = dirs
             .iter()
             .map(|d| Part::open(d))
@@ -318,7 +318,7 @@ impl MergePlan {
     /// of the shard's runs.csv rows (read strictly), and a sample of those
     /// rows is what the scenario and seed give when simulated again (see
     /// [`crate::store::consistency`]); the sum is checked arithmetic.
-    pub fn tally(&self) -> Result<Tally, MergeError> {
+    pub(crate) fn tally(&self) -> Result<Tally, MergeError> {
         let mut totals =
             self.sum_tallies(ResultFile::Tally, &[&self.scenario], true, |t: Tally| {
                 vec![t]
@@ -331,7 +331,7 @@ impl MergePlan {
     /// first: it is coherent, and a sample of its runs, simulated again at
     /// its point, fits inside it (see [`crate::store::consistency`]); the
     /// sums are checked arithmetic.
-    pub fn point_tallies(&self, scenarios: &[&Scenario]) -> Result<Vec<Tally>, MergeError> {
+    pub(crate) fn point_tallies(&self, scenarios: &[&Scenario]) -> Result<Vec<Tally>, MergeError> {
         self.sum_tallies(ResultFile::Tallies, scenarios, false, |t: Vec<Tally>| t)
     }
 
@@ -427,7 +427,7 @@ impl MergePlan {
     /// rows in run order, copied byte for byte. Checks on the way that each
     /// shard holds exactly its runs, one row each, in order; memory does not
     /// grow with the number of runs.
-    pub fn write_runs_csv(&self, out: &mut impl Write) -> Result<(), MergeError> {
+    pub(crate) fn write_runs_csv(&self, out: &mut impl Write) -> Result<(), MergeError> {
         let mut header = runs_header(&self.scenario).join(",");
         header.push('\n');
         out.write_all(header.as_bytes())
@@ -493,13 +493,13 @@ impl MergePlan {
 
     /// The shard directories as opened, in run order: checks of them (a
     /// verification, their identities) see the files the plan reads.
-    pub fn opened(&self) -> impl Iterator<Item = &ResultsDir> {
+    pub(crate) fn opened(&self) -> impl Iterator<Item = &ResultsDir> {
         self.parts.iter().map(|p| &p.dir)
     }
 
     /// Fails if a shard directory's path names another set of files than
     /// the one the plan read (a job republished it meanwhile).
-    pub fn refuse_replaced(&self) -> Result<(), MergeError> {
+    pub(crate) fn refuse_replaced(&self) -> Result<(), MergeError> {
         match self.parts.iter().find(|p| p.dir.replaced()) {
             None => Ok(()),
             Some(p) => Err(MergeError::Invalid {

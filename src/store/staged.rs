@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::digest::{HashingWriter, sha256_file};
-pub use super::fsio::{OutputError, sync_dir};
+pub(crate) use super::fsio::{OutputError, sync_dir};
 use super::fsio::{is_working_file, name_io_error};
 use super::lock::DirLock;
 use super::publish;
@@ -26,7 +26,7 @@ use crate::layout::ResultFile;
 
 /// Files being written into one directory, committed together.
 #[derive(Debug)]
-pub struct StagedDir {
+pub(crate) struct StagedDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
     scratch: Vec<PathBuf>,
@@ -61,7 +61,7 @@ impl StagedDir {
     /// Creates `dir` (and its parents) if needed, for files that are not a
     /// results directory (a trace, a PRISM model, a counts file): each is
     /// renamed into place on commit, and nothing else in `dir` is touched.
-    pub fn create(dir: &Path) -> Result<Self, OutputError> {
+    pub(crate) fn create(dir: &Path) -> Result<Self, OutputError> {
         if dir.is_file() {
             return Err(not_a_directory(dir));
         }
@@ -87,7 +87,7 @@ impl StagedDir {
     ///
     /// Refuses a non-empty directory that holds no manifest.json (which
     /// ceasefire did not write) unless `force`.
-    pub fn results(dir: &Path, force: bool) -> Result<Self, OutputError> {
+    pub(crate) fn results(dir: &Path, force: bool) -> Result<Self, OutputError> {
         let mut staged = Self::create(dir)?;
         let lock = DirLock::acquire(dir)?;
         if !force {
@@ -101,12 +101,12 @@ impl StagedDir {
     }
 
     /// The directory.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Opens `name` for writing under a temporary name.
-    pub fn file(&mut self, name: &str) -> Result<StagedFile, OutputError> {
+    pub(crate) fn file(&mut self, name: &str) -> Result<StagedFile, OutputError> {
         let target = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.partial"));
         let file = File::create(&temp).map_err(|e| OutputError::new(&temp, e))?;
@@ -120,7 +120,7 @@ impl StagedDir {
     /// synced), to write on after them.
     ///
     /// Fails if the temporary file does not exist or is shorter than `len`.
-    pub fn reopen(&mut self, name: &str, len: u64) -> Result<StagedFile, OutputError> {
+    pub(crate) fn reopen(&mut self, name: &str, len: u64) -> Result<StagedFile, OutputError> {
         let target = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.partial"));
         let mut file = OpenOptions::new()
@@ -147,7 +147,7 @@ impl StagedDir {
     /// Registers `name` in the directory as a scratch file of the job (e.g. a
     /// checkpoint): it is removed once the job's files are published, and
     /// kept if the job fails. Returns its path.
-    pub fn scratch(&mut self, name: &str) -> PathBuf {
+    pub(crate) fn scratch(&mut self, name: &str) -> PathBuf {
         let path = self.dir.join(name);
         self.scratch.push(path.clone());
         path
@@ -156,7 +156,7 @@ impl StagedDir {
     /// Registers the directory `name` in the directory as scratch of the job
     /// (e.g. a sweep's checkpoints, one file per point): it is removed with
     /// everything in it like a scratch file. Returns its path.
-    pub fn scratch_dir(&mut self, name: &str) -> PathBuf {
+    pub(crate) fn scratch_dir(&mut self, name: &str) -> PathBuf {
         let path = self.dir.join(name);
         self.scratch_dirs.push(path.clone());
         path
@@ -167,7 +167,10 @@ impl StagedDir {
     /// finished), or else of the file already in the directory (a file an
     /// earlier job of the same command wrote, kept in the new set).
     /// `files` becomes the new set that [`commit`](Self::commit) publishes.
-    pub fn digests(&mut self, files: &[String]) -> Result<BTreeMap<String, String>, OutputError> {
+    pub(crate) fn digests(
+        &mut self,
+        files: &[String],
+    ) -> Result<BTreeMap<String, String>, OutputError> {
         let staged = lock_ignoring_poison(&self.shared.digests).clone();
         let mut out = BTreeMap::new();
         for name in files {
@@ -195,7 +198,7 @@ impl StagedDir {
     /// A results directory ([`StagedDir::results`]) is published all at
     /// once (see [`super::publish`]); otherwise each file is renamed into
     /// place.
-    pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
+    pub(crate) fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
         let pending = std::mem::take(&mut self.pending);
         let done = match &self.results {
             Some(r) => {
@@ -312,7 +315,7 @@ fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// A file being written under its temporary name.
 #[derive(Debug)]
-pub struct StagedFile {
+pub(crate) struct StagedFile {
     path: PathBuf,
     name: String,
     writer: HashingWriter<BufWriter<File>>,
@@ -347,7 +350,7 @@ impl StagedFile {
     /// returns the file's length: after a crash, at least these bytes are on
     /// disk. Bytes written but not flushed are not counted. From then on,
     /// the file is kept if the job fails (a checkpoint describes it).
-    pub fn sync_flushed(&self) -> Result<u64, OutputError> {
+    pub(crate) fn sync_flushed(&self) -> Result<u64, OutputError> {
         let path = &self.path;
         let file = &self.handle;
         file.sync_data().map_err(|e| OutputError::new(path, e))?;
@@ -360,7 +363,7 @@ impl StagedFile {
     }
 
     /// Flushes and syncs the file; it is renamed by [`StagedDir::commit`].
-    pub fn finish(self) -> Result<(), OutputError> {
+    pub(crate) fn finish(self) -> Result<(), OutputError> {
         let path = self.path;
         let (writer, digest) = self.writer.finish();
         let file = writer

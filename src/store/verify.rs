@@ -44,16 +44,16 @@ pub enum VerifyError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verification {
     /// The directory.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// Listed files whose bytes match.
     pub matching: Vec<String>,
     /// Listed files whose bytes differ: (name, digest listed, digest found,
     /// or why it could not be read).
-    pub differ: Vec<(String, String, String)>,
+    pub(crate) differ: Vec<(String, String, String)>,
     /// Listed files that are not there.
-    pub missing: Vec<String>,
+    pub(crate) missing: Vec<String>,
     /// Files in the directory that the manifest does not list.
-    pub unlisted: Vec<String>,
+    pub(crate) unlisted: Vec<String>,
 }
 
 impl Verification {
@@ -64,7 +64,7 @@ impl Verification {
 
     /// Whether every listed file is there with its bytes (files that are
     /// not listed aside).
-    pub fn listed_ok(&self) -> bool {
+    pub(crate) fn listed_ok(&self) -> bool {
         self.differ.is_empty() && self.missing.is_empty()
     }
 
@@ -89,7 +89,7 @@ struct Listed {
 }
 
 /// Fails unless `dir` is a directory, saying what it is instead.
-pub fn require_dir(dir: &Path) -> Result<(), VerifyError> {
+pub(crate) fn require_dir(dir: &Path) -> Result<(), VerifyError> {
     let what = match fs::metadata(dir) {
         Ok(m) if m.is_dir() => return Ok(()),
         Ok(_) => "a file",
@@ -103,7 +103,7 @@ pub fn require_dir(dir: &Path) -> Result<(), VerifyError> {
 
 /// Fails if `path` is a file (where a results directory is expected); a
 /// missing path is left to the caller's own message.
-pub fn refuse_file(path: &Path) -> Result<(), VerifyError> {
+pub(crate) fn refuse_file(path: &Path) -> Result<(), VerifyError> {
     if path.is_file() {
         return require_dir(path);
     }
@@ -114,7 +114,7 @@ pub fn refuse_file(path: &Path) -> Result<(), VerifyError> {
 ///
 /// The directory is opened once and every file is read relative to it, and
 /// read again if a job published a new set into it meanwhile
-/// ([`read_stable`]): what is judged is one set, never the manifest of one
+/// (`read_stable`): what is judged is one set, never the manifest of one
 /// publish and a CSV of the next.
 pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     require_dir(dir)?;
@@ -126,7 +126,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
 }
 
 /// [`verify`] of a directory already opened.
-pub fn verify_opened(dir: &ResultsDir) -> Result<Verification, VerifyError> {
+pub(crate) fn verify_opened(dir: &ResultsDir) -> Result<Verification, VerifyError> {
     let manifest = ResultFile::Manifest.name();
     let bad = |reason: String| VerifyError::Manifest {
         path: dir.shown(manifest),

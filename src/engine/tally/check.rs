@@ -20,11 +20,11 @@ use crate::scenario::Scenario;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TallyInconsistent {
     /// The counter, e.g. `runs.entered[collapse]` or `daily.occupancy[day 3]`.
-    pub what: String,
+    pub(crate) what: String,
     /// Its value in the tally.
-    pub found: String,
+    pub(crate) found: String,
     /// What it should be, in words (`the rows give 11`).
-    pub expected: String,
+    pub(crate) expected: String,
 }
 
 impl std::fmt::Display for TallyInconsistent {
@@ -93,7 +93,7 @@ fn inc(count: &mut u64, what: impl Fn() -> String) -> Result<(), TallyInconsiste
 impl RowTotals {
     /// No rows yet, for a scenario: the counters of an empty [`RunTally`]
     /// but `first_exit`.
-    pub fn new(scenario: &Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         let empty = RunTally::new(scenario);
         RowTotals {
             initial: scenario.initial_phase(),
@@ -113,7 +113,7 @@ impl RowTotals {
     /// Adds the row of run `s` (whose `first_move` and `first_exit` are not
     /// read). Fails, naming the counter, if a sum would overflow or an entry
     /// day is not a day of the scenario.
-    pub fn add(&mut self, s: &RunSummary) -> Result<(), TallyInconsistent> {
+    pub(crate) fn add(&mut self, s: &RunSummary) -> Result<(), TallyInconsistent> {
         inc(&mut self.count, || "the number of runs".into())?;
         let mut first: Option<(u32, usize)> = None;
         for (phase, day) in s.entered.iter().enumerate() {
@@ -152,11 +152,6 @@ impl RowTotals {
             "convoys_blocked".into()
         })
     }
-
-    /// Rows added so far.
-    pub fn count(&self) -> u64 {
-        self.count
-    }
 }
 
 /// Names of a scenario's phases and parties, for messages.
@@ -176,7 +171,7 @@ impl Tally {
     /// which runs.csv does not hold) equals the sum of the rows `rows`,
     /// and names the first that does not. The tally must fit `scenario`
     /// ([`Tally::check_fits`]).
-    pub fn check_rows(
+    pub(crate) fn check_rows(
         &self,
         scenario: &Scenario,
         rows: &RowTotals,
@@ -283,7 +278,7 @@ impl Tally {
     /// sums of attacks, reports and convoys add up to the per-run totals;
     /// no run counts more often than there are runs; and every sum of
     /// squares lies between its sum and the sum's square.
-    pub fn check_coherent(&self, scenario: &Scenario) -> Result<(), TallyInconsistent> {
+    pub(crate) fn check_coherent(&self, scenario: &Scenario) -> Result<(), TallyInconsistent> {
         let n = Names(scenario);
         let d = &self.daily;
         let r = &self.runs;
@@ -424,7 +419,7 @@ impl Tally {
     /// sweep fails this as soon as one of the re-simulated runs did
     /// something the tally never saw (entered a phase on a day no counted
     /// run did, or made more attacks than all of them).
-    pub fn check_contains(
+    pub(crate) fn check_contains(
         &self,
         scenario: &Scenario,
         part: &Tally,

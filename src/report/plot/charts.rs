@@ -38,7 +38,7 @@ pub(super) type Chart<'a, 'b> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Draws every chart of [`CHARTS`], in that order, as SVG text.
-pub fn draw(r: &Results) -> Result<Vec<(ResultFile, String)>, PlotError> {
+pub(crate) fn draw(r: &Results) -> Result<Vec<(ResultFile, String)>, PlotError> {
     let drawers: [Drawer; 3] = [occupancy, entry_curves, violence];
     CHARTS
         .iter()

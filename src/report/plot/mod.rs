@@ -20,14 +20,14 @@ use std::io::Read;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-pub use charts::draw;
+pub(crate) use charts::draw;
 #[cfg(feature = "fit")]
 pub(crate) use charts::{BAND_OPACITY, FONT, GRID, MUTED, house_style};
-pub use palette::PhaseColours;
 #[cfg(feature = "fit")]
 pub(crate) use palette::colour;
-pub use study::{draw_indices, draw_tradeoff, indices_chart_name};
-pub use sweep::{SweepEntry, SweepResults, draw_sweep};
+pub(crate) use study::{draw_indices, draw_tradeoff, indices_chart_name};
+pub use sweep::SweepResults;
+pub(crate) use sweep::draw_sweep;
 
 use super::rows::{CurveRow, DailyRow, MetricRow};
 use crate::engine::DayMetric;
@@ -71,30 +71,30 @@ pub enum PlotError {
 }
 
 /// A day-indexed series with an interval: `(day, estimate, low, high)`.
-pub type Band = Vec<(u32, f64, f64, f64)>;
+pub(crate) type Band = Vec<(u32, f64, f64, f64)>;
 
 /// What the charts show, read from a results directory.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Results {
+pub(crate) struct Results {
     /// Scenario name, for titles.
-    pub name: String,
+    pub(crate) name: String,
     /// Calendar date of day 0.
-    pub start_date: NaiveDate,
+    pub(crate) start_date: NaiveDate,
     /// Last day of the horizon.
-    pub last_day: u32,
+    pub(crate) last_day: u32,
     /// Number of runs.
-    pub runs: u64,
+    pub(crate) runs: u64,
     /// Whether the files hold exact answers (`ceasefire exact`) rather
     /// than estimates from runs: the charts then say so.
-    pub exact: bool,
+    pub(crate) exact: bool,
     /// Phase ids in file order.
-    pub phases: Vec<String>,
+    pub(crate) phases: Vec<String>,
     /// `occupancy[φ]`: (day, share of runs in phase φ), day by day.
-    pub occupancy: Vec<Vec<(u32, f64)>>,
+    pub(crate) occupancy: Vec<Vec<(u32, f64)>>,
     /// `entry[φ]`: the cumulative share of runs that entered φ.
-    pub entry: Vec<Band>,
+    pub(crate) entry: Vec<Band>,
     /// Mean attacks per day, per party (party id, band).
-    pub attacks: Vec<(String, Band)>,
+    pub(crate) attacks: Vec<(String, Band)>,
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> PlotError {
@@ -145,7 +145,7 @@ fn index_of(ids: &mut Vec<String>, id: &str) -> usize {
 
 impl Results {
     /// Reads the three CSV files, each given with the name to use in errors.
-    pub fn from_csv(
+    pub(crate) fn from_csv(
         name: &str,
         daily: (&str, impl Read),
         curves: (&str, impl Read),
@@ -168,7 +168,7 @@ impl Results {
     /// The charts' data from the rows of daily.csv, curves.csv and
     /// daily_metrics.csv (a batch's own, in memory, or read back from a
     /// directory), each given with the file's name to use in errors.
-    pub fn from_rows(
+    pub(crate) fn from_rows(
         name: &str,
         daily: (&str, &[DailyRow]),
         curves: (&str, &[CurveRow]),
@@ -250,7 +250,7 @@ impl Results {
     }
 
     /// Calendar date of day `day` (saturating at the end of the calendar).
-    pub fn date(&self, day: u32) -> NaiveDate {
+    pub(crate) fn date(&self, day: u32) -> NaiveDate {
         self.start_date
             .checked_add_days(chrono::Days::new(u64::from(day)))
             .unwrap_or(NaiveDate::MAX)

@@ -40,12 +40,12 @@ const OTHERS: [usize; 6] = [2, 3, 4, 5, 6, 7];
 
 /// The colour of each phase of a scenario.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PhaseColours(Vec<(String, RGBColor)>);
+pub(crate) struct PhaseColours(Vec<(String, RGBColor)>);
 
 impl PhaseColours {
     /// Colours for `phases` (in the scenario's order), of which `initial`
     /// is the phase every run starts in, if known.
-    pub fn new(phases: &[String], initial: Option<&str>) -> Self {
+    pub(crate) fn new(phases: &[String], initial: Option<&str>) -> Self {
         let mut next = 0;
         let colours = phases
             .iter()
@@ -65,7 +65,7 @@ impl PhaseColours {
     }
 
     /// The colour of phase `id` (grey for a phase not given to `new`).
-    pub fn of(&self, id: &str) -> RGBColor {
+    pub(crate) fn of(&self, id: &str) -> RGBColor {
         self.0
             .iter()
             .find(|(p, _)| p == id)

@@ -15,7 +15,7 @@ use crate::report::sensitivity::{Index, IndexMethod, IndexRow, Outcome};
 /// The file name of the chart of an outcome's indices:
 /// `indices-METRIC-SUBJECT.svg`, with characters other than letters, digits,
 /// `-` and `_` replaced by `_`.
-pub fn indices_chart_name(o: &Outcome) -> String {
+pub(crate) fn indices_chart_name(o: &Outcome) -> String {
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -38,7 +38,7 @@ struct Bar {
 
 /// Draws the indices of one outcome (`rows` of indices.csv for it): S1 and
 /// ST for Sobol', mu_star and sigma for Morris, sorted by ST (or mu_star).
-pub fn draw_indices(
+pub(crate) fn draw_indices(
     name: &str,
     outcome: &Outcome,
     method: IndexMethod,
@@ -170,7 +170,11 @@ pub fn draw_indices(
 
 /// Draws PRIM's peeling trajectory as coverage against density, coloured by
 /// the number of restricted parameters, with the chosen (last) box marked.
-pub fn draw_tradeoff(name: &str, what: &str, boxes: &[PrimBox]) -> Result<String, PlotError> {
+pub(crate) fn draw_tradeoff(
+    name: &str,
+    what: &str,
+    boxes: &[PrimBox],
+) -> Result<String, PlotError> {
     render("tradeoff", |root| {
         let subtitle =
             format!("PRIM peeling trajectory for {what}: each box's coverage and density");

@@ -32,42 +32,42 @@ use crate::stats::Metric;
 /// One `entered` row of sweep.csv: a point's values, a phase and the share
 /// of runs that entered it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SweepEntry {
+pub(crate) struct SweepEntry {
     /// The values of the varied parameters at the point, in path order.
-    pub values: Vec<f64>,
+    pub(crate) values: Vec<f64>,
     /// Phase id.
-    pub phase: String,
+    pub(crate) phase: String,
     /// Share of runs that entered the phase.
-    pub estimate: f64,
+    pub(crate) estimate: f64,
     /// Lower end of its 95% interval.
-    pub low: f64,
+    pub(crate) low: f64,
     /// Upper end of its 95% interval.
-    pub high: f64,
+    pub(crate) high: f64,
 }
 
 /// What the sweep chart shows, read from sweep.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepResults {
     /// Scenario name, for the title.
-    pub name: String,
+    pub(crate) name: String,
     /// The varied paths, in `--vary` order.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     /// The words of each categorical path, in order of first appearance
     /// (empty for numeric paths); its values are their positions.
-    pub labels: Vec<Vec<String>>,
+    pub(crate) labels: Vec<Vec<String>>,
     /// Every phase, in file (scenario) order.
-    pub phases: Vec<String>,
+    pub(crate) phases: Vec<String>,
     /// The phase every run entered at every point (the initial phase), if
     /// any: it is not drawn, but it keeps its colour's place.
-    pub initial: Option<String>,
+    pub(crate) initial: Option<String>,
     /// The `entered` rows of every other phase, point by point, phases in
     /// file order.
-    pub entries: Vec<SweepEntry>,
+    pub(crate) entries: Vec<SweepEntry>,
 }
 
 impl SweepResults {
     /// Reads sweep.csv (given with the name to use in errors).
-    pub fn from_csv(name: &str, sweep: (&str, impl Read)) -> Result<Self, PlotError> {
+    pub(crate) fn from_csv(name: &str, sweep: (&str, impl Read)) -> Result<Self, PlotError> {
         let (path, r) = sweep;
         let table = SweepTable::from_csv(path, r).map_err(|e| invalid(&e.file, e.message))?;
         Self::from_table(name, path, table)
@@ -181,7 +181,7 @@ impl SweepResults {
 }
 
 /// Draws the sweep chart as SVG text, in the form that fits the design.
-pub fn draw_sweep(r: &SweepResults) -> Result<String, PlotError> {
+pub(crate) fn draw_sweep(r: &SweepResults) -> Result<String, PlotError> {
     render(ResultFile::SweepChart.name(), |root| {
         if r.paths.len() == 1 {
             lines(r, root)
