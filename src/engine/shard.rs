@@ -39,7 +39,7 @@ pub enum ShardError {
 
 impl Shard {
     /// Shard `index` of `count`; `1 ≤ index ≤ count`.
-    pub(crate) fn new(index: u64, count: u64) -> Result<Shard, ShardError> {
+    pub fn new(index: u64, count: u64) -> Result<Shard, ShardError> {
         if count == 0 || index == 0 || index > count {
             return Err(ShardError::OutOfRange { index, count });
         }
@@ -70,7 +70,7 @@ impl Shard {
     /// let slices: Vec<_> = (1..=4).map(|k| Shard::new(k, 4).unwrap().runs(10)).collect();
     /// assert_eq!(slices, [0..2, 2..5, 5..7, 7..10]);
     /// ```
-    pub(crate) fn runs(&self, runs: u64) -> Range<u64> {
+    pub fn runs(&self, runs: u64) -> Range<u64> {
         let at = |k: u64| (u128::from(k) * u128::from(runs) / u128::from(self.count)) as u64;
         at(self.index - 1)..at(self.index)
     }

@@ -6,15 +6,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::JobError;
+use crate::counts::Counts;
 use crate::counts::adapters::{self, Conversion, Mapping, Source};
-use crate::counts::{Counts, CountsError};
 use crate::input::{MAX_DATA_BYTES, MAX_EXPORT_BYTES};
-
-impl From<CountsError> for JobError {
-    fn from(e: CountsError) -> Self {
-        JobError::Invalid(e.to_string())
-    }
-}
 
 /// Reads a text file of lines whole, at most `limit` bytes and
 /// [`crate::input::MAX_LINE_BYTES`] a line, naming it (`what`) in the error

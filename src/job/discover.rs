@@ -69,15 +69,14 @@ impl DiscoverJob {
     pub fn run(&self) -> Result<DiscoverDone, JobError> {
         let (source, table_in) = read_sweep_dir(&self.sweep_dir, |_| Ok(()))?;
         let available: Vec<Outcome> = table_in.series.iter().map(|s| s.outcome.clone()).collect();
-        let invalid = |e: crate::experiment::study::StudyError| JobError::Invalid(e.to_string());
-        let outcome = parse_outcome(&self.outcome, &available).map_err(invalid)?;
+        let outcome = parse_outcome(&self.outcome, &available)?;
         let dir = self
             .out
             .clone()
             .unwrap_or_else(|| self.default_out(&outcome));
         refuse_the_input(&dir, &self.sweep_dir)?;
         let mut staged = StagedDir::results(&dir, self.exec.force)?;
-        let found = discover(&table_in, &outcome, self.threshold, self.options).map_err(invalid)?;
+        let found = discover(&table_in, &outcome, self.threshold, self.options)?;
         let (prim, bytes) = table(ResultFile::Prim, |w| {
             write_prim(&found.paths, &found.boxes, w)
         })?;

@@ -5,14 +5,8 @@ use std::path::PathBuf;
 use super::counts::read;
 use super::{Execution, JobError, Progress, default_dir};
 use crate::counts::Counts;
-use crate::fit::{self, Fit, FitError, FitOptions, output::InputFile};
+use crate::fit::{self, Fit, FitOptions, output::InputFile};
 use crate::input::MAX_DATA_BYTES;
-
-impl From<FitError> for JobError {
-    fn from(e: FitError) -> Self {
-        JobError::Invalid(e.to_string())
-    }
-}
 
 /// A fit, as `ceasefire fit` performs it.
 #[derive(Debug, Clone)]

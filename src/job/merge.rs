@@ -46,7 +46,7 @@ impl MergeJob {
     /// so a shard that cannot be merged leaves nothing behind.
     pub fn run(&self) -> Result<MergeDone, JobError> {
         for dir in &self.dirs {
-            crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
+            crate::store::verify::refuse_file(dir)?;
         }
         let plan = MergePlan::open(&self.dirs)?;
         refuse_overlapping_out(&self.out, &plan)?;
@@ -190,8 +190,7 @@ fn verify_shards(plan: &MergePlan) -> Result<(), JobError> {
 /// [`verify_shards`] of one directory.
 fn verify_shard(opened: &ResultsDir) -> Result<(), JobError> {
     let dir = opened.path();
-    let v = crate::store::verify::verify_opened(opened)
-        .map_err(|e| JobError::Invalid(e.to_string()))?;
+    let v = crate::store::verify::verify_opened(opened)?;
     if v.listed_ok() {
         return Ok(());
     }

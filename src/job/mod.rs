@@ -61,15 +61,22 @@ pub use sweep::{SweepDesign, SweepDone, SweepJob, SweepMode, SweepPoints, SweepR
 pub use trace::TraceJob;
 
 use crate::builtin;
+use crate::counts::CountsError;
 use crate::engine::{BatchError, CancelToken, Shard};
 use crate::exact::ExactError;
 use crate::experiment::CompareError;
+use crate::experiment::VaryError;
+use crate::experiment::study::StudyError;
+#[cfg(feature = "fit")]
+use crate::fit::FitError;
 use crate::report::plot::PlotError;
+use crate::report::sensitivity::TableError;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::{Estimate, Estimates};
 use crate::store::checkpoint::CheckpointError;
 use crate::store::shard::MergeError;
+use crate::store::verify::VerifyError;
 use crate::store::{OutputError, ScenarioSource};
 
 /// Why a job failed. Nothing it would have written is left behind.
@@ -114,6 +121,26 @@ pub enum JobError {
         #[source]
         source: csv::Error,
     },
+    /// A counts file, or event data to turn into counts, was refused.
+    #[error(transparent)]
+    Counts(#[from] CountsError),
+    /// A fit could not be made.
+    #[cfg(feature = "fit")]
+    #[error(transparent)]
+    Fit(#[from] FitError),
+    /// A study's outcome, design or tables were refused.
+    #[error(transparent)]
+    Study(#[from] StudyError),
+    /// A range or a design of a sweep was refused.
+    #[error(transparent)]
+    Vary(#[from] VaryError),
+    /// A results directory cannot be used (not a directory, no manifest).
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// A sweep's tables (sweep.csv, or a study's design and outputs) cannot
+    /// be read.
+    #[error(transparent)]
+    SweepTable(#[from] TableError),
     /// An option or a combination of options that cannot be used.
     #[error("{0}")]
     Invalid(String),
@@ -211,7 +238,7 @@ impl LoadedScenario {
     }
 
     /// The built-in Geneva 2016 scenario with `changes`.
-    pub(crate) fn builtin(changes: &[Assignment]) -> Result<Self, ScenarioError> {
+    pub fn builtin(changes: &[Assignment]) -> Result<Self, ScenarioError> {
         Self::from_text(
             builtin::GENEVA_2016.to_string(),
             format!("built-in:{}.toml", builtin::GENEVA_2016_STEM),

@@ -31,8 +31,7 @@ impl PlotJob {
     /// Draws the charts that fit the directory (a sweep's if it holds
     /// sweep.csv, a batch's otherwise) and writes them into it.
     pub fn run(&self) -> Result<PlotDone, JobError> {
-        crate::store::verify::require_dir(&self.dir)
-            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        crate::store::verify::require_dir(&self.dir)?;
         // Locked before anything is read, so no job publishes a new set
         // while the charts are drawn from this one; published with the
         // directory's manifest brought up to date: the charts are listed (so

@@ -77,10 +77,7 @@ impl StudyMethod {
             },
         };
         // Checks the design's settings (Morris levels, trajectories).
-        design
-            .to_string()
-            .parse::<Design>()
-            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        design.to_string().parse::<Design>()?;
         Ok((design, None))
     }
 }
@@ -204,8 +201,7 @@ impl SensitivityJob {
                 paths.join(", ")
             )));
         }
-        let study = analyze_study(&table, design, &self.outcomes, self.resamples, self.seed)
-            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        let study = analyze_study(&table, design, &self.outcomes, self.resamples, self.seed)?;
         for o in &study.outcomes {
             if o.noise_share > NOISE_WARNING {
                 warnings.push(format!(
@@ -317,7 +313,7 @@ pub(super) fn read_sweep_dir(
     dir: &Path,
     check: impl Fn(&Manifest) -> Result<(), JobError>,
 ) -> Result<(Manifest, SweepTable), JobError> {
-    crate::store::verify::refuse_file(dir).map_err(|e| JobError::Invalid(e.to_string()))?;
+    crate::store::verify::refuse_file(dir)?;
     let unreadable = |e: std::io::Error| {
         JobError::Invalid(format!(
             "{}: cannot read ({e}; a sweep's or a sensitivity study's output directory is needed)",
@@ -362,14 +358,13 @@ fn read_table_in(dir: &ResultsDir) -> Result<SweepTable, JobError> {
                 ))
             })
     };
-    let invalid = |e: crate::report::sensitivity::TableError| JobError::Invalid(e.to_string());
     if !dir.contains(sweep) && dir.contains(design) && dir.contains(outputs) {
         let (dn, on) = (dir.shown(design), dir.shown(outputs));
         return SweepTable::from_study((&dn, open(design)?), (&on, open(outputs)?))
-            .map_err(invalid);
+            .map_err(JobError::from);
     }
     let name = dir.shown(sweep);
-    let table = SweepTable::from_csv(&name, open(sweep)?).map_err(invalid)?;
+    let table = SweepTable::from_csv(&name, open(sweep)?)?;
     if let Some((column, word)) = table.categorical() {
         return Err(JobError::Invalid(format!(
             "{name}: column {column} holds words ('{word}'), not numbers: sensitivity indices and PRIM boxes need every varied parameter to be numeric"

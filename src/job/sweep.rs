@@ -185,9 +185,7 @@ impl SweepPoints {
         seed: u64,
     ) -> Result<Self, JobError> {
         let paths = vary.iter().map(|v| v.path.clone()).collect();
-        let values = design
-            .points(vary, seed)
-            .map_err(|e| JobError::Invalid(e.to_string()))?;
+        let values = design.points(vary, seed)?;
         Self::new(doc, changes, paths, labels_of(vary), values)
     }
 

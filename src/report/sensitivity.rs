@@ -288,7 +288,7 @@ pub struct SweepTable {
 /// A sweep.csv that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {message}")]
-pub(crate) struct TableError {
+pub struct TableError {
     /// The file.
     pub(crate) file: String,
     /// What is wrong.
