@@ -6,7 +6,7 @@
 //!
 //! The full study (200 replicates × 90 and 365 days, two designs) is
 //! `#[ignore]`d: run it in release with
-//! `cargo test --release --test fit_recovery -- --ignored --nocapture`.
+//! `cargo test --release --test tests fit_recovery:: -- --ignored --nocapture`.
 //! A small version runs by default.
 
 use std::collections::BTreeMap;

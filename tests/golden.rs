@@ -1,13 +1,13 @@
 //! Golden outputs of the Markov-class scenarios (issue 10, "Model v2"):
 //! the `exact` answers and a small `run` batch of every scenario under
 //! `scenarios/markov/` and `benches/scenarios/`, committed under
-//! `tests/golden/<stem>/` as the code produced them before model v2. A
+//! `tests/fixtures/golden/<stem>/` as the code produced them before model v2. A
 //! scenario that uses no v2 key must keep these bytes: the tests below run
 //! the real binary again and compare every CSV file byte for byte
 //! (manifest.json records the command line, so it is not compared).
 //!
 //! The goldens are written once, by the code they pin, with
-//! `CEASEFIRE_BLESS_GOLDEN=1 cargo test --test golden -- --include-ignored`;
+//! `CEASEFIRE_BLESS_GOLDEN=1 cargo test --test tests golden:: -- --include-ignored`;
 //! a change that moves them is a change of meaning and needs saying why.
 
 use crate::util;
@@ -40,7 +40,7 @@ const EXACT_FILES: [&str; 4] = [
 ];
 
 fn golden_dir(stem: &str, kind: &str) -> PathBuf {
-    repo_file(&format!("tests/golden/{stem}/{kind}"))
+    repo_file(&format!("tests/fixtures/golden/{stem}/{kind}"))
 }
 
 fn blessing() -> bool {

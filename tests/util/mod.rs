@@ -355,3 +355,31 @@ pub fn same_in_every_phase(sc: &ceasefire::Scenario) -> ceasefire::Scenario {
     }
     changed(sc, &changes)
 }
+
+/// The library's refusal of scenario `text` named `file` with `changes`
+/// (`PATH=VALUE`), as the command line prints it after `error: `. Panics
+/// if the scenario is accepted.
+pub fn refusal_with(file: &str, text: &str, changes: &[&str]) -> String {
+    let changes: Vec<ceasefire::scenario::paths::Assignment> = changes
+        .iter()
+        .map(|c| c.parse().unwrap_or_else(|e| panic!("{c}: {e}")))
+        .collect();
+    match ceasefire::LoadedScenario::from_text(text.into(), file.into(), "s".into(), &changes) {
+        Ok(_) => panic!("{file} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// [`refusal_with`] without changes.
+pub fn refusal(file: &str, text: &str) -> String {
+    refusal_with(file, text, &[])
+}
+
+/// The warnings the library gives for scenario `text` named `file`, which
+/// it accepts; `check` and `run` print each after `warning: `.
+pub fn warnings(file: &str, text: &str) -> Vec<String> {
+    ceasefire::Scenario::from_toml(text, file)
+        .unwrap_or_else(|e| panic!("{file} refused: {e}"))
+        .warnings()
+        .to_vec()
+}
