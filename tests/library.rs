@@ -4,7 +4,7 @@
 
 use ceasefire::job::{ExactJob, LoadedScenario};
 use ceasefire::layout::ResultFile;
-use ceasefire::{BatchJob, JobError};
+use ceasefire::{BatchJob, Estimate, JobError};
 
 /// summary.csv's `entered` row of `phase`: (estimate, ci_low, ci_high).
 fn entered_row(summary: &[u8], phase: &str) -> (f64, f64, f64) {
@@ -22,26 +22,33 @@ fn entered_row(summary: &[u8], phase: &str) -> (f64, f64, f64) {
     (f[0], f[1], f[2])
 }
 
-#[test]
-fn share_entering_a_phase_is_summary_csvs_row_for_a_batch() {
-    let loaded = LoadedScenario::load(None, &[]).unwrap();
-    let phases: Vec<String> = loaded
-        .scenario
-        .phases()
-        .iter()
-        .map(|p| p.id.clone())
-        .collect();
-    let batch = BatchJob::new(loaded, 11, 600).simulate(&()).unwrap();
-    let summary = batch.table(ResultFile::Summary).unwrap().unwrap();
-    for phase in &phases {
-        let share = batch.share_entering(phase).unwrap();
+/// `share_entering` of every phase of `loaded`'s scenario equals
+/// summary.csv's `entered` row in `summary`.
+fn assert_shares_match_summary(
+    loaded: &LoadedScenario,
+    summary: &[u8],
+    share_entering: impl Fn(&str) -> Result<Estimate, JobError>,
+) {
+    for phase in loaded.scenario.phases() {
+        let share = share_entering(&phase.id).unwrap();
         // The CSV writes the shortest text that reads back to the same f64.
         assert_eq!(
             (share.estimate, share.low, share.high),
-            entered_row(&summary, phase),
-            "{phase}"
+            entered_row(summary, &phase.id),
+            "{}",
+            phase.id
         );
     }
+}
+
+#[test]
+fn share_entering_a_phase_is_summary_csvs_row_for_a_batch() {
+    let loaded = LoadedScenario::load(None, &[]).unwrap();
+    let batch = BatchJob::new(loaded.clone(), 11, 600)
+        .simulate(&())
+        .unwrap();
+    let summary = batch.table(ResultFile::Summary).unwrap().unwrap();
+    assert_shares_match_summary(&loaded, &summary, |p| batch.share_entering(p));
 }
 
 #[test]
@@ -51,16 +58,9 @@ fn share_entering_a_phase_is_summary_csvs_row_for_exact_answers() {
         "/scenarios/markov/geneva-2016-no-retaliation.toml"
     );
     let loaded = LoadedScenario::from_path(std::path::Path::new(file), &[]).unwrap();
-    let exact = ExactJob::new(loaded).solve().unwrap();
+    let exact = ExactJob::new(loaded.clone()).solve().unwrap();
     let summary = exact.table(ResultFile::Summary).unwrap().unwrap();
-    for phase in ["truce", "joint_targeting", "collapse"] {
-        let share = exact.share_entering(phase).unwrap();
-        assert_eq!(
-            (share.estimate, share.low, share.high),
-            entered_row(&summary, phase),
-            "{phase}"
-        );
-    }
+    assert_shares_match_summary(&loaded, &summary, |p| exact.share_entering(p));
 }
 
 #[test]

@@ -91,12 +91,6 @@ impl BootstrapEstimate {
     pub(crate) fn high(&self) -> f64 {
         self.estimate + self.half_width
     }
-
-    /// Whether `x` lies in the interval.
-    #[cfg(test)]
-    fn covers(&self, x: f64) -> bool {
-        self.low() <= x && x <= self.high()
-    }
 }
 
 /// A design or analysis that cannot be made.

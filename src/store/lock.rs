@@ -114,14 +114,6 @@ impl DirLock {
     }
 }
 
-#[cfg(test)]
-impl DirLock {
-    /// The lock file.
-    fn path(&self) -> PathBuf {
-        self.held.dir.join(LOCK_FILE)
-    }
-}
-
 impl Drop for Held {
     fn drop(&mut self) {
         // Remove the name while still holding the lock (a process waiting
@@ -154,15 +146,20 @@ fn same_file(_file: &File, path: &Path) -> bool {
 mod tests {
     use super::*;
 
+    /// The lock file of `lock`.
+    fn lock_file(lock: &DirLock) -> PathBuf {
+        lock.held.dir.join(LOCK_FILE)
+    }
+
     #[test]
     fn a_lock_is_shared_within_the_process_and_removed_after() {
         let tmp = tempfile::tempdir().unwrap();
         let a = DirLock::acquire(tmp.path()).unwrap();
         let b = DirLock::acquire(tmp.path()).unwrap();
         assert!(Arc::ptr_eq(&a.held, &b.held));
-        let text = fs::read_to_string(a.path()).unwrap();
+        let text = fs::read_to_string(lock_file(&a)).unwrap();
         assert_eq!(text.trim(), std::process::id().to_string());
-        let path = a.path();
+        let path = lock_file(&a);
         drop(a);
         assert!(path.exists());
         drop(b);
