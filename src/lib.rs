@@ -51,6 +51,7 @@ pub mod job;
 pub mod layout;
 pub mod model;
 mod numeric;
+pub mod options;
 pub mod report;
 pub mod scenario;
 pub mod sensitivity;

@@ -9,6 +9,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     ignore_file_size_signal();
+    // The library's messages name options by their flags here.
+    ceasefire::options::name_options_with(cli::flag);
     let args = cli::Cli::parse();
     match cli::dispatch(args) {
         Ok(code) => code,

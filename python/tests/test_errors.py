@@ -1,5 +1,6 @@
 """Bad input raises the exception a Python user expects, with the command
-line's message; nothing crashes the interpreter."""
+line's message (options named by their keywords, not their flags); nothing
+crashes the interpreter."""
 
 import pytest
 
@@ -53,6 +54,13 @@ def test_a_design_with_an_unknown_path_is_refused():
 def test_exact_refuses_retaliation():
     with pytest.raises(ValueError, match="retaliat"):
         ceasefire.exact(ceasefire.builtin())
+
+
+def test_an_option_out_of_range_is_named_by_its_keyword():
+    with pytest.raises(ValueError) as e:
+        ceasefire.exact(ceasefire.builtin(), max_loss=2.0)
+    assert "`max_loss` 2 is out of range (allowed: 0 to 1)" in str(e.value)
+    assert "--" not in str(e.value)
 
 
 def test_scenario_accessors_and_round_trip():

@@ -28,6 +28,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use ceasefire::job::{self, LoadedScenario, PrecisionTarget};
+use ceasefire::options::Opt;
 use ceasefire::scenario::paths::Assignment;
 
 /// The seed used when none is given; printed with every result.
@@ -213,6 +214,12 @@ pub struct Changes {
     pub set: Vec<Assignment>,
 }
 
+/// How the command line names an option in the library's messages: by
+/// its flag, `--max-loss` for [`Opt::MaxLoss`].
+pub fn flag(option: Opt) -> String {
+    format!("--{}", option.name().replace('_', "-"))
+}
+
 /// This process's command line as manifests record it: the program as
 /// `ceasefire` (not the path it was started from, which differs from
 /// machine to machine), then the arguments as given.
@@ -329,6 +336,29 @@ impl job::Progress for Bar {
         self.0.suspend(|| eprintln!("warning: {message}"));
         if let Ok(mut said) = self.1.lock() {
             said.push(message.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_option_the_library_names_is_a_flag_of_some_command() {
+        let cli = Cli::command();
+        let longs: Vec<String> = cli
+            .get_subcommands()
+            .flat_map(|c| c.get_arguments())
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        for o in Opt::ALL {
+            assert!(
+                longs.contains(&flag(o)),
+                "{o:?}: no command has {}",
+                flag(o)
+            );
         }
     }
 }

@@ -11,6 +11,7 @@
 //! GED's `side_a`/`side_b` are the two sides of an event. The mapping's
 //! `attribute` says which side an event is counted for (docs/calibration.md).
 
+use crate::options::Opt;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -283,12 +284,21 @@ pub(crate) fn convert(
     let last = range.1.or_else(|| events.iter().map(|e| e.0).max());
     let (Some(first), Some(last)) = (first, last) else {
         return Err(file_err(format!(
-            "no event was counted ({} read: {} of other types, {} with imprecise dates, {} without a mapped actor); give --from and --to to write a file of zeros",
-            conv.events, conv.other_type, conv.imprecise, conv.unmapped
+            "no event was counted ({} read: {} of other types, {} with imprecise dates, {} without a mapped actor); give {} and {} to write a file of zeros",
+            conv.events,
+            conv.other_type,
+            conv.imprecise,
+            conv.unmapped,
+            Opt::From,
+            Opt::To
         )));
     };
     if last < first {
-        return Err(file_err(format!("--to {last} is before --from {first}")));
+        return Err(file_err(format!(
+            "{} {last} is before {} {first}",
+            Opt::To,
+            Opt::From
+        )));
     }
     let days = (last - first).num_days() as usize + 1;
     let mut counts = vec![vec![0u64; days]; parties.len()];

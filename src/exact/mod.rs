@@ -16,6 +16,7 @@ pub mod prism;
 
 pub(crate) use outcome::DayMeans;
 
+use crate::options::Opt;
 use crate::scenario::Scenario;
 use chain::{Chain, ChainOptions};
 
@@ -55,7 +56,9 @@ pub enum ExactError {
     /// A day outcome table could hold more entries than allowed (checked
     /// before it is built).
     #[error(
-        "the exact chain's day outcome tables could hold about {estimate:.3e} entries, above --max-states {limit}: daily counts must be told apart up to {cap} (the largest of compliance.tolerance and the at_least of every reported_in_window and blocked_in_window); lower those values, raise --max-states, or use `ceasefire run`"
+        "the exact chain's day outcome tables could hold about {estimate:.3e} entries, above {} {limit}: daily counts must be told apart up to {cap} (the largest of compliance.tolerance and the at_least of every reported_in_window and blocked_in_window); lower those values, raise {}, or use `ceasefire run`",
+        Opt::MaxStates,
+        Opt::MaxStates
     )]
     TablesTooLarge {
         /// The bound on the entries of the largest table.
@@ -67,7 +70,8 @@ pub enum ExactError {
     },
     /// More reachable states than allowed.
     #[error(
-        "the exact chain has more than {limit} reachable states; raise --max-states or use `ceasefire run`"
+        "the exact chain has more than {limit} reachable states; raise {} or use `ceasefire run`",
+        Opt::MaxStates
     )]
     TooManyStates {
         /// The limit.
@@ -75,7 +79,8 @@ pub enum ExactError {
     },
     /// More probability was lost than allowed.
     #[error(
-        "the exact solution lost {lost:e} of probability mass to rounding (allowed: {allowed:e}; loosen it with --max-loss)"
+        "the exact solution lost {lost:e} of probability mass to rounding (allowed: {allowed:e}; loosen it with {})",
+        Opt::MaxLoss
     )]
     MassLost {
         /// Mass lost.

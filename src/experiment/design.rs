@@ -1,5 +1,6 @@
 //! Designs of sweeps: which parameter values each point of a sweep uses.
 
+use crate::options::Opt;
 use std::str::FromStr;
 
 use rand::RngExt;
@@ -232,8 +233,14 @@ impl Vary {
         let values = match &self.values {
             Values::Range => {
                 return Err(VaryError(format!(
-                    "{}={}:{} has no steps: a grid needs them (give steps: PATH=LO:HI:STEPS, e.g. {}={}:{}:5), or use --design lhs",
-                    self.path, self.lo, self.hi, self.path, self.lo, self.hi
+                    "{}={}:{} has no steps: a grid needs them (give steps: PATH=LO:HI:STEPS, e.g. {}={}:{}:5), or use {} lhs",
+                    self.path,
+                    self.lo,
+                    self.hi,
+                    self.path,
+                    self.lo,
+                    self.hi,
+                    Opt::Design
                 )));
             }
             Values::Even(n) => self.even(*n),
@@ -337,7 +344,8 @@ impl Vary {
         match self.values {
             Values::Range | Values::Even(_) => Ok(()),
             Values::Log(_) | Values::List(_) | Values::Labels(_) => Err(VaryError(format!(
-                "{self}: value lists and log ranges are for grids; --design {design} samples a range (allowed: PATH=LO:HI)"
+                "{self}: value lists and log ranges are for grids; {} {design} samples a range (allowed: PATH=LO:HI)",
+                Opt::Design
             ))),
         }
     }

@@ -17,6 +17,7 @@ mod plot;
 pub mod simulate;
 mod stages;
 
+use crate::options::Opt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -476,14 +477,14 @@ struct Prepared {
 fn prepare(counts: &Counts, opts: &FitOptions) -> Result<Prepared, FitError> {
     let err = |m: String| FitError::Options(m);
     if opts.periods.is_empty() {
-        return Err(err(
-            "no --period given (give at least one, e.g. --period all=2016-09-01..2016-10-31)"
-                .into(),
-        ));
+        return Err(err(format!(
+            "no {p} given (give at least one, e.g. {p} all=2016-09-01..2016-10-31)",
+            p = Opt::Period
+        )));
     }
     let (first, last) = (counts.start, counts.end());
     for (i, p) in opts.periods.iter().enumerate() {
-        let spec = format!("--period {}={}..{}", p.name, p.start, p.end);
+        let spec = format!("{} {}={}..{}", Opt::Period, p.name, p.start, p.end);
         if p.end < p.start {
             return Err(err(format!(
                 "{spec}: the period is empty (it ends before it starts)"
@@ -523,15 +524,18 @@ fn prepare(counts: &Counts, opts: &FitOptions) -> Result<Prepared, FitError> {
         .position(|p| p.name == reference_name)
         .ok_or_else(|| {
             err(format!(
-                "--reference {reference_name}: no such period (periods: {})",
+                "{} {reference_name}: no such period (periods: {})",
+                Opt::Reference,
                 names(periods.iter().map(|p| &p.name))
             ))
         })?;
     let start_day = (periods[0].start - first).num_days() as usize;
     if opts.burn_in > start_day {
         return Err(err(format!(
-            "--burn-in {}: the counts have only {start_day} days before the first period starts on {}",
-            opts.burn_in, periods[0].start
+            "{} {}: the counts have only {start_day} days before the first period starts on {}",
+            Opt::BurnIn,
+            opts.burn_in,
+            periods[0].start
         )));
     }
     let from = start_day - opts.burn_in;
@@ -547,7 +551,8 @@ fn prepare(counts: &Counts, opts: &FitOptions) -> Result<Prepared, FitError> {
     let party = |id: &str| {
         counts.party_index(id).ok_or_else(|| {
             err(format!(
-                "--retaliation: unknown party '{id}' (parties in the counts: {})",
+                "{}: unknown party '{id}' (parties in the counts: {})",
+                Opt::Retaliation,
                 names(counts.parties.iter())
             ))
         })
@@ -560,7 +565,10 @@ fn prepare(counts: &Counts, opts: &FitOptions) -> Result<Prepared, FitError> {
             for (s, t) in list {
                 let pair = (party(s)?, party(t)?);
                 if pairs.contains(&pair) {
-                    return Err(err(format!("--retaliation: {s}->{t} is given twice")));
+                    return Err(err(format!(
+                        "{}: {s}->{t} is given twice",
+                        Opt::Retaliation
+                    )));
                 }
                 pairs.push(pair);
             }

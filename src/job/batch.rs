@@ -15,6 +15,7 @@ use crate::engine::{
 };
 use crate::experiment::{PRECISION_BLOCK, entered_half_width};
 use crate::layout::{BATCH_SHARD, ResultFile};
+use crate::options::Opt;
 use crate::report::RunsCsv;
 use crate::scenario::limits::MAX_RUNS;
 use crate::stats::Estimate;
@@ -426,8 +427,10 @@ impl BatchJob {
         let reached = entered_half_width(tally);
         if reached > target.eps {
             warnings.push(format!(
-                "--max-runs {} reached before precision {}: the largest half-width of `entered` is {reached:.5}",
-                target.max_runs, target.eps
+                "{} {} reached before precision {}: the largest half-width of `entered` is {reached:.5}",
+                Opt::MaxRuns,
+                target.max_runs,
+                target.eps
             ));
         }
         Some(reached)
@@ -499,8 +502,9 @@ impl BatchJob {
         let mut said = Vec::new();
         if let Some(kept) = found.kept {
             said.push(format!(
-                "{} holds a checkpoint of this same batch (every run before run {kept} done), and --resume was not given: this run starts again from run {} and keeps that checkpoint beside its own (as {KEPT_CHECKPOINT}) until it passes run {kept}; to continue from it instead, {}",
+                "{} holds a checkpoint of this same batch (every run before run {kept} done), and {} was not given: this run starts again from run {} and keeps that checkpoint beside its own (as {KEPT_CHECKPOINT}) until it passes run {kept}; to continue from it instead, {}",
                 staged.dir().display(),
+                Opt::Resume,
                 range.start,
                 self.exec.how_to_resume()
             ));

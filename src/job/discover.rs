@@ -10,6 +10,7 @@ use super::{Execution, JobError};
 use crate::discover::PrimOptions;
 use crate::experiment::study::{Discovery, Threshold, discover, parse_outcome};
 use crate::layout::ResultFile;
+use crate::options::Opt;
 use crate::report::plot::draw_tradeoff;
 use crate::report::sensitivity::{Outcome, write_prim};
 use crate::store::results_dir::{Overlap, ResultsDir, overlap};
@@ -119,9 +120,10 @@ fn refuse_the_input(out: &Path, sweep_dir: &Path) -> Result<(), JobError> {
     };
     if let Ok(Some(Overlap::Is)) = overlap(out, &input) {
         return Err(JobError::Invalid(format!(
-            "--out {} is the sweep's directory {} (compared by device and inode): PRIM's files would replace the sweep's; write them elsewhere, or leave --out out to write them inside it",
+            "{o} {} is the sweep's directory {} (compared by device and inode): PRIM's files would replace the sweep's; write them elsewhere, or leave {o} out to write them inside it",
             out.display(),
-            sweep_dir.display()
+            sweep_dir.display(),
+            o = Opt::Out
         )));
     }
     Ok(())

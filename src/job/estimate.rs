@@ -15,6 +15,7 @@
 use std::time::Instant;
 
 use crate::engine::Batch;
+use crate::options::Opt;
 use crate::scenario::Scenario;
 use crate::scenario::limits::{MAX_ESTIMATED_OUTPUT_BYTES, MAX_ESTIMATED_SECONDS};
 
@@ -108,9 +109,11 @@ impl CostEstimate {
     /// Why the batch is refused, and what to change.
     pub fn refusal(&self) -> String {
         format!(
-            "{self}, beyond the limits of {} and {} (see docs/model.md, Limits): lower --runs or the scenario's horizon_days, or pass --force to run it anyway",
+            "{self}, beyond the limits of {} and {} (see docs/model.md, Limits): lower {} or the scenario's horizon_days, or pass {} to run it anyway",
             duration(MAX_ESTIMATED_SECONDS),
-            bytes(MAX_ESTIMATED_OUTPUT_BYTES)
+            bytes(MAX_ESTIMATED_OUTPUT_BYTES),
+            Opt::Runs,
+            Opt::Force
         )
     }
 }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::options::Opt;
 use crate::stats::Estimate;
 
 use super::write::{tables, write_tables};
@@ -113,7 +114,8 @@ impl ExactJob {
     pub fn solve(&self) -> Result<ExactResults, JobError> {
         if !(0.0..=1.0).contains(&self.max_loss) {
             return Err(JobError::Invalid(format!(
-                "--max-loss {} is out of range (allowed: 0 to 1)",
+                "{} {} is out of range (allowed: 0 to 1)",
+                Opt::MaxLoss,
                 self.max_loss
             )));
         }

@@ -7,6 +7,7 @@ use super::sweep::SweepPoints;
 use super::write::{write_sweep_files, write_tables};
 use super::{Execution, JobError};
 use crate::layout::ResultFile;
+use crate::options::Opt;
 use crate::scenario::Scenario;
 use crate::scenario::paths::{ParamPath, ScenarioDoc};
 use crate::store::results_dir::{ResultsDir, overlap, shared_file};
@@ -157,20 +158,23 @@ fn refuse_overlapping_out(out: &Path, plan: &MergePlan) -> Result<(), JobError> 
         let shard = dir.path().display();
         let found = overlap(out, dir).map_err(|e| {
             JobError::Invalid(format!(
-                "--out {}: not a usable directory: {e}",
+                "{} {}: not a usable directory: {e}",
+                Opt::Out,
                 out.display()
             ))
         })?;
         if let Some(relation) = found {
             return Err(JobError::Invalid(format!(
-                "--out {} {} the shard directory {shard} (compared by device and inode, whatever the paths); merge into a directory apart from every shard",
+                "{} {} {} the shard directory {shard} (compared by device and inode, whatever the paths); merge into a directory apart from every shard",
+                Opt::Out,
                 out.display(),
                 relation.as_str(),
             )));
         }
         if let Some(name) = shared_file(out, dir) {
             return Err(JobError::Invalid(format!(
-                "--out {}: its {name} is a hard link of a file of the shard directory {shard} (the same inode); merge into a directory apart from every shard",
+                "{} {}: its {name} is a hard link of a file of the shard directory {shard} (the same inode); merge into a directory apart from every shard",
+                Opt::Out,
                 out.display(),
             )));
         }

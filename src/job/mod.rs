@@ -69,6 +69,7 @@ use crate::experiment::VaryError;
 use crate::experiment::study::StudyError;
 #[cfg(feature = "fit")]
 use crate::fit::FitError;
+use crate::options::Opt;
 use crate::report::plot::PlotError;
 use crate::report::sensitivity::TableError;
 use crate::scenario::paths::Assignment;
@@ -184,7 +185,7 @@ pub enum JobError {
         known: Vec<String>,
     },
     /// Warnings, with `strict` set: nothing was written.
-    #[error("{} (--strict makes every warning an error; nothing was written)", .0.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("; "))]
+    #[error("{} ({} makes every warning an error; nothing was written)", .0.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("; "), Opt::Strict)]
     Strict(Vec<String>),
 }
 
@@ -335,7 +336,7 @@ impl Execution {
     fn how_to_resume(&self) -> String {
         match &self.resume_hint {
             Some(cmd) => format!("stop this run (Ctrl-C) and run: {cmd}"),
-            None => "stop this run and run it again with --resume".into(),
+            None => format!("stop this run and run it again with {}", Opt::Resume),
         }
     }
 
@@ -370,7 +371,8 @@ impl Execution {
     fn threads_warning(&self) -> Option<String> {
         match (self.threads, self.worker_threads()) {
             (Some(asked), Some(used)) if used < asked => Some(format!(
-                "--threads {asked} is more than the {used} this machine can run at once: using {used} (results do not depend on it)"
+                "{} {asked} is more than the {used} this machine can run at once: using {used} (results do not depend on it)",
+                Opt::Threads
             )),
             _ => None,
         }

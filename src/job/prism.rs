@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::write::put;
 use super::{JobError, LoadedScenario};
 use crate::exact::prism;
+use crate::options::Opt;
 use crate::store::StagedDir;
 
 /// An export, as `ceasefire export-prism` writes it.
@@ -45,13 +46,14 @@ impl PrismJob {
         let file_name = |p: &Path| {
             p.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| JobError::Invalid("--out must name a file".into()))
+                .ok_or_else(|| JobError::Invalid(format!("{} must name a file", Opt::Out)))
         };
         let name = file_name(&self.out)?;
         let props = file_name(&self.out.with_extension("props"))?;
         if props == name {
             return Err(JobError::Invalid(format!(
-                "--out {} would be overwritten by its own properties file; give the model the extension .pm",
+                "{} {} would be overwritten by its own properties file; give the model the extension .pm",
+                Opt::Out,
                 self.out.display()
             )));
         }

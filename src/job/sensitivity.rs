@@ -15,6 +15,7 @@ use crate::experiment::study::{NOISE_WARNING, Study, analyze_study};
 use crate::experiment::{Design, Vary};
 use crate::input::{LineLimit, MAX_LINE_BYTES};
 use crate::layout::{self, ResultFile};
+use crate::options::Opt;
 use crate::report::plot::{draw_indices, indices_chart_name};
 use crate::report::sensitivity::{IndexRow, Outcome, SweepTable, write_design, write_rows};
 use crate::sensitivity::Bounds;
@@ -54,7 +55,8 @@ impl StudyMethod {
                 let rounded = round_up_samples(samples);
                 if rounded > MAX_SAMPLES {
                     return Err(JobError::Invalid(format!(
-                        "--samples {samples} is not allowed (allowed: up to {MAX_SAMPLES}, a power of two)"
+                        "{} {samples} is not allowed (allowed: up to {MAX_SAMPLES}, a power of two)",
+                        Opt::Samples
                     )));
                 }
                 let design = Design::Saltelli {
@@ -63,7 +65,8 @@ impl StudyMethod {
                 };
                 let warning = (rounded != samples).then(|| {
                     format!(
-                        "--samples {samples} is not a power of two: using {rounded} (Sobol' nets need powers of two)"
+                        "{} {samples} is not a power of two: using {rounded} (Sobol' nets need powers of two)",
+                        Opt::Samples
                     )
                 });
                 return Ok((design, warning));
@@ -141,13 +144,14 @@ impl SensitivityJob {
     pub fn run(&self, progress: &dyn Progress) -> Result<SensitivityDone, JobError> {
         if self.resamples < 2 {
             return Err(JobError::Invalid(format!(
-                "--resamples {} is not allowed (allowed: 2 or more; an interval needs a spread)",
+                "{} {} is not allowed (allowed: 2 or more; an interval needs a spread)",
+                Opt::Resamples,
                 self.resamples
             )));
         }
         for v in &self.vary {
             Bounds::new(v.lo, v.hi).map_err(|e| {
-                JobError::Invalid(format!("--vary {}={}:{}: {e}", v.path, v.lo, v.hi))
+                JobError::Invalid(format!("{} {}={}:{}: {e}", Opt::Vary, v.path, v.lo, v.hi))
             })?;
         }
         let (design, rounded) = self.method.design()?;
@@ -195,9 +199,10 @@ impl SensitivityJob {
         let paths: Vec<String> = self.vary.iter().map(|v| v.path.to_string()).collect();
         if table.paths != paths {
             return Err(JobError::Invalid(format!(
-                "{}: its paths ({}) are not the --vary paths ({})",
+                "{}: its paths ({}) are not the {} paths ({})",
                 dir.join(ResultFile::Sweep.name()).display(),
                 table.paths.join(", "),
+                Opt::Vary,
                 paths.join(", ")
             )));
         }
@@ -205,10 +210,11 @@ impl SensitivityJob {
         for o in &study.outcomes {
             if o.noise_share > NOISE_WARNING {
                 warnings.push(format!(
-                    "{}: Monte Carlo noise is {:.1}% of its variance over the points (above {:.0}%): the indices partly split noise; use more --runs",
+                    "{}: Monte Carlo noise is {:.1}% of its variance over the points (above {:.0}%): the indices partly split noise; use more {}",
                     o.outcome,
                     100.0 * o.noise_share,
-                    100.0 * NOISE_WARNING
+                    100.0 * NOISE_WARNING,
+                    Opt::Runs
                 ));
             }
         }

@@ -13,6 +13,7 @@ use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_di
 use crate::engine::{Batch, Mode, ProgressFn, Reason, Shard, Tally};
 use crate::experiment::{Design, DesignFile, Vary, labels_of};
 use crate::layout::{ResultFile, SWEEP_SHARD};
+use crate::options::Opt;
 use crate::report::experiment::SweepPoint;
 use crate::scenario::Scenario;
 use crate::scenario::paths::{Assignment, ParamPath, ScenarioDoc, parse_value};
@@ -338,9 +339,11 @@ impl SweepJob {
             }
             SweepDesign::Generated { vary, design } => {
                 if vary.is_empty() {
-                    return Err(JobError::Invalid(
-                        "--vary is required (PATH=LO:HI:STEPS, repeatable) unless --design is a FILE.csv".into(),
-                    ));
+                    return Err(JobError::Invalid(format!(
+                        "{} is required (PATH=LO:HI:STEPS, repeatable) unless {} is a FILE.csv",
+                        Opt::Vary,
+                        Opt::Design
+                    )));
                 }
                 SweepPoints::generated(&doc, &l.changes, vary, *design, self.seed)
             }
@@ -376,9 +379,10 @@ impl SweepJob {
                     PointCheckpoints::open(&mut staged, &keys, &scs, mode.resumes(), abort)?;
                 if c.kept() > 0 {
                     let said = self.exec.warnings(vec![format!(
-                        "{} holds checkpoints of {} completed points of this same sweep, and --resume was not given: this run simulates every point again and keeps those checkpoints; to use them instead, {}",
+                        "{} holds checkpoints of {} completed points of this same sweep, and {} was not given: this run simulates every point again and keeps those checkpoints; to use them instead, {}",
                         dir.display(),
                         c.kept(),
+                        Opt::Resume,
                         self.exec.how_to_resume()
                     )])?;
                     for w in &said {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{JobError, LoadedScenario};
 use crate::engine::{Batch, RunInternals, WindowReadings};
+use crate::options::Opt;
 use crate::report::TraceCsv;
 use crate::store::{OutputError, StagedDir};
 
@@ -84,7 +85,7 @@ impl TraceJob {
         };
         let name = path
             .file_name()
-            .ok_or_else(|| JobError::Invalid("--out must name a file or be -".into()))?
+            .ok_or_else(|| JobError::Invalid(format!("{} must name a file or be -", Opt::Out)))?
             .to_string_lossy()
             .into_owned();
         let mut staged = StagedDir::create(&dir)?;

@@ -22,6 +22,7 @@
 //! key extended with the sweep's design and the point, and a resumed sweep
 //! runs only the points that have none.
 
+use crate::options::Opt;
 use std::collections::BTreeMap;
 use std::fs;
 use std::ops::Range;
@@ -185,7 +186,7 @@ impl BatchKey {
             now.scenario_sha256.clone(),
         );
         differ(
-            "--set changes",
+            &format!("{} changes", Opt::Set),
             format!("{:?}", self.changes),
             format!("{:?}", now.changes),
         );
@@ -233,7 +234,8 @@ pub enum CheckpointError {
     Output(#[from] OutputError),
     /// The checkpoint file cannot be read.
     #[error(
-        "{path}: not a readable checkpoint ({reason}); remove it, or run without --resume to start again"
+        "{path}: not a readable checkpoint ({reason}); remove it, or run without {} to start again",
+        Opt::Resume
     )]
     Unreadable {
         /// The checkpoint file.
@@ -244,7 +246,8 @@ pub enum CheckpointError {
     /// A file of the checkpoint was changed, or does not hold what the
     /// batch's runs give.
     #[error(
-        "{path}: {reason}; the checkpoint cannot be trusted: remove {checkpoint} (and the hidden .runs.csv.partial beside it), or run without --resume to start again"
+        "{path}: {reason}; the checkpoint cannot be trusted: remove {checkpoint} (and the hidden .runs.csv.partial beside it), or run without {} to start again",
+        Opt::Resume
     )]
     Inconsistent {
         /// The file at fault.
@@ -256,8 +259,16 @@ pub enum CheckpointError {
     },
     /// The checkpoint belongs to another batch.
     #[error(
-        "{path}: the checkpoint belongs to another batch (checkpoint ≠ this command: {}); resume with the same scenario, --set, --seed, --runs and --shard (and, for a sweep, --vary, --design and --points), or run without --resume to start again",
-        differences.join("; ")
+        "{path}: the checkpoint belongs to another batch (checkpoint ≠ this command: {}); resume with the same scenario, {}, {}, {} and {} (and, for a sweep, {}, {} and {}), or run without {} to start again",
+        differences.join("; "),
+        Opt::Set,
+        Opt::Seed,
+        Opt::Runs,
+        Opt::Shard,
+        Opt::Vary,
+        Opt::Design,
+        Opt::Points,
+        Opt::Resume
     )]
     Foreign {
         /// The checkpoint file.

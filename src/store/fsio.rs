@@ -4,6 +4,7 @@
 //! layout, so the writers (staged directories, locks, publication,
 //! checkpoints) stand on it without importing one another back.
 
+use crate::options::Opt;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
@@ -71,9 +72,12 @@ pub(crate) fn is_working_file(name: &str) -> bool {
 /// (`ulimit -f`) was reached.
 pub(crate) fn name_io_error(path: &Path, e: io::Error) -> io::Error {
     let limit = if is_file_too_large(&e) {
-        " (the file size limit, `ulimit -f`, was reached; the last checkpoint is kept: raise the limit and rerun with --resume)"
+        format!(
+            " (the file size limit, `ulimit -f`, was reached; the last checkpoint is kept: raise the limit and rerun with {})",
+            Opt::Resume
+        )
     } else {
-        ""
+        String::new()
     };
     io::Error::new(e.kind(), format!("{}: {e}{limit}", path.display()))
 }

@@ -19,6 +19,7 @@
 //! Within one process a lock is shared: a job that holds a directory (a
 //! sensitivity study) can run another job into it (its sweep).
 
+use crate::options::Opt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -86,9 +87,10 @@ impl DirLock {
                         Err(_) => "another process".to_string(),
                     };
                     let msg = format!(
-                        "{} is being written by {who} (it holds {}); wait for it to finish, or write elsewhere with --out",
+                        "{} is being written by {who} (it holds {}); wait for it to finish, or write elsewhere with {}",
                         dir.display(),
-                        path.display()
+                        path.display(),
+                        Opt::Out
                     );
                     return Err(OutputError::refused(dir, msg));
                 }

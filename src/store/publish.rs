@@ -25,6 +25,7 @@
 //! durable. The environment variable `CEASEFIRE_PUBLISH=manifest-last`
 //! forces the second protocol, so that the test suite exercises it on Linux.
 
+use crate::options::Opt;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
@@ -58,8 +59,9 @@ pub(super) fn publish(plan: &Plan) -> Result<Vec<PathBuf>, OutputError> {
     for (_, target) in plan.staged {
         if target.is_dir() {
             let msg = format!(
-                "cannot publish {}: a directory is in the way (move it elsewhere and run again; the checkpoint, if any, is kept for --resume)",
-                target.display()
+                "cannot publish {}: a directory is in the way (move it elsewhere and run again; the checkpoint, if any, is kept for {})",
+                target.display(),
+                Opt::Resume
             );
             return Err(OutputError::refused(target, msg));
         }

@@ -11,6 +11,7 @@
 //! ([`StagedFile::sync`]) and reopened by a later process
 //! ([`StagedDir::reopen`]): this is what lets a killed batch resume.
 
+use crate::options::Opt;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
@@ -269,8 +270,9 @@ fn not_a_directory(dir: &Path) -> OutputError {
     OutputError::refused(
         dir,
         format!(
-            "{} is a file, not a directory: the output (--out) must be a directory, either new or one that ceasefire wrote",
-            dir.display()
+            "{} is a file, not a directory: the output ({}) must be a directory, either new or one that ceasefire wrote",
+            dir.display(),
+            Opt::Out
         ),
     )
 }
@@ -300,10 +302,11 @@ fn refuse_foreign(dir: &Path) -> Result<(), OutputError> {
     Err(OutputError::refused(
         dir,
         format!(
-            "{} is not empty ({count}: {}{}) and holds no manifest.json, so ceasefire did not write it: choose a new or empty directory, or pass --force to write into it (files ceasefire does not write are left untouched)",
+            "{} is not empty ({count}: {}{}) and holds no manifest.json, so ceasefire did not write it: choose a new or empty directory, or pass {} to write into it (files ceasefire does not write are left untouched)",
             dir.display(),
             foreign.join(", "),
-            more
+            more,
+            Opt::Force
         ),
     ))
 }
