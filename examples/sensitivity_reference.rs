@@ -14,9 +14,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use ceasefire::discover::{PrimOptions, prim};
-use ceasefire::report::sensitivity::{
-    IndexRow, Outcome, OutputRow, write_design, write_prim, write_rows,
-};
+use ceasefire::report::sensitivity::{IndexRow, Outcome, OutputRow, write_design, write_prim};
+use ceasefire::report::write_rows;
 use ceasefire::sensitivity::functions::{Ishigami, Linear};
 use ceasefire::sensitivity::{
     Bounds, DEFAULT_RESAMPLES, analyze_morris, analyze_sobol, morris_design, saltelli_design,

@@ -55,6 +55,20 @@ pub enum ResultFile {
     Prim,
     /// Chart of PRIM's coverage–density trade-off (`tradeoff.svg`).
     TradeoffChart,
+    /// Every estimate of a fit with its interval (`fit.csv`).
+    FitEstimates,
+    /// The fitted `[[party]]` tables and phase multipliers (`fit.toml`).
+    FitScenario,
+    /// A fit's PIT histogram, KS test and residual autocorrelation
+    /// (`fit_diagnostics.csv`).
+    FitDiagnostics,
+    /// Chart of a fit's diagnostics (`fit_diagnostics.svg`).
+    FitDiagnosticsChart,
+    /// Observed counts against a fit's predictive bands (`predictive.csv`,
+    /// `fit --simulate`).
+    Predictive,
+    /// Chart of the predictive check (`predictive.svg`).
+    PredictiveChart,
 }
 
 impl ResultFile {
@@ -83,6 +97,12 @@ impl ResultFile {
             ResultFile::Outputs => "outputs.csv",
             ResultFile::Prim => "prim.csv",
             ResultFile::TradeoffChart => "tradeoff.svg",
+            ResultFile::FitEstimates => "fit.csv",
+            ResultFile::FitScenario => "fit.toml",
+            ResultFile::FitDiagnostics => "fit_diagnostics.csv",
+            ResultFile::FitDiagnosticsChart => "fit_diagnostics.svg",
+            ResultFile::Predictive => "predictive.csv",
+            ResultFile::PredictiveChart => "predictive.svg",
         }
     }
 }

@@ -13,7 +13,7 @@ pub mod diagnostics;
 pub mod estimate;
 pub mod model;
 pub mod output;
-mod plot;
+pub(crate) mod plot;
 pub mod simulate;
 mod stages;
 

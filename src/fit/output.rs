@@ -1,53 +1,18 @@
-//! The files of a fit's results directory: fit.csv, fit.toml,
-//! fit_diagnostics.csv, predictive.csv, two SVG charts and manifest.json,
-//! written together through `StagedDir` so that a directory never holds
-//! half a fit. Columns are documented in docs/outputs.md.
+//! What a fit's results directory holds, as rows and text: the rows of
+//! fit.csv, fit_diagnostics.csv and predictive.csv, fit.toml, and the
+//! options its manifest records. `job::fit` writes them (the names are in
+//! `layout`, the manifest type in `store`). Columns are documented in
+//! docs/outputs.md.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::diagnostics::{MAX_LAG, PIT_BINS};
 use super::model::HalfLife;
 use super::simulate::{multiplier_line, party_tables};
-use super::{Fit, Retaliation, plot};
-use crate::store::{MODEL_VERSION, OutputError, StagedDir, versions};
-
-/// The files a fit writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FitFile {
-    /// Every estimate with its interval.
-    Estimates,
-    /// The fitted `[[party]]` tables and phase multipliers.
-    Scenario,
-    /// PIT histogram, KS test, residual autocorrelation.
-    Diagnostics,
-    /// The chart of the diagnostics.
-    DiagnosticsChart,
-    /// Observed counts against predictive bands (with `--simulate`).
-    Predictive,
-    /// The chart of the predictive check (with `--simulate`).
-    PredictiveChart,
-    /// Provenance.
-    Manifest,
-}
-
-impl FitFile {
-    /// Its file name.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            FitFile::Estimates => "fit.csv",
-            FitFile::Scenario => "fit.toml",
-            FitFile::Diagnostics => "fit_diagnostics.csv",
-            FitFile::DiagnosticsChart => "fit_diagnostics.svg",
-            FitFile::Predictive => "predictive.csv",
-            FitFile::PredictiveChart => "predictive.svg",
-            FitFile::Manifest => "manifest.json",
-        }
-    }
-}
+use super::{Fit, Retaliation};
+use crate::store::InputFile;
 
 /// One row of fit.csv.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,56 +78,6 @@ pub(crate) struct PredictiveRow {
     pub(crate) inside_50: bool,
     /// Whether it is inside [q05, q95].
     pub(crate) inside_90: bool,
-}
-
-/// The counts file a fit read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct InputFile {
-    /// The path as given.
-    pub(crate) path: String,
-    /// SHA-256 of its bytes, in hex.
-    pub(crate) sha256: String,
-}
-
-impl InputFile {
-    /// Describes `bytes` read from `path`.
-    pub(crate) fn new(path: &str, bytes: &[u8]) -> Self {
-        InputFile {
-            path: path.to_string(),
-            sha256: crate::store::digest::sha256_hex(bytes),
-        }
-    }
-}
-
-/// manifest.json of a fit. Like a run's manifest (model version, pinned
-/// versions, command line, files), but its input is a counts file, not a
-/// scenario.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct FitManifest {
-    /// Version of the model contract.
-    pub(crate) model: String,
-    /// Crate versions the numbers depend on.
-    pub(crate) versions: BTreeMap<String, String>,
-    /// Always `maximum-likelihood`.
-    pub(crate) method: String,
-    /// The counts file.
-    pub(crate) input: InputFile,
-    /// The options as given.
-    pub(crate) options: BTreeMap<String, String>,
-    /// Master seed (PIT draws, bootstrap, predictive runs).
-    pub(crate) seed: u64,
-    /// The command line, word by word.
-    pub(crate) command_line: Vec<String>,
-    /// The files written next to this manifest.
-    pub(crate) files: Vec<String>,
-    /// SHA-256 of every file of `files` but manifest.json, by name
-    /// (`ceasefire verify`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) sha256: BTreeMap<String, String>,
-    /// Warnings about the fit.
-    pub(crate) warnings: Vec<String>,
-    /// What the numbers mean and what was left out.
-    pub(crate) notes: Vec<String>,
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -314,7 +229,7 @@ impl Fit {
     }
 
     /// The options as the manifest records them.
-    fn option_map(&self) -> BTreeMap<String, String> {
+    pub(crate) fn option_map(&self) -> BTreeMap<String, String> {
         let o = &self.options;
         let mut m = BTreeMap::new();
         let periods: Vec<String> = o
@@ -351,86 +266,4 @@ impl Fit {
         m.insert("simulate".into(), o.simulate.to_string());
         m
     }
-
-    /// The files this fit writes, in order.
-    pub(crate) fn files(&self) -> Vec<FitFile> {
-        let mut f = vec![
-            FitFile::Estimates,
-            FitFile::Scenario,
-            FitFile::Diagnostics,
-            FitFile::DiagnosticsChart,
-        ];
-        if self.predictive.is_some() {
-            f.extend([FitFile::Predictive, FitFile::PredictiveChart]);
-        }
-        f.push(FitFile::Manifest);
-        f
-    }
-
-    /// Writes every file into `dir`, all at once or not at all.
-    pub(crate) fn write(
-        &self,
-        dir: &Path,
-        input: &InputFile,
-        command_line: Vec<String>,
-    ) -> Result<Vec<PathBuf>, OutputError> {
-        let files = self.files();
-        let mut manifest = FitManifest {
-            model: MODEL_VERSION.into(),
-            versions: versions(),
-            method: "maximum-likelihood".into(),
-            input: input.clone(),
-            options: self.option_map(),
-            seed: self.options.seed,
-            command_line,
-            files: files.iter().map(|f| f.name().to_string()).collect(),
-            sha256: BTreeMap::new(),
-            warnings: self.warnings.clone(),
-            notes: self.notes.clone(),
-        };
-        let charts = plot::draw(self).map_err(|e| {
-            OutputError::new(
-                &dir.join(FitFile::DiagnosticsChart.name()),
-                std::io::Error::other(e),
-            )
-        })?;
-        // The job has locked and checked the directory (`FitJob`); this
-        // publishes the files together, removing a previous fit's stale ones.
-        let mut staged = StagedDir::results(dir, true)?;
-        for file in files {
-            let mut f = staged.file(file.name())?;
-            let path = dir.join(file.name());
-            let io = |e: std::io::Error| OutputError::new(&path, e);
-            match file {
-                FitFile::Estimates => write_csv(&mut f, &self.estimate_rows()).map_err(io)?,
-                FitFile::Diagnostics => write_csv(&mut f, &self.diagnostic_rows()).map_err(io)?,
-                FitFile::Predictive => write_csv(&mut f, &self.predictive_rows()).map_err(io)?,
-                FitFile::Scenario => f
-                    .write_all(self.scenario_fragment(input).as_bytes())
-                    .map_err(io)?,
-                FitFile::DiagnosticsChart => f.write_all(charts.0.as_bytes()).map_err(io)?,
-                FitFile::PredictiveChart => f
-                    .write_all(charts.1.as_deref().unwrap_or_default().as_bytes())
-                    .map_err(io)?,
-                FitFile::Manifest => {
-                    manifest.sha256 = staged.digests(&manifest.files)?;
-                    let mut s =
-                        serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
-                    s.push('\n');
-                    f.write_all(s.as_bytes()).map_err(io)?
-                }
-            }
-            f.finish()?;
-        }
-        staged.commit()
-    }
-}
-
-/// Writes serde rows as CSV with a header.
-fn write_csv<T: Serialize>(out: &mut impl Write, rows: &[T]) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    for r in rows {
-        w.serialize(r).map_err(std::io::Error::other)?;
-    }
-    w.flush()
 }

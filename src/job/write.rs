@@ -14,7 +14,7 @@ use crate::report::plot::{self, Results, SweepResults};
 use crate::scenario::Scenario;
 use crate::scenario::paths::ParamPath;
 use crate::stats::Estimates;
-use crate::store::{Manifest, StagedDir};
+use crate::store::{Manifest, ManifestFile, StagedDir};
 
 /// A table written to memory by `write`, with its file.
 pub(super) fn table(
@@ -56,16 +56,16 @@ pub(super) fn put(staged: &mut StagedDir, name: &str, bytes: &[u8]) -> Result<()
 /// commits `staged`. Returns the files.
 pub(super) fn finish(
     mut staged: StagedDir,
-    mut manifest: Manifest,
+    mut manifest: impl ManifestFile,
     mut files: Vec<String>,
 ) -> Result<Vec<String>, JobError> {
     let name = ResultFile::Manifest.name();
     if files.last().map(String::as_str) != Some(name) {
         files.push(name.to_string());
     }
-    manifest.files = files.clone();
-    manifest.sha256 = staged.digests(&files)?;
-    put(&mut staged, name, manifest.to_json().as_bytes())?;
+    let digests = staged.digests(&files)?;
+    manifest.list(files.clone(), digests);
+    put(&mut staged, name, manifest.json().as_bytes())?;
     staged.commit()?;
     Ok(files)
 }

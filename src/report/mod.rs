@@ -132,6 +132,16 @@ impl<W: Write> BatchObserver for RunsCsv<'_, W> {
     }
 }
 
+/// Writes serde rows with a header.
+pub fn write_rows<T: serde::Serialize, W: Write>(rows: &[T], w: W) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    for r in rows {
+        out.serialize(r)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// A CSV writer that takes its header from the row type.
 fn serde_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().has_headers(true).from_writer(w)

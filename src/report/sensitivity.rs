@@ -175,16 +175,6 @@ pub struct OutputRow {
     pub estimate: f64,
 }
 
-/// Writes serde rows with a header.
-pub fn write_rows<T: Serialize, W: Write>(rows: &[T], w: W) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    for r in rows {
-        out.serialize(r)?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
 /// Writes design.csv: `point,<one column per path>`, one row per point.
 pub fn write_design<W: Write>(paths: &[String], points: &[Vec<f64>], w: W) -> csv::Result<()> {
     let mut out = csv_writer(w);
@@ -537,6 +527,7 @@ fn values_of(written: &[Vec<String>], columns: usize) -> (Vec<Vec<f64>>, Vec<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::write_rows;
 
     const SWEEP: &str = "point,a.x,b.y,metric,subject,estimate,ci_low,ci_high,runs
 0,0.5,1,entered,collapse,0.25,0.2,0.3,100

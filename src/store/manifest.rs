@@ -235,9 +235,114 @@ impl Manifest {
 
     /// Pretty-printed JSON with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a manifest always serialises");
-        s.push('\n');
-        s
+        pretty_json(self)
+    }
+}
+
+/// A kind of manifest.json: whoever writes the directory lists its files
+/// (manifest.json last) and their digests, then writes its JSON.
+pub(crate) trait ManifestFile: Serialize {
+    /// Sets the files written next to it and the SHA-256 of each.
+    fn list(&mut self, files: Vec<String>, sha256: BTreeMap<String, String>);
+
+    /// Pretty-printed JSON with a trailing newline.
+    fn json(&self) -> String {
+        pretty_json(self)
+    }
+}
+
+impl ManifestFile for Manifest {
+    fn list(&mut self, files: Vec<String>, sha256: BTreeMap<String, String>) {
+        (self.files, self.sha256) = (files, sha256);
+    }
+}
+
+impl ManifestFile for FitManifest {
+    fn list(&mut self, files: Vec<String>, sha256: BTreeMap<String, String>) {
+        (self.files, self.sha256) = (files, sha256);
+    }
+}
+
+/// `manifest` as pretty-printed JSON with a trailing newline.
+fn pretty_json(manifest: &(impl Serialize + ?Sized)) -> String {
+    let mut s = serde_json::to_string_pretty(manifest).expect("a manifest always serialises");
+    s.push('\n');
+    s
+}
+
+/// The counts file a fit read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct InputFile {
+    /// The path as given.
+    pub(crate) path: String,
+    /// SHA-256 of its bytes, in hex.
+    pub(crate) sha256: String,
+}
+
+impl InputFile {
+    /// Describes `bytes` read from `path`.
+    pub(crate) fn new(path: &str, bytes: &[u8]) -> Self {
+        InputFile {
+            path: path.to_string(),
+            sha256: super::digest::sha256_hex(bytes),
+        }
+    }
+}
+
+/// manifest.json of a fit. Like a run's [`Manifest`] (model version,
+/// pinned versions, command line, files), but its input is a counts file,
+/// not a scenario, and it records the fit's options and notes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct FitManifest {
+    /// Version of the model contract.
+    pub(crate) model: String,
+    /// Crate versions the numbers depend on.
+    pub(crate) versions: BTreeMap<String, String>,
+    /// Always `maximum-likelihood`.
+    pub(crate) method: String,
+    /// The counts file.
+    pub(crate) input: InputFile,
+    /// The options as given.
+    pub(crate) options: BTreeMap<String, String>,
+    /// Master seed (PIT draws, bootstrap, predictive runs).
+    pub(crate) seed: u64,
+    /// The command line, word by word.
+    pub(crate) command_line: Vec<String>,
+    /// The files written next to this manifest.
+    pub(crate) files: Vec<String>,
+    /// SHA-256 of every file of `files` but manifest.json, by name
+    /// (`ceasefire verify`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) sha256: BTreeMap<String, String>,
+    /// Warnings about the fit.
+    pub(crate) warnings: Vec<String>,
+    /// What the numbers mean and what was left out.
+    pub(crate) notes: Vec<String>,
+}
+
+impl FitManifest {
+    /// A fit's manifest for `input` fitted with `options` under master
+    /// seed `seed`; its `files` and `sha256` are filled in by whoever
+    /// writes the directory ([`ManifestFile::list`]).
+    pub(crate) fn maximum_likelihood(
+        input: InputFile,
+        options: BTreeMap<String, String>,
+        seed: u64,
+        command_line: Vec<String>,
+    ) -> Self {
+        FitManifest {
+            model: MODEL_VERSION.into(),
+            versions: versions(),
+            method: "maximum-likelihood".into(),
+            input,
+            options,
+            seed,
+            command_line,
+            files: Vec::new(),
+            sha256: BTreeMap::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod shard;
 mod staged;
 pub mod verify;
 
+pub(crate) use manifest::{FitManifest, InputFile, ManifestFile};
 pub use manifest::{
     MODEL_VERSION, Manifest, PINNED, ScenarioSource, ShardRecord, SweepRecord, versions,
 };
