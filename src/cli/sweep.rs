@@ -13,7 +13,7 @@ use ceasefire::engine::Shard;
 use ceasefire::experiment::{Design, DesignChoice, Vary, read_design_file};
 use ceasefire::job::{JobError, SweepDesign, SweepDone, SweepJob, SweepMode};
 use ceasefire::layout::SWEEP_CHECKPOINT_DIR;
-use ceasefire::report::experiment::SweepPoint;
+use ceasefire::report::sweep::SweepPoint;
 use ceasefire::scenario::Scenario;
 use ceasefire::scenario::paths::ParamPath;
 use ceasefire::stats::Metric;

@@ -13,7 +13,8 @@
 use crate::discover::{PrimBox, PrimError, PrimOptions, prim};
 use crate::engine::Tally;
 use crate::numeric::z;
-use crate::report::sensitivity::{IndexMethod, IndexRow, Outcome, OutputRow, Series, SweepTable};
+use crate::report::sensitivity::{IndexMethod, IndexRow, Outcome, OutputRow};
+use crate::report::sweep::{Series, SweepTable};
 use crate::scenario::Scenario;
 use crate::sensitivity::{SensitivityError, analyze_morris, analyze_sobol};
 use crate::stats::summary::summary_rows;

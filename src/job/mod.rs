@@ -71,7 +71,7 @@ use crate::experiment::study::StudyError;
 use crate::fit::FitError;
 use crate::options::Opt;
 use crate::report::plot::PlotError;
-use crate::report::sensitivity::TableError;
+use crate::report::sweep::TableError;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::{Estimate, Estimates};

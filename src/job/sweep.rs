@@ -14,7 +14,7 @@ use crate::engine::{Batch, Mode, ProgressFn, Reason, Shard, Tally};
 use crate::experiment::{Design, DesignFile, Vary, labels_of};
 use crate::layout::{ResultFile, SWEEP_SHARD};
 use crate::options::Opt;
-use crate::report::experiment::SweepPoint;
+use crate::report::sweep::SweepPoint;
 use crate::scenario::Scenario;
 use crate::scenario::paths::{Assignment, ParamPath, ScenarioDoc, parse_value};
 use crate::stats::summary::summary_rows;
@@ -562,7 +562,7 @@ impl SweepResults {
     /// The bytes of sweep.csv, as `ceasefire sweep` writes it.
     pub fn sweep_csv(&self) -> Result<Vec<u8>, JobError> {
         super::write::table(ResultFile::Sweep, |b| {
-            crate::report::experiment::write_sweep(&self.paths, &self.points, b)
+            crate::report::sweep::write_sweep(&self.paths, &self.points, b)
         })
         .map(|(_, bytes)| bytes)
     }

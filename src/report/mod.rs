@@ -8,6 +8,7 @@ pub mod experiment;
 pub mod plot;
 pub mod rows;
 pub mod sensitivity;
+pub mod sweep;
 
 use std::io::Write;
 

@@ -26,7 +26,7 @@ use super::charts::{
 use super::palette::PhaseColours;
 use super::{PlotError, invalid};
 use crate::layout::ResultFile;
-use crate::report::sensitivity::{Series, SweepTable};
+use crate::report::sweep::{Series, SweepTable};
 use crate::stats::Metric;
 
 /// One `entered` row of sweep.csv: a point's values, a phase and the share
