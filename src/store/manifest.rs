@@ -257,6 +257,7 @@ impl ManifestFile for Manifest {
     }
 }
 
+#[cfg(feature = "fit")]
 impl ManifestFile for FitManifest {
     fn list(&mut self, files: Vec<String>, sha256: BTreeMap<String, String>) {
         (self.files, self.sha256) = (files, sha256);
@@ -271,6 +272,7 @@ fn pretty_json(manifest: &(impl Serialize + ?Sized)) -> String {
 }
 
 /// The counts file a fit read.
+#[cfg(feature = "fit")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct InputFile {
     /// The path as given.
@@ -279,6 +281,7 @@ pub(crate) struct InputFile {
     pub(crate) sha256: String,
 }
 
+#[cfg(feature = "fit")]
 impl InputFile {
     /// Describes `bytes` read from `path`.
     pub(crate) fn new(path: &str, bytes: &[u8]) -> Self {
@@ -292,6 +295,7 @@ impl InputFile {
 /// manifest.json of a fit. Like a run's [`Manifest`] (model version,
 /// pinned versions, command line, files), but its input is a counts file,
 /// not a scenario, and it records the fit's options and notes.
+#[cfg(feature = "fit")]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct FitManifest {
     /// Version of the model contract.
@@ -320,6 +324,7 @@ pub(crate) struct FitManifest {
     pub(crate) notes: Vec<String>,
 }
 
+#[cfg(feature = "fit")]
 impl FitManifest {
     /// A fit's manifest for `input` fitted with `options` under master
     /// seed `seed`; its `files` and `sha256` are filled in by whoever

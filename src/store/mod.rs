@@ -17,7 +17,9 @@ pub mod shard;
 mod staged;
 pub mod verify;
 
-pub(crate) use manifest::{FitManifest, InputFile, ManifestFile};
+pub(crate) use manifest::ManifestFile;
+#[cfg(feature = "fit")]
+pub(crate) use manifest::{FitManifest, InputFile};
 pub use manifest::{
     MODEL_VERSION, Manifest, PINNED, ScenarioSource, ShardRecord, SweepRecord, versions,
 };
