@@ -17,6 +17,13 @@ pub(crate) mod plot;
 pub mod simulate;
 mod stages;
 
+// The fit's statistical behaviour on simulated data, and its recovery of
+// known parameters (the full study is `#[ignore]`d).
+#[cfg(test)]
+mod recovery_tests;
+#[cfg(test)]
+mod statistical_tests;
+
 use crate::options::Opt;
 use std::str::FromStr;
 

@@ -13,6 +13,11 @@ pub mod occupancy;
 pub mod solution;
 pub mod summary;
 
+// The curves, hazards and daily means against a scenario whose answer is
+// known exactly.
+#[cfg(test)]
+mod curve_tests;
+
 pub use estimates::Estimates;
 pub use metric::{Metric, UnknownMetric};
 

@@ -4,10 +4,10 @@
 //! Poisson-only fit to self-exciting data fails the goodness-of-fit check
 //! that the right model passes.
 
-use ceasefire::fit::diagnostics::check;
-use ceasefire::fit::model::{HalfLife, Model};
-use ceasefire::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
-use ceasefire::fit::{lr_test, maximum_likelihood};
+use crate::fit::diagnostics::check;
+use crate::fit::model::{HalfLife, Model};
+use crate::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
+use crate::fit::{lr_test, maximum_likelihood};
 use chrono::NaiveDate;
 
 /// Counts of one party over `days` days, run `run` of seed `seed`.

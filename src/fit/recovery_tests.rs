@@ -6,15 +6,15 @@
 //!
 //! The full study (200 replicates × 90 and 365 days, two designs) is
 //! `#[ignore]`d: run it in release with
-//! `cargo test --release --test tests fit_recovery:: -- --ignored --nocapture`.
+//! `cargo test --release --lib fit::recovery_tests:: -- --ignored --nocapture`.
 //! A small version runs by default.
 
 use std::collections::BTreeMap;
 
-use ceasefire::counts::Counts;
-use ceasefire::fit::model::HalfLife;
-use ceasefire::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
-use ceasefire::fit::{self, FitOptions, IntervalMethod, PeriodSpec, Retaliation};
+use crate::counts::Counts;
+use crate::fit::model::HalfLife;
+use crate::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
+use crate::fit::{self, FitOptions, IntervalMethod, PeriodSpec, Retaliation};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
@@ -112,7 +112,7 @@ fn replicate(d: &Design, days: u32, seed: u64, rep: u64) -> Counts {
 }
 
 /// The true value of a row of fit.csv, if it is a parameter.
-fn truth(d: &Design, r: &ceasefire::fit::output::EstimateRow) -> Option<f64> {
+fn truth(d: &Design, r: &crate::fit::output::EstimateRow) -> Option<f64> {
     let idx = |id: &str| d.parties.iter().position(|p| p.id == id).unwrap();
     match r.parameter.as_str() {
         "rate" => Some(d.parties[idx(&r.party)].rate),
@@ -254,8 +254,8 @@ fn recovery_smoke_test_covers_the_truth() {
 
 /// The profile log-likelihood of slot `i` at `value` maximised thoroughly:
 /// every other slot free (an α snapped to 0 included) from several starts.
-fn thorough_profile(m: &ceasefire::fit::model::Model, values: &[f64], i: usize, value: f64) -> f64 {
-    use ceasefire::fit::model::Slot;
+fn thorough_profile(m: &crate::fit::model::Model, values: &[f64], i: usize, value: f64) -> f64 {
+    use crate::fit::model::Slot;
     let starts: Vec<Vec<f64>> = [(0.01, None), (0.1, Some(2.0)), (0.02, Some(20.0))]
         .iter()
         .map(|&(a, h)| {
@@ -273,7 +273,7 @@ fn thorough_profile(m: &ceasefire::fit::model::Model, values: &[f64], i: usize, 
         .collect();
     let mut free = vec![true; values.len()];
     free[i] = false;
-    ceasefire::fit::estimate::maximise_from(m, &starts, &free).log_likelihood
+    crate::fit::estimate::maximise_from(m, &starts, &free).log_likelihood
 }
 
 #[test]
@@ -282,8 +282,8 @@ fn a_half_life_profile_lets_a_snapped_alpha_move() {
     // is estimated at 0, and with it held there the profile of h_b fell
     // below the 95% cut at the true 3 days (interval 3.23..38.6 days). The
     // thorough profile there is within the cut, so the interval must cover 3.
-    use ceasefire::fit::estimate::PROFILE_DROP;
-    use ceasefire::fit::model::Slot;
+    use crate::fit::estimate::PROFILE_DROP;
+    use crate::fit::model::Slot;
     let d = two_parties();
     let (_, specs) = periods(&d, 90);
     let opts = FitOptions {

@@ -10,14 +10,14 @@
 //! streak, computed here without sampling, and every day of the Monte Carlo
 //! curves must agree with it within 4.5 standard errors.
 
-use ceasefire::Tally;
-use ceasefire::engine::DayMetric;
-use ceasefire::stats::Metric;
-use ceasefire::stats::curves::curve_rows;
-use ceasefire::stats::daily_metrics::daily_metric_rows;
-use ceasefire::stats::summary::summary_rows;
-use ceasefire::stats::wilson_with_z;
-use ceasefire::{Batch, Scenario};
+use crate::Tally;
+use crate::engine::DayMetric;
+use crate::stats::Metric;
+use crate::stats::curves::curve_rows;
+use crate::stats::daily_metrics::daily_metric_rows;
+use crate::stats::summary::summary_rows;
+use crate::stats::wilson_with_z;
+use crate::{Batch, Scenario};
 
 const MU: f64 = 0.4;
 const K: usize = 5;
