@@ -28,6 +28,17 @@ pub(crate) fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().has_headers(false).from_writer(w)
 }
 
+/// The header of a table of points (sweep.csv, points.csv, design.csv):
+/// `point`, one column per varied path, then `rest`.
+pub(crate) fn point_header(paths: &[impl ToString], rest: &[&str]) -> Vec<String> {
+    let paths = paths.iter().map(ToString::to_string);
+    let rest = rest.iter().map(ToString::to_string);
+    std::iter::once("point".to_string())
+        .chain(paths)
+        .chain(rest)
+        .collect()
+}
+
 /// The columns of runs.csv for `scenario`.
 pub(crate) fn runs_header(scenario: &Scenario) -> Vec<String> {
     let mut header = vec!["run".to_string(), "final_phase".to_string()];

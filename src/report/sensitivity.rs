@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::{csv_writer, number};
+use super::{csv_writer, number, point_header};
 use crate::discover::PrimBox;
 use crate::sensitivity::{BootstrapEstimate, MorrisIndices, SobolIndices};
 
@@ -177,9 +177,7 @@ pub struct OutputRow {
 /// Writes design.csv: `point,<one column per path>`, one row per point.
 pub fn write_design<W: Write>(paths: &[String], points: &[Vec<f64>], w: W) -> csv::Result<()> {
     let mut out = csv_writer(w);
-    let mut header = vec!["point".to_string()];
-    header.extend(paths.iter().cloned());
-    out.write_record(&header)?;
+    out.write_record(point_header(paths, &[]))?;
     for (k, p) in points.iter().enumerate() {
         let mut record = vec![k.to_string()];
         record.extend(p.iter().map(|x| number(*x)));

@@ -7,7 +7,7 @@
 use std::io::{Read, Write};
 
 use super::sensitivity::{Outcome, OutputRow};
-use super::{csv_writer, number};
+use super::{csv_writer, number, point_header};
 use crate::scenario::paths::ParamPath;
 use crate::stats::summary::SummaryEntry;
 
@@ -47,10 +47,10 @@ pub(crate) fn write_sweep<W: Write>(
     w: W,
 ) -> csv::Result<()> {
     let mut out = csv_writer(w);
-    let mut header = vec!["point".to_string()];
-    header.extend(paths.iter().map(ToString::to_string));
-    header.extend(["metric", "subject", "estimate", "ci_low", "ci_high", "runs"].map(String::from));
-    out.write_record(&header)?;
+    out.write_record(point_header(
+        paths,
+        &["metric", "subject", "estimate", "ci_low", "ci_high", "runs"],
+    ))?;
     for (k, p) in points.iter().enumerate() {
         for row in &p.rows {
             let mut record = vec![k.to_string()];
@@ -77,10 +77,7 @@ pub(crate) fn write_points<W: Write>(
     w: W,
 ) -> csv::Result<()> {
     let mut out = csv_writer(w);
-    let mut header = vec!["point".to_string()];
-    header.extend(paths.iter().map(ToString::to_string));
-    header.push("runs".into());
-    out.write_record(&header)?;
+    out.write_record(point_header(paths, &["runs"]))?;
     for (k, p) in points.iter().enumerate() {
         let mut record = vec![k.to_string()];
         record.extend(p.shown());
