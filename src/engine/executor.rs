@@ -44,7 +44,7 @@ impl CancelToken {
 
 /// Durable progress of a batch, so that a killed batch can resume. The
 /// store's checkpointer implements it; the executor decides when.
-pub trait Checkpoint {
+pub(crate) trait Checkpoint {
     /// Whether a checkpoint is due now that every run before `next_run` is
     /// done.
     fn due(&self, next_run: u64) -> bool;
@@ -60,7 +60,7 @@ pub trait Checkpoint {
 
 /// How far a batch goes.
 #[derive(Clone)]
-pub enum Mode<'a> {
+pub(crate) enum Mode<'a> {
     /// Exactly these runs: a whole batch, a shard's share of one, or what a
     /// resumed batch has left.
     Runs(Range<u64>),
@@ -95,7 +95,7 @@ impl std::fmt::Debug for Mode<'_> {
 
 /// Why a batch stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     /// Every run of [`Mode::Runs`] is done.
     Completed,
     /// The rule of [`Mode::Until`] is met.
@@ -113,7 +113,7 @@ pub enum Reason {
 /// What a batch did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The runs simulated and added to the tally.
     pub(crate) runs: Range<u64>,
     /// Why it stopped.
@@ -121,7 +121,7 @@ pub struct Outcome {
 }
 
 /// Runs a [`Batch`]: see the module docs.
-pub struct Executor<'e, 'b> {
+pub(crate) struct Executor<'e, 'b> {
     batch: &'e Batch<'b>,
     observer: Option<&'e mut (dyn BatchObserver + Send)>,
     checkpoint: Option<&'e mut (dyn Checkpoint + Send)>,
@@ -282,7 +282,8 @@ impl Batch<'_> {
 
     /// Simulates runs `runs`, adding them to `tally`, and tells `observer`
     /// of every run summary (in run order) and of the end of every block of
-    /// [`BLOCK_RUNS`] runs: [`Executor`] with an observer and nothing else.
+    /// [`BLOCK_RUNS`] runs: the jobs' executor with an observer and nothing
+    /// else.
     pub fn run_observed(
         &self,
         runs: Range<u64>,

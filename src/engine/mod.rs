@@ -1,10 +1,10 @@
 //! The engine: one run, batches of runs in parallel, and the per-run random
 //! streams that make every result independent of how the work is split.
 //!
-//! The engine knows nothing of files: its [`Executor`] hands run summaries
-//! to a [`BatchObserver`], checkpoints through the [`Checkpoint`] trait,
-//! stops when a [`CancelToken`] asks, and returns integer [`Tally`]
-//! aggregates.
+//! The engine knows nothing of files: its executor (crate-private; the jobs
+//! drive it) hands run summaries to a [`BatchObserver`], checkpoints through
+//! a trait that `store` implements, stops when a [`CancelToken`] asks, and
+//! returns integer [`Tally`] aggregates.
 
 mod batch;
 mod executor;
@@ -17,7 +17,8 @@ mod windows;
 
 pub use batch::Batch;
 pub use batch::{BLOCK_RUNS, BatchError, BatchObserver, ObserverError, ProgressFn};
-pub use executor::{CancelToken, Checkpoint, Executor, Mode, Outcome, Reason};
+pub use executor::CancelToken;
+pub(crate) use executor::{Checkpoint, Executor, Mode, Outcome, Reason};
 pub(crate) use internals::RunInternals;
 pub use run::RunSummary;
 pub use run::{DayObserver, RunError, Workspace};

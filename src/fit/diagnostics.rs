@@ -117,7 +117,12 @@ fn histogram(u: &[f64]) -> Vec<f64> {
 /// The diagnostics of every party and of all pooled, for counts `y` and
 /// one-step-ahead intensities `lambda` (per party, per scored day). The PIT
 /// draws come from the `pit` stream of `seed`.
-pub fn check(parties: &[String], y: &[&[f64]], lambda: &[Vec<f64>], seed: u64) -> Vec<PartyCheck> {
+pub(crate) fn check(
+    parties: &[String],
+    y: &[&[f64]],
+    lambda: &[Vec<f64>],
+    seed: u64,
+) -> Vec<PartyCheck> {
     let mut rng = purpose_rng(seed, "pit");
     let mut all = Vec::new();
     let mut out = Vec::new();

@@ -32,7 +32,7 @@ const TOL_COST: f64 = 1e-13;
 /// Iterations of one L-BFGS run.
 const MAX_ITERS: u64 = 400;
 /// Half the 95% quantile of χ²₁: the profile drop that bounds a 95% interval.
-pub const PROFILE_DROP: f64 = 3.841_458_820_694_124 / 2.0;
+pub(crate) const PROFILE_DROP: f64 = 3.841_458_820_694_124 / 2.0;
 /// Where an α fixed at 0 restarts when it is released while profiling
 /// another parameter: inside the range of retaliation daily data support.
 const RELEASED_ALPHA: f64 = 0.05;
@@ -45,11 +45,11 @@ const PROFILE_TOL: f64 = 1e-3;
 
 /// A maximum found by `maximise`.
 #[derive(Debug, Clone)]
-pub struct Optimum {
+pub(crate) struct Optimum {
     /// Every slot's value (natural scale).
-    pub values: Vec<f64>,
+    pub(crate) values: Vec<f64>,
     /// The log-likelihood there.
-    pub log_likelihood: f64,
+    pub(crate) log_likelihood: f64,
 }
 
 /// The negative per-observation log-likelihood of the free slots' logs.
@@ -163,7 +163,7 @@ pub(crate) fn maximise(model: &Model, start: &[f64], free: &[bool]) -> Optimum {
 }
 
 /// The best of `maximise` from several starts.
-pub fn maximise_from(model: &Model, starts: &[Vec<f64>], free: &[bool]) -> Optimum {
+pub(crate) fn maximise_from(model: &Model, starts: &[Vec<f64>], free: &[bool]) -> Optimum {
     starts
         .iter()
         .map(|s| maximise(model, s, free))

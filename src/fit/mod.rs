@@ -341,7 +341,7 @@ pub struct Fit {
     /// The model (data and structure).
     pub model: Model,
     /// The estimates, one per slot of the model.
-    pub values: Vec<f64>,
+    pub(crate) values: Vec<f64>,
     /// The maximised log-likelihood.
     pub log_likelihood: f64,
     /// Parameters estimated (α at 0 included).
@@ -360,8 +360,6 @@ pub struct Fit {
     pub checks: Vec<PartyCheck>,
     /// The predictive check, if asked for.
     pub predictive: Option<Predictive>,
-    /// Bootstrap replicates fitted.
-    pub bootstrap: usize,
     /// First scored day.
     pub first_day: NaiveDate,
     /// The options.
@@ -461,7 +459,7 @@ fn phase_params(
 }
 
 /// Spectral radius of the branching matrix `α_{q→p} / (1 − β_p)`.
-pub fn branching_ratio(model: &Model, values: &[f64]) -> f64 {
+pub(crate) fn branching_ratio(model: &Model, values: &[f64]) -> f64 {
     let n = model.parties();
     let mut k = vec![vec![0.0; n]; n];
     for (j, &(q, p)) in model.pairs().iter().enumerate() {
@@ -651,7 +649,7 @@ fn all_free(model: &Model) -> Vec<bool> {
 }
 
 /// The maximum-likelihood estimate from several starts, small α set to 0.
-pub fn maximum_likelihood(model: &Model) -> (Optimum, Vec<bool>) {
+pub(crate) fn maximum_likelihood(model: &Model) -> (Optimum, Vec<bool>) {
     let free = all_free(model);
     let best = maximise_from(model, &starts(model), &free);
     estimate::snap_alphas(model, best, &free)
@@ -691,7 +689,7 @@ pub(crate) fn chi_bar_squared_p(x: f64, k: usize) -> f64 {
 }
 
 /// The likelihood-ratio test of `opt` against no retaliation.
-pub fn lr_test(model: &Model, opt: &Optimum) -> Option<LrTest> {
+pub(crate) fn lr_test(model: &Model, opt: &Optimum) -> Option<LrTest> {
     let alphas = model.pairs().len();
     if alphas == 0 {
         return None;
@@ -839,7 +837,6 @@ pub fn run(
         notes,
         checks,
         predictive,
-        bootstrap: opts.bootstrap,
         first_day: prep.first_day,
         options: opts.clone(),
     })

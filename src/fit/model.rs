@@ -28,7 +28,7 @@ pub enum HalfLife {
 
 /// One parameter of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
+pub(crate) enum Slot {
     /// Baseline rate μ of a party.
     Rate(usize),
     /// Multiplier `m` of a party in a period other than the reference.
@@ -72,7 +72,7 @@ impl Model {
     /// `pairs` lists `(source, target)`: target retaliates against source.
     ///
     /// The caller has validated the shapes (the fit's options do).
-    pub fn new(
+    pub(crate) fn new(
         y: Vec<Vec<f64>>,
         period: Vec<usize>,
         first_scored: usize,
@@ -168,18 +168,13 @@ impl Model {
     }
 
     /// `(source, target)` pairs with an α.
-    pub fn pairs(&self) -> &[(usize, usize)] {
+    pub(crate) fn pairs(&self) -> &[(usize, usize)] {
         &self.pairs
     }
 
     /// Every parameter, in the order of a value vector.
-    pub fn slots(&self) -> &[Slot] {
+    pub(crate) fn slots(&self) -> &[Slot] {
         &self.slots
-    }
-
-    /// Index of a slot in a value vector.
-    pub fn index(&self, slot: Slot) -> Option<usize> {
-        self.slots.iter().position(|&s| s == slot)
     }
 
     /// Parties whose half-life is the slot `HalfLife(g)`.
@@ -200,7 +195,7 @@ impl Model {
     }
 
     /// Counts of party `p` on the scored days.
-    pub fn scored(&self, p: usize) -> &[f64] {
+    pub(crate) fn scored(&self, p: usize) -> &[f64] {
         &self.y[p][self.first_scored..]
     }
 
@@ -228,7 +223,7 @@ impl Model {
     }
 
     /// α of pair `j` under `values`.
-    pub fn alpha(&self, values: &[f64], j: usize) -> f64 {
+    pub(crate) fn alpha(&self, values: &[f64], j: usize) -> f64 {
         values[self.parties * self.periods + j]
     }
 
@@ -244,7 +239,7 @@ impl Model {
     }
 
     /// One-step-ahead intensities `λ_p(t)` on the scored days.
-    pub fn intensities(&self, values: &[f64]) -> Vec<Vec<f64>> {
+    pub(crate) fn intensities(&self, values: &[f64]) -> Vec<Vec<f64>> {
         let mut out = vec![Vec::with_capacity(self.scored_days()); self.parties];
         self.pass(values, None, Some(&mut out));
         out

@@ -308,8 +308,9 @@ fn a_half_life_profile_lets_a_snapped_alpha_move() {
         .iter()
         .position(|&(q, p)| (q, p) == (1, 1))
         .unwrap();
-    assert_eq!(f.values[f.model.index(Slot::Alpha(bb)).unwrap()], 0.0);
-    let i = f.model.index(Slot::HalfLife(1)).unwrap();
+    let slot = |s: Slot| f.model.slots().iter().position(|&t| t == s).unwrap();
+    assert_eq!(f.values[slot(Slot::Alpha(bb))], 0.0);
+    let i = slot(Slot::HalfLife(1));
     let drop = f.log_likelihood - thorough_profile(&f.model, &f.values, i, 3.0);
     assert!(drop < PROFILE_DROP, "drop {drop}");
     let row = f

@@ -192,7 +192,7 @@ impl SweepPoints {
 
     /// The warnings of a sweep: those of `base`, then those of points whose
     /// changed scenario warns of more.
-    pub fn warnings(&self, base: &Scenario) -> Vec<String> {
+    pub(crate) fn warnings(&self, base: &Scenario) -> Vec<String> {
         let base = base.warnings();
         let mut warnings = base.to_vec();
         for (k, (_, sc)) in self.points.iter().enumerate() {

@@ -70,13 +70,13 @@ pub(crate) struct DailyRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct CurveRow {
     /// Phase id.
-    pub phase: String,
+    pub(crate) phase: String,
     /// Day index.
-    pub day: u32,
+    pub(crate) day: u32,
     /// Calendar date of the day.
     pub(crate) date: String,
     /// Runs (a probability, for exact answers) not yet in the phase.
-    pub at_risk: Num,
+    pub(crate) at_risk: Num,
     /// Runs (or probability) entering the phase that day, first time.
     pub(crate) entered: Num,
     /// Share of all runs that have entered the phase by that day.
@@ -86,18 +86,18 @@ pub(crate) struct CurveRow {
     /// Upper bound of its 95% interval.
     pub(crate) ci_high: Num,
     /// Discrete hazard `entered / at_risk`.
-    pub hazard: Num,
+    pub(crate) hazard: Num,
 }
 
 /// One row of daily_metrics.csv: a day's mean of a quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct MetricRow {
     /// Day index.
-    pub day: u32,
+    pub(crate) day: u32,
     /// Calendar date of the day.
     pub(crate) date: String,
     /// The quantity (see [`DayMetric::name`]).
-    pub metric: String,
+    pub(crate) metric: String,
     /// The party, or `all`.
     pub(crate) subject: String,
     /// Mean over runs (a share for `compliant`).

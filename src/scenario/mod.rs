@@ -204,7 +204,7 @@ pub struct Party {
     /// Memory half-life in days, `h > 0`.
     pub half_life_days: f64,
     /// Daily memory decay `β = 0.5^(1/h)`, derived from the half-life.
-    pub decay: f64,
+    pub(crate) decay: f64,
 }
 
 /// `[compliance]`.

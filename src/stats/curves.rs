@@ -16,20 +16,20 @@ use super::estimates::Estimates;
 
 /// One row of curves.csv: phase `phase` on day `day`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CurveRow {
+pub(crate) struct CurveRow {
     /// Phase index.
-    pub phase: usize,
+    pub(crate) phase: usize,
     /// Day index.
-    pub day: u32,
+    pub(crate) day: u32,
     /// Runs (or probability) that had not entered the phase before this day.
-    pub at_risk: f64,
+    pub(crate) at_risk: f64,
     /// Runs (or probability) that entered the phase on this day, first time.
     pub(crate) entered: f64,
     /// Share of all runs that have entered the phase by this day, with its
     /// interval (Wilson for a batch, the value itself for exact answers).
-    pub cumulative: Estimate,
+    pub(crate) cumulative: Estimate,
     /// Discrete hazard `entered / at_risk` (`NaN` when nobody is at risk).
-    pub hazard: f64,
+    pub(crate) hazard: f64,
 }
 
 /// The discrete hazard `entered / at_risk`, undefined (`NaN`) when nothing
@@ -43,7 +43,7 @@ pub(crate) fn hazard(entered: f64, at_risk: f64) -> f64 {
 }
 
 /// Every row of curves.csv: phase by phase (file order), day by day.
-pub fn curve_rows(est: &dyn Estimates, phases: usize) -> Vec<CurveRow> {
+pub(crate) fn curve_rows(est: &dyn Estimates, phases: usize) -> Vec<CurveRow> {
     let mut rows = Vec::new();
     let total = est.total();
     for phase in 0..phases {

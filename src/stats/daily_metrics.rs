@@ -13,21 +13,21 @@ use crate::scenario::Scenario;
 
 /// One row of daily_metrics.csv.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MetricRow {
+pub(crate) struct MetricRow {
     /// Day index.
-    pub day: u32,
+    pub(crate) day: u32,
     /// What is measured.
-    pub metric: DayMetric,
+    pub(crate) metric: DayMetric,
     /// The party it concerns, or `all`.
     pub(crate) subject: String,
     /// Mean over runs (a share for `compliant`) with its 95% interval.
-    pub value: Estimate,
+    pub(crate) value: Estimate,
 }
 
 /// Every row of daily_metrics.csv, day by day; within a day: attacks of
 /// every party, reported violations of every bound party, compliance,
 /// convoys delivered and blocked.
-pub fn daily_metric_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<MetricRow> {
+pub(crate) fn daily_metric_rows(scenario: &Scenario, est: &dyn Estimates) -> Vec<MetricRow> {
     let mut rows = Vec::new();
     for day in 0..scenario.horizon_days() {
         let mut push = |metric, subject: &str| {

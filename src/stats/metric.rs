@@ -113,7 +113,7 @@ impl<'de> Deserialize<'de> for Metric {
 
 impl DayMetric {
     /// The name of the metric in daily_metrics.csv.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             DayMetric::Attacks(_) => "attacks",
             DayMetric::Reported(_) => "reported",

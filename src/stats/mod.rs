@@ -63,7 +63,7 @@ pub(crate) fn wilson(successes: u64, n: u64) -> Estimate {
 }
 
 /// Wilson interval with a given normal quantile (see `wilson`).
-pub fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
+pub(crate) fn wilson_with_z(successes: u64, n: u64, z: f64) -> Estimate {
     if n == 0 {
         return Estimate::UNDEFINED;
     }
