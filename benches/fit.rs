@@ -40,19 +40,13 @@ fn three_parties_one_year() -> (Counts, FitOptions) {
         counts: simulate(&sc, 2016, 0).expect("a run"),
         major: None,
     };
-    let opts = FitOptions {
-        periods: vec![
-            "before=2016-01-01..2016-07-01".parse().expect("a period"),
-            "truce=2016-07-02..2016-12-30".parse().expect("a period"),
-        ],
-        reference: None,
-        retaliation: Retaliation::All,
-        half_life: HalfLife::Free,
-        burn_in: 0,
-        bootstrap: 0,
-        simulate: 0,
-        seed: 1,
-    };
+    let mut opts = FitOptions::new(vec![
+        "before=2016-01-01..2016-07-01".parse().expect("a period"),
+        "truce=2016-07-02..2016-12-30".parse().expect("a period"),
+    ]);
+    opts.retaliation = Retaliation::All;
+    opts.half_life = HalfLife::Free;
+    opts.seed = 1;
     (counts, opts)
 }
 

@@ -14,6 +14,10 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+/// The master seed when none is given (the date the Geneva truce began,
+/// 12 September 2016); the command line prints it with every result.
+pub const DEFAULT_SEED: u64 = 20_160_912;
+
 /// An option of a job that a message may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -246,13 +246,9 @@ fn assert_agrees(sc: &Scenario, sol: &Solution, runs: u64, seed: u64, text: &str
 /// (`None` when the chain is too large to be worth solving in a test).
 fn solve_generated(text: &str) -> Option<(Scenario, Solution)> {
     let sc = util::without_retaliation(&parse(text));
-    match exact::solve(
-        &sc,
-        SolveOptions {
-            max_states: 200_000,
-            ..SolveOptions::default()
-        },
-    ) {
+    let mut options = SolveOptions::default();
+    options.max_states = 200_000;
+    match exact::solve(&sc, options) {
         Ok(sol) => Some((sc, sol)),
         Err(exact::ExactError::TooManyStates { .. }) => None,
         Err(e) => panic!("{e}\n{text}"),

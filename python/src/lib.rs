@@ -473,15 +473,9 @@ fn compare(
 ) -> PyResult<Vec<u8>> {
     let (a, b) = (a.loaded.clone(), b.loaded.clone());
     long(py, progress, move |counter, cancel| {
-        let job = CompareJob {
-            a,
-            b,
-            b_is_file: true,
-            seed,
-            runs,
-            out: None,
-            exec: execution(threads, cancel),
-        };
+        let mut job = CompareJob::new(a, b, seed, runs);
+        job.b_is_file = true;
+        job.exec = execution(threads, cancel);
         let comparison = job.compare(counter)?;
         let mut bytes = Vec::new();
         write_comparison(&comparison.rows(), &mut bytes).map_err(|source| JobError::Table {
@@ -495,11 +489,7 @@ fn compare(
 /// The day-by-day record of one run: the bytes of the trace CSV.
 #[pyfunction]
 fn trace(scenario: &PyScenario, run: u64, seed: u64) -> PyResult<Vec<u8>> {
-    let job = TraceJob {
-        loaded: scenario.loaded.clone(),
-        seed,
-        run,
-    };
+    let job = TraceJob::new(scenario.loaded.clone(), seed, run);
     let mut bytes = Vec::new();
     job.write(&mut bytes).map_err(job_error)?;
     Ok(bytes)
@@ -587,21 +577,11 @@ fn sensitivity(
         }
     };
     long(py, progress, move |counter, cancel| {
-        let exec = execution(threads, cancel);
-        let job = SensitivityJob {
-            loaded,
-            vary,
-            method,
-            runs,
-            seed,
-            outcomes,
-            resamples,
-            shard: None,
-            resume: false,
-            analyze: false,
-            out: Some(out),
-            exec,
-        };
+        let mut job = SensitivityJob::new(loaded, vary, method, seed, runs);
+        job.outcomes = outcomes;
+        job.resamples = resamples;
+        job.out = Some(out);
+        job.exec = execution(threads, cancel);
         Ok(job.run(counter)?.warnings)
     })
 }
@@ -635,27 +615,22 @@ fn fit(
         .iter()
         .map(|p| p.parse::<PeriodSpec>().map_err(|e| bad("periods", e)))
         .collect::<PyResult<Vec<_>>>()?;
-    let options = FitOptions {
-        periods,
-        reference,
-        retaliation: retaliation
-            .parse()
-            .map_err(|e: String| bad("retaliation", e))?,
-        half_life: half_life
-            .parse::<HalfLife>()
-            .map_err(|e| bad("half_life", e))?,
-        burn_in,
-        bootstrap,
-        simulate,
-        seed,
-    };
+    let mut options = FitOptions::new(periods);
+    options.reference = reference;
+    options.retaliation = retaliation
+        .parse()
+        .map_err(|e: String| bad("retaliation", e))?;
+    options.half_life = half_life
+        .parse::<HalfLife>()
+        .map_err(|e| bad("half_life", e))?;
+    options.burn_in = burn_in;
+    options.bootstrap = bootstrap;
+    options.simulate = simulate;
+    options.seed = seed;
     long(py, progress, move |counter, cancel| {
-        let job = FitJob {
-            counts,
-            options,
-            out: Some(out),
-            exec: execution(None, cancel),
-        };
+        let mut job = FitJob::new(counts, options);
+        job.out = Some(out);
+        job.exec = execution(None, cancel);
         let done = job.run(counter)?;
         Ok(done.files.iter().map(|f| f.display().to_string()).collect())
     })

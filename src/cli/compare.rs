@@ -51,15 +51,10 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
         eprintln!("note: no B and no --set: comparing A with itself (every difference is 0)");
     }
     let runs = args.runs.get();
-    let job = CompareJob {
-        a,
-        b,
-        b_is_file: args.b.is_some(),
-        seed: args.exec.seed,
-        runs,
-        out: args.out.clone(),
-        exec: args.exec.job(),
-    };
+    let mut job = CompareJob::new(a, b, args.exec.seed, runs);
+    job.b_is_file = args.b.is_some();
+    job.out = args.out.clone();
+    job.exec = args.exec.job();
     let done = job.run(&Bar::new(args.exec.quiet))?;
     warn(&done.warnings, &[]);
     let (a, b, comparison) = (&job.a, &job.b, &done.comparison);

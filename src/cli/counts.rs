@@ -69,12 +69,8 @@ pub fn counts(args: CountsArgs) -> Result<ExitCode> {
         SourceArg::Acled => Source::Acled,
         SourceArg::Ged => Source::Ged,
     };
-    let job = CountsJob {
-        source,
-        input: args.input.clone(),
-        mapping: args.mapping.clone(),
-        range: (args.from, args.to),
-    };
+    let mut job = CountsJob::new(source, args.input.clone(), args.mapping.clone());
+    job.range = (args.from, args.to);
     let (counts, conv) = job.run()?;
     let origin = args.input.display().to_string();
     if args.out.as_os_str() == "-" {

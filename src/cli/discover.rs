@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{ArgGroup, Args};
 
-use ceasefire::discover::PrimOptions;
 use ceasefire::discover::prim::{DEFAULT_MASS_MIN, DEFAULT_PASTE_ALPHA, DEFAULT_PEEL_ALPHA};
 use ceasefire::experiment::study::Threshold;
 use ceasefire::job::DiscoverJob;
@@ -62,22 +61,16 @@ pub fn discover(args: DiscoverArgs) -> Result<ExitCode> {
         (_, Some(x)) => Threshold::Below(x),
         _ => unreachable!("clap requires one of --above and --below"),
     };
-    let job = DiscoverJob {
-        sweep_dir: args.sweep_dir.clone(),
-        outcome: args.outcome.clone(),
-        threshold,
-        options: PrimOptions {
-            peel_alpha: args.peel_alpha,
-            paste_alpha: args.paste_alpha,
-            mass_min: args.mass_min,
-        },
-        out: args.out.clone(),
-        exec: Execution {
-            force: args.force,
-            ..Execution::default()
-        }
-        .job(),
-    };
+    let mut job = DiscoverJob::new(args.sweep_dir.clone(), args.outcome.clone(), threshold);
+    job.options.peel_alpha = args.peel_alpha;
+    job.options.paste_alpha = args.paste_alpha;
+    job.options.mass_min = args.mass_min;
+    job.out = args.out.clone();
+    job.exec = Execution {
+        force: args.force,
+        ..Execution::default()
+    }
+    .job();
     let done = job.run()?;
     let mut stdout = std::io::stdout().lock();
     writeln!(

@@ -38,11 +38,8 @@ pub struct ExportPrismArgs {
 }
 
 pub fn export_prism(args: ExportPrismArgs) -> Result<ExitCode> {
-    let job = PrismJob {
-        loaded: load(Some(&args.scenario), &args.changes)?,
-        out: args.out.clone(),
-        max_states: args.max_states,
-    };
+    let mut job = PrismJob::new(load(Some(&args.scenario), &args.changes)?, args.out.clone());
+    job.max_states = args.max_states;
     let done = job.run()?;
     println!(
         "wrote {} and {} ({} commands, one per phase; the model checker explores the states)",

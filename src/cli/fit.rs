@@ -88,25 +88,21 @@ pub struct FitArgs {
 }
 
 pub fn fit(args: FitArgs) -> Result<ExitCode> {
-    let job = FitJob {
-        counts: args.counts.clone(),
-        options: FitOptions {
-            periods: args.periods,
-            reference: args.reference,
-            retaliation: args.retaliation,
-            half_life: args.half_life,
-            burn_in: args.burn_in,
-            bootstrap: args.bootstrap,
-            simulate: args.simulate,
-            seed: args.seed,
-        },
-        out: args.out,
-        exec: Execution {
-            force: args.force,
-            ..Execution::default()
-        }
-        .job(),
-    };
+    let mut options = FitOptions::new(args.periods);
+    options.reference = args.reference;
+    options.retaliation = args.retaliation;
+    options.half_life = args.half_life;
+    options.burn_in = args.burn_in;
+    options.bootstrap = args.bootstrap;
+    options.simulate = args.simulate;
+    options.seed = args.seed;
+    let mut job = FitJob::new(args.counts.clone(), options);
+    job.out = args.out;
+    job.exec = Execution {
+        force: args.force,
+        ..Execution::default()
+    }
+    .job();
     let done = job.run(&Bar::new(args.quiet))?;
     print_summary(&done.fit, &done.dir, &done.files)?;
     Ok(ExitCode::SUCCESS)

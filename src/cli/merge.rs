@@ -40,16 +40,13 @@ pub struct MergeArgs {
 }
 
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
-    let job = MergeJob {
-        dirs: args.dirs.clone(),
-        out: args.out.clone(),
-        plots: args.plots,
-        exec: Execution {
-            force: args.force,
-            ..Execution::default()
-        }
-        .job(),
-    };
+    let mut job = MergeJob::new(args.dirs.clone(), args.out.clone());
+    job.plots = args.plots;
+    job.exec = Execution {
+        force: args.force,
+        ..Execution::default()
+    }
+    .job();
     let done = job.run()?;
     super::warn(done.plan.scenario.warnings(), &[]);
     let plan = &done.plan;

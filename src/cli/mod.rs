@@ -31,8 +31,7 @@ use ceasefire::job::{self, LoadedScenario, PrecisionTarget};
 use ceasefire::options::Opt;
 use ceasefire::scenario::paths::Assignment;
 
-/// The seed used when none is given; printed with every result.
-pub const DEFAULT_SEED: u64 = 20_160_912;
+pub use ceasefire::options::DEFAULT_SEED;
 
 /// Simulate ceasefire agreements written as scenario files.
 ///

@@ -25,10 +25,7 @@ pub struct PlotArgs {
 }
 
 pub fn plot(args: PlotArgs) -> Result<ExitCode> {
-    let done = PlotJob {
-        dir: args.dir.clone(),
-    }
-    .run()?;
+    let done = PlotJob::new(args.dir.clone()).run()?;
     println!("wrote {} ({})", args.dir.display(), done.files.join(", "));
     Ok(ExitCode::SUCCESS)
 }

@@ -123,20 +123,20 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
             levels: args.levels,
         },
     };
-    let job = SensitivityJob {
+    let mut job = SensitivityJob::new(
         loaded,
-        vary: args.vary.clone(),
+        args.vary.clone(),
         method,
-        runs: args.runs.get(),
-        seed: args.exec.seed,
-        outcomes,
-        resamples: args.resamples,
-        shard: args.shard,
-        resume: args.resume,
-        analyze: args.analyze,
-        out: args.out.clone(),
-        exec: args.exec.job(),
-    };
+        args.exec.seed,
+        args.runs.get(),
+    );
+    job.outcomes = outcomes;
+    job.resamples = args.resamples;
+    job.shard = args.shard;
+    job.resume = args.resume;
+    job.analyze = args.analyze;
+    job.out = args.out.clone();
+    job.exec = args.exec.job();
     let done = job.run(&Bar::new(args.exec.quiet))?;
     warn(&done.warnings, &[]);
     let mut stdout = std::io::stdout().lock();

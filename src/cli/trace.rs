@@ -40,11 +40,11 @@ pub struct TraceArgs {
 }
 
 pub fn trace(args: TraceArgs) -> Result<ExitCode> {
-    let job = TraceJob {
-        loaded: load(args.scenario.as_deref(), &args.changes)?,
-        seed: args.seed,
-        run: args.run,
-    };
+    let job = TraceJob::new(
+        load(args.scenario.as_deref(), &args.changes)?,
+        args.seed,
+        args.run,
+    );
     if args.out.as_os_str() == "-" {
         job.write(io::stdout().lock())?;
     } else {

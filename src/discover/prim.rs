@@ -25,6 +25,7 @@ pub const DEFAULT_MASS_MIN: f64 = 0.05;
 
 /// PRIM's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct PrimOptions {
     /// Share of the box's points peeled off at each step, in (0, 0.5).
     pub peel_alpha: f64,

@@ -117,6 +117,7 @@ pub(crate) fn require_markov(scenario: &Scenario) -> Result<(), ExactError> {
 
 /// Limits of a solve.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct SolveOptions {
     /// Largest probability mass that may be lost.
     pub max_loss: f64,

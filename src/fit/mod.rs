@@ -24,7 +24,7 @@ mod recovery_tests;
 #[cfg(test)]
 mod statistical_tests;
 
-use crate::options::Opt;
+use crate::options::{DEFAULT_SEED, Opt};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -160,6 +160,7 @@ impl FromStr for HalfLife {
 
 /// What `fit` is asked to do.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct FitOptions {
     /// The observation periods (at least one), contiguous once sorted.
     pub periods: Vec<PeriodSpec>,
@@ -177,6 +178,25 @@ pub struct FitOptions {
     pub simulate: usize,
     /// Master seed of PIT draws, bootstrap and predictive runs.
     pub seed: u64,
+}
+
+impl FitOptions {
+    /// A fit over `periods` (at least one) with the command line's
+    /// defaults: the first period as the reference, every pair
+    /// retaliating, a free half-life per party, no burn-in, no bootstrap,
+    /// no predictive runs, and [`DEFAULT_SEED`].
+    pub fn new(periods: Vec<PeriodSpec>) -> Self {
+        FitOptions {
+            periods,
+            reference: None,
+            retaliation: Retaliation::All,
+            half_life: HalfLife::Free,
+            burn_in: 0,
+            bootstrap: 0,
+            simulate: 0,
+            seed: DEFAULT_SEED,
+        }
+    }
 }
 
 /// Why a fit could not be made. Nothing is written when one is returned.

@@ -13,6 +13,7 @@ use crate::store::{Manifest, StagedDir};
 
 /// A comparison, as `ceasefire compare` performs it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CompareJob {
     /// Scenario A.
     pub a: LoadedScenario,
@@ -46,6 +47,21 @@ pub struct CompareDone {
 }
 
 impl CompareJob {
+    /// A comparison of `runs` runs of `a` and of `b` under the master seed
+    /// `seed` (the same runs on both sides), with B taken as A with
+    /// changes, the default output directory and execution.
+    pub fn new(a: LoadedScenario, b: LoadedScenario, seed: u64, runs: u64) -> Self {
+        CompareJob {
+            a,
+            b,
+            b_is_file: false,
+            seed,
+            runs,
+            out: None,
+            exec: Execution::default(),
+        }
+    }
+
     /// `results/<A stem>-vs-<B stem>[-<B's changes>]/`, B's stem being A's
     /// when B is A with changes: each comparison its own directory. Changes
     /// are spelt `PATH=VALUE` joined by `-` (characters other than letters,

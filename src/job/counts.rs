@@ -25,6 +25,7 @@ pub(super) fn read(
 /// A conversion of an event data export into counts, as `ceasefire counts`
 /// performs it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CountsJob {
     /// ACLED or UCDP GED.
     pub source: Source,
@@ -37,6 +38,17 @@ pub struct CountsJob {
 }
 
 impl CountsJob {
+    /// The conversion of the export `input` from `source`, by the mapping
+    /// file `mapping`, over every day of the export.
+    pub fn new(source: Source, input: PathBuf, mapping: PathBuf) -> Self {
+        CountsJob {
+            source,
+            input,
+            mapping,
+            range: (None, None),
+        }
+    }
+
     /// Reads and converts the export; the caller writes the counts.
     pub fn run(&self) -> Result<(Counts, Conversion), JobError> {
         let text = |p: &Path, what: (&str, &'static str), limit| {

@@ -18,6 +18,7 @@ use crate::store::{Manifest, StagedDir};
 
 /// A discovery, as `ceasefire discover` performs it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DiscoverJob {
     /// The output directory of a sweep or a sensitivity study.
     pub sweep_dir: PathBuf,
@@ -50,6 +51,20 @@ pub struct DiscoverDone {
 }
 
 impl DiscoverJob {
+    /// PRIM on the sweep (or study) in `sweep_dir`, for the points whose
+    /// `outcome` (`METRIC:SUBJECT`) passes `threshold`, with PRIM's default
+    /// settings, the default output directory and execution.
+    pub fn new(sweep_dir: PathBuf, outcome: String, threshold: Threshold) -> Self {
+        DiscoverJob {
+            sweep_dir,
+            outcome,
+            threshold,
+            options: PrimOptions::default(),
+            out: None,
+            exec: Execution::default(),
+        }
+    }
+
     /// `SWEEP_DIR/discover-METRIC-SUBJECT/` (other characters as `_`).
     pub(crate) fn default_out(&self, outcome: &Outcome) -> PathBuf {
         let safe: String = format!("discover-{}-{}", outcome.metric, outcome.subject)

@@ -32,6 +32,7 @@ pub struct ExactCheck {
 
 /// Exact answers, as `ceasefire exact` computes them.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ExactJob {
     /// The scenario (no party may retaliate).
     pub loaded: LoadedScenario,

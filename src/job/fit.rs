@@ -14,6 +14,7 @@ use crate::store::{FitManifest, InputFile, OutputError, StagedDir};
 
 /// A fit, as `ceasefire fit` performs it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct FitJob {
     /// The counts file (`date,party,count[,severity]`).
     pub counts: PathBuf,
@@ -38,6 +39,17 @@ pub struct FitDone {
 }
 
 impl FitJob {
+    /// A fit of the counts file `counts` with `options`, to the default
+    /// output directory.
+    pub fn new(counts: PathBuf, options: FitOptions) -> Self {
+        FitJob {
+            counts,
+            options,
+            out: None,
+            exec: Execution::default(),
+        }
+    }
+
     /// `results/<counts file stem>-fit/`.
     pub(crate) fn default_out(&self) -> PathBuf {
         let stem = self

@@ -16,6 +16,7 @@ use crate::store::{Manifest, StagedDir, SweepRecord};
 
 /// A merge, as `ceasefire merge` performs it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MergeJob {
     /// The shard directories, in any order.
     pub dirs: Vec<PathBuf>,
@@ -40,6 +41,17 @@ pub struct MergeDone {
 }
 
 impl MergeJob {
+    /// The merge of the shard directories `dirs` into `out`, without
+    /// charts.
+    pub fn new(dirs: Vec<PathBuf>, out: PathBuf) -> Self {
+        MergeJob {
+            dirs,
+            out,
+            plots: false,
+            exec: Execution::default(),
+        }
+    }
+
     /// Checks the shards and writes the merged outputs.
     ///
     /// Every shard is read and checked (its tally against its rows, its

@@ -14,6 +14,7 @@ use crate::store::{Manifest, ResultsDir, StagedDir, read_stable};
 
 /// Charts of a directory written by `run`, `merge` or `sweep`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PlotJob {
     /// The results directory.
     pub dir: PathBuf,
@@ -28,6 +29,11 @@ pub struct PlotDone {
 }
 
 impl PlotJob {
+    /// The charts of the results directory `dir`.
+    pub fn new(dir: PathBuf) -> Self {
+        PlotJob { dir }
+    }
+
     /// Draws the charts that fit the directory (a sweep's if it holds
     /// sweep.csv, a batch's otherwise) and writes them into it.
     pub fn run(&self) -> Result<PlotDone, JobError> {

@@ -1,6 +1,7 @@
 //! A scenario without retaliation as a PRISM DTMC (`ceasefire
 //! export-prism`), with a properties file, for PRISM and Storm.
 
+use crate::exact::DEFAULT_MAX_STATES;
 use std::path::{Path, PathBuf};
 
 use super::write::put;
@@ -11,6 +12,7 @@ use crate::store::StagedDir;
 
 /// An export, as `ceasefire export-prism` writes it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PrismJob {
     /// The scenario (no party may retaliate).
     pub loaded: LoadedScenario,
@@ -35,6 +37,16 @@ pub struct PrismDone {
 }
 
 impl PrismJob {
+    /// The PRISM model of `loaded`, written to `out` (`.pm`), with the
+    /// exact solver's default limit of states.
+    pub fn new(loaded: LoadedScenario, out: PathBuf) -> Self {
+        PrismJob {
+            loaded,
+            out,
+            max_states: DEFAULT_MAX_STATES,
+        }
+    }
+
     /// Exports the model and its properties, both or neither.
     pub fn run(&self) -> Result<PrismDone, JobError> {
         let export = prism::export(&self.loaded.scenario, self.max_states).map_err(|source| {

@@ -4,6 +4,8 @@
 //! into Sobol' indices or Morris elementary effects, as SALib computes
 //! them.
 
+use crate::experiment::study::default_outcomes;
+use crate::sensitivity::DEFAULT_RESAMPLES;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
@@ -89,6 +91,7 @@ impl StudyMethod {
 
 /// A study, as `ceasefire sensitivity` performs it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SensitivityJob {
     /// The scenario (with the changes applied at every point).
     pub loaded: LoadedScenario,
@@ -135,6 +138,34 @@ pub struct SensitivityDone {
 }
 
 impl SensitivityJob {
+    /// A study of `method` over the ranges `vary`, with `runs` runs at
+    /// every point under the master seed `seed`: the default outcomes (the
+    /// share entering every phase), the default bootstrap, the whole runs of
+    /// every point, the default output directory and execution.
+    pub fn new(
+        loaded: LoadedScenario,
+        vary: Vec<Vary>,
+        method: StudyMethod,
+        seed: u64,
+        runs: u64,
+    ) -> Self {
+        let outcomes = default_outcomes(&loaded.scenario);
+        SensitivityJob {
+            loaded,
+            vary,
+            method,
+            runs,
+            seed,
+            outcomes,
+            resamples: DEFAULT_RESAMPLES,
+            shard: None,
+            resume: false,
+            analyze: false,
+            out: None,
+            exec: Execution::default(),
+        }
+    }
+
     /// `results/<scenario file stem>-sensitivity/`, or its `shard-K-of-N/`.
     pub(crate) fn default_out(&self) -> PathBuf {
         let dir = default_dir(&format!("{}-sensitivity", self.loaded.stem));

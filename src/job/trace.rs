@@ -12,6 +12,7 @@ use crate::store::{OutputError, StagedDir};
 
 /// A trace, as `ceasefire trace` writes it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TraceJob {
     /// The scenario.
     pub loaded: LoadedScenario,
@@ -22,6 +23,11 @@ pub struct TraceJob {
 }
 
 impl TraceJob {
+    /// The trace of run `run` of `loaded` under the master seed `seed`.
+    pub fn new(loaded: LoadedScenario, seed: u64, run: u64) -> Self {
+        TraceJob { loaded, seed, run }
+    }
+
     /// Writes the trace to `w` as CSV: the day records; after them one
     /// column per window condition with its running value on the days it is
     /// read (`WindowReadings`); then each party's intensity and memory and
