@@ -9,9 +9,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use ceasefire::counts::Counts;
-use ceasefire::fit::model::HalfLife;
 use ceasefire::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
-use ceasefire::fit::{self, FitOptions, Retaliation};
+use ceasefire::fit::{self, FitOptions, HalfLife, Retaliation};
 use chrono::NaiveDate;
 
 fn three_parties_one_year() -> (Counts, FitOptions) {

@@ -22,7 +22,6 @@ use ceasefire::job::{
     TraceJob,
 };
 use ceasefire::layout::ResultFile;
-use ceasefire::report::experiment::write_comparison;
 use ceasefire::scenario::ScenarioError;
 use ceasefire::scenario::paths::{Assignment, ParamPath, set};
 use pyo3::exceptions::{PyKeyError, PyOSError, PyRuntimeError, PyValueError};
@@ -371,16 +370,7 @@ impl PyBatchResults {
     /// The manifest the results directory would carry, as JSON (without
     /// the files and their digests, which only a written directory has).
     fn manifest(&self) -> String {
-        let r = &self.0;
-        let exec = execution(None, CancelToken::new());
-        let mut m = ceasefire::store::Manifest::monte_carlo(
-            r.loaded.source.clone(),
-            r.seed,
-            r.runs,
-            &exec.command_line,
-        );
-        m.warnings = r.warnings.clone();
-        m.to_json()
+        self.0.manifest_json(&execution(None, CancelToken::new()))
     }
 }
 
@@ -432,11 +422,7 @@ impl PyExactResults {
 
     /// The manifest `ceasefire exact` writes, as JSON (without the files).
     fn manifest(&self) -> String {
-        let exec = execution(None, CancelToken::new());
-        let mut m =
-            ceasefire::store::Manifest::exact(self.0.loaded.source.clone(), &exec.command_line);
-        m.warnings = self.0.warnings.clone();
-        m.to_json()
+        self.0.manifest_json(&execution(None, CancelToken::new()))
     }
 }
 
@@ -476,13 +462,7 @@ fn compare(
         let mut job = CompareJob::new(a, b, seed, runs);
         job.b_is_file = true;
         job.exec = execution(threads, cancel);
-        let comparison = job.compare(counter)?;
-        let mut bytes = Vec::new();
-        write_comparison(&comparison.rows(), &mut bytes).map_err(|source| JobError::Table {
-            file: "compare.csv".into(),
-            source,
-        })?;
-        Ok(bytes)
+        job.compare_csv(counter)
     })
 }
 
@@ -545,22 +525,12 @@ fn sensitivity(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Vec<String>> {
     use ceasefire::experiment::Vary;
-    use ceasefire::experiment::study::{available_outcomes, default_outcomes, parse_outcome};
     let loaded = scenario.loaded.clone();
     let vary = vary
         .iter()
         .map(|v| v.parse::<Vary>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let available = available_outcomes(&loaded.scenario);
-    let outcomes = match outcomes {
-        None => default_outcomes(&loaded.scenario),
-        Some(o) => o
-            .iter()
-            .map(|o| parse_outcome(o, &available))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| PyValueError::new_err(e.to_string()))?,
-    };
     let method = match method {
         "sobol" => StudyMethod::Sobol {
             samples,
@@ -576,11 +546,13 @@ fn sensitivity(
             )));
         }
     };
+    let mut job = SensitivityJob::new(loaded, vary, method, seed, runs);
+    job.set_outcomes(&outcomes.unwrap_or_default())
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    job.resamples = resamples;
+    job.out = Some(out);
     long(py, progress, move |counter, cancel| {
-        let mut job = SensitivityJob::new(loaded, vary, method, seed, runs);
-        job.outcomes = outcomes;
-        job.resamples = resamples;
-        job.out = Some(out);
+        let mut job = job;
         job.exec = execution(threads, cancel);
         Ok(job.run(counter)?.warnings)
     })
@@ -608,7 +580,7 @@ fn fit(
     seed: u64,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Vec<String>> {
-    use ceasefire::fit::{FitOptions, PeriodSpec, model::HalfLife};
+    use ceasefire::fit::{FitOptions, HalfLife, PeriodSpec};
     use ceasefire::job::FitJob;
     let bad = |what: &str, e: String| PyValueError::new_err(format!("{what}: {e}"));
     let periods = periods

@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use ceasefire::fit::model::HalfLife;
-use ceasefire::fit::{self, FitOptions, IntervalMethod, PeriodSpec, Retaliation};
+use ceasefire::fit::{self, FitOptions, HalfLife, IntervalMethod, PeriodSpec, Retaliation};
 use ceasefire::job::FitJob;
 
 use super::{Bar, DEFAULT_SEED, Execution};

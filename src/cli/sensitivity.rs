@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 
 use ceasefire::engine::Shard;
 use ceasefire::experiment::Vary;
-use ceasefire::experiment::study::{Study, available_outcomes, default_outcomes, parse_outcome};
+use ceasefire::experiment::study::Study;
 use ceasefire::job::{SensitivityJob, StudyMethod};
 use ceasefire::report::sensitivity::{Index, IndexMethod, IndexRow};
 use ceasefire::sensitivity::DEFAULT_RESAMPLES;
@@ -104,15 +104,6 @@ pub enum MethodArg {
 
 pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
     let loaded = load(args.scenario.as_deref(), &args.changes)?;
-    let available = available_outcomes(&loaded.scenario);
-    let outcomes = if args.outcomes.is_empty() {
-        default_outcomes(&loaded.scenario)
-    } else {
-        args.outcomes
-            .iter()
-            .map(|o| parse_outcome(o, &available))
-            .collect::<Result<Vec<_>, _>>()?
-    };
     let method = match args.method {
         MethodArg::Sobol => StudyMethod::Sobol {
             samples: args.samples.get(),
@@ -130,7 +121,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         args.exec.seed,
         args.runs.get(),
     );
-    job.outcomes = outcomes;
+    job.set_outcomes(&args.outcomes)?;
     job.resamples = args.resamples;
     job.shard = args.shard;
     job.resume = args.resume;

@@ -76,7 +76,7 @@ pub enum StudyError {
 }
 
 /// Every outcome of summary.csv that `scenario` has, in its order.
-pub fn available_outcomes(scenario: &Scenario) -> Vec<Outcome> {
+pub(crate) fn available_outcomes(scenario: &Scenario) -> Vec<Outcome> {
     summary_rows(scenario, &Tally::new(scenario))
         .into_iter()
         .map(|r| Outcome {
@@ -88,7 +88,7 @@ pub fn available_outcomes(scenario: &Scenario) -> Vec<Outcome> {
 
 /// The outcomes of a study by default: the share of runs entering every
 /// phase but the initial one, and every party's attacks per run.
-pub fn default_outcomes(scenario: &Scenario) -> Vec<Outcome> {
+pub(crate) fn default_outcomes(scenario: &Scenario) -> Vec<Outcome> {
     let phases = scenario
         .phases()
         .iter()
@@ -109,7 +109,7 @@ pub fn default_outcomes(scenario: &Scenario) -> Vec<Outcome> {
 }
 
 /// Parses `METRIC:SUBJECT` and checks it against `available`.
-pub fn parse_outcome(text: &str, available: &[Outcome]) -> Result<Outcome, StudyError> {
+pub(crate) fn parse_outcome(text: &str, available: &[Outcome]) -> Result<Outcome, StudyError> {
     let outcome = text.split_once(':').map(|(m, s)| Outcome {
         metric: m.trim().to_string(),
         subject: s.trim().to_string(),

@@ -5,14 +5,15 @@
 //!
 //! Every party number of the reference scenarios is ILLUSTRATIVE; this
 //! module is how a researcher replaces them with numbers SOURCED from data.
-//! The statistical model is MODEL.md's intensity ([`model`]); estimation is
-//! maximum likelihood ([`estimate`]); [`run`] does the whole job for one
-//! counts file and returns a [`Fit`], which [`output`] writes.
+//! The statistical model is MODEL.md's intensity ([`Model`]); estimation is
+//! maximum likelihood; [`run`] does the whole job for one counts file and
+//! returns a [`Fit`], whose [`Fit::estimate_rows`] are fit.csv. [`simulate`]
+//! makes counts from known parameters with the engine, for recovery studies.
 
-pub mod diagnostics;
-pub mod estimate;
-pub mod model;
-pub mod output;
+mod diagnostics;
+mod estimate;
+mod model;
+mod output;
 pub(crate) mod plot;
 pub mod simulate;
 mod stages;
@@ -30,11 +31,15 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
+pub use diagnostics::PartyCheck;
+pub use model::{HalfLife, Model};
+pub use output::EstimateRow;
+
 use crate::counts::{Counts, CountsError, valid_id};
 use crate::stats::Estimate;
-use diagnostics::PartyCheck;
+
 use estimate::{Optimum, log_covariance, maximise_from};
-use model::{HalfLife, Model, Slot};
+use model::Slot;
 use simulate::{PartyParams, PhaseParams};
 
 /// Half-life of a party whose half-life is not estimated and not given

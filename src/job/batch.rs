@@ -579,6 +579,24 @@ impl BatchResults {
         })
     }
 
+    /// The manifest that [`BatchResults::write`] records with `exec`'s
+    /// command line, as JSON, without the files and their digests (which
+    /// only a written directory has).
+    pub fn manifest_json(&self, exec: &Execution) -> String {
+        self.manifest(exec).to_json()
+    }
+
+    fn manifest(&self, exec: &Execution) -> Manifest {
+        let mut manifest = Manifest::monte_carlo(
+            self.loaded.source.clone(),
+            self.seed,
+            self.runs,
+            &exec.command_line,
+        );
+        manifest.warnings = self.warnings.clone();
+        manifest
+    }
+
     /// Writes the results directory `dir` exactly as `ceasefire run`
     /// writes it for the same scenario, seed and runs (charts with
     /// `plots`); `exec` gives the command line for the manifest and whether
@@ -591,13 +609,7 @@ impl BatchResults {
         exec: &Execution,
     ) -> Result<Vec<String>, JobError> {
         let mut staged = StagedDir::results(dir, exec.force)?;
-        let mut manifest = Manifest::monte_carlo(
-            self.loaded.source.clone(),
-            self.seed,
-            self.runs,
-            &exec.command_line,
-        );
-        manifest.warnings = self.warnings.clone();
+        let manifest = self.manifest(exec);
         put(&mut staged, ResultFile::Runs.name(), &self.runs_csv)?;
         let mut first = vec![ResultFile::Runs];
         if let Some(bytes) = &self.daily_runs {

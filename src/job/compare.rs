@@ -98,7 +98,7 @@ impl CompareJob {
     }
 
     /// Runs both sides in memory, writing nothing: every metric compared,
-    /// whose [`write_comparison`] is compare.csv.
+    /// as compare.csv's rows.
     pub fn compare(&self, progress: &dyn Progress) -> Result<Comparison, JobError> {
         let (a, b) = (
             Batch::new(&self.a.scenario, self.seed),
@@ -110,6 +110,12 @@ impl CompareJob {
             .install(|| compare(&a, &b, self.runs, &|n| progress.advance(n)));
         progress.finish();
         Ok(result??)
+    }
+
+    /// Runs both sides in memory, writing nothing, and returns the bytes of
+    /// compare.csv as [`CompareJob::run`] writes it.
+    pub fn compare_csv(&self, progress: &dyn Progress) -> Result<Vec<u8>, JobError> {
+        Ok(comparison_csv(&self.compare(progress)?)?.1)
     }
 
     /// Runs both sides and writes compare.csv and the manifest.
@@ -128,9 +134,7 @@ impl CompareJob {
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         let mut staged = StagedDir::results(&dir, self.exec.force)?;
         let comparison = self.compare(progress)?;
-        let (file, bytes) = table(ResultFile::Compare, |w| {
-            write_comparison(&comparison.rows(), w)
-        })?;
+        let (file, bytes) = comparison_csv(&comparison)?;
         put(&mut staged, file.name(), &bytes)?;
         // The manifest names B's source; A's is in the command line.
         let mut manifest = Manifest::monte_carlo(
@@ -148,4 +152,11 @@ impl CompareJob {
             warnings,
         })
     }
+}
+
+/// compare.csv of `comparison`.
+fn comparison_csv(comparison: &Comparison) -> Result<(ResultFile, Vec<u8>), JobError> {
+    table(ResultFile::Compare, |w| {
+        write_comparison(&comparison.rows(), w)
+    })
 }

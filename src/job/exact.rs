@@ -141,14 +141,14 @@ impl ExactJob {
     pub fn run(&self) -> Result<ExactDone, JobError> {
         let dir = self.out.clone().unwrap_or_else(|| self.default_out());
         let started = Instant::now();
+        let results = self.solve()?;
+        let manifest = results.manifest(&self.exec);
         let ExactResults {
             solution, warnings, ..
-        } = self.solve()?;
+        } = results;
         let sc = &self.loaded.scenario;
         let staged = StagedDir::results(&dir, self.exec.force)?;
         let elapsed = started.elapsed();
-        let mut manifest = Manifest::exact(self.loaded.source.clone(), &self.exec.command_line);
-        manifest.warnings = warnings.clone();
         let files = write_tables(staged, sc, &solution, self.plots, manifest, &[])?;
         let check = match self.check {
             None => None,
@@ -203,6 +203,18 @@ impl ExactResults {
     /// ```
     pub fn share_entering(&self, phase: &str) -> Result<Estimate, JobError> {
         super::share_entering(&self.loaded.scenario, &self.solution, phase)
+    }
+
+    /// The manifest `ceasefire exact` records with `exec`'s command line,
+    /// as JSON, without the files and their digests.
+    pub fn manifest_json(&self, exec: &Execution) -> String {
+        self.manifest(exec).to_json()
+    }
+
+    fn manifest(&self, exec: &Execution) -> Manifest {
+        let mut manifest = Manifest::exact(self.loaded.source.clone(), &exec.command_line);
+        manifest.warnings = self.warnings.clone();
+        manifest
     }
 
     /// The bytes of `file` as `ceasefire exact` writes it: daily.csv,

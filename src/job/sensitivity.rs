@@ -4,7 +4,6 @@
 //! into Sobol' indices or Morris elementary effects, as SALib computes
 //! them.
 
-use crate::experiment::study::default_outcomes;
 use crate::sensitivity::DEFAULT_RESAMPLES;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -13,7 +12,10 @@ use super::sweep::{SweepDesign, SweepJob, SweepMode};
 use super::write::{finish, put, table};
 use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
 use crate::engine::Shard;
-use crate::experiment::study::{NOISE_WARNING, Study, analyze_study};
+use crate::experiment::study::{
+    NOISE_WARNING, Study, StudyError, analyze_study, available_outcomes, default_outcomes,
+    parse_outcome,
+};
 use crate::experiment::{Design, Vary};
 use crate::input::{LineLimit, MAX_LINE_BYTES};
 use crate::layout::{self, ResultFile};
@@ -164,6 +166,24 @@ impl SensitivityJob {
             out: None,
             exec: Execution::default(),
         }
+    }
+
+    /// Sets the outcomes analysed by name, `METRIC:SUBJECT` as summary.csv
+    /// spells them (`entered:joint_targeting`); no names keeps the default,
+    /// the share entering every phase. A name the scenario has no row for
+    /// is refused with the names it has.
+    pub fn set_outcomes(&mut self, names: &[impl AsRef<str>]) -> Result<(), StudyError> {
+        let sc = &self.loaded.scenario;
+        self.outcomes = if names.is_empty() {
+            default_outcomes(sc)
+        } else {
+            let available = available_outcomes(sc);
+            names
+                .iter()
+                .map(|n| parse_outcome(n.as_ref(), &available))
+                .collect::<Result<_, _>>()?
+        };
+        Ok(())
     }
 
     /// `results/<scenario file stem>-sensitivity/`, or its `shard-K-of-N/`.

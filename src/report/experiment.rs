@@ -31,7 +31,7 @@ pub struct ComparisonRow<'a> {
 
 /// Writes compare.csv: `metric,subject,a,b,difference,ci_low,ci_high,
 /// independent_ci_low,independent_ci_high,narrowing,runs`.
-pub fn write_comparison<W: Write>(rows: &[ComparisonRow<'_>], w: W) -> csv::Result<()> {
+pub(crate) fn write_comparison<W: Write>(rows: &[ComparisonRow<'_>], w: W) -> csv::Result<()> {
     let mut out = csv_writer(w);
     out.write_record([
         "metric",

@@ -201,7 +201,7 @@ impl Manifest {
     /// A manifest for a batch of `runs` runs under master seed `seed`,
     /// made by `command_line` (word by word); its `files` are filled in by
     /// whoever writes the directory.
-    pub fn monte_carlo(
+    pub(crate) fn monte_carlo(
         scenario: ScenarioSource,
         seed: u64,
         runs: u64,
@@ -216,7 +216,7 @@ impl Manifest {
     }
 
     /// A manifest for exact answers (`ceasefire exact`).
-    pub fn exact(scenario: ScenarioSource, command_line: &[String]) -> Self {
+    pub(crate) fn exact(scenario: ScenarioSource, command_line: &[String]) -> Self {
         Manifest {
             model: MODEL_VERSION.to_string(),
             versions: versions(),
@@ -234,7 +234,7 @@ impl Manifest {
     }
 
     /// Pretty-printed JSON with a trailing newline.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         pretty_json(self)
     }
 }
