@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 
 use crate::counts::Counts;
-use crate::fit::model::HalfLife;
 use crate::fit::simulate::{PartyParams, PhaseParams, scenario, simulate};
 use crate::fit::{self, FitOptions, IntervalMethod, PeriodSpec, Retaliation};
 use chrono::NaiveDate;
@@ -136,24 +135,23 @@ struct Tally {
     truth: f64,
 }
 
+/// The fit of a design's replicates: its periods and pairs, free
+/// half-lives, no bootstrap.
+fn options(d: &Design, days: u32, seed: u64) -> FitOptions {
+    let mut opts = FitOptions::new(periods(d, days).1);
+    opts.retaliation = Retaliation::Pairs(
+        d.pairs
+            .iter()
+            .map(|&(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+    );
+    opts.seed = seed;
+    opts
+}
+
 /// Fits `reps` replicates and returns, per parameter, the coverage tally.
 fn study(d: &Design, days: u32, reps: u64, seed: u64) -> BTreeMap<String, Tally> {
-    let (_, specs) = periods(d, days);
-    let opts = FitOptions {
-        periods: specs,
-        reference: None,
-        retaliation: Retaliation::Pairs(
-            d.pairs
-                .iter()
-                .map(|&(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        ),
-        half_life: HalfLife::Free,
-        burn_in: 0,
-        bootstrap: 0,
-        simulate: 0,
-        seed,
-    };
+    let opts = options(d, days, seed);
     // Replicates are independent: fit them on every core, then tally them
     // in replicate order.
     let fits: Vec<_> = (0..reps)
@@ -285,22 +283,7 @@ fn a_half_life_profile_lets_a_snapped_alpha_move() {
     use crate::fit::estimate::PROFILE_DROP;
     use crate::fit::model::Slot;
     let d = two_parties();
-    let (_, specs) = periods(&d, 90);
-    let opts = FitOptions {
-        periods: specs,
-        reference: None,
-        retaliation: Retaliation::Pairs(
-            d.pairs
-                .iter()
-                .map(|&(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        ),
-        half_life: HalfLife::Free,
-        burn_in: 0,
-        bootstrap: 0,
-        simulate: 0,
-        seed: 11,
-    };
+    let opts = options(&d, 90, 11);
     let f = fit::run(&replicate(&d, 90, 11, 147), &opts, &|_| {}).unwrap();
     let bb = f
         .model
