@@ -18,8 +18,8 @@ use ceasefire::engine::CancelToken;
 use ceasefire::experiment::read_design_file;
 use ceasefire::job::{
     BatchJob, BatchMode, BatchResults, Checkpoints, CompareJob, ExactJob, ExactResults, Execution,
-    Extras, JobError, LoadedScenario, Progress, SensitivityJob, StudyMethod, SweepDesign, SweepJob,
-    TraceJob,
+    Extras, JobError, LoadedScenario, OutRefusal, Progress, SensitivityJob, StudyDirError,
+    StudyMethod, SweepDesign, SweepJob, TraceJob,
 };
 use ceasefire::layout::ResultFile;
 use ceasefire::scenario::ScenarioError;
@@ -60,9 +60,13 @@ fn job_error(err: JobError) -> PyErr {
     let text = message(&err);
     match err {
         JobError::Scenario(_) => PyScenarioError::new_err(text),
-        JobError::Output(_) | JobError::Checkpoint(_) => PyOSError::new_err(text),
+        JobError::Output(_)
+        | JobError::Checkpoint(_)
+        | JobError::Unreadable { .. }
+        | JobError::Out(OutRefusal::Unusable { .. })
+        | JobError::StudyDir(StudyDirError::Unreadable { .. }) => PyOSError::new_err(text),
         JobError::Interrupted { .. } => pyo3::exceptions::PyKeyboardInterrupt::new_err(text),
-        JobError::Batch(_) | JobError::Table { .. } | JobError::Plot(_) => {
+        JobError::Batch(_) | JobError::Table { .. } | JobError::Plot(_) | JobError::Threads(_) => {
             PyRuntimeError::new_err(text)
         }
         _ => PyValueError::new_err(text),

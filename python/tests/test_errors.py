@@ -31,6 +31,11 @@ def test_a_missing_file_is_an_os_error(tmp_path):
         ceasefire.load(tmp_path / "nothing.toml")
 
 
+def test_a_missing_counts_file_is_an_os_error(tmp_path):
+    with pytest.raises(OSError, match="counts.csv: cannot read counts"):
+        ceasefire.fit(str(tmp_path / "counts.csv"), ["all=2016-07-01..2016-10-31"])
+
+
 def test_an_unknown_builtin_names_the_allowed_ones():
     with pytest.raises(ValueError, match="geneva-2016, munich-2016"):
         ceasefire.builtin("yalta-1945")

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use ceasefire::job::MergeJob;
+use ceasefire::job::{JobError, MergeJob};
 
 use super::Execution;
 
@@ -47,7 +47,13 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         ..Execution::default()
     }
     .job();
-    let done = job.run()?;
+    let done = job.run().map_err(|e| match &e {
+        // The library names the damage; the command says how to see it all.
+        JobError::ShardDamaged(v) => {
+            anyhow::anyhow!("{e} (see `ceasefire verify {}`)", v.dir().display())
+        }
+        _ => e.into(),
+    })?;
     super::warn(done.plan.scenario.warnings(), &[]);
     let plan = &done.plan;
     let mut stdout = std::io::stdout().lock();

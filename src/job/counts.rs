@@ -15,11 +15,14 @@ use crate::input::{MAX_DATA_BYTES, MAX_EXPORT_BYTES};
 /// and its kind (`files`) in the limit.
 pub(super) fn read(
     path: &Path,
-    (what, files): (&str, &'static str),
+    (what, files): (&'static str, &'static str),
     limit: u64,
 ) -> Result<Vec<u8>, JobError> {
-    crate::input::read_lines_file(path, limit, files)
-        .map_err(|e| JobError::Invalid(format!("{}: cannot read {what}: {e}", path.display())))
+    crate::input::read_lines_file(path, limit, files).map_err(|source| JobError::Unreadable {
+        path: path.to_path_buf(),
+        what,
+        source,
+    })
 }
 
 /// A conversion of an event data export into counts, as `ceasefire counts`
@@ -51,9 +54,10 @@ impl CountsJob {
 
     /// Reads and converts the export; the caller writes the counts.
     pub fn run(&self) -> Result<(Counts, Conversion), JobError> {
-        let text = |p: &Path, what: (&str, &'static str), limit| {
-            String::from_utf8(read(p, what, limit)?)
-                .map_err(|_| JobError::Invalid(format!("{}: not UTF-8 text", p.display())))
+        let text = |p: &Path, what: (&'static str, &'static str), limit| {
+            String::from_utf8(read(p, what, limit)?).map_err(|_| JobError::NotUtf8 {
+                file: p.display().to_string(),
+            })
         };
         let mapping_name = self.mapping.display().to_string();
         let mapping = Mapping::from_toml(

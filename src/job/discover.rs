@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::sensitivity::read_sweep_dir;
 use super::write::{finish, put, table};
-use super::{Execution, JobError};
+use super::{Execution, JobError, OutRefusal};
 use crate::discover::PrimOptions;
 use crate::experiment::study::{Discovery, Threshold, discover, parse_outcome};
 use crate::layout::ResultFile;
-use crate::options::Opt;
 use crate::report::plot::draw_tradeoff;
 use crate::report::sensitivity::{Outcome, write_prim};
 use crate::store::results_dir::{Overlap, ResultsDir, overlap};
@@ -134,12 +133,11 @@ fn refuse_the_input(out: &Path, sweep_dir: &Path) -> Result<(), JobError> {
         return Ok(());
     };
     if let Ok(Some(Overlap::Is)) = overlap(out, &input) {
-        return Err(JobError::Invalid(format!(
-            "{o} {} is the sweep's directory {} (compared by device and inode): PRIM's files would replace the sweep's; write them elsewhere, or leave {o} out to write them inside it",
-            out.display(),
-            sweep_dir.display(),
-            o = Opt::Out
-        )));
+        return Err(OutRefusal::IsTheSweep {
+            out: out.to_path_buf(),
+            sweep: sweep_dir.to_path_buf(),
+        }
+        .into());
     }
     Ok(())
 }

@@ -114,11 +114,11 @@ impl ExactJob {
     /// of a batch of runs, and the scenario's warnings.
     pub fn solve(&self) -> Result<ExactResults, JobError> {
         if !(0.0..=1.0).contains(&self.max_loss) {
-            return Err(JobError::Invalid(format!(
-                "{} {} is out of range (allowed: 0 to 1)",
-                Opt::MaxLoss,
-                self.max_loss
-            )));
+            return Err(JobError::OptionValue {
+                opt: Opt::MaxLoss,
+                value: self.max_loss.to_string(),
+                allowed: "0 to 1".into(),
+            });
         }
         let sc = &self.loaded.scenario;
         let warnings = self.exec.warnings(sc.warnings().to_vec())?;

@@ -66,8 +66,9 @@ impl FitJob {
         let _held = StagedDir::results(&dir, self.exec.force)?;
         let bytes = read(&self.counts, ("counts", "counts files"), MAX_DATA_BYTES)?;
         let origin = self.counts.display().to_string();
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| JobError::Invalid(format!("{origin}: not UTF-8 text")))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| JobError::NotUtf8 {
+            file: origin.clone(),
+        })?;
         let counts = Counts::from_csv(text, &origin)?;
         let o = &self.options;
         progress.start(Some((o.bootstrap + o.simulate) as u64));

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::sweep::SweepPoints;
 use super::write::{write_sweep_files, write_tables};
-use super::{Execution, JobError};
+use super::{Execution, JobError, OutRefusal};
 use crate::layout::ResultFile;
-use crate::options::Opt;
 use crate::scenario::Scenario;
 use crate::scenario::paths::{ParamPath, ScenarioDoc};
 use crate::store::results_dir::{ResultsDir, overlap, shared_file};
@@ -167,28 +166,26 @@ fn checked<T>(
 /// reads.
 fn refuse_overlapping_out(out: &Path, plan: &MergePlan) -> Result<(), JobError> {
     for dir in plan.opened() {
-        let shard = dir.path().display();
-        let found = overlap(out, dir).map_err(|e| {
-            JobError::Invalid(format!(
-                "{} {}: not a usable directory: {e}",
-                Opt::Out,
-                out.display()
-            ))
+        let shard = dir.path();
+        let found = overlap(out, dir).map_err(|source| OutRefusal::Unusable {
+            out: out.to_path_buf(),
+            source,
         })?;
         if let Some(relation) = found {
-            return Err(JobError::Invalid(format!(
-                "{} {} {} the shard directory {shard} (compared by device and inode, whatever the paths); merge into a directory apart from every shard",
-                Opt::Out,
-                out.display(),
-                relation.as_str(),
-            )));
+            return Err(OutRefusal::OverlapsShard {
+                out: out.to_path_buf(),
+                shard: shard.to_path_buf(),
+                relation,
+            }
+            .into());
         }
-        if let Some(name) = shared_file(out, dir) {
-            return Err(JobError::Invalid(format!(
-                "{} {}: its {name} is a hard link of a file of the shard directory {shard} (the same inode); merge into a directory apart from every shard",
-                Opt::Out,
-                out.display(),
-            )));
+        if let Some(file) = shared_file(out, dir) {
+            return Err(OutRefusal::LinksShard {
+                out: out.to_path_buf(),
+                shard: shard.to_path_buf(),
+                file,
+            }
+            .into());
         }
     }
     Ok(())
@@ -205,27 +202,11 @@ fn verify_shards(plan: &MergePlan) -> Result<(), JobError> {
 
 /// [`verify_shards`] of one directory.
 fn verify_shard(opened: &ResultsDir) -> Result<(), JobError> {
-    let dir = opened.path();
     let v = crate::store::verify::verify_opened(opened)?;
-    if v.listed_ok() {
-        return Ok(());
+    match v.listed_ok() {
+        true => Ok(()),
+        false => Err(JobError::ShardDamaged(Box::new(v))),
     }
-    let differ = v.differ.iter().map(|(name, want, found)| {
-        format!(
-            "{} differs from what its manifest.json records (sha256 {want}, found {found})",
-            dir.join(name).display()
-        )
-    });
-    let missing = v
-        .missing
-        .iter()
-        .map(|name| format!("{} is missing", dir.join(name).display()));
-    let problems: Vec<String> = differ.chain(missing).collect();
-    Err(JobError::Invalid(format!(
-        "{}; the shard cannot be merged (see `ceasefire verify {}`)",
-        problems.join("; "),
-        dir.display()
-    )))
 }
 
 /// The manifest of the first shard, as named in messages.

@@ -29,6 +29,7 @@ mod compare;
 mod counts;
 mod daily_runs;
 mod discover;
+mod error;
 mod estimate;
 mod exact;
 #[cfg(feature = "fit")]
@@ -49,6 +50,7 @@ pub use batch::{
 pub use compare::{CompareDone, CompareJob};
 pub use counts::CountsJob;
 pub use discover::{DiscoverDone, DiscoverJob};
+pub use error::{JobError, OutRefusal, StudyDirError};
 pub use estimate::CostEstimate;
 pub use exact::{CHECK_MAX_SE, CheckOutcome, ExactCheck, ExactDone, ExactJob, ExactResults};
 #[cfg(feature = "fit")]
@@ -61,133 +63,12 @@ pub use sweep::{SweepDesign, SweepDone, SweepJob, SweepMode, SweepPoints, SweepR
 pub use trace::TraceJob;
 
 use crate::builtin;
-use crate::counts::CountsError;
-use crate::engine::{BatchError, CancelToken, Shard};
-use crate::exact::ExactError;
-use crate::experiment::CompareError;
-use crate::experiment::VaryError;
-use crate::experiment::study::StudyError;
-#[cfg(feature = "fit")]
-use crate::fit::FitError;
+use crate::engine::{CancelToken, Shard};
 use crate::options::Opt;
-use crate::report::plot::PlotError;
-use crate::report::sweep::TableError;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::{Estimate, Estimates};
-use crate::store::checkpoint::CheckpointError;
-use crate::store::shard::MergeError;
-use crate::store::verify::VerifyError;
-use crate::store::{OutputError, ScenarioSource};
-
-/// Why a job failed. Nothing it would have written is left behind.
-#[derive(Debug, thiserror::Error)]
-pub enum JobError {
-    /// The scenario is invalid, or cannot be read.
-    #[error(transparent)]
-    Scenario(#[from] ScenarioError),
-    /// A file could not be written.
-    #[error(transparent)]
-    Output(#[from] OutputError),
-    /// The runs stopped.
-    #[error(transparent)]
-    Batch(#[from] BatchError),
-    /// A checkpoint could not be used.
-    #[error(transparent)]
-    Checkpoint(#[from] CheckpointError),
-    /// Shards cannot be merged.
-    #[error(transparent)]
-    Merge(#[from] MergeError),
-    /// Two scenarios cannot be compared.
-    #[error(transparent)]
-    Compare(#[from] CompareError),
-    /// Charts cannot be drawn.
-    #[error(transparent)]
-    Plot(#[from] PlotError),
-    /// The exact solver refused the scenario.
-    #[error("{file}: cannot solve exactly")]
-    Exact {
-        /// The scenario, as named in messages.
-        file: String,
-        /// Why.
-        #[source]
-        source: ExactError,
-    },
-    /// A table could not be written.
-    #[error("cannot write {file}")]
-    Table {
-        /// The file.
-        file: String,
-        /// Why.
-        #[source]
-        source: csv::Error,
-    },
-    /// A counts file, or event data to turn into counts, was refused.
-    #[error(transparent)]
-    Counts(#[from] CountsError),
-    /// A fit could not be made.
-    #[cfg(feature = "fit")]
-    #[error(transparent)]
-    Fit(#[from] FitError),
-    /// A study's outcome, design or tables were refused.
-    #[error(transparent)]
-    Study(#[from] StudyError),
-    /// A range or a design of a sweep was refused.
-    #[error(transparent)]
-    Vary(#[from] VaryError),
-    /// A results directory cannot be used (not a directory, no manifest).
-    #[error(transparent)]
-    Verify(#[from] VerifyError),
-    /// A sweep's tables (sweep.csv, or a study's design and outputs) cannot
-    /// be read.
-    #[error(transparent)]
-    SweepTable(#[from] TableError),
-    /// An option or a combination of options that cannot be used.
-    #[error("{0}")]
-    Invalid(String),
-    /// Stopped at a safe point because [`Execution::cancel`] was
-    /// cancelled (Ctrl-C); the checkpoint, if any, is kept for a resume.
-    #[error("interrupted{}", match (.checkpoint, .next_run) {
-        (Some(c), Some(n)) => format!(": every run before run {n} is in the checkpoint {}", c.display()),
-        (Some(c), None) => format!(": the completed points are kept in checkpoints in {}", c.display()),
-        _ => ": nothing was written".to_string(),
-    })]
-    Interrupted {
-        /// The checkpoint a resume continues from (for a sweep, the
-        /// directory of its points' checkpoints).
-        checkpoint: Option<PathBuf>,
-        /// The run it continues from (none for a sweep).
-        next_run: Option<u64>,
-    },
-    /// No runs, or more runs than the limits allow.
-    #[error("{runs} runs is not allowed (allowed: 1 to {max}; see docs/model.md, Limits)")]
-    TooManyRuns {
-        /// The runs asked for.
-        runs: u64,
-        /// The most allowed.
-        max: u64,
-    },
-    /// A batch estimated beyond the limits of time or output size.
-    #[error("{}", .0.refusal())]
-    Beyond(CostEstimate),
-    /// A shard, or a batch that resumes, is kept in a results directory and
-    /// cannot be simulated in memory.
-    #[error(
-        "a shard, or a batch that resumes from a checkpoint, is written to a results directory: it cannot be kept in memory"
-    )]
-    NeedsDirectory,
-    /// A phase asked for by an id the scenario does not have.
-    #[error("the scenario has no phase `{phase}` (its phases: {})", .known.join(", "))]
-    UnknownPhase {
-        /// The id asked for.
-        phase: String,
-        /// The scenario's phase ids, in order.
-        known: Vec<String>,
-    },
-    /// Warnings, with `strict` set: nothing was written.
-    #[error("{} ({} makes every warning an error; nothing was written)", .0.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("; "), Opt::Strict)]
-    Strict(Vec<String>),
-}
+use crate::store::ScenarioSource;
 
 /// The share of runs (or, for exact answers, the probability) that ever
 /// entered the phase `id` of `scenario`: summary.csv's `entered` row of it.
@@ -385,9 +266,7 @@ impl Execution {
         if let Some(t) = self.worker_threads() {
             b = b.num_threads(t);
         }
-        let pool = b
-            .build()
-            .map_err(|e| JobError::Invalid(format!("cannot start worker threads: {e}")))?;
+        let pool = b.build().map_err(JobError::Threads)?;
         Ok(pool.install(work))
     }
 }

@@ -5,9 +5,8 @@ use crate::exact::DEFAULT_MAX_STATES;
 use std::path::{Path, PathBuf};
 
 use super::write::put;
-use super::{JobError, LoadedScenario};
+use super::{JobError, LoadedScenario, OutRefusal};
 use crate::exact::prism;
-use crate::options::Opt;
 use crate::store::StagedDir;
 
 /// An export, as `ceasefire export-prism` writes it.
@@ -58,16 +57,15 @@ impl PrismJob {
         let file_name = |p: &Path| {
             p.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| JobError::Invalid(format!("{} must name a file", Opt::Out)))
+                .ok_or(OutRefusal::NotAFile { stdout: false })
         };
         let name = file_name(&self.out)?;
         let props = file_name(&self.out.with_extension("props"))?;
         if props == name {
-            return Err(JobError::Invalid(format!(
-                "{} {} would be overwritten by its own properties file; give the model the extension .pm",
-                Opt::Out,
-                self.out.display()
-            )));
+            return Err(OutRefusal::OverwrittenByProperties {
+                out: self.out.clone(),
+            }
+            .into());
         }
         let dir = match self.out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::sweep::{SweepDesign, SweepJob, SweepMode};
 use super::write::{finish, put, table};
-use super::{Execution, JobError, LoadedScenario, Progress, default_dir, shard_dir};
+use super::{Execution, JobError, LoadedScenario, Progress, StudyDirError, default_dir, shard_dir};
 use crate::engine::Shard;
 use crate::experiment::study::{
     NOISE_WARNING, Study, StudyError, analyze_study, available_outcomes, default_outcomes,
@@ -60,10 +60,11 @@ impl StudyMethod {
             } => {
                 let rounded = round_up_samples(samples);
                 if rounded > MAX_SAMPLES {
-                    return Err(JobError::Invalid(format!(
-                        "{} {samples} is not allowed (allowed: up to {MAX_SAMPLES}, a power of two)",
-                        Opt::Samples
-                    )));
+                    return Err(JobError::OptionValue {
+                        opt: Opt::Samples,
+                        value: samples.to_string(),
+                        allowed: format!("up to {MAX_SAMPLES}, a power of two"),
+                    });
                 }
                 let design = Design::Saltelli {
                     samples: rounded,
@@ -196,15 +197,16 @@ impl SensitivityJob {
     /// study's files next to the sweep's.
     pub fn run(&self, progress: &dyn Progress) -> Result<SensitivityDone, JobError> {
         if self.resamples < 2 {
-            return Err(JobError::Invalid(format!(
-                "{} {} is not allowed (allowed: 2 or more; an interval needs a spread)",
-                Opt::Resamples,
-                self.resamples
-            )));
+            return Err(JobError::OptionValue {
+                opt: Opt::Resamples,
+                value: self.resamples.to_string(),
+                allowed: "2 or more; an interval needs a spread".into(),
+            });
         }
         for v in &self.vary {
-            Bounds::new(v.lo, v.hi).map_err(|e| {
-                JobError::Invalid(format!("{} {}={}:{}: {e}", Opt::Vary, v.path, v.lo, v.hi))
+            Bounds::new(v.lo, v.hi).map_err(|source| JobError::Range {
+                range: format!("{}={}:{}", v.path, v.lo, v.hi),
+                source,
             })?;
         }
         let (design, rounded) = self.method.design()?;
@@ -251,13 +253,12 @@ impl SensitivityJob {
         })?;
         let paths: Vec<String> = self.vary.iter().map(|v| v.path.to_string()).collect();
         if table.paths != paths {
-            return Err(JobError::Invalid(format!(
-                "{}: its paths ({}) are not the {} paths ({})",
-                dir.join(ResultFile::Sweep.name()).display(),
-                table.paths.join(", "),
-                Opt::Vary,
-                paths.join(", ")
-            )));
+            return Err(StudyDirError::OtherPaths {
+                file: dir.join(ResultFile::Sweep.name()),
+                found: table.paths,
+                given: paths,
+            }
+            .into());
         }
         let study = analyze_study(&table, design, &self.outcomes, self.resamples, self.seed)?;
         for o in &study.outcomes {
@@ -344,17 +345,14 @@ fn check_provenance(
 ) -> Result<(), JobError> {
     let (a, b) = (&found.scenario, source);
     if a.sha256 != b.sha256 || a.changes != b.changes || found.seed != Some(seed) {
-        return Err(JobError::Invalid(format!(
-            "{}: its points were run from {} (sha256 {}, changes [{}], seed {}), not from {} (sha256 {}, changes [{}], seed {seed}) as given",
-            dir.join(ResultFile::Manifest.name()).display(),
-            a.path,
-            a.sha256,
-            a.changes.join(" "),
-            found.seed.map_or("none".to_string(), |s| s.to_string()),
-            b.path,
-            b.sha256,
-            b.changes.join(" ")
-        )));
+        return Err(StudyDirError::NotFromThis {
+            manifest: dir.join(ResultFile::Manifest.name()),
+            found: Box::new(a.clone()),
+            found_seed: found.seed,
+            given: Box::new(b.clone()),
+            seed,
+        }
+        .into());
     }
     Ok(())
 }
@@ -373,11 +371,11 @@ pub(super) fn read_sweep_dir(
     check: impl Fn(&Manifest) -> Result<(), JobError>,
 ) -> Result<(Manifest, SweepTable), JobError> {
     crate::store::verify::refuse_file(dir)?;
-    let unreadable = |e: std::io::Error| {
-        JobError::Invalid(format!(
-            "{}: cannot read ({e}; a sweep's or a sensitivity study's output directory is needed)",
-            dir.display()
-        ))
+    let unreadable = |source| {
+        JobError::from(StudyDirError::Unreadable {
+            file: dir.display().to_string(),
+            source,
+        })
     };
     read_stable(dir, unreadable, |d| {
         let manifest = read_manifest(d)?;
@@ -393,10 +391,10 @@ fn read_manifest(dir: &ResultsDir) -> Result<Manifest, JobError> {
         .ok()
         .and_then(|t| serde_json::from_slice(&t).ok())
         .ok_or_else(|| {
-            JobError::Invalid(format!(
-                "{}: cannot read the manifest of the results directory",
-                dir.shown(name)
-            ))
+            StudyDirError::NoManifest {
+                file: dir.shown(name),
+            }
+            .into()
         })
 }
 
@@ -410,11 +408,11 @@ fn read_table_in(dir: &ResultsDir) -> Result<SweepTable, JobError> {
     let open = |name: &str| {
         dir.open_file(name)
             .map(|f| LineLimit::new(BufReader::new(f), MAX_LINE_BYTES, "a CSV file"))
-            .map_err(|e| {
-                JobError::Invalid(format!(
-                    "{}: cannot read ({e}; a sweep's or a sensitivity study's output directory is needed)",
-                    dir.shown(name)
-                ))
+            .map_err(|source| {
+                JobError::from(StudyDirError::Unreadable {
+                    file: dir.shown(name),
+                    source,
+                })
             })
     };
     if !dir.contains(sweep) && dir.contains(design) && dir.contains(outputs) {
@@ -425,9 +423,12 @@ fn read_table_in(dir: &ResultsDir) -> Result<SweepTable, JobError> {
     let name = dir.shown(sweep);
     let table = SweepTable::from_csv(&name, open(sweep)?)?;
     if let Some((column, word)) = table.categorical() {
-        return Err(JobError::Invalid(format!(
-            "{name}: column {column} holds words ('{word}'), not numbers: sensitivity indices and PRIM boxes need every varied parameter to be numeric"
-        )));
+        return Err(StudyDirError::Categorical {
+            file: name,
+            column: column.to_string(),
+            word: word.to_string(),
+        }
+        .into());
     }
     Ok(table)
 }

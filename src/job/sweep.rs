@@ -140,7 +140,7 @@ impl SweepPoints {
         values: Vec<Vec<f64>>,
     ) -> Result<Self, JobError> {
         // The count first, before a scenario is built for any point.
-        crate::scenario::limits::check_sweep(values.len(), 0).map_err(JobError::Invalid)?;
+        crate::scenario::limits::check_sweep(values.len(), 0)?;
         let points = values
             .into_iter()
             .map(|values| {
@@ -168,7 +168,7 @@ impl SweepPoints {
             })
             .collect::<Result<Vec<_>, JobError>>()?;
         let bytes = points.iter().map(|(_, sc)| tally_bytes(sc)).sum();
-        crate::scenario::limits::check_sweep(points.len(), bytes).map_err(JobError::Invalid)?;
+        crate::scenario::limits::check_sweep(points.len(), bytes)?;
         Ok(SweepPoints {
             paths,
             labels,
@@ -334,16 +334,15 @@ impl SweepJob {
                 let none = vec![None; file.paths.len()];
                 let (paths, values) = (file.paths.clone(), file.points.clone());
                 SweepPoints::new(&doc, &l.changes, paths, none, values).map_err(|e| {
-                    JobError::Invalid(format!("{name}: a point of the design cannot be used: {e}"))
+                    JobError::DesignPoint {
+                        file: name.clone(),
+                        source: Box::new(e),
+                    }
                 })
             }
             SweepDesign::Generated { vary, design } => {
                 if vary.is_empty() {
-                    return Err(JobError::Invalid(format!(
-                        "{} is required (PATH=LO:HI:STEPS, repeatable) unless {} is a FILE.csv",
-                        Opt::Vary,
-                        Opt::Design
-                    )));
+                    return Err(JobError::NoRanges);
                 }
                 SweepPoints::generated(&doc, &l.changes, vary, *design, self.seed)
             }

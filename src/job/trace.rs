@@ -4,9 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{JobError, LoadedScenario};
+use super::{JobError, LoadedScenario, OutRefusal};
 use crate::engine::{Batch, RunInternals, WindowReadings};
-use crate::options::Opt;
 use crate::report::TraceCsv;
 use crate::store::{OutputError, StagedDir};
 
@@ -91,7 +90,7 @@ impl TraceJob {
         };
         let name = path
             .file_name()
-            .ok_or_else(|| JobError::Invalid(format!("{} must name a file or be -", Opt::Out)))?
+            .ok_or(OutRefusal::NotAFile { stdout: true })?
             .to_string_lossy()
             .into_owned();
         let mut staged = StagedDir::create(&dir)?;

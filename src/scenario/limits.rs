@@ -101,21 +101,37 @@ pub(crate) fn tally_bytes(horizon: u64, parties: u64, phases: u64, window: u64) 
         .saturating_add((window + 1).saturating_mul(per_window_day))
 }
 
+/// A sweep too large to run: too many points, or tallies too large
+/// together.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepTooLarge {
+    /// More than [`MAX_DESIGN_POINTS`] points.
+    #[error(
+        "the design has {points} points, more than the limit of {MAX_DESIGN_POINTS} (allowed: fewer points; see docs/model.md, Limits)"
+    )]
+    Points {
+        /// The design's points.
+        points: usize,
+    },
+    /// Tallies larger together than docs/model.md (Limits) allows.
+    #[error("the {points} points of the sweep need {:.1} GiB of tallies together, above the limit of {} GiB (allowed: fewer points, or fewer horizon_days, parties or phases; see docs/model.md, Limits)", *.bytes as f64 / f64::from(1u32 << 30), MAX_SWEEP_TALLY_BYTES >> 30)]
+    Tallies {
+        /// The design's points.
+        points: usize,
+        /// The bytes their tallies need.
+        bytes: u64,
+    },
+}
+
 /// Refuses a sweep of `points` points whose tallies would take `bytes`
-/// together, before any tally is allocated: more than [`MAX_DESIGN_POINTS`]
-/// points or [`MAX_SWEEP_TALLY_BYTES`] bytes.
-pub(crate) fn check_sweep(points: usize, bytes: u64) -> Result<(), String> {
+/// together, before any tally is allocated.
+pub(crate) fn check_sweep(points: usize, bytes: u64) -> Result<(), SweepTooLarge> {
     if points as u64 > MAX_DESIGN_POINTS {
-        return Err(format!(
-            "the design has {points} points, more than the limit of {MAX_DESIGN_POINTS} (allowed: fewer points; see docs/model.md, Limits)"
-        ));
+        return Err(SweepTooLarge::Points { points });
     }
     if bytes > MAX_SWEEP_TALLY_BYTES {
-        return Err(format!(
-            "the {points} points of the sweep need {:.1} GiB of tallies together, above the limit of {} GiB (allowed: fewer points, or fewer horizon_days, parties or phases; see docs/model.md, Limits)",
-            bytes as f64 / f64::from(1u32 << 30),
-            MAX_SWEEP_TALLY_BYTES >> 30
-        ));
+        return Err(SweepTooLarge::Tallies { points, bytes });
     }
     Ok(())
 }

@@ -43,7 +43,7 @@ struct Stamp {
 
 /// How an output directory lies relative to an input directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Overlap {
+pub enum Overlap {
     /// It is the input directory (by another path, maybe).
     Is,
     /// It is, or would be created, inside the input directory.
@@ -54,7 +54,7 @@ pub(crate) enum Overlap {
 
 impl Overlap {
     /// In words: "is", "is inside", "contains".
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Overlap::Is => "is",
             Overlap::Inside => "is inside",

@@ -57,6 +57,11 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// The directory verified.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Whether the directory is exactly what its manifest says.
     pub fn is_ok(&self) -> bool {
         self.differ.is_empty() && self.missing.is_empty() && self.unlisted.is_empty()
