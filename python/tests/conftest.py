@@ -1,6 +1,7 @@
 """Fixtures: the `ceasefire` command line of this repository, whose files
 the package's DataFrames must equal."""
 
+import json
 import pathlib
 import subprocess
 
@@ -17,7 +18,13 @@ def cli():
         cwd=ROOT,
         check=True,
     )
-    binary = ROOT / "target" / "release" / "ceasefire"
+    # Where cargo put it: CARGO_TARGET_DIR or a config may move target/.
+    metadata = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )
+    target = pathlib.Path(json.loads(metadata.stdout)["target_directory"])
+    binary = target / "release" / "ceasefire"
 
     def call(*args):
         return subprocess.run([str(binary), *map(str, args)], cwd=ROOT, check=True,
