@@ -22,6 +22,9 @@ fn main() -> ExitCode {
             for cause in err.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
+            if let Some(hint) = cli::hint(&err) {
+                eprintln!("  hint: {hint}");
+            }
             ExitCode::FAILURE
         }
     }

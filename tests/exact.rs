@@ -213,7 +213,7 @@ fn retaliation_is_refused_with_every_entry_named() {
         "outside the exactly solvable class",
         "'government' has retaliation.opposition = 0.07",
         "'opposition' has retaliation.government = 0.09",
-        "ceasefire run",
+        "simulate the scenario instead",
     ] {
         assert!(err.contains(needle), "{needle:?} missing from: {err}");
     }
@@ -415,7 +415,7 @@ fn exact_writes_the_tables_of_run_and_refuses_retaliation() {
     for needle in [
         "geneva-2016.toml",
         "retaliation.opposition = 0.07",
-        "ceasefire run",
+        "hint: `ceasefire run` simulates it",
     ] {
         assert!(refused.stderr.contains(needle), "{needle:?}\n{refused}");
     }

@@ -234,6 +234,23 @@ fn edit_row(dir: &Dir, name: &str, prefix: &str, edit: impl FnOnce(&str) -> Stri
 }
 
 #[test]
+fn merge_refuses_a_shard_whose_files_differ_from_its_manifest_and_says_how_to_list_them() {
+    let dir = Dir::new();
+    four_shards(&dir);
+    // Rows that still parse: a comment of the copied scenario edited.
+    let toml = dir.read("s3/scenario.toml");
+    dir.write("s3/scenario.toml", &format!("# edited\n{toml}"));
+    assert_merge_refused(
+        &dir,
+        &[
+            "s3/scenario.toml differs from what its manifest.json records",
+            "the shard cannot be merged",
+            "hint: `ceasefire verify s3` lists every file that differs",
+        ],
+    );
+}
+
+#[test]
 fn merge_refuses_rows_that_are_not_rows_of_runs_csv() {
     // A phase the scenario does not have.
     let dir = Dir::new();

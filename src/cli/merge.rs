@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use ceasefire::job::{JobError, MergeJob};
+use ceasefire::job::MergeJob;
 
 use super::Execution;
 
@@ -47,13 +47,7 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         ..Execution::default()
     }
     .job();
-    let done = job.run().map_err(|e| match &e {
-        // The library names the damage; the command says how to see it all.
-        JobError::ShardDamaged(v) => {
-            anyhow::anyhow!("{e} (see `ceasefire verify {}`)", v.dir().display())
-        }
-        _ => e.into(),
-    })?;
+    let done = job.run()?;
     super::warn(done.plan.scenario.warnings(), &[]);
     let plan = &done.plan;
     let mut stdout = std::io::stdout().lock();

@@ -219,6 +219,19 @@ pub fn flag(option: Opt) -> String {
     format!("--{}", option.name().replace('_', "-"))
 }
 
+/// What the command adds to a library error in its own words: the command
+/// that goes on from where the library stopped.
+pub fn hint(err: &anyhow::Error) -> Option<String> {
+    match err.downcast_ref::<job::JobError>()? {
+        job::JobError::Exact { .. } => Some("`ceasefire run` simulates it".into()),
+        job::JobError::ShardDamaged(v) => Some(format!(
+            "`ceasefire verify {}` lists every file that differs",
+            v.dir().display()
+        )),
+        _ => None,
+    }
+}
+
 /// This process's command line as manifests record it: the program as
 /// `ceasefire` (not the path it was started from, which differs from
 /// machine to machine), then the arguments as given.

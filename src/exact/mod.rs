@@ -35,7 +35,7 @@ pub const DEFAULT_MAX_STATES: usize = 2_000_000;
 pub enum ExactError {
     /// Some party retaliates: the model is not a finite Markov chain.
     #[error(
-        "scenario '{scenario}' is outside the exactly solvable class: {} (the exact solver needs every retaliation coefficient to be 0, since remembered attacks make the state continuous); remove the retaliation entries, or simulate the scenario with `ceasefire run`",
+        "scenario '{scenario}' is outside the exactly solvable class: {} (the exact solver needs every retaliation coefficient to be 0, since remembered attacks make the state continuous); remove the retaliation entries, or simulate the scenario instead",
         .causes.join("; ")
     )]
     NotMarkov {
@@ -46,7 +46,9 @@ pub enum ExactError {
         causes: Vec<String>,
     },
     /// The chain would exceed a limit.
-    #[error("the exact chain is too large: the {what} exceeds {limit}; use `ceasefire run`")]
+    #[error(
+        "the exact chain is too large: the {what} exceeds {limit}; simulate the scenario instead"
+    )]
     TooLarge {
         /// What is too large.
         what: &'static str,
@@ -56,7 +58,7 @@ pub enum ExactError {
     /// A day outcome table could hold more entries than allowed (checked
     /// before it is built).
     #[error(
-        "the exact chain's day outcome tables could hold about {estimate:.3e} entries, above {} {limit}: daily counts must be told apart up to {cap} (the largest of compliance.tolerance and the at_least of every reported_in_window and blocked_in_window); lower those values, raise {}, or use `ceasefire run`",
+        "the exact chain's day outcome tables could hold about {estimate:.3e} entries, above {} {limit}: daily counts must be told apart up to {cap} (the largest of compliance.tolerance and the at_least of every reported_in_window and blocked_in_window); lower those values, raise {}, or simulate the scenario instead",
         Opt::MaxStates,
         Opt::MaxStates
     )]
@@ -70,7 +72,7 @@ pub enum ExactError {
     },
     /// More reachable states than allowed.
     #[error(
-        "the exact chain has more than {limit} reachable states; raise {} or use `ceasefire run`",
+        "the exact chain has more than {limit} reachable states; raise {} or simulate the scenario instead",
         Opt::MaxStates
     )]
     TooManyStates {

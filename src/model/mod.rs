@@ -166,7 +166,7 @@ fn both<'a>(major: &'a [u64], minor: &'a [u64]) -> impl Iterator<Item = u64> + '
 /// A day could not be simulated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
-    "the attack intensity of party '{party}' reached {intensity:.4e} per day on day {day} (the engine stops above {MAX_INTENSITY:e}); retaliation is explosive in this scenario (see the warnings of `ceasefire check`)"
+    "the attack intensity of party '{party}' reached {intensity:.4e} per day on day {day} (the engine stops above {MAX_INTENSITY:e}); retaliation is explosive in this scenario (see the scenario's warnings)"
 )]
 pub struct IntensityError {
     /// The party's id.

@@ -23,6 +23,7 @@ use super::results_dir::ResultsDir;
 use crate::engine::{Batch, Shard, Tally};
 use crate::input::{LineLimit, MAX_LINE_BYTES, MAX_SCENARIO_BYTES, MAX_TALLIES_BYTES};
 use crate::layout::ResultFile;
+use crate::options::Opt;
 use crate::report::runs_header;
 use crate::scenario::paths::Assignment;
 use crate::scenario::{Scenario, ScenarioError};
@@ -125,13 +126,16 @@ impl Part {
         let manifest: Manifest =
             serde_json::from_slice(&bytes).map_err(|e| MergeError::Invalid {
                 path: shown.clone(),
-                reason: format!("not a manifest written by `ceasefire run`: {e}"),
+                reason: format!("not a manifest written by a batch of runs: {e}"),
             })?;
         let (Some(shard), Some(seed), Some(runs)) = (manifest.shard, manifest.seed, manifest.runs)
         else {
             return Err(MergeError::Invalid {
                 path: shown,
-                reason: "not a shard: the manifest lacks a 'shard', 'seed' or 'runs' key (shards are written by `ceasefire run --shard K/N`)".into(),
+                reason: format!(
+                    "not a shard: the manifest lacks a 'shard', 'seed' or 'runs' key (a shard is a batch run with {})",
+                    Opt::Shard
+                ),
             });
         };
         let expected = Shard::new(shard.index, shard.count)

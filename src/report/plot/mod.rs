@@ -38,7 +38,7 @@ use crate::layout::ResultFile;
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     /// An input file does not exist.
-    #[error("{path}: missing; a results directory needs {} and {} (write them with `ceasefire run --out DIR`)", CHART_INPUTS.map(ResultFile::name).join(", "), ResultFile::Manifest)]
+    #[error("{path}: missing; a results directory needs {} and {} (a batch of runs written to a directory has them)", CHART_INPUTS.map(ResultFile::name).join(", "), ResultFile::Manifest)]
     Missing {
         /// The file.
         path: String,
@@ -109,7 +109,7 @@ fn rows<T: for<'de> Deserialize<'de>>(path: &str, r: impl Read) -> Result<Vec<T>
     let rows = csv::Reader::from_reader(r)
         .deserialize()
         .collect::<Result<Vec<T>, _>>()
-        .map_err(|e| invalid(path, format!("not a file written by `ceasefire run`: {e}")))?;
+        .map_err(|e| invalid(path, format!("not a file written by a batch of runs: {e}")))?;
     if rows.is_empty() {
         return Err(invalid(path, "has a header but no rows"));
     }
@@ -293,7 +293,7 @@ pub(crate) fn scenario_name_and_method(
     let m: Manifest = serde_json::from_reader(r).map_err(|e| {
         invalid(
             path,
-            format!("not a manifest written by `ceasefire run`: {e}"),
+            format!("not a manifest written by a batch of runs: {e}"),
         )
     })?;
     Ok((m.scenario.name, m.method))
