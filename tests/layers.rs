@@ -5,22 +5,42 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Every `crate::MODULE` a top-level module names outside comments.
+/// Every module a top-level module names outside comments, as
+/// `crate::MODULE` or through a crate beneath (`ceasefire_core::MODULE`).
+/// The top-level modules are those of every library crate of the workspace
+/// (`crates/*/src`), which the facade re-exports under one name each.
 fn uses() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates");
     let mut graph = BTreeMap::new();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        if ["lib", "main", "cli", "strategies"].contains(&name.as_str()) {
-            continue;
+    for krate in std::fs::read_dir(&crates).unwrap() {
+        let src = krate.unwrap().path().join("src");
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            if ["lib", "strategies"].contains(&name.as_str()) {
+                continue;
+            }
+            let mut text = String::new();
+            collect(&path, &mut text);
+            graph.insert(name.clone(), names_used(&text, &name));
         }
-        let mut text = String::new();
-        collect(&path, &mut text);
-        let mut deps = BTreeSet::new();
-        for line in text.lines().map(str::trim).filter(|l| !l.starts_with("//")) {
-            for (at, _) in line.match_indices("crate::") {
-                let rest = &line[at + "crate::".len()..];
+    }
+    graph
+}
+
+/// The modules `text` (of the module `name`) names outside comments.
+fn names_used(text: &str, name: &str) -> BTreeSet<String> {
+    let mut deps = BTreeSet::new();
+    let prefixes = [
+        "crate::",
+        "ceasefire_core::",
+        "ceasefire_analyses::",
+        "ceasefire_formats::",
+    ];
+    for line in text.lines().map(str::trim).filter(|l| !l.starts_with("//")) {
+        for prefix in prefixes {
+            for (at, _) in line.match_indices(prefix) {
+                let rest = &line[at + prefix.len()..];
                 let dep: String = rest
                     .chars()
                     .take_while(|c| c.is_ascii_lowercase() || *c == '_')
@@ -30,9 +50,8 @@ fn uses() -> BTreeMap<String, BTreeSet<String>> {
                 }
             }
         }
-        graph.insert(name, deps);
     }
-    graph
+    deps
 }
 
 /// The text of a module file, or of every file under a module directory.

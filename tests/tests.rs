@@ -1,9 +1,9 @@
 //! The integration tests, as one binary: each file of `tests/` is a
-//! module of it (as ripgrep's `tests/tests.rs` does), so that the crate is
+//! module of it (as ripgrep's `tests/tests.rs` does), so that the crates are
 //! linked once instead of once per file. `cargo test NAME` still selects
 //! tests by name, and `cargo test --test tests commit::` by file.
 
-#[path = "../src/strategies.rs"]
+#[path = "../crates/core/src/strategies.rs"]
 mod generate;
 mod util;
 
