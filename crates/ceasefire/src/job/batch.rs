@@ -389,14 +389,7 @@ impl BatchJob {
                 let mode = Mode::Runs(0..mode.runs());
                 let outcome = self.runs(&batch, mode, &mut tally, &mut writer, None, progress);
                 progress.finish();
-                let outcome = outcome?;
-                if let Reason::Interrupted { .. } = outcome.reason {
-                    return Err(JobError::Interrupted {
-                        checkpoint: None,
-                        next_run: None,
-                    });
-                }
-                (tally, outcome)
+                (tally, uncheckpointed(outcome?)?)
             }
         };
         let runs = outcome.runs.end;
@@ -451,14 +444,7 @@ impl BatchJob {
         progress.start(None);
         let outcome = self.runs(batch, mode, &mut tally, observer, None, progress);
         progress.finish();
-        let outcome = outcome?;
-        if let Reason::Interrupted { .. } = outcome.reason {
-            return Err(JobError::Interrupted {
-                checkpoint: None,
-                next_run: None,
-            });
-        }
-        Ok((tally, outcome))
+        Ok((tally, uncheckpointed(outcome?)?))
     }
 
     /// The executor on the job's threads, telling `progress` of every
@@ -680,5 +666,17 @@ impl<W: Durable> BatchObserver for RunsWriter<'_, W> {
     fn persist(&mut self) -> Result<(), ObserverError> {
         self.0.flush()?;
         self.0.get_ref().sync()
+    }
+}
+
+/// The outcome of runs that keep no checkpoint: interrupted, they leave
+/// nothing to resume from.
+fn uncheckpointed(outcome: Outcome) -> Result<Outcome, JobError> {
+    match outcome.reason {
+        Reason::Interrupted { .. } => Err(JobError::Interrupted {
+            checkpoint: None,
+            next_run: None,
+        }),
+        _ => Ok(outcome),
     }
 }
